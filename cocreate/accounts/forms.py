@@ -1,0 +1,40 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+_TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("For notifications and password resets.")
+    )
+    # Filled in by the browser (static/js/app.js); an unknown value falls back to UTC.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail already exists."))
+        return email
+
+    def clean_time_zone(self):
+        value = self.cleaned_data.get("time_zone") or ""
+        return value if value in zoneinfo.available_timezones() else "UTC"
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(tz, tz) for tz in _TIME_ZONES])
+
+    class Meta:
+        model = User
+        fields = ("display_name", "email", "bio", "language", "time_zone")
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}

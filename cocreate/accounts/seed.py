@@ -1,0 +1,28 @@
+from django.conf import settings
+
+from .models import User
+from .roles import Role
+from .services import role_grant
+
+# (username, role, e-mail); "staff" is is_staff + is_superuser, not a group.
+DEMO_ACCOUNTS = [
+    ("alice", Role.CUSTOMER, "alice@example.com"),
+    ("bob", Role.CUSTOMER, "bob@example.com"),
+    ("sam", Role.AGENT, "sam@example.com"),
+    ("tina", Role.AGENT, "tina@example.com"),
+    ("dana", Role.DESIGNER, "dana@example.com"),
+    ("paul", Role.PARTNER_MEMBER, "paul@example.com"),
+    ("admin", "staff", "admin@example.com"),
+]
+
+
+def seed(out) -> None:
+    for username, role, email in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+        if created:
+            user.set_password(settings.DEMO_PASSWORD)
+            user.is_staff = user.is_superuser = role == "staff"
+            user.save()
+        if role != "staff":
+            role_grant(user=user, role=role)
+    out.write(f"  accounts: {len(DEMO_ACCOUNTS)} demo users")

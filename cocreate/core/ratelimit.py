@@ -1,0 +1,25 @@
+"""A fixed-window rate limit kept in the cache (Redis), for pages; the API uses DRF throttles."""
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` actions per `window` seconds."""
+
+    limit: int
+    window: int
+
+
+def rate_limit_hit(*, key: str, rate: RateLimit) -> int | None:
+    """Count one action under `key`; return None if allowed, else seconds until it is allowed."""
+    window_start = int(time.time()) // rate.window * rate.window
+    cache_key = f"ratelimit:{key}:{window_start}"
+    cache.add(cache_key, 0, timeout=rate.window + 1)
+    count = cache.incr(cache_key)
+    if count > rate.limit:
+        return max(1, window_start + rate.window - int(time.time()))
+    return None

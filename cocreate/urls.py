@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+urlpatterns = [
+    path("", include("cocreate.core.urls")),
+    path("accounts/", include("cocreate.accounts.urls")),
+    path("notifications/", include("cocreate.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("cocreate.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Public uploads (product images, post images, logos) are re-encoded images, safe to serve.
+    # Private files (ticket attachments) have their own permission-checked views.
+    re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
+]
+
+handler403 = "cocreate.core.views.permission_denied"
+handler404 = "cocreate.core.views.page_not_found"
+handler500 = "cocreate.core.views.server_error"

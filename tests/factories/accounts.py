@@ -1,0 +1,47 @@
+import factory
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from cocreate.accounts.models import User
+from cocreate.accounts.roles import Role
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A customer by default; `UserFactory(role=Role.AGENT)` for another role, `role=None` for none."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password(settings.DEMO_PASSWORD)
+    time_zone = "UTC"
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        role = Role.CUSTOMER if extracted is None else extracted
+        if create and role:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            user.__dict__.pop("role_names", None)
+
+
+def customer(**kwargs) -> User:
+    return UserFactory(role=Role.CUSTOMER, **kwargs)
+
+
+def agent(**kwargs) -> User:
+    return UserFactory(role=Role.AGENT, **kwargs)
+
+
+def designer(**kwargs) -> User:
+    return UserFactory(role=Role.DESIGNER, **kwargs)
+
+
+def partner_member(**kwargs) -> User:
+    return UserFactory(role=Role.PARTNER_MEMBER, **kwargs)
+
+
+def staff(**kwargs) -> User:
+    return UserFactory(role="", is_staff=True, is_superuser=True, **kwargs)
