@@ -8,6 +8,12 @@ urlpatterns = [
     path("", include("cocreate.core.urls")),
     path("accounts/", include("cocreate.accounts.urls")),
     path("notifications/", include("cocreate.notifications.urls")),
+    # Each app's urls.py holds its full paths: products/, community/ + design/, support/ + desk/,
+    # partners/.
+    path("", include("products.urls")),
+    path("", include("community.urls")),
+    path("", include("service_desk.urls")),
+    path("", include("partners.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cocreate.api_urls")),
