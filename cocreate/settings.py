@@ -14,7 +14,7 @@ env = environ.Env()
 DEFAULT_SECRET_KEY = "django-insecure-cocreate-development-key-never-use-in-production"
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
+SECRET_KEY = env.str("SECRET_KEY", default="") or DEFAULT_SECRET_KEY
 if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is the development default while DEBUG is off. "

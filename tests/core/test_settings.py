@@ -7,10 +7,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
+    # The browser tests' async-safety switch must not leak into a "production" process.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -18,15 +20,7 @@ def _manage(*args, **env):
 
 
 def test_production_refuses_the_default_secret_key():
-    env_without_key = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env={**env_without_key, "DEBUG": "false"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _manage("check", DEBUG="false", SECRET_KEY="")
 
     assert result.returncode != 0
     assert "SECRET_KEY is the development default" in result.stderr
