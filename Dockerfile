@@ -1,0 +1,24 @@
+# CoCreate web, worker and beat image. Build: docker compose build (see README, "Docker").
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 1000 cocreate
+WORKDIR /app
+COPY pyproject.toml README.md ./
+RUN pip install --upgrade pip && pip install .
+COPY . .
+COPY --from=assets /app/node_modules/htmx.org/dist node_modules/htmx.org/dist
+# Build-time only: collectstatic and compilemessages import settings, which need a key.
+RUN SECRET_KEY=build-only-not-secret python manage.py compilemessages -v 0 --ignore=node_modules \
+    && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v 0 \
+    && mkdir -p /app/.data/media && chown -R cocreate /app/.data
+USER cocreate
+EXPOSE 8000
+CMD ["gunicorn", "cocreate.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
