@@ -32,6 +32,7 @@ def _free_port() -> int:
 def embedded_postgres(database: str):
     import pgserver
 
+    DATA.mkdir(exist_ok=True)
     server = pgserver.get_server(DATA / "postgres", cleanup_mode="stop")
     socket_dir = server.get_uri().split("host=", 1)[1]
     if not server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';").count("1 row"):

@@ -1,9 +1,10 @@
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
 from .models import User
 
 _TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -38,3 +39,25 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ("display_name", "email", "bio", "language", "time_zone")
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+
+class GuardedAuthenticationForm(AuthenticationForm):
+    """The login form, slowed down and then refused after repeated failures (login_guard)."""
+
+    def clean(self):
+        username = self.data.get("username", "")
+        ip = client_ip(self.request)
+        wait = login_wait_seconds(username=username, client_ip=ip)
+        if wait:
+            raise forms.ValidationError(
+                _("Too many failed attempts. Try again in %(seconds)s seconds."),
+                code="throttled",
+                params={"seconds": wait},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_failed(username=username, client_ip=ip)
+            raise
+        login_succeeded(username=username, client_ip=ip)
+        return cleaned

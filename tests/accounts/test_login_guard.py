@@ -1,0 +1,80 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from cocreate.accounts import login_guard
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fail_login(client, username="carol"):
+    return client.post(reverse("login"), {"username": username, "password": "wrong"})
+
+
+def login_error_code(response) -> str:
+    return response.context["form"].non_field_errors().as_data()[0].code
+
+
+def test_free_attempts_then_refused_even_with_the_right_password(client):
+    UserFactory(username="carol")
+    for _ in range(login_guard.FREE_ATTEMPTS):
+        assert login_error_code(fail_login(client)) == "invalid_login"
+
+    response = client.post(
+        reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert login_error_code(response) == "throttled"
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_delay_grows_with_each_failure(monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(login_guard.time, "time", lambda: clock[0])
+    who = {"username": "carol", "client_ip": "203.0.113.9"}
+    for _ in range(login_guard.FREE_ATTEMPTS):
+        login_guard.login_failed(**who)
+    first_wait = login_guard.login_wait_seconds(**who)
+
+    clock[0] += first_wait
+    login_guard.login_failed(**who)
+
+    assert 0 < first_wait < login_guard.login_wait_seconds(**who)
+
+
+def test_waiting_out_the_delay_allows_a_successful_login(client, monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(login_guard.time, "time", lambda: clock[0])
+    UserFactory(username="carol")
+    for _ in range(login_guard.FREE_ATTEMPTS):
+        fail_login(client)
+
+    clock[0] += login_guard.FIRST_DELAY_SECONDS + 1
+    response = client.post(
+        reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 302
+
+
+def test_token_endpoint_answers_429_with_retry_after_when_locked(client):
+    UserFactory(username="carol")
+    for _ in range(login_guard.FREE_ATTEMPTS):
+        client.post(
+            "/api/v1/auth/token/",
+            {"username": "carol", "password": "wrong"},
+            content_type="application/json",
+        )
+
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "carol", "password": settings.DEMO_PASSWORD},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.json()["code"] == "throttled"
