@@ -43,7 +43,7 @@ run: install static
 	DEBUG=$${DEBUG:-true} $(DEVENV) run
 
 test: install-dev messages browser
-	DEBUG=$${DEBUG:-true} $(DEVENV) exec --database cocreate -- $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=$${DEBUG:-true} $(DEVENV) --database cocreate_test exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

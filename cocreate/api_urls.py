@@ -5,9 +5,15 @@ from rest_framework.routers import DefaultRouter
 
 from cocreate.accounts.api import ObtainTokenView
 from cocreate.notifications.api import NotificationViewSet
+from cocreate.webhooks.api import WebhookEndpointViewSet
+from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
 
 router = DefaultRouter()
+router.register("products", ProductViewSet, basename="product")
+router.register("parts", PartViewSet, basename="part")
+router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

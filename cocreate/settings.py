@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cocreate.core",
     "cocreate.accounts",
     "cocreate.notifications",
+    "cocreate.webhooks",
     "products",
     "community",
     "service_desk",
@@ -202,6 +203,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),
         "user": env.str("THROTTLE_USER", default="600/minute"),
         "token": env.str("THROTTLE_TOKEN", default="10/minute"),
+        "service_desk_ticket_create": env.str("THROTTLE_TICKET_CREATE", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -214,6 +216,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Webhooks ----------------------------------------------------------------------------------
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+# Development only: lets webhooks reach http:// and private addresses (a receiver on localhost).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -238,8 +247,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cocreate.notifications.tasks.purge_read_notifications",
         "schedule": 24 * 3600,
     },
+    "service-desk-sla-check": {
+        "task": "service_desk.tasks.sla_check",
+        "schedule": 5 * 60,
+    },
 }
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
+
+# --- Service desk ------------------------------------------------------------------------------
+# Ticket attachments are private: stored outside MEDIA_ROOT, served by a permission-checked view.
+SERVICE_DESK_ATTACHMENT_ROOT = env.path(
+    "SERVICE_DESK_ATTACHMENT_ROOT", default=DATA_DIR / "private" / "ticket-attachments"
+)
+SERVICE_DESK_REOPEN_DAYS = env.int("SERVICE_DESK_REOPEN_DAYS", default=14)
+# A ticket is "at risk" once less than this share of an SLA target's time is left.
+SERVICE_DESK_SLA_WARN_FRACTION = env.float("SERVICE_DESK_SLA_WARN_FRACTION", default=0.25)
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cocreate.core.urls")),
     path("accounts/", include("cocreate.accounts.urls")),
     path("notifications/", include("cocreate.notifications.urls")),
+    path("webhooks/", include("cocreate.webhooks.urls")),
     # Each app's urls.py holds its full paths: products/, community/ + design/, support/ + desk/,
     # partners/.
     path("", include("products.urls")),

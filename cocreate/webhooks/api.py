@@ -1,0 +1,71 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+
+from .models import Event, WebhookDelivery, WebhookEndpoint
+from .services import may_use_webhooks, webhook_endpoint_create
+
+
+class MayUseWebhooks(permissions.BasePermission):
+    message = "Only partner members and staff register webhooks."
+
+    def has_permission(self, request, view):
+        return may_use_webhooks(request.user)
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=Event.choices))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "secret", "is_active", "created_at"]
+        read_only_fields = ["secret", "is_active", "created_at"]
+
+    def create(self, validated_data):
+        try:
+            return webhook_endpoint_create(owner=self.context["request"].user, **validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "event_id",
+            "status",
+            "attempts",
+            "response_status",
+            "last_error",
+            "created_at",
+            "delivered_at",
+        ]
+
+
+class WebhookEndpointViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's webhook endpoints (partner members and staff) and their delivery log."""
+
+    serializer_class = WebhookEndpointSerializer
+    permission_classes = [permissions.IsAuthenticated, MayUseWebhooks]
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WebhookEndpoint.objects.none()
+        return WebhookEndpoint.objects.filter(owner=self.request.user)
+
+    @extend_schema(responses=WebhookDeliverySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request, pk=None):
+        endpoint = self.get_object()
+        page = self.paginate_queryset(endpoint.deliveries.order_by("-created_at", "-id"))
+        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
