@@ -73,3 +73,6 @@ class WebhookDelivery(models.Model):
                 fields=["endpoint", "event_id"], name="webhook_delivery_once_per_event"
             )
         ]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint_id} ({self.status})"
