@@ -1,0 +1,121 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Part, Product, ProductLine, Registration, ValueAddedService
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    fields = ("name", "slug", "model_number", "generation", "status", "launch_date")
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(ProductLine)
+class ProductLineAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position", "product_count")
+    list_editable = ("position",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [ProductInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_count=Count("products"))
+
+    @admin.display(description=_("products"), ordering="product_count")
+    def product_count(self, line):
+        return line.product_count
+
+
+class CompatiblePartInline(admin.TabularInline):
+    model = Part.compatible_products.through
+    verbose_name = _("compatible part")
+    verbose_name_plural = _("compatible parts")
+    autocomplete_fields = ("part",)
+    extra = 1
+
+
+class ServiceInline(admin.TabularInline):
+    model = ValueAddedService.products.through
+    verbose_name = _("value-added service")
+    verbose_name_plural = _("value-added services")
+    autocomplete_fields = ("valueaddedservice",)
+    extra = 1
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "line",
+        "generation",
+        "status",
+        "model_number",
+        "predecessor",
+        "launch_date",
+    )
+    list_filter = ("status", "line")
+    list_select_related = ("line", "predecessor")
+    search_fields = ("name", "slug", "model_number")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("predecessor",)
+    date_hierarchy = "launch_date"
+    inlines = [CompatiblePartInline, ServiceInline]
+    fieldsets = (
+        (None, {"fields": ("line", "name", "slug", "model_number", "status")}),
+        (_("Generation"), {"fields": ("generation", "predecessor", "launch_date")}),
+        (
+            _("Presentation"),
+            {"fields": ("description", "specs", "image", "illustration", "warranty_months")},
+        ),
+    )
+
+
+@admin.register(Part)
+class PartAdmin(admin.ModelAdmin):
+    list_display = ("name", "sku", "kind", "price", "currency", "fits")
+    list_filter = ("kind", "currency", "compatible_products__line")
+    search_fields = ("name", "sku", "description")
+    autocomplete_fields = ("compatible_products",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("compatible_products")
+
+    @admin.display(description=_("fits"))
+    def fits(self, part):
+        return ", ".join(product.name for product in part.compatible_products.all())
+
+
+@admin.register(ValueAddedService)
+class ValueAddedServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "price", "currency", "billing", "product_count")
+    list_filter = ("kind", "billing")
+    search_fields = ("name", "slug", "terms")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("products",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_count=Count("products"))
+
+    @admin.display(description=_("products"), ordering="product_count")
+    def product_count(self, service):
+        return service.product_count
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = (
+        "serial_number",
+        "product",
+        "customer",
+        "purchased_on",
+        "warranty_ends_on",
+        "created_at",
+    )
+    list_filter = ("product__line", "product")
+    list_select_related = ("product", "customer")
+    search_fields = ("serial_number", "customer__username", "customer__email", "product__name")
+    autocomplete_fields = ("customer", "product")
+    date_hierarchy = "purchased_on"
+    readonly_fields = ("created_at",)

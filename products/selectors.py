@@ -1,0 +1,204 @@
+"""Reads of the catalog shared by pages and the API; each carries its joins in one place."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, F, Prefetch, QuerySet
+
+from .models import Part, Product, ProductLine, Registration, ValueAddedService
+
+SEARCH_CONFIG = "english"
+# Deeper chains than this are a data error (a loop); the walk stops there instead of spinning.
+MAX_GENERATIONS = 50
+
+
+# --- Products -----------------------------------------------------------------------------------
+
+
+def products_with_neighbours() -> QuerySet[Product]:
+    """Products with their line, predecessor and successor joined in the same query."""
+    return Product.objects.select_related("line", "predecessor", "successor")
+
+
+def _search_query(text: str) -> SearchQuery | None:
+    """What the user typed, as a tsquery: their own words (websearch syntax: quotes, -word, or)
+    or, so results appear while typing, every word as a prefix ("auro" finds "Aurora")."""
+    words = re.findall(r"\w+", text)[:8]
+    if not words:
+        return None
+    typed = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    prefixes = SearchQuery(
+        " & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG
+    )
+    return typed | prefixes
+
+
+def product_search(
+    *, q: str = "", status: str = "", line: ProductLine | None = None
+) -> QuerySet[Product]:
+    """Products matching the catalog filters, grouped by line, best matches first in a line.
+
+    The match runs on `Product.search_vector` (a generated tsvector column with a GIN index), so
+    it costs one indexed lookup whatever the catalog size.
+    """
+    products = products_with_neighbours()
+    if line is not None:
+        products = products.filter(line=line)
+    if status:
+        products = products.filter(status=status)
+    query = _search_query(q.strip()) if q else None
+    if query is None:
+        return products.order_by("line__position", "line__name", "generation", "name")
+    return (
+        products.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("line__position", "line__name", "-rank", "generation", "name")
+    )
+
+
+def product_status_counts(*, line: ProductLine | None = None) -> dict[str, int]:
+    """How many products each lifecycle status holds (for the filter tabs), in one query."""
+    products = Product.objects.all() if line is None else Product.objects.filter(line=line)
+    rows = products.order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def product_lines() -> QuerySet[ProductLine]:
+    return ProductLine.objects.annotate(product_count=Count("products")).order_by(
+        "position", "name"
+    )
+
+
+def product_for_page(slug: str) -> Product:
+    """One product with everything its page shows, in a fixed number of queries.
+
+    Raises Product.DoesNotExist.
+    """
+    return (
+        products_with_neighbours()
+        .prefetch_related(
+            Prefetch("compatible_parts", queryset=Part.objects.order_by("kind", "name")),
+            Prefetch("services", queryset=ValueAddedService.objects.order_by("kind", "price")),
+        )
+        .get(slug=slug)
+    )
+
+
+_GENERATIONS_SQL = """
+WITH RECURSIVE
+  older(id, predecessor_id, step) AS (
+    SELECT id, predecessor_id, 0 FROM products_product WHERE id = %(id)s
+    UNION ALL
+    SELECT p.id, p.predecessor_id, older.step - 1
+      FROM products_product p JOIN older ON p.id = older.predecessor_id
+     WHERE older.step > -%(limit)s
+  ),
+  newer(id, step) AS (
+    SELECT id, 0 FROM products_product WHERE id = %(id)s
+    UNION ALL
+    SELECT p.id, newer.step + 1
+      FROM products_product p JOIN newer ON p.predecessor_id = newer.id
+     WHERE newer.step < %(limit)s
+  ),
+  chain(id, step) AS (
+    SELECT id, step FROM older UNION SELECT id, step FROM newer
+  )
+SELECT p.id, p.name, p.slug, p.generation, p.status, p.launch_date, p.illustration, p.image,
+       p.line_id, MIN(chain.step) AS step
+  FROM chain JOIN products_product p ON p.id = chain.id
+ GROUP BY p.id
+ ORDER BY step
+"""
+
+
+def product_generations(product: Product) -> list[Product]:
+    """The product's whole generation chain, oldest first, the product itself included.
+
+    One recursive query walks predecessors and successors however long the chain is; the step
+    limit keeps a (forbidden but possible) loop in the data from running forever.
+    """
+    rows = Product.objects.raw(_GENERATIONS_SQL, {"id": product.pk, "limit": MAX_GENERATIONS})
+    chain: list[Product] = []
+    seen: set[int] = set()
+    for row in rows:
+        if row.pk not in seen:  # a loop would list a product at two steps
+            seen.add(row.pk)
+            chain.append(row)
+    return chain
+
+
+def product_options() -> QuerySet[Product]:
+    """Products for a choice list: name and slug only."""
+    return Product.objects.select_related("line").only(
+        "id", "name", "slug", "status", "line__name", "line__position"
+    )
+
+
+def registrable_products() -> QuerySet[Product]:
+    return product_options().filter(status__in=Product.REGISTRABLE_STATUSES)
+
+
+def product_cocreated_ideas(product: Product, *, limit: int = 6) -> list:
+    """Community ideas adopted into this product ("co-created"), most supported first.
+
+    The community app owns them and defines the reverse relation `adopted_posts` with its
+    Post.adopted_in foreign key; before that app is installed the product simply has none.
+    """
+    manager = getattr(product, "adopted_posts", None)
+    if manager is None:
+        return []
+    return list(
+        manager.filter(status="adopted", is_hidden=False, is_deleted=False)
+        .select_related("product")
+        .order_by("-vote_count", "-id")[:limit]
+    )
+
+
+# --- Parts --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartFilters:
+    kind: str = ""
+    compatible_with: Product | None = None
+
+
+def part_list(filters: PartFilters = PartFilters()) -> QuerySet[Part]:
+    """Parts with the products they fit (name and slug only), ordered by kind then name."""
+    parts = Part.objects.prefetch_related(
+        Prefetch(
+            "compatible_products",
+            queryset=Product.objects.only("id", "name", "slug").order_by("generation", "name"),
+        )
+    )
+    if filters.kind:
+        parts = parts.filter(kind=filters.kind)
+    if filters.compatible_with is not None:
+        parts = parts.filter(compatible_products=filters.compatible_with)
+    return parts.order_by("kind", "name", "id")
+
+
+# --- Registrations ------------------------------------------------------------------------------
+
+
+def registrations_of(customer) -> QuerySet[Registration]:
+    """A customer's registered units, newest first, with product and line."""
+    if not getattr(customer, "is_authenticated", False):
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(customer=customer)
+        .select_related("product", "product__line")
+        .order_by("-created_at", "-id")
+    )
+
+
+def registration_of(customer, pk: int) -> Registration:
+    """One of the customer's own registrations; another customer's raises DoesNotExist."""
+    return registrations_of(customer).get(pk=pk)
+
+
+def customer_owns(customer, product: Product) -> bool:
+    if not getattr(customer, "is_authenticated", False):
+        return False
+    return Registration.objects.filter(customer=customer, product=product).exists()

@@ -1,0 +1,94 @@
+"""Writes of the catalog that carry a rule: registering and removing an owned unit."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Product, Registration
+
+SERIAL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,63}$")
+_UNIQUE_SERIAL = "registration_unique_serial_per_product"
+
+
+def normalise_serial_number(value: str) -> str:
+    """Serials are printed in capitals and read back with stray spaces: store one spelling."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def registration_create(
+    *, customer, product: Product, serial_number: str, purchased_on: date
+) -> Registration:
+    """Record that `customer` owns the unit `serial_number` of `product`.
+
+    The warranty runs `product.warranty_months` from the purchase date. Raises ValidationError
+    (per field) for a product not sold yet, a malformed serial, a purchase date in the future or
+    a serial already registered for that product. The last rule is kept by the unique constraint,
+    so two customers racing for the same serial cannot both win.
+    """
+    serial_number = normalise_serial_number(serial_number)
+    errors: dict[str, list] = {}
+    if not product.is_registrable:
+        errors["product"] = [
+            _("%(product)s is not on sale yet: there is no unit to register.")
+            % {"product": product.name}
+        ]
+    if not SERIAL_PATTERN.match(serial_number):
+        errors["serial_number"] = [
+            _("Enter the serial number as printed: 4 to 64 letters, digits or dashes.")
+        ]
+    if purchased_on > timezone.localdate():
+        errors["purchased_on"] = [_("The purchase date cannot be in the future.")]
+    elif product.launch_date and purchased_on < product.launch_date:
+        errors["purchased_on"] = [
+            _("%(product)s was launched on %(date)s; check the purchase date.")
+            % {"product": product.name, "date": product.launch_date.isoformat()}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+    registration = Registration(
+        customer=customer,
+        product=product,
+        serial_number=serial_number,
+        purchased_on=purchased_on,
+        warranty_ends_on=Registration.warranty_end_for(product, purchased_on),
+    )
+    try:
+        with transaction.atomic():
+            registration.save(force_insert=True)
+    except IntegrityError as error:
+        if _UNIQUE_SERIAL not in str(error):
+            raise
+        raise ValidationError(
+            {
+                "serial_number": [
+                    _("This serial number is already registered for %(product)s.")
+                    % {"product": product.name}
+                ]
+            },
+            code="duplicate",
+        ) from error
+    return registration
+
+
+def registration_delete(*, customer, registration: Registration) -> None:
+    """Remove one of the customer's own registrations.
+
+    Raises ValidationError when it belongs to someone else (views show 404 before getting here)
+    or when other records still rely on it (a support ticket about that unit, for instance).
+    """
+    if registration.customer_id != customer.pk:
+        raise ValidationError(_("This registration is not yours."), code="not_owner")
+    try:
+        with transaction.atomic():
+            registration.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _("This unit is referenced by a support case, so its registration stays."),
+            code="protected",
+        ) from error

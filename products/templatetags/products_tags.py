@@ -1,0 +1,47 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# Symbols for the currencies the catalog prices in; any other code is written out (ISO 4217).
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+
+BILLING_SUFFIXES = {"monthly": _("/ month"), "yearly": _("/ year")}
+
+STATUS_BADGES = {
+    "concept": "badge",
+    "in_development": "badge-accent",
+    "on_sale": "badge-ok",
+    "discontinued": "badge-muted",
+}
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str = "EUR") -> str:
+    """`{{ part.price|money:part.currency }}` → "€1,299.00"."""
+    if amount is None:
+        return ""
+    number = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{number}" if symbol else f"{number} {currency}"
+
+
+@register.filter
+def billing_suffix(billing: str) -> str:
+    return str(BILLING_SUFFIXES.get(billing, ""))
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """The badge class for a lifecycle status."""
+    return STATUS_BADGES.get(status, "badge")
+
+
+@register.filter
+def spec_label(key: str) -> str:
+    """Spec keys are stored as snake_case ("battery_capacity"); show them as words."""
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
