@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cocreate.accounts.api import ObtainTokenView
 from cocreate.notifications.api import NotificationViewSet
 from cocreate.webhooks.api import WebhookEndpointViewSet
+from partners.api import ApplicationViewSet, PartnerViewSet, ProjectViewSet
 from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
 
 router = DefaultRouter()
@@ -14,6 +15,10 @@ router.register("parts", PartViewSet, basename="part")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+# Before "partners": otherwise "applications" would be read as a partner's slug.
+router.register("partners/applications", ApplicationViewSet, basename="partner-application")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -203,6 +203,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),
         "user": env.str("THROTTLE_USER", default="600/minute"),
         "token": env.str("THROTTLE_TOKEN", default="10/minute"),
+        "partner_applications": env.str("THROTTLE_PARTNER_APPLICATIONS", default="10/hour"),
         "service_desk_ticket_create": env.str("THROTTLE_TICKET_CREATE", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

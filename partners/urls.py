@@ -1,5 +1,43 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "partners"
 
-urlpatterns: list = []
+# Fixed paths come before `partners/<slug>/`; their first segments are reserved slugs (models.py).
+urlpatterns = [
+    path("partners/", views.directory, name="directory"),
+    path("partners/apply/", views.apply, name="apply"),
+    path("partners/applications/", views.application_queue, name="application_queue"),
+    path(
+        "partners/applications/<int:pk>/",
+        views.application_review,
+        name="application_review",
+    ),
+    path("partners/mine/", views.mine, name="mine"),
+    path("partners/mine/<slug:slug>/", views.manage_profile, name="manage"),
+    path("partners/mine/<slug:slug>/members/", views.manage_members, name="members"),
+    path(
+        "partners/mine/<slug:slug>/members/<int:pk>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "partners/mine/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("partners/mine/<slug:slug>/catalog/", views.manage_catalog, name="catalog"),
+    path(
+        "partners/mine/<slug:slug>/catalog/<str:what>/<int:pk>/remove/",
+        views.catalog_remove,
+        name="catalog_remove",
+    ),
+    path("partners/mine/<slug:slug>/demand/", views.manage_demand, name="demand"),
+    path("partners/invitations/<str:token>/", views.invitation, name="invitation"),
+    path("partners/projects/", views.project_list, name="projects"),
+    path("partners/projects/new/", views.project_create, name="project_create"),
+    path("partners/projects/<slug:slug>/", views.project_detail, name="project_detail"),
+    path("partners/projects/<slug:slug>/edit/", views.project_edit, name="project_edit"),
+    path("partners/<slug:slug>/", views.partner_detail, name="detail"),
+]

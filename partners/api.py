@@ -1,0 +1,382 @@
+"""REST endpoints of the partner directory: partners, applications, collaboration projects."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from cocreate.core.api import Conflict
+
+from . import selectors, services
+from .forms import DirectoryFilterForm
+from .logos import logo_clean
+from .models import Application, CollaborationProject, Partner, PartnerKind
+from .taxonomy import Capability, Certification, is_area_code
+
+
+def _as_api_error(error: DjangoValidationError) -> ApiValidationError:
+    if hasattr(error, "error_dict"):
+        return ApiValidationError(error.message_dict)
+    return ApiValidationError({"non_field_errors": error.messages})
+
+
+class AreaCodeField(serializers.CharField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not is_area_code(value):
+            raise serializers.ValidationError(
+                f"“{value}” is neither an ISO 3166 country code nor a known region."
+            )
+        return value
+
+
+# --- Partners ---------------------------------------------------------------------------------------
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+    country_name = serializers.CharField(source="country.name", read_only=True)
+    logo = serializers.ImageField(read_only=True, use_url=True)
+    url = serializers.HyperlinkedIdentityField(
+        view_name="partner-detail", lookup_field="slug", read_only=True
+    )
+    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Partner
+        fields = (
+            "url",
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "country_name",
+            "regions_served",
+            "capabilities",
+            "certifications",
+            "verified",
+            "status",
+            "description",
+            "website",
+            "logo",
+            "page_url",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class PartnerUpdateSerializer(serializers.Serializer):
+    """What a partner's own members may change (multipart for a logo, JSON otherwise)."""
+
+    kind = serializers.ChoiceField(choices=PartnerKind.choices, required=False)
+    country = serializers.ChoiceField(choices=list(countries), required=False)
+    regions_served = serializers.ListField(child=AreaCodeField(), required=False, max_length=60)
+    capabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Capability.choices), required=False
+    )
+    certifications = serializers.ListField(
+        child=serializers.ChoiceField(choices=Certification.choices), required=False
+    )
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    website = serializers.URLField(required=False, allow_blank=True)
+    logo = serializers.FileField(required=False, allow_null=True, write_only=True)
+
+    def validate_logo(self, upload):
+        if upload is None:
+            return None
+        try:
+            return logo_clean(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+
+_DIRECTORY_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search (websearch syntax)."),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=PartnerKind.values),
+    OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166 code of the home country."),
+    OpenApiParameter(
+        "serves", OpenApiTypes.STR, description="ISO 3166 code or region the partner serves."
+    ),
+    OpenApiParameter("capability", OpenApiTypes.STR, enum=Capability.values),
+    OpenApiParameter("certification", OpenApiTypes.STR, enum=Certification.values),
+    OpenApiParameter("verified", OpenApiTypes.STR, enum=["true", "false"]),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "name", "newest"]),
+]
+
+
+class IsMemberForWrites(permissions.BasePermission):
+    """Anyone reads what they may see; only the partner's own members change it."""
+
+    message = "Only the partner's own members may change it."
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return services.membership_of(request.user, obj) is not None
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Active partners, filtered and searched", parameters=_DIRECTORY_PARAMETERS
+    ),
+    retrieve=extend_schema(summary="One partner"),
+    partial_update=extend_schema(
+        summary="Change your own partner's profile",
+        request=PartnerUpdateSerializer,
+        responses=PartnerSerializer,
+    ),
+)
+class PartnerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The directory. Lists active partners; a pending or suspended one is visible (and 404 to
+    everyone else) only to its members and staff; PATCH is for the partner's own members."""
+
+    serializer_class = PartnerSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filter_backends: list = []
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsMemberForWrites]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            form = DirectoryFilterForm(self.request.query_params)
+            if not form.is_valid():
+                raise ApiValidationError(form.errors)
+            return selectors.partner_directory(**form.criteria())
+        if getattr(self, "swagger_fake_view", False):
+            return Partner.objects.none()
+        return selectors.partner_for_api(user=self.request.user)
+
+    def partial_update(self, request, *args, **kwargs):
+        partner = self.get_object()
+        serializer = PartnerUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        logo = data.pop("logo", "unchanged")
+        try:
+            services.partner_update(
+                partner=partner,
+                logo=logo if logo not in (None, "unchanged") else None,
+                remove_logo=logo is None,
+                **data,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return Response(PartnerSerializer(partner, context=self.get_serializer_context()).data)
+
+
+# --- Applications ---------------------------------------------------------------------------------
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    country = serializers.ChoiceField(choices=list(countries))
+    capabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Capability.choices), required=False, default=list
+    )
+    applicant = serializers.CharField(source="applicant.username", read_only=True)
+    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Application
+        fields = (
+            "id",
+            "name",
+            "kind",
+            "country",
+            "capabilities",
+            "description",
+            "website",
+            "status",
+            "decision_message",
+            "applicant",
+            "partner",
+            "created_at",
+            "decided_at",
+        )
+        read_only_fields = (
+            "id",
+            "status",
+            "decision_message",
+            "applicant",
+            "partner",
+            "created_at",
+            "decided_at",
+        )
+        # Uniqueness is the service's rule (against partners and pending applications alike).
+        validators: list = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["country"] = instance.country.code
+        return data
+
+
+class DecisionSerializer(serializers.Serializer):
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ApplicationThrottle(ScopedRateThrottle):
+    """Throttles only submissions; staff reading the queue are not limited by it."""
+
+    def allow_request(self, request, view):
+        if view.action != "create":
+            return True
+        return super().allow_request(request, view)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Applications: staff see all, others their own"),
+    retrieve=extend_schema(summary="One application"),
+    create=extend_schema(summary="Apply to become a partner"),
+)
+class ApplicationViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ApplicationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends: list = []
+    throttle_classes = [ApplicationThrottle]
+    throttle_scope = "partner_applications"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        user = self.request.user
+        applications = Application.objects.select_related("applicant", "partner")
+        if user.is_staff:
+            status_filter = self.request.query_params.get("status", "")
+            if status_filter in Application.Status.values:
+                applications = applications.filter(status=status_filter)
+            return applications.order_by("created_at", "pk")
+        return applications.filter(applicant=user).order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.application_submit(
+                applicant=self.request.user, **serializer.validated_data
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+
+    def _decide(self, request, decide):
+        application = self.get_object()
+        if not request.user.is_staff:
+            raise PermissionDenied("Only staff decide applications.")
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            decide(application, serializer.validated_data["message"])
+        except services.AlreadyDecided as error:
+            raise Conflict("This application was already decided.") from error
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        application.refresh_from_db()
+        return Response(ApplicationSerializer(application).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Approve: creates the active partner, the applicant becomes its owner",
+        request=DecisionSerializer,
+        responses=ApplicationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(
+            request,
+            lambda application, message: services.application_approve(
+                application=application, decided_by=request.user, message=message
+            ),
+        )
+
+    @extend_schema(
+        summary="Reject with a message to the applicant",
+        request=DecisionSerializer,
+        responses=ApplicationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(
+            request,
+            lambda application, message: services.application_reject(
+                application=application, decided_by=request.user, message=message
+            ),
+        )
+
+
+# --- Projects ---------------------------------------------------------------------------------------
+
+
+class ProjectPartnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partner
+        fields = ("slug", "name", "kind")
+
+
+class ProjectProductSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    partners = ProjectPartnerSerializer(many=True, read_only=True)
+    products = ProjectProductSerializer(many=True, read_only=True)
+    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = CollaborationProject
+        fields = (
+            "slug",
+            "title",
+            "kind",
+            "status",
+            "summary",
+            "description_html",
+            "outcomes_html",
+            "start_date",
+            "end_date",
+            "partners",
+            "products",
+            "page_url",
+        )
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Collaboration projects",
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=CollaborationProject.Kind.values),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=CollaborationProject.Status.values),
+        ],
+    ),
+    retrieve=extend_schema(summary="One collaboration project"),
+)
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProjectSerializer
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filter_backends: list = []
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        kind = params.get("kind", "")
+        status_filter = params.get("status", "")
+        if kind and kind not in CollaborationProject.Kind.values:
+            raise ApiValidationError({"kind": [f"“{kind}” is not a project kind."]})
+        if status_filter and status_filter not in CollaborationProject.Status.values:
+            raise ApiValidationError({"status": [f"“{status_filter}” is not a project status."]})
+        return selectors.project_list(kind=kind, status=status_filter)

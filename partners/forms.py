@@ -1,0 +1,249 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from products.models import Part, Product, ValueAddedService
+
+from .logos import LOGO_MAX_BYTES, logo_clean
+from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
+from .selectors import Sort
+from .services import PARTNER_EDITABLE_FIELDS, partner_name_taken
+from .taxonomy import Capability, Certification, area_choices
+
+
+def _with_blank(choices, label):
+    return [("", label), *choices]
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's GET filters; an invalid value is ignored rather than failing the page."""
+
+    VERIFIED_CHOICES = [("", _("Any")), ("true", _("Verified only")), ("false", _("Not verified"))]
+    SORT_CHOICES = [
+        (Sort.RELEVANCE, _("Relevance")),
+        (Sort.NAME, _("Name")),
+        (Sort.NEWEST, _("Newest")),
+    ]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or description")}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    country = forms.ChoiceField(label=_("Based in"), required=False)
+    serves = forms.ChoiceField(label=_("Serves"), required=False)
+    capability = forms.ChoiceField(label=_("Capability"), required=False)
+    certification = forms.ChoiceField(label=_("Certification"), required=False)
+    verified = forms.ChoiceField(label=_("Verified"), required=False, choices=VERIFIED_CHOICES)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _with_blank(PartnerKind.choices, _("All kinds"))
+        self.fields["country"].choices = _with_blank(list(countries), _("Any country"))
+        self.fields["serves"].choices = _with_blank(area_choices(), _("Anywhere"))
+        self.fields["capability"].choices = _with_blank(Capability.choices, _("Any capability"))
+        self.fields["certification"].choices = _with_blank(
+            Certification.choices, _("Any certification")
+        )
+
+    def criteria(self) -> dict:
+        """The valid filters as keyword arguments of `selectors.partner_directory`."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value}
+        verified = data.pop("verified", "")
+        if verified:
+            data["verified"] = verified == "true"
+        return data
+
+    @property
+    def active_filter_count(self) -> int:
+        self.is_valid()
+        return sum(1 for name, value in self.cleaned_data.items() if value and name != "sort")
+
+
+def _website_field():
+    return forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+
+class ApplicationForm(forms.ModelForm):
+    website = _website_field()
+    capabilities = forms.MultipleChoiceField(
+        label=_("Capabilities"),
+        choices=Capability.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("What your organisation does; the directory is filtered by these."),
+    )
+
+    class Meta:
+        model = Application
+        fields = ("name", "kind", "country", "capabilities", "website", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"description": _("Markdown. Who you are, and what you would do with us.")}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if partner_name_taken(name):
+            raise ValidationError(
+                _("A partner or an application under review already uses this name.")
+            )
+        return name
+
+
+class DecisionForm(forms.Form):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message to the applicant"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when rejecting: tell them why."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not data.get("message", "").strip():
+            self.add_error("message", _("Tell the applicant why."))
+        return data
+
+
+class PartnerProfileForm(forms.ModelForm):
+    regions_served = forms.MultipleChoiceField(
+        label=_("Regions served"),
+        required=False,
+        choices=area_choices,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Named regions or single countries. Hold Ctrl (⌘ on a Mac) to pick several."),
+    )
+    capabilities = forms.MultipleChoiceField(
+        label=_("Capabilities"),
+        required=False,
+        choices=Capability.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    certifications = forms.MultipleChoiceField(
+        label=_("Certifications"),
+        required=False,
+        choices=Certification.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
+        help_text=_("PNG, JPEG, GIF or WebP, up to %(size)s MB; shown at most 512 pixels wide.")
+        % {"size": LOGO_MAX_BYTES // (1024 * 1024)},
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    website = _website_field()
+
+    class Meta:
+        model = Partner
+        fields = PARTNER_EDITABLE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"description": _("Markdown.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        return logo_clean(upload) if upload else None
+
+    def _post_clean(self):
+        # Model validation happens in the service, which reports it back onto this form.
+        pass
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    field_order = ["email", "role"]
+
+
+class SupplyForm(forms.Form):
+    sku = forms.CharField(label=_("Part SKU"), max_length=40)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. “original manufacturer” or “distributor for the EU”."),
+    )
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"].strip()
+        part = Part.objects.filter(sku__iexact=sku).first()
+        if part is None:
+            raise ValidationError(_("No catalog part has the SKU “%(sku)s”."), params={"sku": sku})
+        self.cleaned_data["part"] = part
+        return sku
+
+
+class ProvisionForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Value-added service"), queryset=ValueAddedService.objects.order_by("name")
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class ProjectForm(forms.ModelForm):
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partners"),
+        queryset=Partner.objects.active().only("pk", "name").order_by("name"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products"),
+        required=False,
+        queryset=Product.objects.only("pk", "name").order_by("name"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = CollaborationProject
+        fields = (
+            "title",
+            "kind",
+            "status",
+            "summary",
+            "start_date",
+            "end_date",
+            "partners",
+            "products",
+            "description",
+            "outcomes",
+        )
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"description": _("Markdown.")}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return data
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,408 @@
+"""Every write of the partner directory that carries a rule, one function each."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from cocreate.accounts.roles import Role
+from cocreate.accounts.services import role_grant
+from cocreate.core.markdown import render_markdown
+from cocreate.notifications.services import notification_send
+
+from .models import (
+    RESERVED_SLUGS,
+    Application,
+    CollaborationProject,
+    Invitation,
+    Membership,
+    Partner,
+    Provision,
+    Supply,
+)
+from .tasks import send_invitation_email
+
+INVITATION_VALID_FOR = timedelta(days=14)
+
+# The fields a partner's members may change about their own organisation; the rest (status,
+# verified, name) is staff's to decide.
+PARTNER_EDITABLE_FIELDS = (
+    "kind",
+    "country",
+    "regions_served",
+    "capabilities",
+    "certifications",
+    "description",
+    "website",
+)
+
+
+class AlreadyDecided(Exception):
+    """The application was approved or rejected before this decision arrived."""
+
+
+def _unique_slug(model, text: str, *, fallback: str) -> str:
+    base = slugify(text)[:60].strip("-") or fallback
+    if base in RESERVED_SLUGS:
+        base = f"{base}-{fallback}"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def partner_name_taken(name: str, *, exclude_application: Application | None = None) -> bool:
+    """True when a partner, or another application under review, already uses `name`."""
+    key = name.strip().lower()
+    if Partner.objects.annotate(key=Lower("name")).filter(key=key).exists():
+        return True
+    pending = Application.objects.annotate(key=Lower("name")).filter(
+        key=key, status=Application.Status.PENDING
+    )
+    if exclude_application is not None:
+        pending = pending.exclude(pk=exclude_application.pk)
+    return pending.exists()
+
+
+# --- Applications -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    applicant,
+    name: str,
+    kind: str,
+    country: str,
+    capabilities: list[str],
+    description: str = "",
+    website: str = "",
+) -> Application:
+    """Record an application and tell staff. Raises ValidationError for a name already in use."""
+    application = Application(
+        applicant=applicant,
+        name=name.strip(),
+        kind=kind,
+        country=country,
+        capabilities=sorted(set(capabilities)),
+        description=description,
+        website=website,
+    )
+    if partner_name_taken(application.name):
+        raise ValidationError(
+            {"name": _("A partner or an application under review already uses this name.")}
+        )
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as error:  # a twin submitted in the same instant
+        raise ValidationError(
+            {"name": _("An application for this organisation is under review.")}
+        ) from error
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    notification_send(
+        recipients=staff,
+        kind="partners.application_submitted",
+        title=_("New partner application: %(name)s") % {"name": application.name},
+        url=reverse("partners:application_review", args=[application.pk]),
+        dedupe_key=f"partners.application_submitted:{application.pk}",
+        email=False,
+    )
+    return application
+
+
+def _lock_pending(application: Application) -> Application:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not locked.is_pending:
+        raise AlreadyDecided
+    return locked
+
+
+@transaction.atomic
+def application_approve(*, application: Application, decided_by, message: str = "") -> Partner:
+    """Create the active partner, make the applicant its owner with the partner_member role,
+    and notify them. Raises AlreadyDecided, or ValidationError if the name was taken meanwhile."""
+    application = _lock_pending(application)
+    partner = Partner(
+        name=application.name,
+        slug=_unique_slug(Partner, application.name, fallback="partner"),
+        kind=application.kind,
+        country=application.country,
+        capabilities=application.capabilities,
+        description=application.description,
+        description_html=render_markdown(application.description),
+        website=application.website,
+        status=Partner.Status.ACTIVE,
+    )
+    partner.full_clean(exclude=["logo"])
+    partner.save()
+    Membership.objects.create(
+        user=application.applicant, partner=partner, role=Membership.Role.OWNER
+    )
+    role_grant(user=application.applicant, role=Role.PARTNER_MEMBER)
+    application.status = Application.Status.APPROVED
+    application.partner = partner
+    application.decision_message = message
+    application.decided_by = decided_by
+    application.decided_at = timezone.now()
+    application.save()
+    notification_send(
+        recipients=[application.applicant],
+        kind="partners.application_approved",
+        title=_("Welcome to the partner directory: %(name)s is listed") % {"name": partner.name},
+        body=message,
+        url=reverse("partners:mine"),
+        dedupe_key=f"partners.application_decided:{application.pk}",
+    )
+    return partner
+
+
+@transaction.atomic
+def application_reject(*, application: Application, decided_by, message: str) -> Application:
+    """Reject with a message the applicant reads. Raises AlreadyDecided."""
+    if not message.strip():
+        raise ValidationError({"message": _("Tell the applicant why.")})
+    application = _lock_pending(application)
+    application.status = Application.Status.REJECTED
+    application.decision_message = message
+    application.decided_by = decided_by
+    application.decided_at = timezone.now()
+    application.save()
+    notification_send(
+        recipients=[application.applicant],
+        kind="partners.application_rejected",
+        title=_("Your partner application for %(name)s was not accepted")
+        % {"name": application.name},
+        body=message,
+        url=reverse("partners:apply"),
+        dedupe_key=f"partners.application_decided:{application.pk}",
+    )
+    return application
+
+
+# --- Partner profile ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, logo=None, remove_logo: bool = False, **fields) -> Partner:
+    """Change the profile fields members may edit. `logo` must come from `logos.logo_clean`.
+
+    Raises ValidationError (nothing saved) for invalid values.
+    """
+    unknown = set(fields) - set(PARTNER_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable by members: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(partner, name, value)
+    if "description" in fields:
+        partner.description_html = render_markdown(partner.description)
+    for name in ("capabilities", "certifications", "regions_served"):
+        if name in fields:
+            setattr(partner, name, list(dict.fromkeys(fields[name])))
+    partner.full_clean(exclude=["logo"])
+    old_logo = partner.logo.name if partner.logo else ""
+    if logo is not None:
+        partner.logo.save(logo.name, logo, save=False)
+    elif remove_logo:
+        partner.logo = ""
+    partner.save()
+    if old_logo and old_logo != (partner.logo.name if partner.logo else ""):
+        storage, name = partner.logo.storage, old_logo
+        transaction.on_commit(lambda: storage.delete(name))
+    return partner
+
+
+# --- Memberships and invitations ----------------------------------------------------------------
+
+
+def membership_of(user, partner: Partner) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, partner=partner).first()
+
+
+def _require_owner(user, partner: Partner) -> None:
+    membership = membership_of(user, partner)
+    if membership is None or not membership.is_owner:
+        raise PermissionDenied(_("Only the organisation's owners may do this."))
+
+
+@transaction.atomic
+def invitation_create(
+    *, partner: Partner, email: str, invited_by, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    """Invite `email` to join `partner` and e-mail them the link.
+
+    Preconditions: `invited_by` owns the partner (PermissionDenied otherwise). Raises
+    ValidationError when the address already belongs to a member or has an open invitation.
+    """
+    _require_owner(invited_by, partner)
+    email = email.strip()
+    if Membership.objects.filter(partner=partner, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone with this address is already a member.")})
+    now = timezone.now()
+    open_invitations = Invitation.objects.filter(
+        partner=partner, email__iexact=email, accepted_at__isnull=True
+    )
+    if open_invitations.filter(expires_at__gt=now).exists():
+        raise ValidationError({"email": _("This address already has an open invitation.")})
+    open_invitations.delete()  # expired ones only, by now
+    invitation = Invitation.objects.create(
+        partner=partner,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=invited_by,
+        expires_at=now + INVITATION_VALID_FOR,
+    )
+    invitees = get_user_model().objects.filter(email__iexact=email, is_active=True)
+    notification_send(
+        recipients=invitees,
+        kind="partners.invitation",
+        title=_("You are invited to join %(name)s") % {"name": partner.name},
+        url=invitation.get_absolute_url(),
+        dedupe_key=f"partners.invitation:{invitation.pk}",
+        email=False,  # the invitation e-mail below carries the same link
+    )
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Make `user` a member (or owner) of the inviting partner.
+
+    Raises ValidationError if the invitation was used already or has expired.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted:
+        raise ValidationError(_("This invitation was already used."))
+    if invitation.is_expired():
+        raise ValidationError(_("This invitation has expired. Ask the owner for a new one."))
+    membership, created = Membership.objects.get_or_create(
+        user=user, partner=invitation.partner, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == Membership.Role.OWNER and not membership.is_owner:
+        membership.role = Membership.Role.OWNER
+        membership.save(update_fields=["role"])
+    role_grant(user=user, role=Role.PARTNER_MEMBER)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by) -> None:
+    _require_owner(by, invitation.partner)
+    if invitation.accepted:
+        raise ValidationError(_("This invitation was already used."))
+    invitation.delete()
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    """An owner removes a member, or a member leaves. The last owner cannot go."""
+    if membership.user_id != by.pk:
+        _require_owner(by, membership.partner)
+    owners = Membership.objects.select_for_update().filter(
+        partner=membership.partner, role=Membership.Role.OWNER
+    )
+    if membership.is_owner and owners.count() <= 1:
+        raise ValidationError(_("An organisation needs at least one owner."))
+    membership.delete()
+
+
+# --- What a partner supplies and provides ---------------------------------------------------------
+
+
+@transaction.atomic
+def supply_add(*, partner: Partner, part, note: str = "") -> Supply:
+    supply, created = Supply.objects.get_or_create(
+        partner=partner, part=part, defaults={"note": note}
+    )
+    if not created:
+        raise ValidationError({"part": _("This part is already listed.")})
+    return supply
+
+
+@transaction.atomic
+def provision_add(*, partner: Partner, service, note: str = "") -> Provision:
+    provision, created = Provision.objects.get_or_create(
+        partner=partner, service=service, defaults={"note": note}
+    )
+    if not created:
+        raise ValidationError({"service": _("This service is already listed.")})
+    return provision
+
+
+# --- Collaboration projects ------------------------------------------------------------------------
+
+
+def project_manageable_by(user, project: CollaborationProject) -> bool:
+    """Staff, and the owners of any partner in the project, manage it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(
+        user=user, role=Membership.Role.OWNER, partner__projects=project
+    ).exists()
+
+
+def _check_project_partners(*, user, partners) -> None:
+    if user.is_staff:
+        return
+    owned = set(
+        Membership.objects.filter(user=user, role=Membership.Role.OWNER).values_list(
+            "partner_id", flat=True
+        )
+    )
+    if not owned & {partner.pk for partner in partners}:
+        raise ValidationError(
+            {"partners": _("Include at least one organisation you own.")}, code="not_owner"
+        )
+
+
+def _save_project(project, *, partners, products) -> CollaborationProject:
+    if not partners:
+        raise ValidationError({"partners": _("A project needs at least one partner.")})
+    project.description_html = render_markdown(project.description)
+    project.outcomes_html = render_markdown(project.outcomes)
+    project.full_clean(exclude=["slug"] if not project.slug else None)
+    project.save()
+    project.partners.set(partners)
+    project.products.set(products)
+    return project
+
+
+@transaction.atomic
+def project_create(*, created_by, partners, products=(), **fields) -> CollaborationProject:
+    """Create a project. Non-staff must own one of its partners (ValidationError otherwise)."""
+    _check_project_partners(user=created_by, partners=partners)
+    project = CollaborationProject(created_by=created_by, **fields)
+    project.slug = _unique_slug(CollaborationProject, project.title, fallback="project")
+    return _save_project(project, partners=partners, products=products)
+
+
+@transaction.atomic
+def project_update(
+    *, project: CollaborationProject, by, partners, products=(), **fields
+) -> CollaborationProject:
+    """Change a project. `by` must manage it before (PermissionDenied) and, unless staff, still
+    own one of its partners after the change (ValidationError), so no one edits themselves out."""
+    if not project_manageable_by(by, project):
+        raise PermissionDenied
+    _check_project_partners(user=by, partners=partners)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    return _save_project(project, partners=partners, products=products)

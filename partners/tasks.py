@@ -1,0 +1,46 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation_email(invitation_id: int) -> bool:
+    """E-mail the invitation link once; a retry or a second run sends nothing twice."""
+    from .models import Invitation
+
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(skip_locked=True)
+            .select_related("partner", "invited_by")
+            .filter(pk=invitation_id, emailed_at__isnull=True, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return False
+        language = (invitation.invited_by and invitation.invited_by.language) or (
+            settings.LANGUAGE_CODE
+        )
+        with translation.override(language):
+            inviter = invitation.invited_by.public_name if invitation.invited_by else "CoCreate"
+            body = "\n\n".join(
+                [
+                    _("%(inviter)s invites you to join %(partner)s on CoCreate.")
+                    % {"inviter": inviter, "partner": invitation.partner.name},
+                    _("Open this link to accept (sign up first if you have no account):"),
+                    f"{settings.SITE_URL}{invitation.get_absolute_url()}",
+                    _("The link expires on %(date)s.")
+                    % {"date": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")},
+                ]
+            )
+            send_mail(
+                subject=_("[CoCreate] Join %(partner)s") % {"partner": invitation.partner.name},
+                message=body,
+                from_email=None,
+                recipient_list=[invitation.email],
+            )
+        invitation.emailed_at = timezone.now()
+        invitation.save(update_fields=["emailed_at"])
+    return True

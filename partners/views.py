@@ -1,0 +1,412 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cocreate.core.ratelimit import RateLimit, rate_limit_hit
+
+from . import selectors, services
+from .forms import (
+    ApplicationForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    InvitationForm,
+    PartnerProfileForm,
+    ProjectForm,
+    ProvisionForm,
+    SupplyForm,
+)
+from .models import Application, CollaborationProject, Invitation, Membership, Partner
+
+DIRECTORY_PAGE_SIZE = 24
+APPLY_RATE = RateLimit(5, 3600)
+INVITE_RATE = RateLimit(20, 3600)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError onto the form the user sees."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Directory and partner pages ------------------------------------------------------------------
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET)
+    partners = selectors.partner_directory(**form.criteria())
+    page = Paginator(partners, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "partners/directory.html", {"form": form, "page": page})
+
+
+def partner_detail(request, slug):
+    try:
+        partner = selectors.partner_for_page(slug=slug, user=request.user)
+    except Partner.DoesNotExist:
+        raise Http404 from None
+    membership = services.membership_of(request.user, partner)
+    return render(request, "partners/detail.html", {"partner": partner, "membership": membership})
+
+
+# --- Applications -----------------------------------------------------------------------------------
+
+
+@login_required
+def apply(request):
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = rate_limit_hit(key=f"partners.apply:{request.user.pk}", rate=APPLY_RATE)
+        if wait:
+            messages.error(request, _("Too many applications. Try again later."))
+            return redirect("partners:apply")
+        try:
+            services.application_submit(applicant=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Staff will review your application and notify you of the decision."),
+            )
+            return redirect("partners:apply")
+    applications = selectors.applications_of(request.user)
+    return render(request, "partners/apply.html", {"form": form, "applications": applications})
+
+
+def _staff_only(request) -> None:
+    """Pages for staff are 404 to everyone else: they should not learn these exist."""
+    if not request.user.is_authenticated or not request.user.is_staff:
+        raise Http404
+
+
+def application_queue(request):
+    _staff_only(request)
+    status = request.GET.get("status", Application.Status.PENDING)
+    if status not in Application.Status.values:
+        status = Application.Status.PENDING
+    page = Paginator(selectors.application_queue(status=status), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "partners/application_queue.html",
+        {"page": page, "status": status, "statuses": Application.Status.choices},
+    )
+
+
+def application_review(request, pk):
+    _staff_only(request)
+    application = get_object_or_404(
+        Application.objects.select_related("applicant", "decided_by", "partner"), pk=pk
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and application.is_pending and form.is_valid():
+        decision, message = form.cleaned_data["decision"], form.cleaned_data["message"]
+        try:
+            if decision == DecisionForm.APPROVE:
+                partner = services.application_approve(
+                    application=application, decided_by=request.user, message=message
+                )
+                messages.success(
+                    request, _("%(name)s is now an active partner.") % {"name": partner.name}
+                )
+            else:
+                services.application_reject(
+                    application=application, decided_by=request.user, message=message
+                )
+                messages.success(request, _("The application was rejected."))
+        except services.AlreadyDecided:
+            messages.warning(request, _("Someone decided this application in the meantime."))
+        except ValidationError as error:
+            _add_errors(form, error)
+            return render(
+                request,
+                "partners/application_review.html",
+                {"application": application, "form": form},
+            )
+        return redirect("partners:application_queue")
+    return render(
+        request, "partners/application_review.html", {"application": application, "form": form}
+    )
+
+
+# --- The member's own organisations ------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    memberships = list(selectors.memberships_of(request.user))
+    return render(request, "partners/mine.html", {"memberships": memberships})
+
+
+def _membership_or_404(request, slug) -> Membership:
+    if not request.user.is_authenticated:
+        raise Http404
+    return get_object_or_404(
+        Membership.objects.select_related("partner"), user=request.user, partner__slug=slug
+    )
+
+
+def _manage_context(membership, tab, **extra):
+    return {"membership": membership, "partner": membership.partner, "tab": tab, **extra}
+
+
+@login_required
+def manage_profile(request, slug):
+    membership = _membership_or_404(request, slug)
+    partner = membership.partner
+    form = PartnerProfileForm(request.POST or None, request.FILES or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.PARTNER_EDITABLE_FIELDS}
+        try:
+            services.partner_update(
+                partner=partner,
+                logo=form.cleaned_data.get("logo_upload"),
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+                **data,
+            )
+        except ValidationError as error:
+            partner.refresh_from_db()
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your organisation's profile was saved."))
+            return redirect("partners:manage", slug=partner.slug)
+    return render(
+        request, "partners/manage_profile.html", _manage_context(membership, "profile", form=form)
+    )
+
+
+@login_required
+def manage_members(request, slug):
+    membership = _membership_or_404(request, slug)
+    partner = membership.partner
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        if not membership.is_owner:
+            raise PermissionDenied
+        if form.is_valid():
+            wait = rate_limit_hit(key=f"partners.invite:{request.user.pk}", rate=INVITE_RATE)
+            if wait:
+                messages.error(request, _("Too many invitations. Try again later."))
+                return redirect("partners:members", slug=slug)
+            try:
+                invitation = services.invitation_create(
+                    partner=partner,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    invited_by=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+                )
+                return redirect("partners:members", slug=slug)
+    context = _manage_context(
+        membership,
+        "members",
+        form=form,
+        members=selectors.members_of(partner),
+        invitations=selectors.open_invitations_of(partner),
+    )
+    return render(request, "partners/manage_members.html", context)
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, pk):
+    membership = _membership_or_404(request, slug)
+    target = get_object_or_404(Membership, pk=pk, partner=membership.partner)
+    try:
+        services.membership_remove(membership=target, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("partners:members", slug=slug)
+    if target.user_id == request.user.pk:
+        messages.success(request, _("You left %(name)s.") % {"name": membership.partner.name})
+        return redirect("partners:mine")
+    messages.success(request, _("%(name)s was removed.") % {"name": target.user.public_name})
+    return redirect("partners:members", slug=slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, slug, pk):
+    membership = _membership_or_404(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, partner=membership.partner)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation was withdrawn."))
+    return redirect("partners:members", slug=slug)
+
+
+@login_required
+def manage_catalog(request, slug):
+    membership = _membership_or_404(request, slug)
+    partner = membership.partner
+    supply_form = SupplyForm(prefix="supply")
+    provision_form = ProvisionForm(prefix="provision")
+    if request.method == "POST":
+        if "supply-sku" in request.POST:
+            supply_form = SupplyForm(request.POST, prefix="supply")
+            form, add = supply_form, _add_supply
+        else:
+            provision_form = ProvisionForm(request.POST, prefix="provision")
+            form, add = provision_form, _add_provision
+        if form.is_valid():
+            try:
+                add(partner, form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Added to your catalog listing."))
+                return redirect("partners:catalog", slug=slug)
+    context = _manage_context(
+        membership,
+        "catalog",
+        supply_form=supply_form,
+        provision_form=provision_form,
+        supplies=partner.supplies.select_related("part"),
+        provisions=partner.provisions.select_related("service"),
+    )
+    return render(request, "partners/manage_catalog.html", context)
+
+
+def _add_supply(partner, data):
+    try:
+        services.supply_add(partner=partner, part=data["part"], note=data["note"])
+    except ValidationError as error:
+        raise ValidationError({"sku": error.message_dict["part"]}) from error
+
+
+def _add_provision(partner, data):
+    services.provision_add(partner=partner, service=data["service"], note=data["note"])
+
+
+@login_required
+@require_POST
+def catalog_remove(request, slug, what, pk):
+    membership = _membership_or_404(request, slug)
+    related = {"supplies": membership.partner.supplies, "provisions": membership.partner.provisions}
+    if what not in related:
+        raise Http404
+    get_object_or_404(related[what], pk=pk).delete()
+    messages.success(request, _("Removed from your catalog listing."))
+    return redirect("partners:catalog", slug=slug)
+
+
+@login_required
+def manage_demand(request, slug):
+    membership = _membership_or_404(request, slug)
+    demand = selectors.partner_demand(partner=membership.partner)
+    return render(
+        request, "partners/manage_demand.html", _manage_context(membership, "demand", demand=demand)
+    )
+
+
+def invitation(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("partner"), token=token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("partners:invitation", token=token)
+        messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.partner.name})
+        return redirect("partners:manage", slug=invitation.partner.slug)
+    return render(request, "partners/invitation.html", {"invitation": invitation})
+
+
+# --- Collaboration projects ---------------------------------------------------------------------------
+
+
+def project_list(request):
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    kind = kind if kind in CollaborationProject.Kind.values else ""
+    status = status if status in CollaborationProject.Status.values else ""
+    page = Paginator(selectors.project_list(kind=kind, status=status), 20).get_page(
+        request.GET.get("page")
+    )
+    can_create = _may_create_projects(request.user)
+    return render(
+        request,
+        "partners/project_list.html",
+        {
+            "page": page,
+            "kind": kind,
+            "status": status,
+            "kinds": CollaborationProject.Kind.choices,
+            "statuses": CollaborationProject.Status.choices,
+            "can_create": can_create,
+        },
+    )
+
+
+def project_detail(request, slug):
+    try:
+        project = selectors.project_for_page(slug=slug)
+    except CollaborationProject.DoesNotExist:
+        raise Http404 from None
+    can_manage = services.project_manageable_by(request.user, project)
+    return render(
+        request, "partners/project_detail.html", {"project": project, "can_manage": can_manage}
+    )
+
+
+def _project_fields(form) -> dict:
+    data = dict(form.cleaned_data)
+    return {"partners": list(data.pop("partners")), "products": list(data.pop("products")), **data}
+
+
+def _may_create_projects(user) -> bool:
+    return user.is_authenticated and (
+        user.is_staff or Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
+    )
+
+
+@login_required
+def project_create(request):
+    if not _may_create_projects(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(created_by=request.user, **_project_fields(form))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The project was created."))
+            return redirect(project)
+    return render(request, "partners/project_form.html", {"form": form, "project": None})
+
+
+@login_required
+def project_edit(request, slug):
+    project = get_object_or_404(CollaborationProject, slug=slug)
+    if not services.project_manageable_by(request.user, project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project=project, by=request.user, **_project_fields(form))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect(project)
+    return render(request, "partners/project_form.html", {"form": form, "project": project})
