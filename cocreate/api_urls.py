@@ -8,6 +8,7 @@ from cocreate.notifications.api import NotificationViewSet
 from cocreate.webhooks.api import WebhookEndpointViewSet
 from partners.api import ApplicationViewSet, PartnerViewSet, ProjectViewSet
 from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
+from service_desk.api import ArticleViewSet, TicketViewSet
 
 router = DefaultRouter()
 router.register("products", ProductViewSet, basename="product")
@@ -19,6 +20,8 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("partners/applications", ApplicationViewSet, basename="partner-application")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("kb/articles", ArticleViewSet, basename="kb-article")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

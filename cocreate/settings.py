@@ -216,6 +216,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "service_desk.models.Ticket.Status",
+        "TicketCategoryEnum": "service_desk.models.Category",
+    },
 }
 
 # --- Webhooks ----------------------------------------------------------------------------------

@@ -1,0 +1,367 @@
+"""REST endpoints: tickets (by number) with messages, take-next and rating; knowledge-base articles.
+
+Customers see their own tickets only (another's is 404) and never internal notes; agent-only
+actions called by a customer answer 403. Rules live in services.py.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from cocreate.accounts.models import User
+from cocreate.core.api import Conflict
+from products.models import Product
+
+from . import selectors, services
+from .models import Category, KnowledgeArticle, Priority, SlaState, Ticket, TicketMessage
+from .permissions import is_desk_agent
+
+PRIORITY_NAMES = {priority.value: priority.name.lower() for priority in Priority}
+PRIORITY_VALUES = {name: value for value, name in PRIORITY_NAMES.items()}
+
+
+@contextmanager
+def service_errors():
+    """Translate a service's errors into API errors: 400 with per-field errors, or 409."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise exceptions.ValidationError(detail) from error
+    except services.TicketConflict as error:
+        raise Conflict(str(error.message)) from error
+
+
+class PriorityField(serializers.ChoiceField):
+    """Priorities travel as names ("low" … "urgent"); the database keeps their rank."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=list(PRIORITY_VALUES), **kwargs)
+
+    def to_representation(self, value):
+        return PRIORITY_NAMES.get(value, value)
+
+    def to_internal_value(self, data):
+        return PRIORITY_VALUES[super().to_internal_value(data)]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    customer = serializers.CharField(source="customer.username", read_only=True)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    priority = PriorityField(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "number",
+            "subject",
+            "description",
+            "description_html",
+            "product",
+            "product_name",
+            "category",
+            "status",
+            "priority",
+            "customer",
+            "assignee",
+            "sla_state",
+            "first_response_due_at",
+            "resolution_due_at",
+            "first_responded_at",
+            "resolved_at",
+            "closed_at",
+            "csat_score",
+            "csat_comment",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    product = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Product.objects.all(),
+        error_messages={"does_not_exist": "There is no product {slug_name}={value}."},
+    )
+    category = serializers.ChoiceField(choices=Category.choices)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20000)
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = PriorityField(required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    assignee = serializers.SlugRelatedField(
+        slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
+    )
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketMessage
+        fields = ["id", "author", "internal", "body", "body_html", "created_at", "attachments"]
+        read_only_fields = ["id", "author", "body_html", "created_at", "attachments"]
+        extra_kwargs = {"internal": {"required": False}}
+
+    def get_attachments(self, message) -> list[dict]:
+        number = self.context["ticket"].number
+        return [
+            {
+                "filename": attachment.filename,
+                "size": attachment.size,
+                "url": f"/support/tickets/{number}/attachments/{attachment.pk}/",
+            }
+            for attachment in message.attachments.all()
+        ]
+
+
+class RatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+NUMBER = OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="T-000123")
+TICKET_FILTERS = [
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Ticket.Status.values),
+    OpenApiParameter("priority", OpenApiTypes.STR, enum=list(PRIORITY_VALUES)),
+    OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+    OpenApiParameter("product", OpenApiTypes.STR, description="Product slug."),
+    OpenApiParameter("assignee", OpenApiTypes.STR, description='Username, "me" or "none".'),
+    OpenApiParameter("sla", OpenApiTypes.STR, enum=SlaState.values),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search or a ticket number."),
+]
+
+
+@extend_schema(parameters=[NUMBER])
+class TicketViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Tickets: customers see their own, agents all. Addressed by their number."""
+
+    serializer_class = TicketSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+    lookup_field = "number"
+    lookup_value_regex = r"T-\d{6,9}"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    throttle_scope = "service_desk_ticket_create"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(ScopedRateThrottle())
+        return throttles
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Ticket.objects.none()
+        params = self.request.query_params
+        priority = PRIORITY_VALUES.get(params.get("priority", ""), "")
+        filters = selectors.QueueFilters(
+            status=params.get("status", "") if params.get("status") in Ticket.Status.values else "",
+            include_done=True,
+            priority=str(priority),
+            category=params.get("category", ""),
+            product=params.get("product", ""),
+            assignee=params.get("assignee", ""),
+            sla=params.get("sla", ""),
+            q=params.get("q", ""),
+        )
+        visible = selectors.tickets_visible_to(self.request.user)
+        tickets = selectors.ticket_queue(filters, viewer=self.request.user, base=visible)
+        if not is_desk_agent(self.request.user) and not params.get("q"):
+            tickets = tickets.order_by("-created_at", "-id")
+        return tickets
+
+    def get_object(self):
+        return selectors.ticket_for(self.request.user, self.kwargs["number"])
+
+    @extend_schema(parameters=TICKET_FILTERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    def create(self, request, *args, **kwargs):
+        payload = TicketCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with service_errors():
+            ticket = services.ticket_create(customer=request.user, **payload.validated_data)
+        ticket = selectors.ticket_for(request.user, ticket.number)
+        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TicketUpdateSerializer, responses=TicketSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Agents change status, priority, category and assignee; customers close and reopen."""
+        ticket = self.get_object()
+        payload = TicketUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        agent = is_desk_agent(request.user)
+        if not agent and set(data) - {"status"}:
+            raise exceptions.PermissionDenied("Only agents change priority, category or assignee.")
+        with service_errors():
+            if agent and ({"priority", "category"} & set(data)):
+                services.ticket_update(
+                    ticket=ticket,
+                    actor=request.user,
+                    priority=data.get("priority"),
+                    category=data.get("category"),
+                )
+            if agent and "assignee" in data:
+                services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
+            if "status" in data:
+                services.ticket_change_status(
+                    ticket=ticket, actor=request.user, status=data["status"]
+                )
+        return Response(TicketSerializer(self.get_object()).data)
+
+    @extend_schema(methods=["get"], responses=MessageSerializer(many=True), parameters=[NUMBER])
+    @extend_schema(
+        methods=["post"],
+        request=MessageSerializer,
+        responses={201: MessageSerializer},
+        parameters=[NUMBER],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, number=None):
+        """The conversation. Customers never see internal notes and cannot write them."""
+        ticket = self.get_object()
+        agent = is_desk_agent(request.user)
+        context = {"ticket": ticket, "request": request}
+        if request.method == "POST":
+            payload = MessageSerializer(data=request.data, context=context)
+            payload.is_valid(raise_exception=True)
+            internal = payload.validated_data.get("internal", False)
+            if internal and not agent:
+                raise exceptions.PermissionDenied("Only agents write internal notes.")
+            with service_errors():
+                message = services.ticket_reply(
+                    ticket=ticket,
+                    author=request.user,
+                    body=payload.validated_data["body"],
+                    internal=internal,
+                )
+            return Response(
+                MessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED
+            )
+        conversation = TicketMessage.objects.filter(ticket=ticket).select_related("author")
+        if not agent:
+            conversation = conversation.filter(internal=False)
+        page = self.paginate_queryset(
+            conversation.prefetch_related("attachments").order_by("created_at", "id")
+        )
+        return self.get_paginated_response(MessageSerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: TicketSerializer,
+            204: OpenApiResponse(description="No unassigned ticket left."),
+        },
+        parameters=[],
+    )
+    @action(detail=False, methods=["post"], url_path="take-next")
+    def take_next(self, request):
+        """Assign the most urgent unassigned ticket to the calling agent."""
+        if not is_desk_agent(request.user):
+            raise exceptions.PermissionDenied("Only agents take tickets.")
+        ticket = services.ticket_take_next(agent=request.user)
+        if ticket is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(TicketSerializer(selectors.ticket_for(request.user, ticket.number)).data)
+
+    @extend_schema(request=RatingSerializer, responses=TicketSerializer, parameters=[NUMBER])
+    @action(detail=True, methods=["post"])
+    def rating(self, request, number=None):
+        """The customer rates their resolved ticket, once: 409 if unresolved or already rated."""
+        ticket = self.get_object()
+        if ticket.customer_id != request.user.pk:
+            raise exceptions.PermissionDenied("Only the customer rates a ticket.")
+        payload = RatingSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with service_errors():
+            services.ticket_rate(
+                ticket=ticket,
+                customer=request.user,
+                score=payload.validated_data["score"],
+                comment=payload.validated_data.get("comment", ""),
+            )
+        return Response(TicketSerializer(self.get_object()).data)
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = KnowledgeArticle
+        fields = [
+            "slug",
+            "title",
+            "product",
+            "category",
+            "body_html",
+            "helpful_count",
+            "not_helpful_count",
+            "published_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema(parameters=[OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)])
+class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published knowledge-base articles; `?q=` ranks by full-text match."""
+
+    serializer_class = ArticleSerializer
+    permission_classes = [AllowAny]
+    filter_backends = []
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        params = self.request.query_params
+        product = None
+        if params.get("product"):
+            product = Product.objects.filter(slug=params["product"]).first()
+            if product is None:
+                return KnowledgeArticle.objects.none()
+        return selectors.articles(
+            q=params.get("q", ""), product=product, category=params.get("category", "")
+        )
+
+    def get_object(self):
+        article = selectors.articles().filter(slug=self.kwargs["slug"]).first()
+        if article is None:
+            raise Http404
+        return article
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search."),
+            OpenApiParameter("product", OpenApiTypes.STR, description="Product slug."),
+            OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

@@ -1,0 +1,233 @@
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from products.models import Product, Registration
+
+from .attachments import MAX_FILES_PER_MESSAGE, accepted_types_label, validate_attachments
+from .models import Category, KnowledgeArticle, Priority, Shipment, SlaState, Ticket
+from .selectors import canned_responses, desk_agents
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Zero or more files, each checked for type and size before anything is saved."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault(
+            "help_text",
+            _("Up to %(count)d files: %(types)s.")
+            % {"count": MAX_FILES_PER_MESSAGE, "types": accepted_types_label()},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        validate_attachments(files)
+        return files
+
+
+def _products_for(customer):
+    """Products the customer owns first, then the rest of what is on sale or was sold."""
+    owned = Registration.objects.filter(customer=customer, product=OuterRef("pk"))
+    return (
+        Product.objects.filter(status__in=[Product.Status.ON_SALE, Product.Status.DISCONTINUED])
+        .annotate(owned=Exists(owned))
+        .order_by("-owned", "name")
+    )
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, product):
+        if getattr(product, "owned", False):
+            return _("%(name)s (registered)") % {"name": product.name}
+        return product.name
+
+
+class TicketForm(forms.Form):
+    product = ProductChoiceField(queryset=Product.objects.none(), label=_("Product"))
+    registration = forms.ModelChoiceField(
+        queryset=Registration.objects.none(),
+        required=False,
+        label=_("Which unit?"),
+        help_text=_("Optional: pick the registered unit this is about."),
+    )
+    category = forms.ChoiceField(choices=Category.choices, label=_("What do you need?"))
+    subject = forms.CharField(max_length=200, label=_("Subject"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        label=_("Description"),
+        help_text=_("What happened, what you expected, and what you already tried. Markdown."),
+    )
+    attachments = AttachmentsField()
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = _products_for(customer)
+        self.fields["registration"].queryset = Registration.objects.filter(
+            customer=customer
+        ).select_related("product")
+
+    def clean(self):
+        cleaned = super().clean()
+        registration, product = cleaned.get("registration"), cleaned.get("product")
+        if registration and product and registration.product_id != product.pk:
+            self.add_error(
+                "registration", _("This unit is not a %(product)s.") % {"product": product}
+            )
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        label=_("Your message"),
+        help_text=_("Markdown."),
+    )
+    attachments = AttachmentsField()
+
+
+class AgentReplyForm(ReplyForm):
+    internal = forms.BooleanField(
+        required=False,
+        label=_("Internal note (only agents see it)"),
+    )
+    then_status = forms.ChoiceField(
+        required=False,
+        label=_("Then set the status to"),
+        choices=[
+            ("", _("— keep —")),
+            (Ticket.Status.PENDING_CUSTOMER, Ticket.Status.PENDING_CUSTOMER.label),
+            (Ticket.Status.RESOLVED, Ticket.Status.RESOLVED.label),
+        ],
+    )
+    field_order = ["canned", "body", "internal", "then_status", "attachments"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = _("Message")
+        self.fields["canned"] = forms.ModelChoiceField(
+            queryset=canned_responses(),
+            required=False,
+            label=_("Canned response"),
+            help_text=_("Inserted into the message; with an empty message it is sent as is."),
+        )
+        self.fields["body"].required = False
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("body") or "").strip() and not cleaned.get("canned"):
+            self.add_error("body", _("Write a message or pick a canned response."))
+        return cleaned
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(score, str(score)) for score in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        label=_("How satisfied are you? (5 = very)"),
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        label=_("Anything to add?"),
+    )
+
+
+class DeskTicketForm(forms.Form):
+    status = forms.ChoiceField(choices=Ticket.Status.choices, label=_("Status"))
+    priority = forms.TypedChoiceField(coerce=int, choices=Priority.choices, label=_("Priority"))
+    category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
+    assignee = forms.ModelChoiceField(
+        queryset=desk_agents(), required=False, label=_("Assignee"), empty_label=_("— nobody —")
+    )
+
+
+class ShipmentForm(forms.Form):
+    direction = forms.ChoiceField(choices=Shipment.Direction.choices, label=_("Direction"))
+    carrier = forms.CharField(max_length=80, label=_("Carrier"))
+    tracking_number = forms.CharField(max_length=80, label=_("Tracking number"))
+    note = forms.CharField(max_length=300, required=False, label=_("Note for the customer"))
+
+
+class ShipmentUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Shipment.Status.choices, label=_("New status"))
+    note = forms.CharField(max_length=300, required=False, label=_("Note for the customer"))
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(max_length=200, label=_("Title"))
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.order_by("name"),
+        required=False,
+        label=_("Product"),
+        empty_label=_("— every product —"),
+    )
+    category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=50000,
+        label=_("Text"),
+        help_text=_("Markdown. Links, lists, tables and code blocks are kept; HTML is not."),
+    )
+    status = forms.ChoiceField(choices=KnowledgeArticle.Status.choices, label=_("Status"))
+
+
+def _with_any(choices, label=None):
+    return [("", label or _("Any")), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(required=False, label=_("Search"), max_length=200)
+    status = forms.ChoiceField(
+        required=False,
+        label=_("Status"),
+        choices=[("", _("Needs work")), ("all", _("All")), *Ticket.Status.choices],
+    )
+    priority = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value="", choices=_with_any(Priority.choices)
+    )
+    category = forms.ChoiceField(required=False, choices=_with_any(Category.choices))
+    product = forms.ChoiceField(required=False, label=_("Product"))
+    assignee = forms.ChoiceField(required=False, label=_("Assignee"))
+    sla = forms.ChoiceField(required=False, label=_("SLA"), choices=_with_any(SlaState.choices))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].label = _("Priority")
+        self.fields["category"].label = _("Category")
+        self.fields["product"].choices = _with_any(
+            Product.objects.order_by("name").values_list("slug", "name")
+        )
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+            *((agent.username, agent.public_name) for agent in desk_agents()),
+        ]
+
+
+class KbSearchForm(forms.Form):
+    q = forms.CharField(required=False, label=_("Search the knowledge base"), max_length=200)
+    product = forms.ChoiceField(required=False, label=_("Product"))
+    category = forms.ChoiceField(
+        required=False, label=_("Category"), choices=_with_any(Category.choices)
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = _with_any(
+            Product.objects.order_by("name").values_list("slug", "name"), _("All products")
+        )

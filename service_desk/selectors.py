@@ -1,0 +1,201 @@
+"""Reads shared by the pages and the API; each carries its own select/prefetch."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cocreate.accounts.models import User
+from cocreate.accounts.roles import Role
+
+from .models import (
+    SEARCH_CONFIG,
+    CannedResponse,
+    KnowledgeArticle,
+    Shipment,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+    TicketMessage,
+)
+from .permissions import is_desk_agent
+
+TICKET_NUMBER = re.compile(r"^\s*T-?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def search_query(text: str) -> SearchQuery | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    return SearchQuery(text[:200], search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _ticket_rows() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("customer", "product", "assignee")
+
+
+def tickets_of_customer(customer) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(customer=customer).select_related("product", "assignee")
+
+
+def tickets_visible_to(user) -> QuerySet[Ticket]:
+    """Agents and staff see every ticket; anyone else only their own."""
+    if is_desk_agent(user):
+        return _ticket_rows()
+    return _ticket_rows().filter(customer=user)
+
+
+def ticket_for(user, number: str) -> Ticket:
+    """The ticket `number` if `user` may see it, else 404 (never 403: its existence is private)."""
+    ticket = (
+        tickets_visible_to(user)
+        .select_related("registration", "sla_policy")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = ""
+    priority: str = ""
+    category: str = ""
+    product: str = ""  # slug
+    assignee: str = ""  # username, "me" or "none"
+    sla: str = ""
+    q: str = ""
+    # Without a status filter the queue shows what still needs work.
+    include_done: bool = False
+
+
+def ticket_queue(filters: QueueFilters, *, viewer=None, base=None) -> QuerySet[Ticket]:
+    """Tickets matching the filters, most urgent first (or best match first when searching)."""
+    tickets = base if base is not None else _ticket_rows()
+    if filters.status:
+        tickets = tickets.filter(status=filters.status)
+    elif not filters.include_done:
+        tickets = tickets.active()
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.category:
+        tickets = tickets.filter(category=filters.category)
+    if filters.product:
+        tickets = tickets.filter(product__slug=filters.product)
+    if filters.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee == "me" and viewer is not None:
+        tickets = tickets.filter(assignee=viewer)
+    elif filters.assignee:
+        tickets = tickets.filter(assignee__username=filters.assignee)
+    if filters.sla:
+        tickets = tickets.filter(sla_state=filters.sla)
+    match = TICKET_NUMBER.match(filters.q or "")
+    if match:
+        return tickets.filter(number=f"T-{int(match.group(1)):06d}")
+    query = search_query(filters.q)
+    if query is not None:
+        return tickets.filter(search_vector=query).order_by(
+            SearchRank(F("search_vector"), query).desc(), "-created_at", "-id"
+        )
+    return tickets.most_urgent_first()
+
+
+def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:
+    messages = TicketMessage.objects.filter(ticket=ticket).select_related("author")
+    if not include_internal:
+        messages = messages.filter(internal=False)
+    return list(
+        messages.prefetch_related(
+            Prefetch("attachments", queryset=TicketAttachment.objects.order_by("id"))
+        )
+    )
+
+
+def ticket_initial_attachments(ticket: Ticket) -> list[TicketAttachment]:
+    return list(TicketAttachment.objects.filter(ticket=ticket, message__isnull=True))
+
+
+def ticket_history(ticket: Ticket, *, include_internal: bool) -> list[TicketEvent]:
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+    if not include_internal:
+        events = events.filter(internal=False)
+    return list(events)
+
+
+def ticket_shipments(ticket: Ticket) -> list[Shipment]:
+    return list(Shipment.objects.filter(ticket=ticket).prefetch_related("history"))
+
+
+def attachment_for(user, number: str, pk: int) -> TicketAttachment:
+    """An attachment the user may download: their ticket's, and never an internal note's."""
+    ticket = ticket_for(user, number)
+    attachment = (
+        TicketAttachment.objects.filter(ticket=ticket, pk=pk).select_related("message").first()
+    )
+    if attachment is None or (attachment.internal and not is_desk_agent(user)):
+        raise Http404
+    return attachment
+
+
+def desk_agents() -> QuerySet[User]:
+    return (
+        User.objects.filter(Q(groups__name=Role.AGENT) | Q(is_staff=True), is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def canned_responses() -> QuerySet[CannedResponse]:
+    return CannedResponse.objects.order_by("title")
+
+
+# --- knowledge base -----------------------------------------------------------------------------
+
+
+def articles(
+    *, q: str = "", product=None, category: str = "", include_drafts: bool = False
+) -> QuerySet[KnowledgeArticle]:
+    """Articles, best match first when searching; `product` also brings the general ones."""
+    rows = KnowledgeArticle.objects.select_related("product")
+    if not include_drafts:
+        rows = rows.filter(status=KnowledgeArticle.Status.PUBLISHED)
+    if product is not None:
+        rows = rows.filter(Q(product=product) | Q(product__isnull=True))
+    if category:
+        rows = rows.filter(category=category)
+    query = search_query(q)
+    if query is not None:
+        return rows.filter(search_vector=query).order_by(
+            SearchRank(F("search_vector"), query).desc(), "-published_at", "-id"
+        )
+    return rows.order_by("-helpful_count", "-published_at", "-id")
+
+
+def article_suggestions(*, product, text: str, limit: int = 5) -> list[KnowledgeArticle]:
+    """Published articles for the product matching any significant word the customer typed."""
+    words = [word for word in re.findall(r"\w{3,}", text or "") if not word.isdigit()][:12]
+    if not words:
+        return []
+    query = SearchQuery(" OR ".join(words), search_type="websearch", config=SEARCH_CONFIG)
+    rows = KnowledgeArticle.objects.filter(
+        status=KnowledgeArticle.Status.PUBLISHED, search_vector=query
+    )
+    if product is not None:
+        rows = rows.filter(Q(product=product) | Q(product__isnull=True))
+    return list(
+        rows.select_related("product").order_by(
+            SearchRank(F("search_vector"), query).desc(), "-helpful_count", "-id"
+        )[:limit]
+    )
+
+
+def article_for(user, slug: str) -> KnowledgeArticle:
+    article = KnowledgeArticle.objects.select_related("product", "author").filter(slug=slug).first()
+    if article is None or (not article.is_published and not is_desk_agent(user)):
+        raise Http404
+    return article
