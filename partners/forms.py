@@ -71,6 +71,7 @@ def _website_field():
 
 class ApplicationForm(forms.ModelForm):
     website = _website_field()
+    field_order = ["name", "kind", "country", "capabilities", "website", "description"]
     capabilities = forms.MultipleChoiceField(
         label=_("Capabilities"),
         choices=Capability.choices,
@@ -81,7 +82,8 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ("name", "kind", "country", "capabilities", "website", "description")
+        # The website is declared above (https by default), so it is not generated here.
+        fields = ("name", "kind", "country", "capabilities", "description")
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"description": _("Markdown. Who you are, and what you would do with us.")}
 
@@ -148,10 +150,11 @@ class PartnerProfileForm(forms.ModelForm):
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     website = _website_field()
+    field_order = [*PARTNER_EDITABLE_FIELDS, "logo_upload", "remove_logo"]
 
     class Meta:
         model = Partner
-        fields = PARTNER_EDITABLE_FIELDS
+        fields = tuple(name for name in PARTNER_EDITABLE_FIELDS if name != "website")
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"description": _("Markdown.")}
 

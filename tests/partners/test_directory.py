@@ -1,0 +1,158 @@
+"""The directory page: filters, full-text search, sorting, cards, and its queries at scale."""
+
+import pytest
+from django.urls import reverse
+
+from partners.models import Partner, PartnerKind
+from tests.factories.partners import PartnerFactory
+
+from .conftest import bulk_partners
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    return [partner.name for partner in response.context["page"]]
+
+
+def test_lists_active_partners_only(client):
+    PartnerFactory(name="Active One")
+    PartnerFactory(name="Waiting One", status=Partner.Status.PENDING)
+    PartnerFactory(name="Paused One", status=Partner.Status.SUSPENDED)
+
+    response = client.get(reverse("partners:directory"))
+
+    assert names(response) == ["Active One"]
+
+
+def test_cards_show_kind_country_name_capabilities_and_verified_badge(client):
+    PartnerFactory(
+        name="Hanbit Display",
+        kind=PartnerKind.OEM,
+        country="KR",
+        capabilities=["displays"],
+        verified=True,
+    )
+
+    html = client.get(reverse("partners:directory")).content.decode()
+
+    assert "Hanbit Display" in html
+    assert "OEM" in html
+    assert "South Korea" in html  # the ISO code shown by name
+    assert "Display panels" in html
+    assert "✓ Verified" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "university"}, ["Campus"]),
+        ({"country": "CN"}, ["Campus"]),
+        ({"serves": "FR"}, ["Euro Parts", "Global Freight"]),  # via the "eu" region, worldwide
+        ({"serves": "eu"}, ["Euro Parts", "Global Freight"]),
+        ({"serves": "JP"}, ["Global Freight"]),
+        ({"capability": "freight_forwarding"}, ["Global Freight"]),
+        ({"certification": "iatf_16949"}, ["Euro Parts"]),
+        ({"verified": "true"}, ["Euro Parts"]),
+        ({"verified": "false"}, ["Campus", "Global Freight"]),
+        ({"kind": "supplier", "country": "CN"}, []),
+    ],
+)
+def test_filters(client, params, expected):
+    PartnerFactory(
+        name="Euro Parts",
+        kind=PartnerKind.SUPPLIER,
+        country="DE",
+        regions_served=["eu"],
+        certifications=["iatf_16949"],
+        verified=True,
+    )
+    PartnerFactory(
+        name="Global Freight",
+        kind=PartnerKind.LOGISTICS,
+        country="SG",
+        regions_served=["global"],
+        capabilities=["freight_forwarding"],
+        certifications=[],
+    )
+    PartnerFactory(
+        name="Campus",
+        kind=PartnerKind.UNIVERSITY,
+        country="CN",
+        regions_served=["CN"],
+        certifications=[],
+    )
+
+    response = client.get(reverse("partners:directory"), {**params, "sort": "name"})
+
+    assert names(response) == expected
+
+
+def test_an_invalid_filter_value_is_ignored_not_an_error(client):
+    PartnerFactory(name="Still Listed")
+
+    response = client.get(reverse("partners:directory"), {"kind": "pirate", "country": "XX"})
+
+    assert response.status_code == 200
+    assert names(response) == ["Still Listed"]
+
+
+def test_full_text_search_ranks_name_matches_first_and_finds_word_prefixes(client):
+    PartnerFactory(name="Acme Batteries", description="Cells and packs.")
+    PartnerFactory(name="Other Co", description="We also resell batteries.")
+    PartnerFactory(name="Unrelated", description="Freight.")
+
+    ranked = names(client.get(reverse("partners:directory"), {"q": "batteries"}))
+    prefix = names(client.get(reverse("partners:directory"), {"q": "batter"}))
+
+    assert ranked == ["Acme Batteries", "Other Co"]
+    assert set(prefix) == {"Acme Batteries", "Other Co"}
+
+
+def test_sort_by_name_and_newest(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    PartnerFactory(name="Zeta", created_at=now - timedelta(days=1))
+    PartnerFactory(name="Alpha", created_at=now - timedelta(days=3))
+    PartnerFactory(name="Mid", created_at=now)
+
+    by_name = names(client.get(reverse("partners:directory"), {"sort": "name"}))
+    newest = names(client.get(reverse("partners:directory"), {"sort": "newest"}))
+
+    assert by_name == ["Alpha", "Mid", "Zeta"]
+    assert newest == ["Mid", "Zeta", "Alpha"]
+
+
+def test_relevance_without_a_query_puts_verified_partners_first(client):
+    PartnerFactory(name="Aardvark")
+    PartnerFactory(name="Zebra", verified=True)
+
+    assert names(client.get(reverse("partners:directory"))) == ["Zebra", "Aardvark"]
+
+
+def test_pages_keep_the_filters(client):
+    bulk_partners(30)
+
+    response = client.get(reverse("partners:directory"), {"kind": "supplier", "page": 1})
+    html = response.content.decode()
+
+    assert response.context["page"].paginator.count == 4  # 30 spread over 8 kinds
+    assert "Bulk Partner" in html
+
+
+def test_directory_runs_two_queries_at_ten_thousand_partners(
+    client, ten_thousand_partners, django_assert_num_queries
+):
+    # A count and the page's rows; the filters are indexed lookups on the partner table alone.
+    with django_assert_num_queries(2):
+        response = client.get(
+            reverse("partners:directory"),
+            {"q": "electronics", "capability": "pcb_assembly", "serves": "DE", "page": 3},
+        )
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 24
+    with django_assert_num_queries(2):
+        client.get(reverse("partners:directory"), {"sort": "newest", "page": 200})
