@@ -126,6 +126,10 @@ class Post(models.Model):
     edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
     # Creation, votes, comments and status changes move it; trending and surfacing read it.
     last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    # The trending score (time-decayed votes, verified owners, comments, linked tickets), kept by
+    # the designers app's surfacing job; the "trending" feed sort reads it.
+    trending_score = models.FloatField(_("trending score"), default=0)
+    score_updated_at = models.DateTimeField(_("score updated"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -136,6 +140,7 @@ class Post(models.Model):
             models.Index(fields=["product", "-created_at"], name="post_product_new_idx"),
             models.Index(fields=["product", "-vote_count"], name="post_product_top_idx"),
             models.Index(fields=["-last_activity_at"], name="post_activity_idx"),
+            models.Index(fields=["product", "-trending_score"], name="post_product_trending_idx"),
             models.Index(fields=["status"], name="post_status_idx"),
             models.Index(
                 fields=["-flag_count"], condition=Q(flag_count__gt=0), name="post_flagged_idx"
