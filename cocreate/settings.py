@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cocreate.webhooks",
     "products",
     "community",
+    "designers",
     "service_desk",
     "partners",
     "django.contrib.admin",

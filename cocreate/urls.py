@@ -13,6 +13,7 @@ urlpatterns = [
     # partners/.
     path("", include("products.urls")),
     path("", include("community.urls")),
+    path("", include("designers.urls")),
     path("", include("service_desk.urls")),
     path("", include("partners.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
