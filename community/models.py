@@ -380,8 +380,6 @@ class ReputationEvent(models.Model):
         VOTES_MERGED_IN = "votes_merged_in", _("Votes received from a merged duplicate")
         IDEA_PLANNED = "idea_planned", _("Idea planned by designers")
         IDEA_ADOPTED = "idea_adopted", _("Idea adopted by designers")
-        OFFICIAL_THANKS = "official_thanks", _("Answer marked helpful by the team")
-        POST_REMOVED = "post_removed", _("Post removed by a moderator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -436,7 +434,6 @@ REPUTATION_POINTS = {
     ReputationEvent.Kind.VOTE_WITHDRAWN: -2,
     ReputationEvent.Kind.IDEA_PLANNED: 10,
     ReputationEvent.Kind.IDEA_ADOPTED: 50,
-    ReputationEvent.Kind.OFFICIAL_THANKS: 15,
 }
 
 

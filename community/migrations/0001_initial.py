@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
             name='ReputationEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('vote_received', 'Vote received'), ('vote_withdrawn', 'Vote withdrawn'), ('votes_merged_away', 'Votes moved to the original post'), ('votes_merged_in', 'Votes received from a merged duplicate'), ('idea_planned', 'Idea planned by designers'), ('idea_adopted', 'Idea adopted by designers'), ('official_thanks', 'Answer marked helpful by the team'), ('post_removed', 'Post removed by a moderator')], max_length=30, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('vote_received', 'Vote received'), ('vote_withdrawn', 'Vote withdrawn'), ('votes_merged_away', 'Votes moved to the original post'), ('votes_merged_in', 'Votes received from a merged duplicate'), ('idea_planned', 'Idea planned by designers'), ('idea_adopted', 'Idea adopted by designers')], max_length=30, verbose_name='kind')),
                 ('points', models.IntegerField(verbose_name='points')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='caused by')),
