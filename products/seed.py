@@ -55,11 +55,11 @@ PRODUCTS = [
         24,
         "The first Aurora: a compact 6.1-inch phone with a replaceable battery.",
         {
-            "display": "6.1″ LCD, 60 Hz",
-            "processor": "Octa-core 2.2 GHz",
-            "memory": "4 GB RAM, 64 GB storage",
-            "battery": "3,500 mAh, user-replaceable",
-            "weight": "172 g",
+            "Display": "6.1″ LCD, 60 Hz",
+            "Processor": "Octa-core 2.2 GHz",
+            "Memory": "4 GB RAM, 64 GB storage",
+            "Battery": "3,500 mAh, user-replaceable",
+            "Weight": "172 g",
         },
     ),
     (
@@ -75,12 +75,12 @@ PRODUCTS = [
         24,
         "OLED screen, a second camera and USB-C fast charging, asked for by the community.",
         {
-            "display": "6.3″ OLED, 90 Hz",
-            "processor": "Octa-core 2.6 GHz",
-            "memory": "6 GB RAM, 128 GB storage",
-            "battery": "4,000 mAh, 30 W charging",
-            "camera": "50 MP main, 12 MP ultra-wide",
-            "weight": "181 g",
+            "Display": "6.3″ OLED, 90 Hz",
+            "Processor": "Octa-core 2.6 GHz",
+            "Memory": "6 GB RAM, 128 GB storage",
+            "Battery": "4,000 mAh, 30 W charging",
+            "Camera": "50 MP main, 12 MP ultra-wide",
+            "Weight": "181 g",
         },
     ),
     (
@@ -97,14 +97,14 @@ PRODUCTS = [
         "Our current phone: 120 Hz display, two-day battery and seven years of updates. The "
         "modular back plate came from an owner's modification.",
         {
-            "display": "6.4″ OLED, 120 Hz, 1,800 nits",
-            "processor": "Octa-core 3.1 GHz",
-            "memory": "8 GB RAM, 256 GB storage",
-            "battery": "5,000 mAh, 45 W charging, 15 W wireless",
-            "camera": "50 MP main, 48 MP ultra-wide, 12 MP 3× telephoto",
-            "water_resistance": "IP68",
-            "software_updates": "7 years",
-            "weight": "189 g",
+            "Display": "6.4″ OLED, 120 Hz, 1,800 nits",
+            "Processor": "Octa-core 3.1 GHz",
+            "Memory": "8 GB RAM, 256 GB storage",
+            "Battery": "5,000 mAh, 45 W charging, 15 W wireless",
+            "Camera": "50 MP main, 48 MP ultra-wide, 12 MP 3× telephoto",
+            "Water resistance": "IP68",
+            "Software updates": "7 years",
+            "Weight": "189 g",
         },
     ),
     (
@@ -120,7 +120,7 @@ PRODUCTS = [
         24,
         "The next Aurora is being designed now. Ideas adopted from the community shape it: "
         "tell us what it should do better.",
-        {"target_battery": "5,500 mAh", "target_weight": "under 185 g"},
+        {"Target battery": "5,500 mAh", "Target weight": "under 185 g"},
     ),
     (
         "beacon-ax3000",
@@ -135,9 +135,9 @@ PRODUCTS = [
         24,
         "Wi-Fi 6 dual-band router for apartments.",
         {
-            "wifi": "Wi-Fi 6, dual band, 3,000 Mbit/s",
-            "ports": "4 × 1 GbE LAN, 1 × 1 GbE WAN",
-            "coverage": "up to 120 m²",
+            "Wi-Fi": "Wi-Fi 6, dual band, 3,000 Mbit/s",
+            "Ports": "4 × 1 GbE LAN, 1 × 1 GbE WAN",
+            "Coverage": "up to 120 m²",
         },
     ),
     (
@@ -153,10 +153,10 @@ PRODUCTS = [
         36,
         "Tri-band Wi-Fi 6E mesh router with a 2.5 GbE port; add nodes to cover any home.",
         {
-            "wifi": "Wi-Fi 6E, tri-band, 6,000 Mbit/s",
-            "ports": "1 × 2.5 GbE WAN, 3 × 1 GbE LAN",
-            "coverage": "up to 200 m² per node",
-            "mesh": "Beacon Mesh, up to 6 nodes",
+            "Wi-Fi": "Wi-Fi 6E, tri-band, 6,000 Mbit/s",
+            "Ports": "1 × 2.5 GbE WAN, 3 × 1 GbE LAN",
+            "Coverage": "up to 200 m² per node",
+            "Mesh": "Beacon Mesh, up to 6 nodes",
         },
     ),
     (
@@ -186,9 +186,9 @@ PRODUCTS = [
         24,
         "Compact smart speaker for the kitchen or the bedside table.",
         {
-            "drivers": "1 × 45 mm full-range",
-            "microphones": "3 far-field",
-            "connectivity": "Wi-Fi 5, Bluetooth 5.2",
+            "Drivers": "1 × 45 mm full-range",
+            "Microphones": "3 far-field",
+            "Connectivity": "Wi-Fi 5, Bluetooth 5.2",
         },
     ),
     (
@@ -204,9 +204,9 @@ PRODUCTS = [
         24,
         "Our first full-size smart speaker with a fabric shell.",
         {
-            "drivers": "1 × 20 mm tweeter, 1 × 90 mm woofer",
-            "microphones": "4 far-field",
-            "connectivity": "Wi-Fi 5, Bluetooth 5.0",
+            "Drivers": "1 × 20 mm tweeter, 1 × 90 mm woofer",
+            "Microphones": "4 far-field",
+            "Connectivity": "Wi-Fi 5, Bluetooth 5.0",
         },
     ),
     (
@@ -222,10 +222,10 @@ PRODUCTS = [
         24,
         "Stereo pairing, room calibration and an on-device assistant: nothing leaves your home.",
         {
-            "drivers": "2 × 20 mm tweeter, 1 × 100 mm woofer",
-            "microphones": "6 far-field",
-            "connectivity": "Wi-Fi 6, Bluetooth 5.3, Matter",
-            "power": "35 W",
+            "Drivers": "2 × 20 mm tweeter, 1 × 100 mm woofer",
+            "Microphones": "6 far-field",
+            "Connectivity": "Wi-Fi 6, Bluetooth 5.3, Matter",
+            "Power": "35 W",
         },
     ),
     (
@@ -240,7 +240,7 @@ PRODUCTS = [
         "pc-case",
         24,
         "Mid-tower ATX case with tool-free drive bays.",
-        {"form_factor": "ATX mid-tower", "gpu_clearance": "330 mm", "fans_included": "2 × 120 mm"},
+        {"Form factor": "ATX mid-tower", "GPU clearance": "330 mm", "Fans included": "2 × 120 mm"},
     ),
     (
         "forge-s2",
@@ -255,11 +255,11 @@ PRODUCTS = [
         36,
         "Quiet mid-tower with a glass side panel, room for 360 mm radiators and long GPUs.",
         {
-            "form_factor": "ATX mid-tower",
-            "gpu_clearance": "400 mm",
-            "cpu_cooler_clearance": "170 mm",
-            "radiator_support": "up to 360 mm (front)",
-            "fans_included": "3 × 140 mm PWM",
+            "Form factor": "ATX mid-tower",
+            "GPU clearance": "400 mm",
+            "CPU cooler clearance": "170 mm",
+            "Radiator support": "up to 360 mm (front)",
+            "Fans included": "3 × 140 mm PWM",
         },
     ),
     (
@@ -275,10 +275,10 @@ PRODUCTS = [
         24,
         "11-litre Mini-ITX case for small, powerful builds.",
         {
-            "form_factor": "Mini-ITX, 11 l",
-            "gpu_clearance": "310 mm, 2.5 slots",
-            "cpu_cooler_clearance": "70 mm",
-            "psu": "SFX",
+            "Form factor": "Mini-ITX, 11 l",
+            "GPU clearance": "310 mm, 2.5 slots",
+            "CPU cooler clearance": "70 mm",
+            "Power supply": "SFX",
         },
     ),
 ]

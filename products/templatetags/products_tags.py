@@ -42,6 +42,10 @@ def status_badge(status: str) -> str:
 
 @register.filter
 def spec_label(key: str) -> str:
-    """Spec keys are stored as snake_case ("battery_capacity"); show them as words."""
-    text = str(key).replace("_", " ").strip()
+    """Spec keys are labels ("GPU clearance"); a snake_case key ("water_resistance") from an
+    integration reads as words."""
+    text = str(key).strip()
+    if "_" not in text:
+        return text
+    text = text.replace("_", " ")
     return text[:1].upper() + text[1:]

@@ -27,6 +27,8 @@ class ProductFactory(factory.django.DjangoModelFactory):
     model_number = factory.Sequence(lambda n: f"MN-{n:05d}")
     generation = 1
     status = Product.Status.ON_SALE
+    description = factory.LazyAttribute(lambda product: f"The {product.name}, made to last.")
+    illustration = Product.Illustration.PHONE
     specs = factory.LazyFunction(lambda: {"weight": "180 g"})
 
 
@@ -57,6 +59,8 @@ class ValueAddedServiceFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"service-{n}")
     price = Decimal("49.00")
     currency = "EUR"
+    billing = ValueAddedService.Billing.ONE_OFF
+    terms = "Covers parts and labour."
 
     @factory.post_generation
     def for_products(service, create, extracted, **kwargs):
@@ -77,3 +81,19 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
             registration.product, registration.purchased_on
         )
     )
+
+
+def generation_chain(count: int, **kwargs) -> list[Product]:
+    """`count` generations of one product, oldest first, each the predecessor of the next."""
+    line = kwargs.pop("line", None) or ProductLineFactory()
+    chain: list[Product] = []
+    for number in range(1, count + 1):
+        chain.append(
+            ProductFactory(
+                line=line,
+                generation=number,
+                predecessor=chain[-1] if chain else None,
+                **kwargs,
+            )
+        )
+    return chain

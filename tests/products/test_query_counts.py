@@ -1,0 +1,242 @@
+"""Every catalog page and endpoint runs a fixed number of queries whatever the data size.
+
+Each test measures the same request over a small and a much larger catalog.
+"""
+
+import pytest
+from django.urls import reverse
+
+from products.models import Product
+from tests.factories.accounts import customer
+from tests.factories.products import (
+    PartFactory,
+    ProductLineFactory,
+    RegistrationFactory,
+    ValueAddedServiceFactory,
+    generation_chain,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The product page lists community ideas adopted into it once the community app is installed.
+COCREATED = 1 if hasattr(Product, "adopted_posts") else 0
+# An authenticated API request loads the session and the user; a page also reads the user's
+# roles and unread notifications for the header.
+SESSION = 2
+PAGE_SESSION = SESSION + 2
+
+
+def grow_catalog(*, lines: int, generations: int, owner=None) -> list[Product]:
+    """Lines of generation chains, every product with parts, services and registered units."""
+    products: list[Product] = []
+    owner = owner or customer()
+    for _ in range(lines):
+        chain = generation_chain(generations, line=ProductLineFactory())
+        products += chain
+        PartFactory.create_batch(2, compatible_with=chain)
+        ValueAddedServiceFactory.create_batch(2, for_products=chain)
+        for product in chain:
+            RegistrationFactory(product=product, customer=owner)
+    return products
+
+
+@pytest.fixture
+def small_then_large():
+    """Call once for the small catalog, once more to grow it tenfold."""
+    calls = {"n": 0}
+
+    def grow(owner=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return grow_catalog(lines=1, generations=2, owner=owner)
+        return grow_catalog(lines=3, generations=4, owner=owner)
+
+    return grow
+
+
+def assert_same_queries(django_assert_num_queries, client, url, expected, grow, **params):
+    grow()
+    with django_assert_num_queries(expected):
+        assert client.get(url, params).status_code == 200
+    grow()
+    with django_assert_num_queries(expected):
+        assert client.get(url, params).status_code == 200
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "product"}, {"status": "on_sale"}, {"q": "product", "status": "on_sale"}],
+    ids=["all", "search", "status", "search+status"],
+)
+def test_catalog_page(client, django_assert_num_queries, small_then_large, params):
+    # status counts, lines, count, page
+    assert_same_queries(
+        django_assert_num_queries,
+        client,
+        reverse("products:catalog"),
+        4,
+        small_then_large,
+        **params,
+    )
+
+
+def test_catalog_page_for_a_signed_in_customer(client, django_assert_num_queries, small_then_large):
+    client.force_login(customer())
+    assert_same_queries(
+        django_assert_num_queries,
+        client,
+        reverse("products:catalog"),
+        PAGE_SESSION + 4,
+        small_then_large,
+    )
+
+
+def test_line_page(client, django_assert_num_queries):
+    line = ProductLineFactory(slug="phones")
+    generation_chain(2, line=line)
+    # line, status counts, count, page
+    with django_assert_num_queries(4):
+        client.get(reverse("products:line", args=["phones"]))
+    generation_chain(20, line=line)
+    with django_assert_num_queries(4):
+        client.get(reverse("products:line", args=["phones"]))
+
+
+def test_product_page_however_long_the_chain_and_lists(client, django_assert_num_queries):
+    chain = generation_chain(2)
+    product = chain[-1]
+    PartFactory(compatible_with=[product])
+    ValueAddedServiceFactory(for_products=[product])
+    # product with line and neighbours, parts, services, the generation chain (+ co-created)
+    expected = 4 + COCREATED
+    with django_assert_num_queries(expected):
+        assert client.get(product.get_absolute_url()).status_code == 200
+
+    longer = generation_chain(25, line=product.line)
+    longer[0].predecessor = product
+    longer[0].save()
+    PartFactory.create_batch(15, compatible_with=[product])
+    ValueAddedServiceFactory.create_batch(6, for_products=[product])
+    with django_assert_num_queries(expected):
+        html = client.get(product.get_absolute_url()).content.decode()
+    assert longer[-1].name in html  # 27 generations walked in one query
+
+
+def test_product_page_for_a_signed_in_customer(client, django_assert_num_queries):
+    owner = customer()
+    product = generation_chain(3)[1]
+    RegistrationFactory(product=product, customer=owner)
+    client.force_login(owner)
+    # + "you own one"
+    with django_assert_num_queries(PAGE_SESSION + 5 + COCREATED):
+        html = client.get(product.get_absolute_url()).content.decode()
+    assert "You own one" in html
+
+
+@pytest.mark.parametrize("kind", ["", "component"])
+@pytest.mark.parametrize("filter_by_product", [False, True], ids=["any", "fits"])
+def test_parts_page(client, django_assert_num_queries, kind, filter_by_product):
+    products = grow_catalog(lines=1, generations=2)
+    params = {"kind": kind, "product": products[0].slug if filter_by_product else ""}
+    PartFactory(kind="component", compatible_with=products)
+    # products for the filter, count, page, compatible products (+ the filtered product)
+    expected = 4 + (1 if filter_by_product else 0)
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("products:parts"), params).status_code == 200
+    grow_catalog(lines=3, generations=4)
+    PartFactory.create_batch(8, kind="component", compatible_with=products)
+    with django_assert_num_queries(expected):
+        assert client.get(reverse("products:parts"), params).status_code == 200
+
+
+def test_my_products_page(client, django_assert_num_queries, small_then_large):
+    owner = customer()
+    client.force_login(owner)
+    # count, registrations with products and lines, products for the form
+    small_then_large(owner)
+    with django_assert_num_queries(PAGE_SESSION + 3):
+        assert client.get(reverse("products:mine")).status_code == 200
+    small_then_large(owner)
+    with django_assert_num_queries(PAGE_SESSION + 3):
+        assert client.get(reverse("products:mine")).status_code == 200
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["", "line", "status"])
+def test_products_endpoint(client, django_assert_num_queries, by):
+    products = grow_catalog(lines=1, generations=2)
+    params = {"line": {"line": products[0].line.slug}, "status": {"status": "on_sale"}}.get(by, {})
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/products/", params).json()["count"] == 2
+    grow_catalog(lines=3, generations=4)
+    generation_chain(6, line=products[0].line)
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/products/", params).json()["count"] > 2
+
+
+def test_product_endpoint(client, django_assert_num_queries, small_then_large):
+    products = small_then_large()
+    with django_assert_num_queries(1):
+        client.get(f"/api/v1/products/{products[0].slug}/")
+    small_then_large()
+    with django_assert_num_queries(1):
+        client.get(f"/api/v1/products/{products[0].slug}/")
+
+
+@pytest.mark.parametrize("compatible_with", [None, "first"], ids=["all", "compatible_with"])
+def test_parts_endpoint(client, django_assert_num_queries, compatible_with):
+    products = grow_catalog(lines=1, generations=2)
+    params = {"compatible_with": products[0].slug} if compatible_with else {}
+    with django_assert_num_queries(3):
+        client.get("/api/v1/parts/", params)
+    grow_catalog(lines=3, generations=4)
+    PartFactory.create_batch(10, compatible_with=products)
+    with django_assert_num_queries(3):
+        client.get("/api/v1/parts/", params)
+
+
+def test_part_endpoint(client, django_assert_num_queries):
+    part = PartFactory(compatible_with=generation_chain(2))
+    with django_assert_num_queries(2):
+        client.get(f"/api/v1/parts/{part.pk}/")
+    part.compatible_products.add(*generation_chain(10))
+    with django_assert_num_queries(2):
+        client.get(f"/api/v1/parts/{part.pk}/")
+
+
+def test_registrations_endpoint(client, django_assert_num_queries, small_then_large):
+    owner = customer()
+    client.force_login(owner)
+    small_then_large(owner)
+    # session, user, count, page with products
+    with django_assert_num_queries(SESSION + 2):
+        client.get("/api/v1/registrations/")
+    small_then_large(owner)
+    with django_assert_num_queries(SESSION + 2):
+        client.get("/api/v1/registrations/")
+
+
+def test_registration_endpoint(client, django_assert_num_queries):
+    registration = RegistrationFactory()
+    client.force_login(registration.customer)
+    with django_assert_num_queries(SESSION + 1):
+        client.get(f"/api/v1/registrations/{registration.pk}/")
+
+
+def test_registering_through_the_api(client, django_assert_num_queries):
+    owner = customer()
+    product = generation_chain(1)[0]
+    client.force_login(owner)
+    # session, user, product by slug, savepoint + insert + release
+    with django_assert_num_queries(SESSION + 4):
+        response = client.post(
+            "/api/v1/registrations/",
+            {"product": product.slug, "serial_number": "SN-0001", "purchased_on": "2026-01-02"},
+            content_type="application/json",
+        )
+    assert response.status_code == 201
