@@ -13,7 +13,7 @@ def send_invitation_email(invitation_id: int) -> bool:
 
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update(skip_locked=True)
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("partner", "invited_by")
             .filter(pk=invitation_id, emailed_at__isnull=True, accepted_at__isnull=True)
             .first()
