@@ -1,3 +1,5 @@
+import html
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -7,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -137,6 +140,10 @@ class Partner(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def plain_description(self) -> str:
+        """The rendered description as plain text, for excerpts (no Markdown marks, no tags)."""
+        return html.unescape(strip_tags(self.description_html)).strip()
 
     def capability_labels(self) -> list[str]:
         return [Capability(code).label for code in self.capabilities if code in Capability.values]

@@ -13,7 +13,7 @@ from .taxonomy import areas_serving
 SEARCH_CONFIG = "english"
 
 # Columns a directory card or API row never shows: left out of list queries.
-_LIST_DEFERRED = ("description_html", "search_vector", "updated_at")
+_LIST_DEFERRED = ("search_vector",)
 
 
 class Sort:

@@ -32,6 +32,7 @@ def test_cards_show_kind_country_name_capabilities_and_verified_badge(client):
         country="KR",
         capabilities=["displays"],
         verified=True,
+        description_html="<p>Panels for <strong>R&amp;D</strong> labs.</p>",
     )
 
     html = client.get(reverse("partners:directory")).content.decode()
@@ -41,6 +42,7 @@ def test_cards_show_kind_country_name_capabilities_and_verified_badge(client):
     assert "South Korea" in html  # the ISO code shown by name
     assert "Display panels" in html
     assert "✓ Verified" in html
+    assert "Panels for R&amp;D labs." in html  # plain text of the rendered Markdown
 
 
 @pytest.mark.parametrize(
