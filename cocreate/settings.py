@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "service_desk.models.Ticket.Status",
         "TicketCategoryEnum": "service_desk.models.Category",
+        "PartnerKindEnum": "partners.models.PartnerKind",
     },
 }
 
