@@ -160,6 +160,17 @@ class Ticket(models.Model):
     csat_comment = models.TextField(_("satisfaction comment"), max_length=2000, blank=True)
     csat_rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
 
+    # Escalation to the product team: the community post this problem belongs to. Linked tickets
+    # count in the post's score (`post.linked_tickets`).
+    linked_post = models.ForeignKey(
+        "community.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linked_tickets",
+        verbose_name=_("linked community post"),
+    )
+
     search_vector = models.GeneratedField(
         expression=SearchVector("subject", weight="A", config=SEARCH_CONFIG)
         + SearchVector("description", weight="B", config=SEARCH_CONFIG),

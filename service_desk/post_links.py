@@ -1,15 +1,128 @@
-"""Escalation to the product team: link a ticket to a community post, or open a feedback post.
+"""Escalation to the product team on the desk: link a ticket to a community post, or open a
+feedback post from it. The one place the desk pages reach into the community app."""
 
-Kept apart from views.py because it is the one place the service desk reaches into the community
-app (which sits below it in the dependency order).
-"""
+import re
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from community.models import Post
+
+from . import services
+from .selectors import search_query
+
+CANDIDATE_COUNT = 5
 
 
-def desk_context(ticket, forms) -> dict:
-    return {"post_links_enabled": False}
+class LinkPostForm(forms.Form):
+    post = forms.CharField(
+        max_length=300,
+        label=gettext_lazy("Post number or link"),
+        help_text=gettext_lazy("Paste the post's address, or type its number."),
+    )
+
+    def clean_post(self):
+        numbers = re.findall(r"\d+", self.cleaned_data["post"])
+        post = None
+        if numbers:
+            post = Post.objects.filter(pk=int(numbers[-1]), is_deleted=False).first()
+        if post is None:
+            raise ValidationError(gettext_lazy("There is no such post."))
+        return post
+
+
+class FeedbackPostForm(forms.Form):
+    title = forms.CharField(max_length=160, label=gettext_lazy("Title"))
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        label=gettext_lazy("What the product team should know"),
+        help_text=gettext_lazy("Public in the community: leave out the customer's personal data."),
+    )
+
+
+def post_url(post) -> str:
+    """The post's page, or nothing while the community pages are not wired."""
+    try:
+        return post.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def candidate_posts(ticket) -> list[Post]:
+    """Posts of the same product that look like this ticket, to link in one click."""
+    query = search_query(" OR ".join(re.findall(r"\w{4,}", ticket.subject)[:8]))
+    if query is None:
+        return []
+    posts = (
+        Post.objects.filter(
+            product_id=ticket.product_id, is_deleted=False, is_hidden=False, search_vector=query
+        )
+        .exclude(pk=ticket.linked_post_id or 0)
+        .order_by(F("vote_count").desc(), "-created_at")[:CANDIDATE_COUNT]
+    )
+    return list(posts)
+
+
+def desk_context(ticket, bound: dict) -> dict:
+    linked = ticket.linked_post
+    return {
+        "post_links_enabled": True,
+        "linked_post": linked,
+        "linked_post_url": post_url(linked) if linked else "",
+        "candidate_posts": candidate_posts(ticket),
+        "link_form": bound.get("link_form") or LinkPostForm(),
+        "feedback_form": bound.get("feedback_form")
+        or FeedbackPostForm(initial={"title": ticket.subject}),
+    }
 
 
 def handle(request, ticket):
-    raise Http404
+    """POST of the link or feedback form: a redirect on success, bound forms on error."""
+    if request.POST.get("form") == "feedback_post":
+        form = FeedbackPostForm(request.POST)
+        if form.is_valid():
+            try:
+                post = services.ticket_open_feedback_post(
+                    ticket=ticket, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Feedback post “%(title)s” opened and linked.") % {"title": post.title},
+                )
+                return redirect(ticket.get_desk_url())
+        return {"feedback_form": form}
+
+    if request.POST.get("unlink"):
+        services.ticket_link_post(ticket=ticket, actor=request.user, post=None)
+        messages.success(request, _("The ticket is no longer linked to a post."))
+        return redirect(ticket.get_desk_url())
+    form = LinkPostForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_link_post(
+                ticket=ticket, actor=request.user, post=form.cleaned_data["post"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Linked to the post: the product team sees this ticket."))
+            return redirect(ticket.get_desk_url())
+    return {"link_form": form}
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -51,7 +51,7 @@ def ticket_for(user, number: str) -> Ticket:
     """The ticket `number` if `user` may see it, else 404 (never 403: its existence is private)."""
     ticket = (
         tickets_visible_to(user)
-        .select_related("registration", "sla_policy")
+        .select_related("registration", "sla_policy", "linked_post__product")
         .filter(number=number)
         .first()
     )

@@ -17,7 +17,7 @@ from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 from products.models import Product
 
 from . import metrics as desk_numbers
-from . import selectors, services
+from . import post_links, selectors, services
 from .forms import (
     AgentReplyForm,
     ArticleForm,
@@ -378,15 +378,8 @@ def _desk_context(request, ticket, **forms):
         "shipment_update_form": ShipmentUpdateForm(),
         "statuses": Shipment.Status.choices,
     }
-    context.update(_post_link_context(ticket, forms))
+    context.update(post_links.desk_context(ticket, forms))
     return context
-
-
-def _post_link_context(ticket, forms) -> dict:
-    """Escalation to the product team; filled in by community integration (see post_links.py)."""
-    from . import post_links
-
-    return post_links.desk_context(ticket, forms)
 
 
 @agent_required
@@ -479,19 +472,13 @@ def _desk_shipment_update(request, ticket):
     return redirect(ticket.get_desk_url())
 
 
-def _desk_post_action(request, ticket):
-    from . import post_links
-
-    return post_links.handle(request, ticket)
-
-
 _DESK_ACTIONS = {
     "reply": _desk_reply,
     "update": _desk_update,
     "shipment": _desk_shipment,
     "shipment_update": _desk_shipment_update,
-    "link_post": _desk_post_action,
-    "feedback_post": _desk_post_action,
+    "link_post": post_links.handle,
+    "feedback_post": post_links.handle,
 }
 
 

@@ -271,9 +271,7 @@ def test_audit_history_is_append_only(alice, product):
     with pytest.raises(ValueError):
         event.save()
     with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE service_desk_ticketevent SET kind = 'x' WHERE id = %s", [event.pk]
-        )
+        cursor.execute("UPDATE service_desk_ticketevent SET kind = 'x' WHERE id = %s", [event.pk])
     event.refresh_from_db()
     assert event.kind == TicketEvent.Kind.CREATED
 
