@@ -1,6 +1,8 @@
 """REST endpoints of the partner directory: partners, applications, collaboration projects."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -31,7 +33,8 @@ class AreaCodeField(serializers.CharField):
         value = super().to_internal_value(data)
         if not is_area_code(value):
             raise serializers.ValidationError(
-                f"“{value}” is neither an ISO 3166 country code nor a known region."
+                _("“%(value)s” is neither an ISO 3166 country code nor a known region.")
+                % {"value": value}
             )
         return value
 
@@ -113,7 +116,7 @@ _DIRECTORY_PARAMETERS = [
 class IsMemberForWrites(permissions.BasePermission):
     """Anyone reads what they may see; only the partner's own members change it."""
 
-    message = "Only the partner's own members may change it."
+    message = gettext_lazy("Only the partner's own members may change it.")
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
@@ -275,13 +278,13 @@ class ApplicationViewSet(
     def _decide(self, request, decide):
         application = self.get_object()
         if not request.user.is_staff:
-            raise PermissionDenied("Only staff decide applications.")
+            raise PermissionDenied(_("Only staff decide applications."))
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             decide(application, serializer.validated_data["message"])
         except services.AlreadyDecided as error:
-            raise Conflict("This application was already decided.") from error
+            raise Conflict(_("This application was already decided.")) from error
         except DjangoValidationError as error:
             raise _as_api_error(error) from error
         application.refresh_from_db()
@@ -376,7 +379,11 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         kind = params.get("kind", "")
         status_filter = params.get("status", "")
         if kind and kind not in CollaborationProject.Kind.values:
-            raise ApiValidationError({"kind": [f"“{kind}” is not a project kind."]})
+            raise ApiValidationError(
+                {"kind": [_("“%(value)s” is not a project kind.") % {"value": kind}]}
+            )
         if status_filter and status_filter not in CollaborationProject.Status.values:
-            raise ApiValidationError({"status": [f"“{status_filter}” is not a project status."]})
+            raise ApiValidationError(
+                {"status": [_("“%(value)s” is not a project status.") % {"value": status_filter}]}
+            )
         return selectors.project_list(kind=kind, status=status_filter)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,11 @@ PARTNER_EDITABLE_FIELDS = (
     "description",
     "website",
 )
+
+
+def _interpolate(text, **params):
+    """`text % params`, kept lazy so each recipient reads it in their own language."""
+    return lazy(lambda: str(text) % params, str)()
 
 
 class AlreadyDecided(Exception):
@@ -112,7 +118,7 @@ def application_submit(
     notification_send(
         recipients=staff,
         kind="partners.application_submitted",
-        title=_("New partner application: %(name)s") % {"name": application.name},
+        title=_interpolate(_("New partner application: %(name)s"), name=application.name),
         url=reverse("partners:application_review", args=[application.pk]),
         dedupe_key=f"partners.application_submitted:{application.pk}",
         email=False,
@@ -158,7 +164,9 @@ def application_approve(*, application: Application, decided_by, message: str = 
     notification_send(
         recipients=[application.applicant],
         kind="partners.application_approved",
-        title=_("Welcome to the partner directory: %(name)s is listed") % {"name": partner.name},
+        title=_interpolate(
+            _("Welcome to the partner directory: %(name)s is listed"), name=partner.name
+        ),
         body=message,
         url=reverse("partners:mine"),
         dedupe_key=f"partners.application_decided:{application.pk}",
@@ -180,8 +188,9 @@ def application_reject(*, application: Application, decided_by, message: str) ->
     notification_send(
         recipients=[application.applicant],
         kind="partners.application_rejected",
-        title=_("Your partner application for %(name)s was not accepted")
-        % {"name": application.name},
+        title=_interpolate(
+            _("Your partner application for %(name)s was not accepted"), name=application.name
+        ),
         body=message,
         url=reverse("partners:apply"),
         dedupe_key=f"partners.application_decided:{application.pk}",
@@ -268,7 +277,7 @@ def invitation_create(
     notification_send(
         recipients=invitees,
         kind="partners.invitation",
-        title=_("You are invited to join %(name)s") % {"name": partner.name},
+        title=_interpolate(_("You are invited to join %(name)s"), name=partner.name),
         url=invitation.get_absolute_url(),
         dedupe_key=f"partners.invitation:{invitation.pk}",
         email=False,  # the invitation e-mail below carries the same link
