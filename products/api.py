@@ -110,6 +110,7 @@ class PartViewSet(viewsets.ReadOnlyModelViewSet):
     """Accessories, components and spare parts, each with the products it fits."""
 
     serializer_class = PartSerializer
+    lookup_value_regex = r"\d+"
     filterset_class = PartFilter
     ordering_fields = ["name", "price"]
 
@@ -165,6 +166,7 @@ class RegistrationViewSet(
     """The caller's own registered units; anybody else's are 404."""
 
     serializer_class = RegistrationSerializer
+    lookup_value_regex = r"\d+"
     permission_classes = [IsAuthenticated]
     filter_backends = []
 

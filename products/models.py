@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +102,9 @@ class Product(models.Model):
     # Kept by PostgreSQL itself, so no write path can forget to refresh it; GIN-indexed below.
     search_vector = models.GeneratedField(
         expression=SearchVector("name", "model_number", weight="A", config="english")
-        + SearchVector("description", weight="B", config="english"),
+        + SearchVector("description", weight="B", config="english")
+        # Spec labels and values ("Water resistance: IP68", "Wi-Fi 6E") find products too.
+        + SearchVector(Cast("specs", models.TextField()), weight="C", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +87,7 @@ def registration_delete(*, customer, registration: Registration) -> None:
     try:
         with transaction.atomic():
             registration.delete()
-    except ProtectedError as error:
+    except (ProtectedError, RestrictedError) as error:
         raise ValidationError(
             _("This unit is referenced by a support case, so its registration stays."),
             code="protected",

@@ -48,6 +48,16 @@ def test_catalog_search_finds_by_name_model_number_and_description(client):
     assert "Aurora 3" in _html(client.get(url, {"q": "auro"}))  # prefix while typing
 
 
+def test_catalog_search_finds_by_specification(client):
+    ProductFactory(name="Aurora 3", specs={"Water resistance": "IP68"})
+    ProductFactory(name="Aurora 1", specs={"Water resistance": "none"})
+
+    html = _html(client.get(reverse("products:catalog"), {"q": "IP68"}))
+
+    assert "Aurora 3" in html and "Aurora 1" not in html
+    assert "1 product matches “IP68”." in html
+
+
 def test_catalog_search_says_when_nothing_matches(client):
     ProductFactory(name="Aurora 3")
 
