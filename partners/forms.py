@@ -211,12 +211,17 @@ class ProjectForm(forms.ModelForm):
         label=_("Partners"),
         queryset=Partner.objects.active().only("pk", "name").order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Hold Ctrl (⌘ on a Mac) to pick several. Include an organisation you own, "
+            "so you can keep managing the project."
+        ),
     )
     products = forms.ModelMultipleChoiceField(
         label=_("Products"),
         required=False,
         queryset=Product.objects.only("pk", "name").order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The catalog products the project works on."),
     )
 
     class Meta:

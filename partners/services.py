@@ -150,7 +150,11 @@ def application_approve(*, application: Application, decided_by, message: str = 
         status=Partner.Status.ACTIVE,
     )
     partner.full_clean(exclude=["logo"])
-    partner.save()
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as error:  # the name or slug was taken since full_clean looked
+        raise ValidationError(_("A partner with this name already exists.")) from error
     Membership.objects.create(
         user=application.applicant, partner=partner, role=Membership.Role.OWNER
     )

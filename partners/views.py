@@ -383,7 +383,11 @@ def _may_create_projects(user) -> bool:
 def project_create(request):
     if not _may_create_projects(request.user):
         raise PermissionDenied
-    form = ProjectForm(request.POST or None)
+    owned = Membership.objects.filter(user=request.user, role=Membership.Role.OWNER)
+    form = ProjectForm(
+        request.POST or None,
+        initial={"partners": [m.partner_id for m in owned], "kind": request.GET.get("kind")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(created_by=request.user, **_project_fields(form))

@@ -84,6 +84,16 @@ def test_an_owner_creates_a_project_with_their_own_partner(client):
     assert project.created_by == owner
 
 
+def test_the_new_project_form_preselects_the_owners_organisations(client):
+    owner = UserFactory()
+    mine = PartnerFactory(owners=[owner])
+    client.force_login(owner)
+
+    form = client.get(reverse("partners:project_create")).context["form"]
+
+    assert form["partners"].value() == [mine.pk]
+
+
 def test_an_owner_must_include_an_organisation_they_own(client):
     owner = UserFactory()
     PartnerFactory(owners=[owner])
