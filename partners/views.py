@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cocreate.core.charts import bar_chart
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 
 from . import selectors, services
@@ -311,9 +312,17 @@ def catalog_remove(request, slug, what, pk):
 def manage_demand(request, slug):
     membership = _membership_or_404(request, slug)
     demand = selectors.partner_demand(partner=membership.partner)
-    return render(
-        request, "partners/manage_demand.html", _manage_context(membership, "demand", demand=demand)
+    used = [row for row in demand["rows"] if getattr(row, "modification_count", 0)][:10]
+    chart = (
+        bar_chart(
+            [(row.part.name, row.modification_count) for row in used],
+            title=_("Community modifications using each part"),
+        )
+        if used
+        else None
     )
+    context = _manage_context(membership, "demand", demand=demand, chart=chart)
+    return render(request, "partners/manage_demand.html", context)
 
 
 def invitation(request, token):
