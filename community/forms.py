@@ -1,0 +1,217 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from products.models import Part, Product
+
+from .models import Flag, Post
+from .selectors import FEED_SORTS, RELEVANCE
+from .services import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, MAX_QUANTITY, TITLE_MAX_LENGTH
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several image files in one input; each is checked and re-encoded by the service."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("accept", "image/jpeg,image/png,image/webp,image/gif")
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleImageField, self).clean(file, initial) for file in files]
+
+
+def split_tags(text: str) -> list[str]:
+    return [tag.strip() for tag in (text or "").replace(";", ",").split(",") if tag.strip()]
+
+
+class PostForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What is it?"),
+        choices=[(kind.value, kind.label) for kind in Post.MEMBER_KINDS],
+        initial=Post.Kind.SUGGESTION,
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        help_text=_("One sentence that says it all. Similar posts appear as you type."),
+    )
+    body = forms.CharField(
+        label=_("Details"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: **bold**, _italic_, lists, `code`, [links](https://…). No HTML."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=300,
+        help_text=_("Up to 5, separated by commas: battery, firmware, case-mod."),
+    )
+    images = MultipleImageField(
+        label=_("Images"),
+        help_text=_("JPEG, PNG, WebP or GIF; up to 4 per post. We re-encode them."),
+    )
+
+    def __init__(self, *args, similar_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if similar_url:
+            # htmx: similar posts of this product appear under the title as it is typed.
+            self.fields["title"].widget.attrs.update(
+                {
+                    "hx-get": similar_url,
+                    "hx-trigger": "input changed delay:350ms",
+                    "hx-target": "#similar-posts",
+                    "hx-swap": "innerHTML",
+                    "autocomplete": "off",
+                }
+            )
+
+    def tag_names(self) -> list[str]:
+        return split_tags(self.cleaned_data.get("tags", ""))
+
+
+class PartRowForm(forms.Form):
+    part = forms.TypedChoiceField(label=_("Part"), coerce=int, required=False, empty_value=None)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False, initial=1
+    )
+
+    def __init__(self, *args, part_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = part_choices
+        self.fields["quantity"].widget.attrs.update({"inputmode": "numeric", "class": "qty"})
+
+
+class BasePartFormSet(forms.BaseFormSet):
+    """A modification's build: one row per part. Rows without a part are ignored."""
+
+    def __init__(self, *args, product: Product, **kwargs):
+        self.product = product
+        self._choices = None
+        super().__init__(*args, **kwargs)
+
+    def part_choices(self):
+        if self._choices is None:
+            parts = list(Part.objects.only("id", "name", "sku", "price", "currency"))
+            fits = set(self.product.compatible_parts.values_list("id", flat=True))
+            label = "{} · {} {}".format
+            self._choices = [
+                ("", _("— choose a part —")),
+                (
+                    _("Fits this product"),
+                    [(p.pk, label(p.name, p.price, p.currency)) for p in parts if p.pk in fits],
+                ),
+                (
+                    _("Other parts (not listed as compatible)"),
+                    [(p.pk, label(p.name, p.price, p.currency)) for p in parts if p.pk not in fits],
+                ),
+            ]
+        return self._choices
+
+    def get_form_kwargs(self, index):
+        return {"part_choices": self.part_choices()}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            part_choices=self.part_choices(),
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        if any(self.errors):
+            return
+        for form in self.forms:
+            if form.cleaned_data.get("part") and not form.cleaned_data.get("quantity"):
+                form.add_error("quantity", _("How many?"))
+
+    def rows(self) -> list[tuple[Part, int]]:
+        """(Part, quantity) pairs of the filled rows, read in one query."""
+        filled = [
+            (form.cleaned_data["part"], form.cleaned_data.get("quantity") or 1)
+            for form in self.forms
+            if form.cleaned_data.get("part")
+        ]
+        parts = Part.objects.in_bulk([part_id for part_id, _quantity in filled])
+        missing = [part_id for part_id, _quantity in filled if part_id not in parts]
+        if missing:
+            raise ValidationError({"parts": [_("A chosen part no longer exists.")]})
+        return [(parts[part_id], quantity) for part_id, quantity in filled]
+
+
+PartFormSet = forms.formset_factory(
+    PartRowForm, formset=BasePartFormSet, extra=4, max_num=30, absolute_max=30
+)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown is welcome; HTML is not."),
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Flag.Reason.choices)
+    message = forms.CharField(
+        label=_("Details (optional)"),
+        required=False,
+        max_length=Flag._meta.get_field("message").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(
+        label=_("Merge into post number"),
+        min_value=1,
+        help_text=_("The number at the end of the original post's address."),
+    )
+    message = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class FeedFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("battery, “fan noise” …")}
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Post.Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Post.Status.choices]
+    )
+    tag = forms.SlugField(label=_("Tag"), required=False, max_length=40)
+    sort = forms.ChoiceField(label=_("Sort"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [
+            ("", _("Default")),
+            (RELEVANCE, _("Relevance")),
+            *((name, sort.label) for name, sort in FEED_SORTS.items()),
+        ]

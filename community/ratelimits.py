@@ -1,0 +1,65 @@
+"""Rate limits on posting, commenting, voting and flagging, shared by pages and the API.
+
+Rates live in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] as `community_<action>` and the stricter
+`community_<action>_new_account`, applied to accounts younger than COMMUNITY_NEW_ACCOUNT_DAYS.
+A page and the API count against the same budget (one cache key per user and action), so a
+client cannot double its allowance by switching between them.
+"""
+
+from datetime import timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework.throttling import BaseThrottle
+
+from cocreate.core.ratelimit import RateLimit, rate_limit_hit
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class Action(StrEnum):
+    POST = "post"
+    COMMENT = "comment"
+    VOTE = "vote"
+    FLAG = "flag"
+
+
+def _parse(rate: str) -> RateLimit:
+    """ "20/hour" → RateLimit(20, 3600) (the format DRF's throttles use)."""
+    count, period = rate.split("/")
+    return RateLimit(int(count), _PERIODS[period.strip()[0]])
+
+
+def is_new_account(user) -> bool:
+    age_limit = timedelta(days=settings.COMMUNITY_NEW_ACCOUNT_DAYS)
+    return user.date_joined > timezone.now() - age_limit
+
+
+def rate_for(user, action: Action) -> RateLimit:
+    scope = f"community_{action}"
+    if is_new_account(user):
+        scope += "_new_account"
+    return _parse(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+
+
+def community_rate_limit_hit(*, user, action: Action) -> int | None:
+    """Count one `action` by `user`; None if allowed, else the seconds to wait."""
+    return rate_limit_hit(key=f"community:{action}:{user.pk}", rate=rate_for(user, action))
+
+
+class CommunityActionThrottle(BaseThrottle):
+    """Throttles a viewset's writes: the view maps its action names to an Action in
+    `community_throttled_actions`; reads and unlisted actions pass."""
+
+    def allow_request(self, request, view) -> bool:
+        action = getattr(view, "community_throttled_actions", {}).get(getattr(view, "action", ""))
+        if action is None or request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        if not request.user or not request.user.is_authenticated:
+            return True  # the permission check answers 401 next
+        self._wait = community_rate_limit_hit(user=request.user, action=action)
+        return self._wait is None
+
+    def wait(self) -> float | None:
+        return getattr(self, "_wait", None)

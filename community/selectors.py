@@ -1,0 +1,428 @@
+"""Reads shared by the community pages and the API, each a bounded number of queries.
+
+Lists are fetched in two steps: the page of posts (one query, plus prefetches), then
+`decorate_posts` adds what depends on the viewer or on other tables (authors' reputation,
+verified owners, the viewer's votes) with one query each, whatever the page holds.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from cocreate.core.money import sum_by_currency
+from products.models import Part, Product, ProductLine, Registration
+
+from .models import (
+    SEARCH_CONFIG,
+    Comment,
+    Flag,
+    Post,
+    PostImage,
+    PostPart,
+    ReputationEvent,
+    StatusChange,
+    Vote,
+)
+from .services import can_moderate
+
+# --- Visibility ----------------------------------------------------------------------------------
+
+
+def visible_posts(viewer=None) -> QuerySet[Post]:
+    """Posts `viewer` may open: never deleted ones; hidden ones only for moderators and
+    their author."""
+    posts = Post.objects.filter(is_deleted=False)
+    if can_moderate(viewer):
+        return posts
+    if viewer is not None and viewer.is_authenticated:
+        return posts.filter(Q(is_hidden=False) | Q(author=viewer))
+    return posts.filter(is_hidden=False)
+
+
+def listed_posts() -> QuerySet[Post]:
+    """Posts that appear in feeds and searches, for everyone."""
+    return Post.objects.filter(is_deleted=False, is_hidden=False)
+
+
+# --- Feeds ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedSort:
+    label: str
+    order_by: tuple[str, ...]
+
+
+# Sorts by name; another app may add one (the designers' "trending") with register_feed_sort.
+FEED_SORTS: dict[str, FeedSort] = {
+    "new": FeedSort(_("New"), ("-created_at", "-id")),
+    "top": FeedSort(_("Top"), ("-vote_count", "-created_at", "-id")),
+}
+DEFAULT_SORT = "new"
+# With a search, the default order is relevance (ts_rank) rather than DEFAULT_SORT.
+RELEVANCE = "relevance"
+
+
+def register_feed_sort(name: str, label, order_by: Iterable[str]) -> None:
+    FEED_SORTS[name] = FeedSort(label, tuple(order_by))
+
+
+def sort_choices(*, with_relevance: bool) -> list[tuple[str, str]]:
+    choices = [(name, sort.label) for name, sort in FEED_SORTS.items()]
+    if with_relevance:
+        choices.insert(0, (RELEVANCE, _("Relevance")))
+    return choices
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    kind: str = ""
+    status: str = ""
+    tag: str = ""  # a tag slug
+    q: str = ""
+    sort: str = ""  # "" → relevance with a search, else DEFAULT_SORT
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """websearch_to_tsquery: quotes for phrases, `or`, `-word` to exclude."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def post_feed(
+    filters: FeedFilters = FeedFilters(),
+    *,
+    product: Product | None = None,
+    products: QuerySet[Product] | None = None,
+) -> QuerySet[Post]:
+    """The listed posts of a product (or products), filtered, searched and sorted."""
+    posts = listed_posts()
+    if product is not None:
+        posts = posts.filter(product=product)
+    if products is not None:
+        posts = posts.filter(product__in=products)
+    if filters.kind:
+        posts = posts.filter(kind=filters.kind)
+    if filters.status:
+        posts = posts.filter(status=filters.status)
+    if filters.tag:
+        posts = posts.filter(tags__slug=filters.tag)
+    query = search_query(filters.q)
+    sort = filters.sort or (RELEVANCE if query is not None else DEFAULT_SORT)
+    if query is not None:
+        posts = posts.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+    if sort == RELEVANCE and query is not None:
+        order_by = ("-rank", "-vote_count", "-id")
+    else:
+        order_by = FEED_SORTS.get(sort, FEED_SORTS[DEFAULT_SORT]).order_by
+    return with_list_relations(posts).order_by(*order_by)
+
+
+def with_list_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """What every post list shows: product, author and tags, in a fixed number of queries."""
+    return posts.select_related("product", "author").prefetch_related("tags")
+
+
+# --- Similar posts -------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SIMILAR_LIMIT = 5
+
+
+def similar_posts(
+    *, product: Product, text: str, exclude_id: int | None = None, limit: int = SIMILAR_LIMIT
+) -> list[Post]:
+    """Up to `limit` listed posts of `product` that share words with `text`, best first.
+
+    Any shared word counts (an OR query), unlike the feed's search where every word must match:
+    a title being typed is a description, not a query.
+    """
+    words = [word for word in _WORD.findall(text or "") if len(word) > 1][:16]
+    if not words:
+        return []
+    query = SearchQuery(" | ".join(words), search_type="raw", config=SEARCH_CONFIG)
+    posts = (
+        listed_posts()
+        .filter(product=product, search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .select_related("product")
+        .order_by("-rank", "-vote_count", "-id")
+    )
+    if exclude_id:
+        posts = posts.exclude(pk=exclude_id)
+    return list(posts[:limit])
+
+
+# --- Decoration: reputation, verified owners, the viewer's votes ---------------------------------
+
+
+def reputation_totals(user_ids: Iterable[int]) -> dict[int, int]:
+    """Reputation of each user: the sum of their ledger (0 without lines). One query."""
+    user_ids = set(user_ids)
+    if not user_ids:
+        return {}
+    totals = (
+        ReputationEvent.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(total=Sum("points"))
+        .values_list("user_id", "total")
+    )
+    return dict.fromkeys(user_ids, 0) | dict(totals)
+
+
+def reputation_of(user) -> int:
+    return reputation_totals([user.pk])[user.pk]
+
+
+def verified_owner_pairs(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which (user id, product id) pairs are a registered owner and their product. One query."""
+    pairs = set(pairs)
+    if not pairs:
+        return set()
+    rows = (
+        Registration.objects.filter(
+            customer_id__in={user_id for user_id, _p in pairs},
+            product_id__in={product_id for _u, product_id in pairs},
+        )
+        .values_list("customer_id", "product_id")
+        .distinct()
+    )
+    return pairs & set(rows)
+
+
+def voted_post_ids(viewer, post_ids: Iterable[int]) -> set[int]:
+    post_ids = list(post_ids)
+    if not (viewer and viewer.is_authenticated and post_ids):
+        return set()
+    return set(
+        Vote.objects.filter(user=viewer, post_id__in=post_ids).values_list("post_id", flat=True)
+    )
+
+
+def decorate_posts(posts: list[Post], viewer=None) -> list[Post]:
+    """Set author_reputation, author_verified and viewer_voted on each post (3 queries)."""
+    reputations = reputation_totals(post.author_id for post in posts)
+    verified = verified_owner_pairs((post.author_id, post.product_id) for post in posts)
+    voted = voted_post_ids(viewer, (post.pk for post in posts))
+    for post in posts:
+        post.author_reputation = reputations.get(post.author_id, 0)
+        post.author_verified = (post.author_id, post.product_id) in verified
+        post.viewer_voted = post.pk in voted
+    return posts
+
+
+# --- One post ------------------------------------------------------------------------------------
+
+
+def parts_prefetch() -> Prefetch:
+    """A post's build rows with their part, each marked `compatible` with the post's product."""
+    compatible = Part.compatible_products.through.objects.filter(
+        part_id=OuterRef("part_id"), product_id=OuterRef("post__product_id")
+    )
+    return Prefetch(
+        "parts",
+        queryset=PostPart.objects.select_related("part")
+        .annotate(compatible=Exists(compatible))
+        .order_by("id"),
+    )
+
+
+def post_for_page(pk: int, viewer=None) -> Post:
+    """A post with everything its page shows; raises Post.DoesNotExist if `viewer` may not see it."""
+    return (
+        visible_posts(viewer)
+        .select_related("product__line", "author", "duplicate_of__product", "adopted_in")
+        .prefetch_related(
+            "tags",
+            Prefetch("images", queryset=PostImage.objects.order_by("position", "id")),
+            parts_prefetch(),
+            Prefetch(
+                "status_changes",
+                queryset=StatusChange.objects.select_related("author", "adopted_in").order_by(
+                    "created_at", "id"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class BuildLine:
+    part: Part
+    quantity: int
+    compatible: bool
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.part.price * self.quantity
+
+    @property
+    def currency(self) -> str:
+        return self.part.currency
+
+
+@dataclass
+class Build:
+    """A modification's parts, their cost per currency and the ones that may not fit."""
+
+    lines: list[BuildLine] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        return sum_by_currency((line.line_total, line.currency) for line in self.lines)
+
+    @property
+    def total_list(self) -> list[tuple[str, Decimal]]:
+        return sorted(self.totals.items())
+
+    @property
+    def incompatible(self) -> list[BuildLine]:
+        return [line for line in self.lines if not line.compatible]
+
+
+def build_of(post: Post) -> Build:
+    """The build of a post loaded by post_for_page or post_api_list (parts prefetched)."""
+    return Build(
+        [
+            BuildLine(part=row.part, quantity=row.quantity, compatible=row.compatible)
+            for row in post.parts.all()
+        ]
+    )
+
+
+@dataclass
+class ViewerState:
+    voted: bool = False
+    following: bool = False
+    flagged: bool = False
+
+
+def viewer_state(post: Post, viewer) -> ViewerState:
+    """Whether `viewer` voted for, follows and flagged `post` (one query)."""
+    if not (viewer and viewer.is_authenticated):
+        return ViewerState()
+    row = Post.objects.filter(pk=post.pk).aggregate(
+        voted=Count("votes", filter=Q(votes__user=viewer), distinct=True),
+        following=Count("follows", filter=Q(follows__user=viewer), distinct=True),
+        flagged=Count("flags", filter=Q(flags__reporter=viewer), distinct=True),
+    )
+    return ViewerState(
+        voted=bool(row["voted"]), following=bool(row["following"]), flagged=bool(row["flagged"])
+    )
+
+
+def comments_for_post(post: Post, viewer=None) -> QuerySet[Comment]:
+    """A post's comments, oldest first; hidden ones only for moderators."""
+    comments = post.comments.select_related("author").order_by("created_at", "id")
+    if not can_moderate(viewer):
+        comments = comments.filter(is_hidden=False)
+    return comments
+
+
+def decorate_comments(comments: list[Comment], post: Post) -> list[Comment]:
+    """Set author_reputation and author_verified on each comment (2 queries)."""
+    reputations = reputation_totals(comment.author_id for comment in comments)
+    verified = verified_owner_pairs((comment.author_id, post.product_id) for comment in comments)
+    for comment in comments:
+        comment.author_reputation = reputations.get(comment.author_id, 0)
+        comment.author_verified = (comment.author_id, post.product_id) in verified
+    return comments
+
+
+# --- Communities, lines, people ------------------------------------------------------------------
+
+
+def communities() -> QuerySet[ProductLine]:
+    """Product lines with their products, each with its number of listed posts."""
+    products = (
+        Product.objects.annotate(
+            post_count=Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
+        )
+        .only("id", "name", "slug", "status", "generation", "line_id", "illustration")
+        .order_by("generation", "name")
+    )
+    return (
+        ProductLine.objects.prefetch_related(Prefetch("products", queryset=products))
+        .filter(products__isnull=False)
+        .distinct()
+        .order_by("position", "name")
+    )
+
+
+def line_products(line: ProductLine) -> list[Product]:
+    return list(
+        line.products.annotate(
+            post_count=Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
+        ).order_by("generation", "name")
+    )
+
+
+def product_post_counts(product: Product) -> dict[str, int]:
+    """Listed posts of a product by kind."""
+    rows = listed_posts().filter(product=product).values_list("kind").annotate(n=Count("id"))
+    return dict(rows)
+
+
+def posts_by_author(author, viewer=None) -> QuerySet[Post]:
+    posts = visible_posts(viewer).filter(author=author)
+    return with_list_relations(posts).order_by("-created_at", "-id")
+
+
+def reputation_breakdown(user) -> list[dict]:
+    """Points per kind of event, largest first (one query)."""
+    rows = (
+        ReputationEvent.objects.filter(user=user)
+        .values("kind")
+        .annotate(points=Sum("points"), events=Count("id"))
+        .order_by("-points")
+    )
+    labels = dict(ReputationEvent.Kind.choices)
+    return [row | {"label": labels.get(row["kind"], row["kind"])} for row in rows]
+
+
+def reputation_recent(user, *, limit: int = 15) -> list[ReputationEvent]:
+    return list(
+        ReputationEvent.objects.filter(user=user)
+        .select_related("post__product", "actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# --- Moderation ----------------------------------------------------------------------------------
+
+MODERATION_VIEWS: dict[str, Callable[[QuerySet[Post]], QuerySet[Post]]] = {
+    "flagged": lambda posts: posts.filter(Q(flag_count__gt=0) | Q(hidden_reason="flags")).order_by(
+        "-flag_count", "-last_activity_at", "-id"
+    ),
+    "hidden": lambda posts: posts.filter(is_hidden=True).order_by("-updated_at", "-id"),
+    "locked": lambda posts: posts.filter(is_locked=True).order_by("-updated_at", "-id"),
+}
+
+
+def moderation_queue(view: str = "flagged") -> QuerySet[Post]:
+    """Posts needing (or under) moderation, with their open flags and reporters."""
+    open_flags = Flag.objects.filter(resolution=Flag.Resolution.OPEN).select_related("reporter")
+    posts = Post.objects.filter(is_deleted=False)
+    return (
+        MODERATION_VIEWS[view](posts)
+        .select_related("product", "author")
+        .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
+    )
+
+
+def moderation_counts() -> dict[str, int]:
+    return Post.objects.filter(is_deleted=False).aggregate(
+        flagged=Count("id", filter=Q(flag_count__gt=0) | Q(hidden_reason="flags")),
+        hidden=Count("id", filter=Q(is_hidden=True)),
+        locked=Count("id", filter=Q(is_locked=True)),
+    )

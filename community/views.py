@@ -1,0 +1,526 @@
+"""Community pages. Thin: they read through selectors, write through services."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from products.models import Product, ProductLine
+
+from . import selectors, services
+from .forms import CommentForm, FeedFilterForm, FlagForm, MergeForm, PartFormSet, PostForm
+from .models import REPUTATION_POINTS, Comment, Post, ReputationEvent
+from .ratelimits import Action, community_rate_limit_hit
+
+FEED_PAGE_SIZE = 20
+COMMENTS_PAGE_SIZE = 50
+PROFILE_PAGE_SIZE = 20
+MODERATION_PAGE_SIZE = 25
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _rate_limited(request, action: Action) -> HttpResponse | None:
+    wait = community_rate_limit_hit(user=request.user, action=action)
+    if wait is None:
+        return None
+    template = "community/_rate_limited.html" if request.htmx else "community/rate_limited.html"
+    response = render(request, template, {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _feed_filters(request) -> tuple[FeedFilterForm, selectors.FeedFilters]:
+    form = FeedFilterForm(request.GET or None)
+    form.is_valid()  # invalid fields are dropped from cleaned_data, valid ones still filter
+    data = getattr(form, "cleaned_data", {})
+    filters = selectors.FeedFilters(
+        kind=data.get("kind") or "",
+        status=data.get("status") or "",
+        tag=data.get("tag") or "",
+        q=data.get("q") or "",
+        sort=data.get("sort") or "",
+    )
+    return form, filters
+
+
+def _feed_page(request, posts):
+    page = Paginator(posts, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.decorate_posts(list(page.object_list), request.user)
+    return page
+
+
+def _sort_tabs(filters: selectors.FeedFilters) -> list[dict]:
+    current = filters.sort or (selectors.RELEVANCE if filters.q else selectors.DEFAULT_SORT)
+    return [
+        {"value": value, "label": label, "current": value == current}
+        for value, label in selectors.sort_choices(with_relevance=bool(filters.q))
+    ]
+
+
+def _kind_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(label, counts[value]) for value, label in Post.Kind.choices if counts.get(value)]
+
+
+def _product_or_404(slug: str) -> Product:
+    return get_object_or_404(Product.objects.select_related("line"), slug=slug)
+
+
+def _post_or_404(request, product_slug: str, pk: int) -> Post:
+    """The post if the viewer may see it; hidden and deleted posts are 404 for others."""
+    post = get_object_or_404(
+        selectors.visible_posts(request.user).select_related("product", "author"), pk=pk
+    )
+    if post.product.slug != product_slug:
+        raise Http404
+    return post
+
+
+def _back(request, post: Post) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = post.get_absolute_url()
+    return redirect(target)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _apply_errors(error: ValidationError, form, formset=None) -> None:
+    """Put a service's field errors on the form (and the build's on the formset)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        if field == "parts" and formset is not None:
+            formset._non_form_errors = formset.error_class(errors, renderer=formset.renderer)
+        elif field in form.fields:
+            form.add_error(field, errors)
+        else:
+            form.add_error(None, errors)
+
+
+# --- Communities ---------------------------------------------------------------------------------
+
+
+@require_GET
+def index(request):
+    """Every community, grouped by product line, and what is new across them."""
+    latest = selectors.decorate_posts(
+        list(selectors.post_feed(selectors.FeedFilters(sort="top"))[:8]), request.user
+    )
+    return render(
+        request,
+        "community/index.html",
+        {"lines": selectors.communities(), "top_posts": latest},
+    )
+
+
+@require_GET
+def line_detail(request, slug):
+    """A product line: its products' communities and their posts in one feed."""
+    line = get_object_or_404(ProductLine, slug=slug)
+    form, filters = _feed_filters(request)
+    page = _feed_page(request, selectors.post_feed(filters, products=line.products.all()))
+    context = {
+        "line": line,
+        "products": selectors.line_products(line),
+        "form": form,
+        "filters": filters,
+        "sort_tabs": _sort_tabs(filters),
+        "page": page,
+        "show_product": True,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "community/_feed_results.html", context)
+    return render(request, "community/line.html", context)
+
+
+@require_GET
+def product_feed(request, product_slug):
+    """A product's community: its posts, filtered, searched and sorted."""
+    product = _product_or_404(product_slug)
+    form, filters = _feed_filters(request)
+    page = _feed_page(request, selectors.post_feed(filters, product=product))
+    context = {
+        "product": product,
+        "form": form,
+        "filters": filters,
+        "sort_tabs": _sort_tabs(filters),
+        "page": page,
+        "kind_counts": _kind_counts(selectors.product_post_counts(product)),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "community/_feed_results.html", context)
+    return render(request, "community/product.html", context)
+
+
+@require_GET
+def similar(request, product_slug):
+    """htmx: the product's posts most like the title being typed."""
+    product = _product_or_404(product_slug)
+    text = request.GET.get("title", "")[:200]
+    exclude = request.GET.get("exclude", "")
+    posts = selectors.similar_posts(
+        product=product, text=text, exclude_id=int(exclude) if exclude.isdigit() else None
+    )
+    return render(request, "community/_similar.html", {"posts": posts, "text": text})
+
+
+# --- Posts ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def post_detail(request, product_slug, pk):
+    try:
+        post = selectors.post_for_page(pk, request.user)
+    except Post.DoesNotExist as error:
+        raise Http404(_("No such post.")) from error
+    if post.product.slug != product_slug:
+        return redirect(post, permanent=True)
+    selectors.decorate_posts([post], request.user)
+    paginator = Paginator(selectors.comments_for_post(post, request.user), COMMENTS_PAGE_SIZE)
+    number = request.GET.get("page")
+    comments = paginator.get_page(paginator.num_pages if number == "last" else number)
+    comments.object_list = selectors.decorate_comments(list(comments.object_list), post)
+    moderator = services.can_moderate(request.user)
+    return render(
+        request,
+        "community/post_detail.html",
+        {
+            "post": post,
+            "product": post.product,
+            "build": selectors.build_of(post),
+            "comments": comments,
+            "state": selectors.viewer_state(post, request.user),
+            "comment_form": CommentForm(),
+            "flag_form": FlagForm(),
+            "merge_form": MergeForm() if moderator else None,
+            "is_moderator": moderator,
+            "is_author": request.user.is_authenticated and request.user.pk == post.author_id,
+        },
+    )
+
+
+def _post_form_page(request, product, *, post=None):
+    similar_url = reverse("community:similar", args=[product.slug])
+    if post is not None:
+        similar_url += f"?exclude={post.pk}"
+    initial = {}
+    part_initial = []
+    if post is not None:
+        initial = {
+            "kind": post.kind,
+            "title": post.title,
+            "body": post.body,
+            "tags": ", ".join(tag.name for tag in post.tags.all()),
+        }
+        part_initial = [{"part": row.part_id, "quantity": row.quantity} for row in post.parts.all()]
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = PostForm(data, files, initial=initial, similar_url=similar_url)
+    formset = PartFormSet(data, initial=part_initial, product=product, prefix="parts")
+    if request.method == "POST":
+        limited = _rate_limited(request, Action.POST) if post is None else None
+        if limited:
+            return limited
+        if form.is_valid() and formset.is_valid():
+            fields = {
+                "kind": form.cleaned_data["kind"],
+                "title": form.cleaned_data["title"],
+                "body": form.cleaned_data["body"],
+                "tags": form.tag_names(),
+                "images": form.cleaned_data["images"],
+            }
+            try:
+                fields["parts"] = formset.rows()
+                if post is None:
+                    post = services.post_create(author=request.user, product=product, **fields)
+                    messages.success(request, _("Your post is published."))
+                else:
+                    post = services.post_update(
+                        post=post,
+                        editor=request.user,
+                        remove_image_ids=[
+                            int(pk) for pk in request.POST.getlist("remove_image") if pk.isdigit()
+                        ],
+                        **fields,
+                    )
+                    messages.success(request, _("Your changes are saved."))
+                return redirect(post)
+            except ValidationError as error:
+                _apply_errors(error, form, formset)
+    return render(
+        request,
+        "community/post_form.html",
+        {
+            "product": product,
+            "post": post,
+            "form": form,
+            "formset": formset,
+            "images": list(post.images.all()) if post is not None else [],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def post_new(request, product_slug):
+    return _post_form_page(request, _product_or_404(product_slug))
+
+
+@login_required
+def post_edit(request, product_slug, pk):
+    post = _post_or_404(request, product_slug, pk)
+    if post.author_id != request.user.pk:
+        raise Http404
+    if post.is_locked:
+        messages.error(request, _("This post is locked: it can no longer be edited."))
+        return redirect(post)
+    return _post_form_page(request, post.product, post=post)
+
+
+@login_required
+def post_delete(request, product_slug, pk):
+    post = _post_or_404(request, product_slug, pk)
+    if post.author_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        services.post_delete(post=post, actor=request.user)
+        messages.success(request, _("Your post is deleted."))
+        return redirect("community:product", post.product.slug)
+    return render(request, "community/post_delete.html", {"post": post, "product": post.product})
+
+
+@require_POST
+def post_vote(request, product_slug, pk):
+    """Toggle the viewer's vote; htmx swaps the button in place, a plain form comes back."""
+    if not request.user.is_authenticated:
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = f"{reverse('login')}?next={request.POST.get('next', '')}"
+            return response
+        return redirect(f"{reverse('login')}?next={request.path}")
+    post = _post_or_404(request, product_slug, pk)
+    limited = _rate_limited(request, Action.VOTE)
+    if limited:
+        return limited
+    wants_vote = request.POST.get("voted", "1") == "1"
+    error = ""
+    try:
+        state = services.vote_toggle(user=request.user, post=post, voted=wants_vote)
+    except ValidationError as refused:
+        error = _error_text(refused)
+        state = services.VoteState(
+            vote_count=post.vote_count,
+            voted=selectors.voted_post_ids(request.user, [post.pk]) == {post.pk},
+        )
+    if request.htmx:
+        html = render_to_string(
+            "community/_vote.html",
+            {
+                "post": post,
+                "vote_count": state.vote_count,
+                "voted": state.voted,
+                "vote_error": error,
+                "next": request.POST.get("next", ""),
+            },
+            request=request,
+        )
+        return HttpResponse(html, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    return _back(request, post)
+
+
+@login_required
+@require_POST
+def post_comment(request, product_slug, pk):
+    post = _post_or_404(request, product_slug, pk)
+    limited = _rate_limited(request, Action.COMMENT)
+    if limited:
+        return limited
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                post=post, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect(post)
+        messages.success(request, _("Your comment is posted."))
+        return redirect(f"{post.get_absolute_url()}?page=last#comment-{comment.pk}")
+    messages.error(request, _error_text(ValidationError(form.errors["body"])))
+    return redirect(f"{post.get_absolute_url()}#comment-form")
+
+
+@login_required
+@require_POST
+def post_follow(request, product_slug, pk):
+    post = _post_or_404(request, product_slug, pk)
+    try:
+        if request.POST.get("follow", "1") == "1":
+            services.follow_add(user=request.user, post=post)
+            messages.success(request, _("You follow this post: you will hear of its news."))
+        else:
+            services.follow_remove(user=request.user, post=post)
+            messages.success(request, _("You no longer follow this post."))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return _back(request, post)
+
+
+@login_required
+@require_POST
+def post_flag(request, product_slug, pk):
+    post = _post_or_404(request, product_slug, pk)
+    limited = _rate_limited(request, Action.FLAG)
+    if limited:
+        return limited
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.flag_create(reporter=request.user, post=post, **form.cleaned_data)
+            messages.success(request, _("Thank you: the moderators will look at it."))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+    else:
+        messages.error(request, _("Choose a reason for the flag."))
+    return _back(request, post)
+
+
+# --- Moderation ----------------------------------------------------------------------------------
+
+
+def _require_moderator(request) -> None:
+    if not services.can_moderate(request.user):
+        raise Http404
+
+
+@login_required
+@require_POST
+def post_moderate(request, product_slug, pk):
+    """hide / restore / lock / unlock, by a moderator."""
+    _require_moderator(request)
+    post = _post_or_404(request, product_slug, pk)
+    action = request.POST.get("action", "")
+    actions = {
+        "hide": (services.post_hide, {}, _("The post is hidden.")),
+        "restore": (services.post_restore, {}, _("The post is visible again; flags dismissed.")),
+        "lock": (services.post_lock, {"locked": True}, _("The post is locked.")),
+        "unlock": (services.post_lock, {"locked": False}, _("The post is unlocked.")),
+    }
+    if action not in actions:
+        messages.error(request, _("Unknown moderation action."))
+        return _back(request, post)
+    service, extra, done = actions[action]
+    service(post=post, moderator=request.user, **extra)
+    messages.success(request, done)
+    return _back(request, post)
+
+
+@login_required
+@require_POST
+def post_merge(request, product_slug, pk):
+    _require_moderator(request)
+    source = _post_or_404(request, product_slug, pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the number of the post to merge into."))
+        return redirect(source)
+    target = Post.objects.filter(pk=form.cleaned_data["target"], is_deleted=False).first()
+    if target is None:
+        messages.error(request, _("There is no post with that number."))
+        return redirect(source)
+    try:
+        services.post_merge(
+            source=source,
+            target=target,
+            moderator=request.user,
+            message=form.cleaned_data["message"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(source)
+    messages.success(request, _("Merged: votes and followers moved to this post."))
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def comment_moderate(request, product_slug, pk, comment_pk):
+    _require_moderator(request)
+    post = _post_or_404(request, product_slug, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, post=post)
+    hidden = request.POST.get("hidden") == "1"
+    services.comment_hide(comment=comment, moderator=request.user, hidden=hidden)
+    messages.success(
+        request, _("The comment is hidden.") if hidden else _("The comment is visible again.")
+    )
+    return _back(request, post)
+
+
+@login_required
+@require_GET
+def moderation(request):
+    """The moderation queue: flagged posts first, then hidden and locked ones."""
+    _require_moderator(request)
+    view = request.GET.get("view", "flagged")
+    if view not in selectors.MODERATION_VIEWS:
+        view = "flagged"
+    page = Paginator(selectors.moderation_queue(view), MODERATION_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = selectors.moderation_counts()
+    tabs = [
+        {"value": "flagged", "label": _("Flagged"), "count": counts["flagged"]},
+        {"value": "hidden", "label": _("Hidden"), "count": counts["hidden"]},
+        {"value": "locked", "label": _("Locked"), "count": counts["locked"]},
+    ]
+    return render(
+        request,
+        "community/moderation.html",
+        {"page": page, "view": view, "tabs": tabs, "merge_form": MergeForm()},
+    )
+
+
+# --- People --------------------------------------------------------------------------------------
+
+
+@require_GET
+def profile(request, username):
+    """A member's public page: reputation (total, by kind, latest lines) and posts."""
+    person = get_object_or_404(get_user_model(), username=username, is_active=True)
+    page = Paginator(selectors.posts_by_author(person, request.user), PROFILE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.decorate_posts(list(page.object_list), request.user)
+    return render(
+        request,
+        "community/profile.html",
+        {
+            "person": person,
+            "reputation": selectors.reputation_of(person),
+            "breakdown": selectors.reputation_breakdown(person),
+            "recent_events": selectors.reputation_recent(person),
+            "points": {
+                "vote": REPUTATION_POINTS[ReputationEvent.Kind.VOTE_RECEIVED],
+                "planned": REPUTATION_POINTS[ReputationEvent.Kind.IDEA_PLANNED],
+                "adopted": REPUTATION_POINTS[ReputationEvent.Kind.IDEA_ADOPTED],
+            },
+            "page": page,
+        },
+    )

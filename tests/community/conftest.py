@@ -1,0 +1,15 @@
+import pytest
+
+from tests.factories.products import PartFactory, ProductFactory
+
+
+@pytest.fixture
+def product(db):
+    return ProductFactory(name="Nova Phone 3", slug="nova-phone-3")
+
+
+@pytest.fixture
+def part(product):
+    return PartFactory(
+        name="Fast charger 65 W", price="39.90", currency="EUR", compatible_with=[product]
+    )
