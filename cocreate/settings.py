@@ -206,6 +206,18 @@ REST_FRAMEWORK = {
         "token": env.str("THROTTLE_TOKEN", default="10/minute"),
         "partner_applications": env.str("THROTTLE_PARTNER_APPLICATIONS", default="10/hour"),
         "service_desk_ticket_create": env.str("THROTTLE_TICKET_CREATE", default="20/hour"),
+        # Communities: each action has a rate and a stricter one for accounts younger than
+        # COMMUNITY_NEW_ACCOUNT_DAYS (community/ratelimits.py); pages and the API share them.
+        "community_post": env.str("THROTTLE_COMMUNITY_POST", default="20/hour"),
+        "community_post_new_account": env.str("THROTTLE_COMMUNITY_POST_NEW", default="3/hour"),
+        "community_comment": env.str("THROTTLE_COMMUNITY_COMMENT", default="60/hour"),
+        "community_comment_new_account": env.str(
+            "THROTTLE_COMMUNITY_COMMENT_NEW", default="10/hour"
+        ),
+        "community_vote": env.str("THROTTLE_COMMUNITY_VOTE", default="300/hour"),
+        "community_vote_new_account": env.str("THROTTLE_COMMUNITY_VOTE_NEW", default="60/hour"),
+        "community_flag": env.str("THROTTLE_COMMUNITY_FLAG", default="30/hour"),
+        "community_flag_new_account": env.str("THROTTLE_COMMUNITY_FLAG_NEW", default="5/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -269,6 +281,14 @@ SERVICE_DESK_ATTACHMENT_ROOT = env.path(
 SERVICE_DESK_REOPEN_DAYS = env.int("SERVICE_DESK_REOPEN_DAYS", default=14)
 # A ticket is "at risk" once less than this share of an SLA target's time is left.
 SERVICE_DESK_SLA_WARN_FRACTION = env.float("SERVICE_DESK_SLA_WARN_FRACTION", default=0.25)
+
+# --- Communities -------------------------------------------------------------------------------
+# Open flags that hide a post until a moderator reviews it.
+COMMUNITY_FLAG_THRESHOLD = env.int("COMMUNITY_FLAG_THRESHOLD", default=3)
+# Accounts younger than this get the stricter *_new_account community rate limits.
+COMMUNITY_NEW_ACCOUNT_DAYS = env.int("COMMUNITY_NEW_ACCOUNT_DAYS", default=7)
+COMMUNITY_MAX_IMAGES_PER_POST = env.int("COMMUNITY_MAX_IMAGES_PER_POST", default=4)
+COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=MAX_UPLOAD_BYTES)
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {
