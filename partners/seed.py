@@ -36,6 +36,7 @@ PARTNERS = [
             ("AUR3-CASE-CLR", "Manufacturer"),
             ("SON-STAND", "Manufacturer"),
             ("BCN-WALL", "Manufacturer"),
+            ("AUR3-BACK-MOD", "Manufacturer"),
         ],
         [],
     ),
