@@ -119,6 +119,7 @@ class AgentReplyForm(ReplyForm):
             queryset=canned_responses(),
             required=False,
             label=_("Canned response"),
+            empty_label=_("— none —"),
             help_text=_("Inserted into the message; with an empty message it is sent as is."),
         )
         self.fields["body"].required = False

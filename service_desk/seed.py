@@ -1,0 +1,408 @@
+"""Demo data of the service desk: SLA policies, canned responses, articles, and tickets of alice
+and bob in every state (with replies, notes, a repair shipment and ratings).
+
+Idempotent: policies, responses and articles are found by their natural keys, tickets by their
+customer and subject; what exists is left alone. Products come from products/seed.py by slug;
+a ticket or article whose product is missing is skipped.
+"""
+
+from datetime import timedelta
+
+from django.db.models import F
+
+from cocreate.accounts.models import User
+from products.models import Product, Registration
+
+from . import services
+from .models import (
+    CannedResponse,
+    Category,
+    KnowledgeArticle,
+    Priority,
+    SlaPolicy,
+    Ticket,
+    TicketMessage,
+)
+
+Status = Ticket.Status
+
+# priority, category ("" = all), first response minutes, resolution minutes
+SLA_POLICIES = [
+    (Priority.URGENT, "", 30, 8 * 60),
+    (Priority.HIGH, "", 2 * 60, 24 * 60),
+    (Priority.NORMAL, "", 8 * 60, 3 * 24 * 60),
+    (Priority.LOW, "", 24 * 60, 7 * 24 * 60),
+    (Priority.NORMAL, Category.LOGISTICS, 4 * 60, 2 * 24 * 60),
+]
+
+CANNED = [
+    (
+        "Ask for a photo",
+        Category.TECHNICAL_SUPPORT,
+        "Hello {customer},\n\nthank you for ticket {ticket}. Could you send us a photo of the "
+        "unit and of the label under it (serial number)? You can attach it to your reply.",
+    ),
+    (
+        "Repair: send the unit in",
+        Category.UPGRADE_MAINTENANCE,
+        "Hello {customer},\n\nwe will repair it under warranty. A prepaid shipping label is on "
+        "its way; pack the unit without accessories. You can follow the parcel on this ticket.",
+    ),
+    (
+        "Firmware update steps",
+        Category.TECHNICAL_SUPPORT,
+        "Hello {customer},\n\nplease update to the latest firmware: *Settings → System → "
+        "Update*. Keep the device charging during the update and tell us if the problem stays.",
+    ),
+    (
+        "Resolved: anything else?",
+        "",
+        "Hello {customer},\n\nwe consider ticket {ticket} resolved. If anything is still wrong, "
+        "just reply here within two weeks and it reopens.",
+    ),
+]
+
+# slug, product slug (None = all products), category, title, body
+ARTICLES = [
+    (
+        "aurora-3-battery-drains-overnight",
+        "aurora-3",
+        Category.TECHNICAL_SUPPORT,
+        "Aurora 3: battery drains overnight",
+        "If the battery loses more than 5 % overnight:\n\n1. Update to the latest firmware "
+        "(*Settings → System → Update*).\n2. Open *Settings → Battery → Usage* and look for an "
+        "app with background activity.\n3. Turn off **Always-on display** for a night to "
+        "compare.\n\nStill draining? File a ticket and attach a screenshot of the usage screen.",
+    ),
+    (
+        "beacon-ax6000-wifi-drops",
+        "beacon-ax6000",
+        Category.TECHNICAL_SUPPORT,
+        "Beacon AX6000: Wi-Fi drops in the evening",
+        "Evening drops on the **5 GHz** band are usually a busy channel.\n\n- Open the router "
+        "app → *Wi-Fi → 5 GHz → Channel* and choose **Auto (DFS)**.\n- Update the router "
+        "firmware to 2.4 or later.\n- Keep the router off the floor and away from metal.",
+    ),
+    (
+        "forge-s2-fan-noise",
+        "forge-s2",
+        Category.UPGRADE_MAINTENANCE,
+        "Forge S2: the fan is loud or grinding",
+        "A loud fan under load is normal; a **grinding** noise is not.\n\n1. Clean the dust "
+        "filter at the bottom.\n2. Set the fan curve to *Balanced* in the BIOS.\n3. If it "
+        "still grinds, the bearing is worn: we replace it under warranty — file a ticket.",
+    ),
+    (
+        "sonata-two-stereo-pairing",
+        "sonata-two",
+        Category.CONSULTATION,
+        "Sonata Two: pair two speakers as a stereo pair",
+        "Two Sonata Two speakers can play left and right:\n\n1. Put both in the same room in "
+        "the app.\n2. Tap *Room → Stereo pair* and choose which one is on the left.\n\nBoth "
+        "speakers need firmware 3.1 or later.",
+    ),
+    (
+        "returns-and-shipping",
+        None,
+        Category.LOGISTICS,
+        "Returns, repairs and shipping: how it works",
+        "When a repair is needed we send you a **prepaid label**. Pack the unit without "
+        "accessories, drop it at the carrier and follow the parcel on your ticket. Repairs "
+        "take 3–5 working days; the repaired unit comes back by tracked parcel.",
+    ),
+    (
+        "warranty-what-is-covered",
+        None,
+        Category.CONSULTATION,
+        "What the warranty covers",
+        "The warranty covers manufacturing defects for the period shown on your registered "
+        "unit (*My products*). Accidental damage and liquid damage are not covered; an "
+        "extended warranty or insurance can be added to any registered unit.",
+    ),
+]
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def _seed_policies() -> None:
+    for priority, category, first, resolution in SLA_POLICIES:
+        name = f"{Priority(priority).label}" + (
+            f" · {Category(category).label}" if category else ""
+        )
+        SlaPolicy.objects.get_or_create(
+            priority=priority,
+            category=category,
+            defaults={
+                "name": name,
+                "first_response_minutes": first,
+                "resolution_minutes": resolution,
+            },
+        )
+
+
+def _seed_canned(author) -> None:
+    for title, category, body in CANNED:
+        CannedResponse.objects.get_or_create(
+            title=title, defaults={"category": category, "body": body, "created_by": author}
+        )
+
+
+def _seed_articles(author, products: dict[str, Product]) -> int:
+    count = 0
+    for slug, product_slug, category, title, body in ARTICLES:
+        if KnowledgeArticle.objects.filter(slug=slug).exists():
+            continue
+        if product_slug and product_slug not in products:
+            continue
+        article = services.article_save(
+            author=author,
+            title=title,
+            body=body,
+            category=category,
+            product=products.get(product_slug),
+            status=KnowledgeArticle.Status.PUBLISHED,
+        )
+        KnowledgeArticle.objects.filter(pk=article.pk).update(slug=slug)
+        count += 1
+    return count
+
+
+def _backdate(ticket: Ticket, hours: float) -> None:
+    """Make a demo ticket look `hours` old: creation and SLA times move back, its messages are
+    spread over that time and the first answer is the first public agent message.
+
+    (The audit events keep the time the seed ran: the history is append-only.)"""
+    delta = timedelta(hours=hours)
+    fields = [
+        "created_at",
+        "first_response_due_at",
+        "first_response_warn_at",
+        "resolution_due_at",
+        "resolution_warn_at",
+    ]
+    Ticket.objects.filter(pk=ticket.pk).update(**{field: F(field) - delta for field in fields})
+    ticket.refresh_from_db()
+    messages = list(ticket.messages.order_by("id"))
+    first_answer = None
+    for index, message in enumerate(messages, start=1):
+        when = ticket.created_at + delta * index / (len(messages) + 1)
+        TicketMessage.objects.filter(pk=message.pk).update(created_at=when)
+        if (
+            first_answer is None
+            and not message.internal
+            and message.author_id != ticket.customer_id
+        ):
+            first_answer = when
+    if first_answer is not None:
+        Ticket.objects.filter(pk=ticket.pk).update(first_responded_at=first_answer)
+
+
+def _ticket(spec: dict, customer, product, agents) -> Ticket:
+    registration = Registration.objects.filter(customer=customer, product=product).first()
+    ticket = services.ticket_create(
+        customer=customer,
+        product=product,
+        registration=registration,
+        category=spec["category"],
+        subject=spec["subject"],
+        description=spec["description"],
+    )
+    agent = agents.get(spec.get("agent", ""))
+    if agent is not None:
+        services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
+    for who, body, internal in spec.get("conversation", []):
+        author = customer if who == "customer" else agent
+        services.ticket_reply(ticket=ticket, author=author, body=body, internal=internal)
+    for direction, carrier, tracking, statuses in spec.get("shipments", []):
+        shipment = services.shipment_create(
+            ticket=ticket,
+            actor=agent,
+            direction=direction,
+            carrier=carrier,
+            tracking_number=tracking,
+            note=statuses[0][1],
+        )
+        for status, note in statuses[1:]:
+            services.shipment_update(shipment=shipment, actor=agent, status=status, note=note)
+    for status in spec.get("statuses", []):
+        services.ticket_change_status(ticket=ticket, actor=agent, status=status)
+    if spec.get("rating"):
+        score, comment = spec["rating"]
+        services.ticket_rate(ticket=ticket, customer=customer, score=score, comment=comment)
+    if spec.get("closed"):
+        services.ticket_change_status(ticket=ticket, actor=agent, status=Status.CLOSED)
+    _backdate(ticket, spec.get("age_hours", 1))
+    return ticket
+
+
+TICKETS = [
+    {
+        "customer": "alice",
+        "product": "aurora-3",
+        "category": Category.TECHNICAL_SUPPORT,
+        "subject": "Battery drains overnight",
+        "description": "My Aurora 3 loses about 20 % every night, even in flight mode.",
+        "age_hours": 2,
+    },
+    {
+        "customer": "alice",
+        "product": "beacon-ax6000",
+        "category": Category.LOGISTICS,
+        "subject": "Where is my replacement router?",
+        "description": "I was told a replacement would ship last week. Nothing arrived yet.",
+        "age_hours": 3.5,  # the logistics SLA (first answer within 4 h) is nearly due
+    },
+    {
+        "customer": "alice",
+        "product": "beacon-ax6000",
+        "category": Category.TECHNICAL_SUPPORT,
+        "subject": "5 GHz Wi-Fi drops every evening",
+        "description": "Between 8 and 10 pm the 5 GHz network disappears for a minute or two.",
+        "age_hours": 20,
+        "agent": "sam",
+        "conversation": [
+            ("agent", "Probably the channel planner; checking the logs of firmware 2.3.", True),
+            (
+                "agent",
+                "Thanks for the details! Please set the 5 GHz channel to **Auto (DFS)** and "
+                "update to firmware 2.4; tell us how tonight goes.",
+                False,
+            ),
+            ("customer", "Done, I will report back tomorrow.", False),
+        ],
+    },
+    {
+        "customer": "bob",
+        "product": "forge-s2",
+        "category": Category.UPGRADE_MAINTENANCE,
+        "subject": "Fan grinding noise under load",
+        "description": "The fan makes a grinding noise when gaming. Cleaning did not help.",
+        "age_hours": 96,
+        "agent": "tina",
+        "conversation": [
+            (
+                "agent",
+                "A worn bearing: we will repair it under warranty. Label is on its way.",
+                False,
+            ),
+            ("customer", "Parcel handed to the carrier this morning.", False),
+            ("agent", "Bearing replaced, burn-in test passed. Shipping it back today.", False),
+        ],
+        "shipments": [
+            (
+                "inbound",
+                "DHL",
+                "JD014600003311",
+                [("label_created", "Prepaid label sent by e-mail"), ("delivered", "Received")],
+            ),
+            (
+                "outbound",
+                "DHL",
+                "JD014600003390",
+                [("label_created", "Repaired unit packed"), ("in_transit", "")],
+            ),
+        ],
+    },
+    {
+        "customer": "bob",
+        "product": "sonata-two",
+        "category": Category.CONSULTATION,
+        "subject": "Can two speakers play as a stereo pair?",
+        "description": "I bought a second Sonata Two. Can they play left and right?",
+        "age_hours": 26,
+        "agent": "sam",
+        "conversation": [
+            (
+                "agent",
+                "Yes! Which firmware do your speakers show under *Settings → About*?",
+                False,
+            )
+        ],
+        "statuses": [Status.PENDING_CUSTOMER],
+    },
+    {
+        "customer": "bob",
+        "product": "aurora-2",
+        "category": Category.TECHNICAL_SUPPORT,
+        "subject": "Screen flickers at low brightness",
+        "description": "Below 20 % brightness the screen flickers, mostly in dark mode.",
+        "age_hours": 80,  # nobody answered: the SLA is breached and the job escalates it
+    },
+    {
+        "customer": "alice",
+        "product": "aurora-1",
+        "category": Category.UPGRADE_MAINTENANCE,
+        "subject": "Battery replacement for my Aurora 1",
+        "description": "After four years the battery lasts half a day. Can I get a new one?",
+        "age_hours": 60,
+        "agent": "tina",
+        "conversation": [
+            ("agent", "The Aurora 1 battery is user-replaceable; we sent part BAT-AUR1.", False),
+            ("customer", "Received and installed, works like new!", False),
+        ],
+        "statuses": [Status.RESOLVED],
+        "rating": (5, "Fast, friendly and the phone lives on."),
+    },
+    {
+        "customer": "bob",
+        "product": "aurora-2",
+        "category": Category.LOGISTICS,
+        "subject": "Charger missing from the box",
+        "description": "The box of my Aurora 2 had no USB-C charger although the page lists one.",
+        "age_hours": 40,
+        "agent": "sam",
+        "conversation": [("agent", "Sorry about that: a charger is on its way to you.", False)],
+        "statuses": [Status.RESOLVED],
+        "rating": (4, "Took a while but solved."),
+        "closed": True,
+    },
+    {
+        "customer": "alice",
+        "product": "aurora-3",
+        "category": Category.CONSULTATION,
+        "subject": "Does the Aurora 3 support eSIM?",
+        "description": "I want to use an eSIM from my carrier when travelling.",
+        "age_hours": 30,
+        "agent": "sam",
+        "conversation": [
+            (
+                "agent",
+                "Yes: *Settings → Network → SIMs → Add eSIM* and scan your carrier's QR code.",
+                False,
+            )
+        ],
+        "statuses": [Status.RESOLVED],  # alice can still rate this one
+    },
+]
+
+
+def seed(out) -> None:
+    agents = {name: _user(name) for name in ("sam", "tina")}
+    if agents["sam"] is None:
+        out.write("  service desk: skipped (the demo agent sam is missing)")
+        return
+    agents = {name: agent or agents["sam"] for name, agent in agents.items()}
+    products = {product.slug: product for product in Product.objects.all()}
+    _seed_policies()
+    _seed_canned(agents["sam"])
+    articles = _seed_articles(agents["sam"], products)
+
+    created = skipped = 0
+    for spec in TICKETS:
+        customer = _user(spec["customer"])
+        product = products.get(spec["product"])
+        if customer is None or product is None:
+            skipped += 1
+            continue
+        if Ticket.objects.filter(customer=customer, subject=spec["subject"]).exists():
+            continue
+        _ticket(spec, customer, product, agents)
+        created += 1
+    result = services.sla_check()
+    out.write(
+        f"  service desk: {created} tickets, {articles} articles, {len(SLA_POLICIES)} SLA "
+        f"policies, {len(CANNED)} canned responses ({skipped} tickets skipped for a missing "
+        f"product or customer; SLA check: {result})"
+    )

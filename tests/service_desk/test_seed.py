@@ -1,0 +1,60 @@
+import io
+
+import pytest
+
+from cocreate.accounts import seed as accounts_seed
+from products import seed as products_seed
+from service_desk import seed as desk_seed
+from service_desk.models import (
+    CannedResponse,
+    KnowledgeArticle,
+    Shipment,
+    SlaPolicy,
+    SlaState,
+    Ticket,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_seeds():
+    out = io.StringIO()
+    accounts_seed.seed(out)
+    products_seed.seed(out)
+    desk_seed.seed(out)
+    return out.getvalue()
+
+
+def test_seed_holds_tickets_in_every_state_and_is_idempotent():
+    run_seeds()
+
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert statuses == set(Ticket.Status.values)
+    owners = set(Ticket.objects.values_list("customer__username", flat=True))
+    assert owners == {"alice", "bob"}
+    assert Ticket.objects.filter(sla_state=SlaState.BREACHED, escalated_at__isnull=False).exists()
+    assert Ticket.objects.filter(sla_state=SlaState.AT_RISK).exists()
+    assert Ticket.objects.filter(csat_score__isnull=False).count() == 2
+    assert Ticket.objects.filter(messages__internal=True).exists()
+    assert Shipment.objects.count() == 2
+    assert KnowledgeArticle.objects.filter(status="published").count() == 6
+    assert CannedResponse.objects.count() == 4
+    assert SlaPolicy.objects.count() == 5
+
+    counts = (Ticket.objects.count(), KnowledgeArticle.objects.count(), Shipment.objects.count())
+    run_seeds()
+    assert counts == (
+        Ticket.objects.count(),
+        KnowledgeArticle.objects.count(),
+        Shipment.objects.count(),
+    )
+
+
+def test_seed_skips_what_is_missing():
+    out = io.StringIO()
+    accounts_seed.seed(out)  # no products
+
+    desk_seed.seed(out)
+
+    assert not Ticket.objects.exists()
+    assert "skipped" in out.getvalue()
