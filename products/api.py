@@ -24,6 +24,7 @@ class ProductSerializer(serializers.ModelSerializer):
     line_name = serializers.CharField(source="line.name", read_only=True)
     predecessor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     successor = serializers.SerializerMethodField()
+    image = serializers.ImageField(read_only=True, use_url=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -42,6 +43,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "warranty_months",
             "description",
             "specs",
+            "image",
             "url",
         ]
 

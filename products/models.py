@@ -31,8 +31,11 @@ class ProductLine(models.Model):
         return self.name
 
 
-# Paths under /products/ that are pages, not products: a product may not take them as its slug.
-RESERVED_PRODUCT_SLUGS = frozenset({"mine", "parts", "lines", "services", "search"})
+# Paths that are pages, not products, under /products/ and under /community/ (where a product's
+# community lives at /community/<slug>/): a product may not take them as its slug.
+RESERVED_PRODUCT_SLUGS = frozenset(
+    {"mine", "parts", "lines", "services", "search", "moderation", "people", "new"}
+)
 
 
 def validate_product_slug(value: str) -> None:

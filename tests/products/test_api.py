@@ -67,6 +67,7 @@ def test_product_detail_is_by_slug(client):
     assert body["slug"] == "aurora-3"
     assert body["specs"] == {"weight": "189 g"}
     assert body["url"] == product.get_absolute_url()
+    assert body["image"] is None  # the page shows a drawing instead
     assert client.get("/api/v1/products/nope/").status_code == 404
 
 

@@ -30,7 +30,13 @@ def _idea(*, product, adopted_in, title, **fields):
 
 def test_product_page_lists_visible_ideas_adopted_into_it(client):
     older, newer = generation_chain(2)
-    _idea(product=older, adopted_in=newer, title="Magnetic back plate", status="adopted")
+    _idea(
+        product=older,
+        adopted_in=newer,
+        title="Magnetic back plate",
+        status="adopted",
+        vote_count=42,
+    )
     _idea(
         product=older,
         adopted_in=newer,
@@ -43,7 +49,7 @@ def test_product_page_lists_visible_ideas_adopted_into_it(client):
     html = client.get(newer.get_absolute_url()).content.decode()
 
     assert "Co-created with the community" in html
-    assert "Magnetic back plate" in html
+    assert "Magnetic back plate" in html and "42 supporters" in html
     assert "Hidden idea" not in html and "Still open" not in html
     assert (
         "Co-created with the community" not in client.get(older.get_absolute_url()).content.decode()
