@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -129,8 +128,7 @@ def my_products(request):
                 _("%(product)s (serial %(serial)s) is registered to you.")
                 % {"product": registration.product.name, "serial": registration.serial_number},
             )
-            # An explicit fragment: browsers would otherwise keep the form's "#register".
-            return redirect(reverse("products:mine") + "#main")
+            return redirect("products:mine")
     page = Paginator(registrations_of(request.user), REGISTRATIONS_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

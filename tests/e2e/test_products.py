@@ -50,7 +50,6 @@ def test_a_customer_registers_a_product_and_sees_it_under_my_products(page, tran
     expect(mine.get_by_test_id("warranty-status")).to_have_text(
         "Under warranty until March 14, 2028"
     )
-    page.mouse.wheel(0, -10_000)
     screenshot(page, "products-mine")
     assert Registration.objects.filter(
         customer__username="alice", serial_number="SON2-77AB-0042"
@@ -64,7 +63,6 @@ def test_a_customer_registers_a_product_and_sees_it_under_my_products(page, tran
     expect(
         page.get_by_text("This serial number is already registered for Sonata Two.")
     ).to_be_visible()
-    page.mouse.wheel(0, -10_000)
     screenshot(page, "products-mine-error")
     assert Registration.objects.filter(serial_number="SON2-77AB-0042").count() == 1
 
