@@ -193,6 +193,7 @@ def verified_owner_pairs(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int
             customer_id__in={user_id for user_id, _p in pairs},
             product_id__in={product_id for _u, product_id in pairs},
         )
+        .order_by()
         .values_list("customer_id", "product_id")
         .distinct()
     )
@@ -204,7 +205,9 @@ def voted_post_ids(viewer, post_ids: Iterable[int]) -> set[int]:
     if not (viewer and viewer.is_authenticated and post_ids):
         return set()
     return set(
-        Vote.objects.filter(user=viewer, post_id__in=post_ids).values_list("post_id", flat=True)
+        Vote.objects.filter(user=viewer, post_id__in=post_ids)
+        .order_by()
+        .values_list("post_id", flat=True)
     )
 
 

@@ -1,0 +1,423 @@
+"""REST endpoints of the communities: posts and their votes, comments, follows and flags."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from products.models import Part, Product
+
+from . import selectors, services
+from .models import Comment, Flag, Post
+from .ratelimits import Action, CommunityActionThrottle
+
+# The kinds a member may post (evaluations are the designers'); named for the OpenAPI schema.
+MEMBER_KIND_CHOICES = [(kind.value, kind.label) for kind in Post.MEMBER_KINDS]
+
+
+def _as_api_error(error: DjangoValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+# --- Serializers ---------------------------------------------------------------------------------
+
+
+class AuthorSerializer(serializers.Serializer):
+    username = serializers.CharField(source="author.username")
+    name = serializers.CharField(source="author.public_name")
+    reputation = serializers.IntegerField(source="author_reputation")
+    verified_owner = serializers.BooleanField(source="author_verified")
+
+
+class BuildPartSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="part.pk")
+    sku = serializers.CharField(source="part.sku")
+    name = serializers.CharField(source="part.name")
+    unit_price = serializers.DecimalField(source="part.price", max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    compatible = serializers.BooleanField()
+
+
+class MoneySerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A post as read: with author reputation, the viewer's vote and the build with its cost."""
+
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+    parts = serializers.SerializerMethodField()
+    total_cost = serializers.SerializerMethodField()
+    voted = serializers.BooleanField(source="viewer_voted", read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "product",
+            "kind",
+            "title",
+            "body",
+            "body_html",
+            "author",
+            "vote_count",
+            "comment_count",
+            "voted",
+            "status",
+            "duplicate_of",
+            "is_locked",
+            "tags",
+            "parts",
+            "total_cost",
+            "created_at",
+            "edited_at",
+            "last_activity_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AuthorSerializer)
+    def get_author(self, post):
+        return AuthorSerializer(post).data
+
+    def get_tags(self, post) -> list[str]:
+        return [tag.name for tag in post.tags.all()]
+
+    def _build(self, post) -> selectors.Build:
+        if not hasattr(post, "_api_build"):
+            post._api_build = selectors.build_of(post)
+        return post._api_build
+
+    @extend_schema_field(BuildPartSerializer(many=True))
+    def get_parts(self, post):
+        return BuildPartSerializer(self._build(post).lines, many=True).data
+
+    @extend_schema_field(MoneySerializer(many=True))
+    def get_total_cost(self, post):
+        """One amount per currency: prices in different currencies are never added."""
+        totals = self._build(post).total_list
+        return MoneySerializer(
+            [{"amount": amount, "currency": currency} for currency, amount in totals], many=True
+        ).data
+
+
+class PartLineInput(serializers.Serializer):
+    part = serializers.PrimaryKeyRelatedField(
+        queryset=Part.objects.all(),
+        error_messages={"does_not_exist": _("No part has the id {pk_value}.")},
+        help_text=_("Part id (see /api/v1/parts/)."),
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY, default=1)
+
+
+class PostWriteSerializer(serializers.Serializer):
+    product = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Product.objects.all(),
+        error_messages={"does_not_exist": _("No product has the slug “{value}”.")},
+    )
+    kind = serializers.ChoiceField(choices=MEMBER_KIND_CHOICES)
+    title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True)
+    body = serializers.CharField(max_length=services.BODY_MAX_LENGTH, allow_blank=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, default=list, max_length=20
+    )
+    parts = PartLineInput(many=True, required=False, default=list)
+
+
+class PostUpdateSerializer(PostWriteSerializer):
+    product = None  # a post stays in its community
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "body_html", "is_official", "created_at"]
+        read_only_fields = ["id", "author", "body_html", "is_official", "created_at"]
+
+    @extend_schema_field(AuthorSerializer)
+    def get_author(self, comment):
+        return AuthorSerializer(comment).data
+
+
+class FlagSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Flag.Reason.choices)
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+VoteStateSerializer = inline_serializer(
+    "VoteState",
+    {"vote_count": serializers.IntegerField(), "voted": serializers.BooleanField()},
+)
+FollowStateSerializer = inline_serializer("FollowState", {"following": serializers.BooleanField()})
+
+
+class SimilarPostSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Post
+        fields = ["id", "title", "kind", "status", "vote_count", "url"]
+
+
+# --- Viewset -------------------------------------------------------------------------------------
+
+
+class PostViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Community posts. Lists show what everybody may see; hidden and deleted posts are 404
+    except to moderators (hidden) and their author (hidden)."""
+
+    serializer_class = PostSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filter_backends = []  # filters, search and sort are the feed's own (selectors.post_feed)
+    throttle_classes = [CommunityActionThrottle]
+    community_throttled_actions = {
+        "create": Action.POST,
+        "vote": Action.VOTE,
+        "comments": Action.COMMENT,
+        "flag": Action.FLAG,
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Post.objects.none()
+        if self.action == "list":
+            return self._feed()
+        return selectors.with_list_relations(selectors.visible_posts(self.request.user))
+
+    def _feed(self):
+        params = self.request.query_params
+        product = None
+        if params.get("product"):
+            product = Product.objects.filter(slug=params["product"]).first()
+            if product is None:
+                raise ValidationError({"product": [_("No product has this slug.")]})
+        sort = params.get("sort", "")
+        if sort and sort not in selectors.FEED_SORTS and sort != selectors.RELEVANCE:
+            raise ValidationError({"sort": [_("Unknown sort.")]})
+        kind, status_ = params.get("kind", ""), params.get("status", "")
+        if kind and kind not in Post.Kind.values:
+            raise ValidationError({"kind": [_("Unknown kind.")]})
+        if status_ and status_ not in Post.Status.values:
+            raise ValidationError({"status": [_("Unknown status.")]})
+        filters = selectors.FeedFilters(
+            kind=kind, status=status_, tag=params.get("tag", ""), q=params.get("q", ""), sort=sort
+        )
+        return selectors.post_feed(filters, product=product)
+
+    def _with_build(self, posts):
+        return posts.prefetch_related(selectors.parts_prefetch())
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(self._with_build(queryset))
+        return selectors.decorate_posts(list(page), self.request.user) if page is not None else page
+
+    def get_object(self):
+        post = get_object_or_404(self._with_build(self.get_queryset()), pk=self.kwargs["pk"])
+        selectors.decorate_posts([post], self.request.user)
+        return post
+
+    def _post_for_action(self) -> Post:
+        return get_object_or_404(selectors.visible_posts(self.request.user), pk=self.kwargs["pk"])
+
+    def _read(self, post_id: int, status_code=status.HTTP_200_OK) -> Response:
+        post = get_object_or_404(
+            self._with_build(selectors.with_list_relations(Post.objects.all())), pk=post_id
+        )
+        selectors.decorate_posts([post], self.request.user)
+        return Response(
+            PostSerializer(post, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("product", str, description="Product slug."),
+            OpenApiParameter("kind", str, enum=Post.Kind.values),
+            OpenApiParameter("status", str, enum=Post.Status.values),
+            OpenApiParameter("tag", str, description="Tag slug."),
+            OpenApiParameter("q", str, description="Full-text search (websearch syntax)."),
+            OpenApiParameter(
+                "sort",
+                str,
+                description="new, top (and sorts other apps register); relevance with q.",
+            ),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})
+    def create(self, request, *args, **kwargs):
+        data = PostWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        try:
+            post = services.post_create(
+                author=request.user,
+                product=fields["product"],
+                kind=fields["kind"],
+                title=fields["title"],
+                body=fields["body"],
+                tags=fields["tags"],
+                parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return self._read(post.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)
+    def update(self, request, *args, **kwargs):
+        post = self._post_for_action()
+        if post.author_id != request.user.pk:
+            raise PermissionDenied(_("Only the author can edit this post."))
+        partial = kwargs.get("partial", False)
+        current = {
+            "kind": post.kind,
+            "title": post.title,
+            "body": post.body,
+            "tags": [tag.name for tag in post.tags.all()],
+            "parts": [{"part": row.part_id, "quantity": row.quantity} for row in post.parts.all()],
+        }
+        data = PostUpdateSerializer(
+            data=(current | dict(request.data)) if partial else request.data
+        )
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        try:
+            services.post_update(
+                post=post,
+                editor=request.user,
+                kind=fields["kind"],
+                title=fields["title"],
+                body=fields["body"],
+                tags=fields["tags"],
+                parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return self._read(post.pk)
+
+    @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        post = self._post_for_action()
+        try:
+            services.post_delete(post=post, actor=request.user)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=VoteStateSerializer, methods=["POST", "DELETE"])
+    @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
+    def vote(self, request, pk=None):
+        """POST casts the caller's vote, DELETE withdraws it; repeating either changes nothing."""
+        post = self._post_for_action()
+        try:
+            if request.method == "POST":
+                state = services.vote_cast(user=request.user, post=post)
+            else:
+                state = services.vote_withdraw(user=request.user, post=post)
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return Response({"vote_count": state.vote_count, "voted": state.voted})
+
+    @extend_schema(
+        methods=["GET"], responses=CommentSerializer(many=True), description="Oldest first."
+    )
+    @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        post = self._post_for_action()
+        if request.method == "POST":
+            data = CommentSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            try:
+                comment = services.comment_create(
+                    post=post, author=request.user, body=data.validated_data["body"]
+                )
+            except DjangoValidationError as error:
+                raise _as_api_error(error) from error
+            comment = Comment.objects.select_related("author").get(pk=comment.pk)
+            selectors.decorate_comments([comment], post)
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset_plain(selectors.comments_for_post(post, request.user))
+        selectors.decorate_comments(page, post)
+        return self.get_paginated_response(CommentSerializer(page, many=True).data)
+
+    def paginate_queryset_plain(self, queryset) -> list:
+        return list(self.paginator.paginate_queryset(queryset, self.request, view=self))
+
+    @extend_schema(request=None, responses=FollowStateSerializer, methods=["POST", "DELETE"])
+    @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
+    def follow(self, request, pk=None):
+        """POST follows the post, DELETE unfollows it; both idempotent."""
+        post = self._post_for_action()
+        if request.method == "POST":
+            try:
+                services.follow_add(user=request.user, post=post)
+            except DjangoValidationError as error:
+                raise _as_api_error(error) from error
+            return Response({"following": True})
+        services.follow_remove(user=request.user, post=post)
+        return Response({"following": False})
+
+    @extend_schema(request=FlagSerializer, responses={201: FlagSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def flag(self, request, pk=None):
+        """Report the post to moderators, once per user."""
+        post = self._post_for_action()
+        data = FlagSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.flag_create(reporter=request.user, post=post, **data.validated_data)
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return Response(data.validated_data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("product", str, required=True, description="Product slug."),
+            OpenApiParameter("q", str, required=True, description="Text, e.g. a draft title."),
+        ],
+        responses=SimilarPostSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def similar(self, request):
+        """Up to 5 posts of the product most like `q` (to vote instead of posting a duplicate)."""
+        slug = request.query_params.get("product", "")
+        product = Product.objects.filter(slug=slug).first() if slug else None
+        if product is None:
+            raise ValidationError({"product": [_("No product has this slug.")]})
+        posts = selectors.similar_posts(product=product, text=request.query_params.get("q", ""))
+        return Response(SimilarPostSerializer(posts, many=True).data)

@@ -1,0 +1,369 @@
+"""/api/v1/posts/: the feed, writing posts, votes, comments, follows, flags and similar posts."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from community import services
+from community.models import Flag, Follow, Post, Vote
+from tests.factories.accounts import agent, customer
+from tests.factories.community import PostFactory, TagFactory
+from tests.factories.products import PartFactory, ProductFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api_as(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def veteran(**kwargs):
+    """A customer whose account is past the new-account rate limits."""
+    return customer(date_joined=timezone.now() - timedelta(days=365), **kwargs)
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def test_post_json_has_the_documented_fields(product, part):
+    owner = veteran(username="owner")
+    RegistrationFactory(customer=owner, product=product)
+    post = services.post_create(
+        author=owner,
+        product=product,
+        kind=Post.Kind.MODIFICATION,
+        title="Car mount with charger",
+        body="Uses **two** chargers",
+        tags=["Car", "charging"],
+        parts=[(part, 2)],
+    )
+
+    data = api_as().get(f"/api/v1/posts/{post.pk}/").json()
+
+    assert data["product"] == product.slug
+    assert data["kind"] == "modification"
+    assert data["body_html"] == "<p>Uses <strong>two</strong> chargers</p>\n"
+    assert data["author"] == {
+        "username": "owner",
+        "name": "owner",
+        "reputation": 0,
+        "verified_owner": True,
+    }
+    assert sorted(data["tags"]) == ["car", "charging"]
+    assert data["parts"][0]["quantity"] == 2 and data["parts"][0]["compatible"] is True
+    assert data["total_cost"] == [{"amount": "79.80", "currency": "EUR"}]
+    assert {"vote_count", "comment_count", "status", "created_at", "voted"} <= data.keys()
+
+
+def test_list_filters_and_full_text_search(product):
+    other = ProductFactory()
+    tag = TagFactory(name="battery", slug="battery")
+    hit = PostFactory(product=product, title="Battery drains overnight", tags=[tag])
+    PostFactory(product=product, title="Louder speaker", body="More volume please")
+    PostFactory(product=other, title="Battery drains overnight on the other product")
+
+    client = api_as()
+    by_search = client.get("/api/v1/posts/", {"product": product.slug, "q": "batteries drain"})
+    by_tag = client.get("/api/v1/posts/", {"product": product.slug, "tag": "battery"})
+
+    assert [row["id"] for row in by_search.json()["results"]] == [hit.pk]
+    assert [row["id"] for row in by_tag.json()["results"]] == [hit.pk]
+
+
+def test_search_ranks_title_matches_first(product):
+    in_body = PostFactory(product=product, title="Ideas", body="the hinge squeaks")
+    in_title = PostFactory(product=product, title="The hinge squeaks", body="since day one")
+
+    data = api_as().get("/api/v1/posts/", {"product": product.slug, "q": "hinge"}).json()
+
+    assert [row["id"] for row in data["results"]] == [in_title.pk, in_body.pk]
+
+
+def test_top_sort_orders_by_votes(product):
+    quiet = PostFactory(product=product)
+    popular = PostFactory(product=product)
+    for _ in range(2):
+        services.vote_cast(user=customer(), post=popular)
+
+    data = api_as().get("/api/v1/posts/", {"product": product.slug, "sort": "top"}).json()
+
+    assert [row["id"] for row in data["results"]] == [popular.pk, quiet.pk]
+
+
+def test_unknown_filter_values_are_400(product):
+    client = api_as()
+    assert client.get("/api/v1/posts/", {"product": "nope"}).status_code == 400
+    assert client.get("/api/v1/posts/", {"sort": "random"}).status_code == 400
+    assert client.get("/api/v1/posts/", {"kind": "rant"}).status_code == 400
+
+
+def test_hidden_and_deleted_posts_are_404(product):
+    hidden = PostFactory(product=product, is_hidden=True, hidden_reason="moderator")
+    deleted = PostFactory(product=product, is_deleted=True)
+
+    assert api_as(customer()).get(f"/api/v1/posts/{hidden.pk}/").status_code == 404
+    assert api_as(customer()).get(f"/api/v1/posts/{deleted.pk}/").status_code == 404
+    assert api_as(agent()).get(f"/api/v1/posts/{hidden.pk}/").status_code == 200
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def test_create_a_modification_with_parts(product, part):
+    author = veteran()
+
+    response = api_as(author).post(
+        "/api/v1/posts/",
+        {
+            "product": product.slug,
+            "kind": "modification",
+            "title": "Quiet fan profile",
+            "body": "Swap the fan",
+            "tags": ["fan"],
+            "parts": [{"part": part.pk, "quantity": 3}],
+        },
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["total_cost"] == [{"amount": "119.70", "currency": "EUR"}]
+    post = Post.objects.get(pk=response.json()["id"])
+    assert Follow.objects.filter(user=author, post=post).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"body": "x" * 20001}, "body"),
+        ({"product": "no-such-product"}, "product"),
+        ({"parts": [{"part": 999999, "quantity": 1}]}, "parts"),
+        ({"kind": "suggestion"}, "parts"),  # a part list on a non-modification
+        ({"kind": "evaluation"}, "kind"),
+        ({"parts": "<script>"}, "parts"),
+    ],
+)
+def test_bad_input_is_400_with_field_errors_and_saves_nothing(product, part, change, field):
+    payload = {
+        "product": product.slug,
+        "kind": "modification",
+        "title": "A fine title",
+        "body": "Body",
+        "parts": [{"part": part.pk, "quantity": 1}],
+    } | change
+
+    response = api_as(veteran()).post("/api/v1/posts/", payload)
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Post.objects.exists()
+
+
+def test_scripts_in_user_text_never_survive(product):
+    response = api_as(veteran()).post(
+        "/api/v1/posts/",
+        {
+            "product": product.slug,
+            "kind": "feedback",
+            "title": "<script>alert(1)</script> title",
+            "body": "<img src=x onerror=alert(1)> [click](javascript:alert(1)) <script>x</script>",
+        },
+    )
+
+    html = response.json()["body_html"]
+    # Escaped text is harmless; no tag, event handler or javascript: link is left to run.
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_only_the_author_edits_and_deletes(product):
+    post = PostFactory(product=product, author=veteran())
+    url = f"/api/v1/posts/{post.pk}/"
+
+    assert api_as(veteran()).patch(url, {"title": "Hijacked"}).status_code == 403
+    assert api_as(veteran()).delete(url).status_code == 403
+    response = api_as(post.author).patch(url, {"title": "A better title"})
+    assert response.status_code == 200 and response.json()["title"] == "A better title"
+    assert api_as(post.author).delete(url).status_code == 204
+    post.refresh_from_db()
+    assert post.is_deleted
+    assert api_as().get(url).status_code == 404
+
+
+# --- Votes, comments, follows, flags -------------------------------------------------------------
+
+
+def test_vote_post_and_delete_are_idempotent(product):
+    post = PostFactory(product=product)
+    voter = veteran()
+    client = api_as(voter)
+    url = f"/api/v1/posts/{post.pk}/vote/"
+
+    assert client.post(url).json() == {"vote_count": 1, "voted": True}
+    assert client.post(url).json() == {"vote_count": 1, "voted": True}
+    assert Follow.objects.filter(user=voter, post=post).exists()
+    assert client.delete(url).json() == {"vote_count": 0, "voted": False}
+    assert client.delete(url).json() == {"vote_count": 0, "voted": False}
+    assert not Vote.objects.exists()
+
+
+def test_voting_needs_an_account(product):
+    post = PostFactory(product=product)
+    assert api_as().post(f"/api/v1/posts/{post.pk}/vote/").status_code == 401
+
+
+def test_voting_on_a_locked_or_hidden_post_is_refused(product):
+    locked = PostFactory(product=product, is_locked=True)
+    hidden = PostFactory(product=product, is_hidden=True, hidden_reason="moderator")
+
+    locked_response = api_as(veteran()).post(f"/api/v1/posts/{locked.pk}/vote/")
+    assert locked_response.status_code == 400
+    assert "locked" in str(locked_response.json()["errors"])
+    # Customers cannot see a hidden post at all; a moderator sees it but cannot vote.
+    assert api_as(veteran()).post(f"/api/v1/posts/{hidden.pk}/vote/").status_code == 404
+    assert api_as(agent()).post(f"/api/v1/posts/{hidden.pk}/vote/").status_code == 400
+    assert not Vote.objects.exists()
+
+
+def test_comments_list_and_create_official_by_team(product):
+    post = PostFactory(product=product)
+    client = api_as(agent())
+
+    created = client.post(f"/api/v1/posts/{post.pk}/comments/", {"body": "We are on it"})
+    listed = api_as().get(f"/api/v1/posts/{post.pk}/comments/").json()
+
+    assert created.status_code == 201
+    assert created.json()["is_official"] is True
+    assert listed["count"] == 1 and listed["results"][0]["body"] == "We are on it"
+    post.refresh_from_db()
+    assert post.comment_count == 1
+
+
+def test_empty_comment_is_400(product):
+    post = PostFactory(product=product)
+    response = api_as(veteran()).post(f"/api/v1/posts/{post.pk}/comments/", {"body": ""})
+    assert response.status_code == 400 and "body" in response.json()["errors"]
+
+
+def test_follow_and_unfollow(product):
+    post = PostFactory(product=product)
+    client = api_as(veteran())
+    assert client.post(f"/api/v1/posts/{post.pk}/follow/").json() == {"following": True}
+    assert client.post(f"/api/v1/posts/{post.pk}/follow/").json() == {"following": True}
+    assert client.delete(f"/api/v1/posts/{post.pk}/follow/").json() == {"following": False}
+
+
+def test_flagging_twice_is_400(product):
+    post = PostFactory(product=product)
+    client = api_as(veteran())
+    url = f"/api/v1/posts/{post.pk}/flag/"
+
+    assert client.post(url, {"reason": "spam"}).status_code == 201
+    second = client.post(url, {"reason": "abuse"})
+
+    assert second.status_code == 400
+    assert "reason" in second.json()["errors"]
+    assert Flag.objects.count() == 1
+
+
+def test_similar_posts(product):
+    match = PostFactory(product=product, title="Screen flickers at low brightness")
+    PostFactory(product=product, title="Case is slippery")
+
+    data = (
+        api_as()
+        .get("/api/v1/posts/similar/", {"product": product.slug, "q": "flicker on my screen"})
+        .json()
+    )
+
+    assert [row["id"] for row in data] == [match.pk]
+    assert api_as().get("/api/v1/posts/similar/", {"product": "x", "q": "a"}).status_code == 400
+
+
+# --- Rate limits ---------------------------------------------------------------------------------
+
+
+def test_voting_too_fast_is_429_with_retry_after(product, settings):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        | {"community_vote": "2/hour"}
+    }
+    post = PostFactory(product=product)
+    client = api_as(veteran())
+    url = f"/api/v1/posts/{post.pk}/vote/"
+
+    assert client.post(url).status_code == 200
+    assert client.delete(url).status_code == 200
+    refused = client.post(url)
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert not Vote.objects.exists()
+
+
+def test_new_accounts_get_the_stricter_posting_limit(product):
+    newcomer = customer()  # joined just now
+    old_hand = veteran()
+
+    def publish(user, n):
+        return api_as(user).post(
+            "/api/v1/posts/",
+            {"product": product.slug, "kind": "question", "title": f"Question {n}", "body": "?"},
+        )
+
+    newcomer_codes = [publish(newcomer, n).status_code for n in range(4)]
+    old_hand_codes = [publish(old_hand, n).status_code for n in range(4)]
+
+    assert newcomer_codes == [201, 201, 201, 429]  # community_post_new_account: 3/hour
+    assert old_hand_codes == [201, 201, 201, 201]
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def _populate(product, n):
+    parts = [PartFactory(compatible_with=[product]) for _ in range(2)]
+    tag = TagFactory(name="common", slug="common")
+    for i in range(n):
+        author = customer()
+        RegistrationFactory(customer=author, product=product)
+        post = services.post_create(
+            author=author,
+            product=product,
+            kind=Post.Kind.MODIFICATION,
+            title=f"Build number {i}",
+            body="parts",
+            tags=[tag.name, f"t{i}"],
+            parts=[(parts[0], 1), (parts[1], 2)],
+        )
+        services.vote_cast(user=customer(), post=post)
+        services.comment_create(post=post, author=customer(), body="Nice")
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_list_runs_a_fixed_number_of_queries(product, django_assert_num_queries, n):
+    _populate(product, n)
+    client = api_as(veteran())
+
+    # product, count, posts, tags, parts, reputation, verified owners, the viewer's votes
+    with django_assert_num_queries(8):
+        response = client.get("/api/v1/posts/", {"product": product.slug})
+    assert response.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_comment_list_runs_a_fixed_number_of_queries(product, django_assert_num_queries, n):
+    post = PostFactory(product=product)
+    for _ in range(n):
+        services.comment_create(post=post, author=customer(), body="me too")
+    client = api_as()
+
+    # post, count, comments, reputation, verified owners
+    with django_assert_num_queries(5):
+        response = client.get(f"/api/v1/posts/{post.pk}/comments/")
+    assert response.json()["count"] == n
