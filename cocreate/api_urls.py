@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cocreate.accounts.api import ObtainTokenView
 from cocreate.notifications.api import NotificationViewSet
 from cocreate.webhooks.api import WebhookEndpointViewSet
+from community.api import PostViewSet
 from partners.api import ApplicationViewSet, PartnerViewSet, ProjectViewSet
 from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
 from service_desk.api import ArticleViewSet, TicketViewSet
@@ -14,6 +15,7 @@ router = DefaultRouter()
 router.register("products", ProductViewSet, basename="product")
 router.register("parts", PartViewSet, basename="part")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("posts", PostViewSet, basename="post")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 # Before "partners": otherwise "applications" would be read as a partner's slug.
