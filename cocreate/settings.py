@@ -233,6 +233,10 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "service_desk.models.Ticket.Status",
         "TicketCategoryEnum": "service_desk.models.Category",
         "PartnerKindEnum": "partners.models.PartnerKind",
+        "PostKindEnum": "community.models.Post.Kind",
+        "PostMemberKindEnum": "community.api.MEMBER_KIND_CHOICES",
+        "PostStatusEnum": "community.models.Post.Status",
+        "FlagReasonEnum": "community.models.Flag.Reason",
     },
 }
 
