@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
 
@@ -70,15 +71,33 @@ def product_lines() -> QuerySet[ProductLine]:
     )
 
 
+# The product page shows this many compatible parts and links to the parts page for the rest.
+PRODUCT_PAGE_PARTS = 12
+
+
 def product_for_page(slug: str) -> Product:
     """One product with everything its page shows, in a fixed number of queries.
 
-    Raises Product.DoesNotExist.
+    `product.part_count` counts every compatible part; `product.featured_parts` holds the first
+    PRODUCT_PAGE_PARTS of them (a sliced prefetch, so a product with hundreds of parts costs the
+    same). Raises Product.DoesNotExist.
     """
+    part_count = (
+        Part.compatible_products.through.objects.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         products_with_neighbours()
+        .annotate(part_count=Coalesce(Subquery(part_count), 0))
         .prefetch_related(
-            Prefetch("compatible_parts", queryset=Part.objects.order_by("kind", "name")),
+            Prefetch(
+                "compatible_parts",
+                queryset=Part.objects.order_by("kind", "name", "id")[:PRODUCT_PAGE_PARTS],
+                to_attr="featured_parts",
+            ),
             Prefetch("services", queryset=ValueAddedService.objects.order_by("kind", "price")),
         )
         .get(slug=slug)

@@ -186,3 +186,17 @@ def test_reserved_paths_cannot_become_product_slugs():
         product.full_clean()
 
     assert "slug" in error.value.message_dict
+
+
+def test_product_page_shows_the_first_parts_and_links_to_all_of_them(client):
+    from products.selectors import PRODUCT_PAGE_PARTS
+
+    product = ProductFactory(slug="forge-s2")
+    PartFactory.create_batch(PRODUCT_PAGE_PARTS + 3, compatible_with=[product])
+    PartFactory(name="Fits something else")
+
+    html = _html(client.get(product.get_absolute_url()))
+
+    assert html.count("<code>SKU-") == PRODUCT_PAGE_PARTS
+    assert f"All {PRODUCT_PAGE_PARTS + 3} parts that fit" in html
+    assert "?product=forge-s2" in html
