@@ -28,15 +28,37 @@ def _as_api_error(error: DjangoValidationError) -> ApiValidationError:
     return ApiValidationError({"non_field_errors": error.messages})
 
 
-class AreaCodeField(serializers.CharField):
+class AreaCodesField(serializers.ListField):
+    """ISO 3166 country codes or named regions; errors come as one flat list of messages."""
+
+    child = serializers.CharField(max_length=20)
+
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not is_area_code(value):
+        if isinstance(data, (str, dict)) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        values = list(data)
+        unknown = [
+            value for value in values if not isinstance(value, str) or not is_area_code(value)
+        ]
+        if unknown:
             raise serializers.ValidationError(
-                _("“%(value)s” is neither an ISO 3166 country code nor a known region.")
-                % {"value": value}
+                [
+                    _("“%(value)s” is neither an ISO 3166 country code nor a known region.")
+                    % {"value": value}
+                    for value in unknown
+                ]
             )
-        return value
+        if len(values) > 60:
+            raise serializers.ValidationError(_("List at most 60 countries or regions."))
+        return list(dict.fromkeys(values))
+
+
+class ChoiceListField(serializers.MultipleChoiceField):
+    """A list of choices that keeps the caller's order (DRF's own returns a set)."""
+
+    def to_internal_value(self, data):
+        chosen = super().to_internal_value(data)
+        return [value for value in dict.fromkeys(data) if value in chosen]
 
 
 # --- Partners ---------------------------------------------------------------------------------------
@@ -79,13 +101,9 @@ class PartnerUpdateSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=PartnerKind.choices, required=False)
     country = serializers.ChoiceField(choices=list(countries), required=False)
-    regions_served = serializers.ListField(child=AreaCodeField(), required=False, max_length=60)
-    capabilities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Capability.choices), required=False
-    )
-    certifications = serializers.ListField(
-        child=serializers.ChoiceField(choices=Certification.choices), required=False
-    )
+    regions_served = AreaCodesField(required=False)
+    capabilities = ChoiceListField(choices=Capability.choices, required=False)
+    certifications = ChoiceListField(choices=Certification.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     website = serializers.URLField(required=False, allow_blank=True)
     logo = serializers.FileField(required=False, allow_null=True, write_only=True)
@@ -184,9 +202,7 @@ class PartnerViewSet(
 
 class ApplicationSerializer(serializers.ModelSerializer):
     country = serializers.ChoiceField(choices=list(countries))
-    capabilities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Capability.choices), required=False, default=list
-    )
+    capabilities = ChoiceListField(choices=Capability.choices, required=False, default=list)
     applicant = serializers.CharField(source="applicant.username", read_only=True)
     partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -250,6 +266,7 @@ class ApplicationViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ApplicationSerializer
+    lookup_value_regex = "[0-9]+"
     permission_classes = [permissions.IsAuthenticated]
     filter_backends: list = []
     throttle_classes = [ApplicationThrottle]
