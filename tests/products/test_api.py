@@ -229,3 +229,36 @@ def test_the_schema_documents_the_catalog_endpoints(client):
 
     for path in ["/api/v1/products/{slug}/", "/api/v1/parts/", "/api/v1/registrations/{id}/"]:
         assert path in schema
+
+
+def test_a_product_not_sold_yet_cannot_be_registered(client):
+    ProductFactory(slug="aurora-4", status=Product.Status.IN_DEVELOPMENT)
+    client.force_login(customer())
+
+    response = _post(client, product="aurora-4", serial_number="SN-0001", purchased_on="2026-01-01")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["product"]
+    assert not Registration.objects.exists()
+
+
+def test_an_anonymous_caller_cannot_register(client):
+    ProductFactory(slug="aurora-3")
+
+    response = _post(client, product="aurora-3", serial_number="SN-0001", purchased_on="2026-01-01")
+
+    assert response.status_code == 401
+    assert not Registration.objects.exists()
+
+
+def test_registrations_cannot_be_edited(client):
+    registration = RegistrationFactory()
+    client.force_login(registration.customer)
+
+    response = client.patch(
+        f"/api/v1/registrations/{registration.pk}/",
+        {"serial_number": "OTHER-1"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 405
