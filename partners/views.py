@@ -45,7 +45,16 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     partners = selectors.partner_directory(**form.criteria())
     page = Paginator(partners, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "partners/directory.html", {"form": form, "page": page})
+    pending_applications = (
+        Application.objects.filter(status=Application.Status.PENDING).count()
+        if request.user.is_authenticated and request.user.is_staff
+        else None
+    )
+    return render(
+        request,
+        "partners/directory.html",
+        {"form": form, "page": page, "pending_applications": pending_applications},
+    )
 
 
 def partner_detail(request, slug):

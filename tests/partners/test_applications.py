@@ -215,3 +215,12 @@ def test_the_applicant_sees_the_decision_on_the_apply_page(client):
 
     assert "Rejected" in html
     assert "Not a fit yet." in html
+
+
+def test_staff_find_the_queue_from_the_directory(client):
+    ApplicationFactory.create_batch(2)
+    directory = reverse("partners:directory")
+
+    assert "Review applications" not in client.get(directory).content.decode()
+    client.force_login(staff())
+    assert "Review applications (2 pending)" in client.get(directory).content.decode()
