@@ -106,7 +106,12 @@ class PartnerUpdateSerializer(serializers.Serializer):
     certifications = ChoiceListField(choices=Certification.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     website = serializers.URLField(required=False, allow_blank=True)
-    logo = serializers.FileField(required=False, allow_null=True, write_only=True)
+    logo = serializers.FileField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="PNG, JPEG, GIF or WebP up to 2 MB (multipart); null removes the logo.",
+    )
 
     def validate_logo(self, upload):
         if upload is None:
