@@ -7,6 +7,7 @@ actions called by a customer answer 403. Rules live in services.py.
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -219,7 +220,7 @@ class TicketViewSet(
         agent = is_desk_agent(request.user)
         if not agent and set(data) - {"status"}:
             raise exceptions.PermissionDenied("Only agents change priority, category or assignee.")
-        with service_errors():
+        with service_errors(), transaction.atomic():  # every change, or none
             if agent and ({"priority", "category"} & set(data)):
                 services.ticket_update(
                     ticket=ticket,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -412,17 +413,18 @@ def _desk_reply(request, ticket):
     if data["canned"] and not body.strip():
         body = data["canned"].render_for(ticket)
     try:
-        services.ticket_reply(
-            ticket=ticket,
-            author=request.user,
-            body=body,
-            attachments=data["attachments"],
-            internal=data["internal"],
-        )
-        if data["then_status"] and not data["internal"]:
-            services.ticket_change_status(
-                ticket=ticket, actor=request.user, status=data["then_status"]
+        with transaction.atomic():  # the reply and the status change, or neither
+            services.ticket_reply(
+                ticket=ticket,
+                author=request.user,
+                body=body,
+                attachments=data["attachments"],
+                internal=data["internal"],
             )
+            if data["then_status"] and not data["internal"]:
+                services.ticket_change_status(
+                    ticket=ticket, actor=request.user, status=data["then_status"]
+                )
     except ValidationError as error:
         _add_errors(form, error)
         return {"reply_form": form}
@@ -436,11 +438,15 @@ def _desk_update(request, ticket):
         return {"update_form": form}
     data = form.cleaned_data
     try:
-        services.ticket_update(
-            ticket=ticket, actor=request.user, priority=data["priority"], category=data["category"]
-        )
-        services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
-        services.ticket_change_status(ticket=ticket, actor=request.user, status=data["status"])
+        with transaction.atomic():  # every change of the form, or none
+            services.ticket_update(
+                ticket=ticket,
+                actor=request.user,
+                priority=data["priority"],
+                category=data["category"],
+            )
+            services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
+            services.ticket_change_status(ticket=ticket, actor=request.user, status=data["status"])
     except ValidationError as error:
         _add_errors(form, error)
         return {"update_form": form}

@@ -221,3 +221,34 @@ def test_draft_article_is_404(api):
     draft = KnowledgeArticleFactory(status="draft")
 
     assert api.get(f"/api/v1/kb/articles/{draft.slug}/").status_code == 404
+
+
+def test_messages_run_a_fixed_number_of_queries(
+    api, alice, sam, product, django_assert_num_queries
+):
+    ticket = new_ticket(alice, product)
+    services.ticket_reply(ticket=ticket, author=sam, body="One")
+    api.force_login(alice)
+    url = f"/api/v1/tickets/{ticket.number}/messages/"
+
+    # session, user, roles, the ticket, count, page, attachments
+    with django_assert_num_queries(7):
+        api.get(url)
+    for index in range(8):
+        services.ticket_reply(ticket=ticket, author=alice, body=f"More {index}")
+    with django_assert_num_queries(7):
+        api.get(url)
+
+
+def test_failed_change_saves_nothing(api, alice, sam, product):
+    ticket = new_ticket(alice, product)
+    services.ticket_change_status(ticket=ticket, actor=sam, status=Status.CLOSED)
+    api.force_authenticate(sam)
+
+    response = api.patch(
+        f"/api/v1/tickets/{ticket.number}/", {"priority": "urgent", "status": "pending_customer"}
+    )
+
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.priority == Priority.NORMAL

@@ -290,3 +290,15 @@ def test_support_pages_need_a_login(client):
 
     assert response.status_code == 302
     assert reverse("login") in response.url
+
+
+def test_suggestions_run_a_fixed_number_of_queries(client, product, django_assert_num_queries):
+    KnowledgeArticleFactory.create_batch(2, title="Reboot loop fix", product=product)
+    params = {"product": product.pk, "subject": "reboot loop", "description": "again"}
+    url = reverse("service_desk:ticket_suggestions")
+
+    with django_assert_num_queries(2):  # the product, the ranked articles
+        client.get(url, params)
+    KnowledgeArticleFactory.create_batch(10, title="Reboot loop fix", product=product)
+    with django_assert_num_queries(2):
+        client.get(url, params)

@@ -223,7 +223,7 @@ def test_invalid_transition_shows_an_error_on_the_form(client, alice, sam, produ
         {
             "form": "update",
             "status": Status.PENDING_CUSTOMER,
-            "priority": 2,
+            "priority": Priority.URGENT,
             "category": ticket.category,
         },
     )
@@ -232,6 +232,7 @@ def test_invalid_transition_shows_an_error_on_the_form(client, alice, sam, produ
     assert "cannot become" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
+    assert ticket.priority == Priority.NORMAL  # nothing half-saved
 
 
 def test_shipments_are_recorded_updated_and_shown_to_the_customer(client, alice, sam, product):

@@ -37,6 +37,8 @@ def test_index_runs_a_fixed_number_of_queries(client, product, django_assert_num
     KnowledgeArticleFactory.create_batch(15, product=product)
     with django_assert_num_queries(3):
         client.get(url)
+    with django_assert_num_queries(4):  # + the product of the filter
+        client.get(url, {"q": "reset router", "product": product.slug, "page": 1})
 
 
 def test_drafts_are_hidden_from_customers_and_shown_to_agents(client, alice, sam):
