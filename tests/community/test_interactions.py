@@ -1,0 +1,196 @@
+"""Page interactions: posting through the form, similar posts, voting (htmx and plain), rate limits."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from community import services
+from community.models import Post, Vote
+from tests.factories.accounts import customer
+from tests.factories.community import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def veteran():
+    return customer(date_joined=timezone.now() - timedelta(days=365))
+
+
+def _form(product, **changes):
+    data = {
+        "kind": "modification",
+        "title": "Silent fan swap",
+        "body": "Replace the stock fan",
+        "tags": "fan, noise",
+        "parts-TOTAL_FORMS": "2",
+        "parts-INITIAL_FORMS": "0",
+        "parts-MIN_NUM_FORMS": "0",
+        "parts-MAX_NUM_FORMS": "30",
+        "parts-0-part": "",
+        "parts-0-quantity": "1",
+        "parts-1-part": "",
+        "parts-1-quantity": "1",
+    }
+    return data | changes
+
+
+def test_posting_a_modification_with_parts_through_the_form(client, product, part):
+    client.force_login(veteran())
+
+    response = client.post(
+        reverse("community:post_new", args=[product.slug]),
+        _form(product, **{"parts-0-part": str(part.pk), "parts-0-quantity": "2"}),
+    )
+
+    post = Post.objects.get()
+    assert response.status_code == 302 and response["Location"] == post.get_absolute_url()
+    assert [(row.part_id, row.quantity) for row in post.parts.all()] == [(part.pk, 2)]
+    assert sorted(tag.slug for tag in post.tags.all()) == ["fan", "noise"]
+
+
+def test_form_errors_are_shown_and_nothing_is_saved(client, product, part):
+    client.force_login(veteran())
+
+    response = client.post(
+        reverse("community:post_new", args=[product.slug]),
+        _form(product, kind="question", title="", **{"parts-0-part": str(part.pk)}),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required." in html
+    assert not Post.objects.exists()
+
+
+def test_parts_on_a_question_are_refused_on_the_form(client, product, part):
+    client.force_login(veteran())
+
+    response = client.post(
+        reverse("community:post_new", args=[product.slug]),
+        _form(product, kind="question", **{"parts-0-part": str(part.pk)}),
+    )
+
+    assert response.status_code == 400
+    assert "Only a modification can list parts." in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_similar_posts_appear_for_a_title(client, product):
+    PostFactory(product=product, title="Battery drains overnight")
+    PostFactory(product=product, title="Louder speaker", body="More volume")
+
+    html = client.get(
+        reverse("community:similar", args=[product.slug]), {"title": "battery drain"}
+    ).content.decode()
+
+    assert "Battery drains overnight" in html and "Louder speaker" not in html
+
+
+def test_htmx_vote_answers_the_button_in_place(client, product):
+    post = PostFactory(product=product)
+    client.force_login(veteran())
+    url = reverse("community:post_vote", args=[product.slug, post.pk])
+
+    response = client.post(url, {"voted": "1"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.startswith("<form") and 'data-testid="vote-count">1<' in html
+    assert 'aria-pressed="true"' in html and 'name="voted" value="0"' in html
+    client.post(url, {"voted": "0"}, HTTP_HX_REQUEST="true")
+    assert not Vote.objects.exists()
+
+
+def test_plain_form_vote_redirects_back(client, product):
+    post = PostFactory(product=product)
+    client.force_login(veteran())
+
+    response = client.post(
+        reverse("community:post_vote", args=[product.slug, post.pk]),
+        {"voted": "1", "next": "https://evil.example/"},
+    )
+
+    assert response.status_code == 302 and response["Location"] == post.get_absolute_url()
+    assert Vote.objects.filter(post=post).count() == 1
+
+
+def test_anonymous_vote_goes_to_login(client, product):
+    post = PostFactory(product=product)
+    response = client.post(reverse("community:post_vote", args=[product.slug, post.pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_htmx_vote_on_a_locked_post_shows_why(client, product):
+    post = PostFactory(product=product, is_locked=True)
+    client.force_login(veteran())
+
+    response = client.post(
+        reverse("community:post_vote", args=[product.slug, post.pk]),
+        {"voted": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 400
+    assert "locked" in response.content.decode()
+
+
+def test_page_actions_are_rate_limited_with_retry_after(client, product, settings):
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        | {"community_comment": "1/hour"}
+    }
+    post = PostFactory(product=product)
+    client.force_login(veteran())
+    url = reverse("community:post_comment", args=[product.slug, post.pk])
+
+    assert client.post(url, {"body": "first"}).status_code == 302
+    refused = client.post(url, {"body": "second"})
+
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert post.comments.count() == 1
+
+
+def test_edit_page_is_404_for_others_and_works_for_the_author(client, product):
+    post = services.post_create(
+        author=veteran(), product=product, kind="question", title="Which charger?", body="?"
+    )
+    edit = reverse("community:post_edit", args=[product.slug, post.pk])
+
+    client.force_login(veteran())
+    assert client.get(edit).status_code == 404
+    client.force_login(post.author)
+    response = client.post(edit, _form(product, kind="question", title="Which charger fits?"))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.title == "Which charger fits?"
+
+
+def test_delete_page_soft_deletes(client, product):
+    post = PostFactory(product=product)
+    client.force_login(post.author)
+
+    client.post(reverse("community:post_delete", args=[product.slug, post.pk]))
+
+    post.refresh_from_db()
+    assert post.is_deleted
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_flag_and_follow_from_the_post_page(client, product):
+    post = PostFactory(product=product)
+    reader = veteran()
+    client.force_login(reader)
+
+    client.post(reverse("community:post_flag", args=[product.slug, post.pk]), {"reason": "spam"})
+    again = client.post(
+        reverse("community:post_flag", args=[product.slug, post.pk]),
+        {"reason": "spam"},
+        follow=True,
+    )
+    client.post(reverse("community:post_follow", args=[product.slug, post.pk]), {"follow": "1"})
+
+    assert "already flagged" in again.content.decode()
+    assert post.flags.count() == 1
+    assert post.follows.filter(user=reader).exists()

@@ -1,0 +1,105 @@
+"""Every community page runs the same number of queries whatever the amount of data."""
+
+import pytest
+from django.urls import reverse
+
+from community import services
+from community.models import Flag, Post
+from tests.factories.accounts import agent, customer
+from tests.factories.community import TagFactory
+from tests.factories.products import PartFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _populate(product, n, *, author=None):
+    parts = [PartFactory(compatible_with=[product]), PartFactory()]
+    tag = TagFactory(name="common", slug="common")
+    posts = []
+    for i in range(n):
+        writer = author or customer()
+        RegistrationFactory(customer=writer, product=product)
+        post = services.post_create(
+            author=writer,
+            product=product,
+            kind=Post.Kind.MODIFICATION,
+            title=f"Build number {i}",
+            body="parts",
+            tags=[tag.name, f"t{i}"],
+            parts=[(parts[0], 1), (parts[1], 2)],
+        )
+        services.vote_cast(user=customer(), post=post)
+        services.comment_create(post=post, author=customer(), body="Nice")
+        services.flag_create(reporter=customer(), post=post, reason=Flag.Reason.SPAM)
+        posts.append(post)
+    return posts
+
+
+@pytest.fixture
+def viewer(client):
+    user = customer()
+    client.force_login(user)
+    return user
+
+
+# session, user, their roles (header) and unread notifications come with every logged-in page
+BASE = 4
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_product_feed(client, viewer, product, django_assert_num_queries, n):
+    _populate(product, n)
+    url = reverse("community:product", args=[product.slug])
+    # product, kind counts, count, posts, tags, reputation, verified, viewer's votes
+    with django_assert_num_queries(BASE + 8):
+        client.get(url, {"q": "build", "kind": "modification"})
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_line_page(client, viewer, product, django_assert_num_queries, n):
+    _populate(product, n)
+    url = reverse("community:line", args=[product.line.slug])
+    # line, products with counts, count, posts, tags, reputation, verified, viewer's votes
+    with django_assert_num_queries(BASE + 8):
+        client.get(url)
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_index(client, viewer, product, django_assert_num_queries, n):
+    _populate(product, n)
+    # top posts, tags, reputation, verified, viewer's votes, lines, products
+    with django_assert_num_queries(BASE + 7):
+        client.get(reverse("community:index"))
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_post_page(client, viewer, product, django_assert_num_queries, n):
+    post = _populate(product, 1)[0]
+    for _ in range(n):
+        commenter = customer()
+        RegistrationFactory(customer=commenter, product=product)
+        services.comment_create(post=post, author=commenter, body="me too")
+        services.vote_cast(user=commenter, post=post)
+    # post, tags, images, parts, status changes, reputation, verified, viewer's votes,
+    # comment count, comments, their authors' reputation and ownership, viewer state
+    with django_assert_num_queries(BASE + 13):
+        client.get(post.get_absolute_url())
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_profile(client, viewer, product, django_assert_num_queries, n):
+    author = customer(username="prolific")
+    _populate(product, n, author=author)
+    # person, their roles, count, posts, tags, reputation, verified, viewer's votes, total,
+    # breakdown, recent ledger lines
+    with django_assert_num_queries(BASE + 11):
+        client.get(reverse("community:profile", args=["prolific"]))
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_moderation_queue(client, product, django_assert_num_queries, n):
+    _populate(product, n)
+    client.force_login(agent())
+    # counts, count, posts, open flags with reporters
+    with django_assert_num_queries(BASE + 4):
+        client.get(reverse("community:moderation"))
