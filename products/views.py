@@ -39,9 +39,17 @@ def _status_tabs(counts: dict[str, int]) -> list[dict]:
     return tabs
 
 
+def _valid_filters(form) -> dict:
+    """The filters that are valid: one bad value (an unknown status) does not drop the others."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
+
+
 def _filtered_products(request, *, line: ProductLine | None = None):
     form = CatalogFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = _valid_filters(form)
     products = product_search(q=filters.get("q", ""), status=filters.get("status", ""), line=line)
     page = Paginator(products, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return form, filters, page
@@ -100,11 +108,8 @@ def product_detail(request, slug):
 
 def part_catalog(request):
     form = PartFilterForm(request.GET or None)
-    filters = PartFilters()
-    if form.is_valid():
-        filters = PartFilters(
-            kind=form.cleaned_data["kind"], compatible_with=form.cleaned_data["product"]
-        )
+    cleaned = _valid_filters(form)
+    filters = PartFilters(kind=cleaned.get("kind", ""), compatible_with=cleaned.get("product"))
     page = Paginator(part_list(filters), PARTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "products/part_list.html", {"form": form, "page": page, "filters": filters}

@@ -85,10 +85,13 @@ def test_catalog_filters_by_lifecycle_and_counts_each_status(client):
     assert 'aria-current="page">In development <span class="tab-count">1</span>' in html
 
 
-def test_an_unknown_status_is_ignored_rather_than_an_error(client):
+def test_an_unknown_status_is_ignored_and_the_search_still_applies(client):
     ProductFactory(name="Aurora 3")
+    ProductFactory(name="Sonata Two")
 
-    assert "Aurora 3" in _html(client.get(reverse("products:catalog"), {"status": "bogus"}))
+    html = _html(client.get(reverse("products:catalog"), {"status": "bogus", "q": "aurora"}))
+
+    assert "Aurora 3" in html and "Sonata Two" not in html
 
 
 def test_live_search_answers_htmx_with_the_results_only(client):
@@ -171,9 +174,11 @@ def test_parts_page_filters_by_kind_and_compatible_product(client):
 def test_parts_page_with_an_unknown_product_shows_the_error_and_every_part(client):
     PartFactory(name="Router mount")
 
-    html = _html(client.get(reverse("products:parts"), {"product": "nope"}))
+    PartFactory(name="Aurora case", kind=Part.Kind.SPARE_PART)
 
-    assert "Router mount" in html
+    html = _html(client.get(reverse("products:parts"), {"product": "nope", "kind": "accessory"}))
+
+    assert "Router mount" in html and "Aurora case" not in html  # the kind still applies
     assert 'class="error"' in html
 
 
