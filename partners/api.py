@@ -14,11 +14,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from cocreate.core.api import Conflict
+from products.models import Product
 
 from . import selectors, services
 from .forms import DirectoryFilterForm
 from .logos import logo_clean
-from .models import Application, CollaborationProject, Partner, PartnerKind
+from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
 from .taxonomy import Capability, Certification, is_area_code
 
 
@@ -379,6 +380,63 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ProjectWriteSerializer(serializers.ModelSerializer):
+    """Partners and products by slug; non-staff must include a partner they own."""
+
+    partners = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Partner.objects.active()
+    )
+    products = serializers.SlugRelatedField(
+        slug_field="slug", many=True, required=False, queryset=Product.objects.all()
+    )
+
+    class Meta:
+        model = CollaborationProject
+        fields = (
+            "title",
+            "kind",
+            "status",
+            "summary",
+            "description",
+            "outcomes",
+            "start_date",
+            "end_date",
+            "partners",
+            "products",
+        )
+
+    def validate(self, data):
+        start = data.get("start_date", getattr(self.instance, "start_date", None))
+        end = data.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": [_("The end date cannot be before the start date.")]}
+            )
+        return data
+
+
+class ProjectPermission(permissions.BasePermission):
+    """Anyone reads; staff and partner owners create; staff and owners of a partner in the
+    project change it."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if not request.user.is_authenticated:
+            return False
+        if view.action == "create":
+            return (
+                request.user.is_staff
+                or Membership.objects.filter(user=request.user, role=Membership.Role.OWNER).exists()
+            )
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return services.project_manageable_by(request.user, obj)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Collaboration projects",
@@ -388,13 +446,28 @@ class ProjectSerializer(serializers.ModelSerializer):
         ],
     ),
     retrieve=extend_schema(summary="One collaboration project"),
+    create=extend_schema(
+        summary="Start a project (staff, or an owner of one of its partners)",
+        request=ProjectWriteSerializer,
+        responses={201: ProjectSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change a project (staff, or an owner of one of its partners)",
+        request=ProjectWriteSerializer,
+        responses=ProjectSerializer,
+    ),
 )
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     serializer_class = ProjectSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends: list = []
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [ProjectPermission]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         params = self.request.query_params
@@ -409,3 +482,41 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                 {"status": [_("“%(value)s” is not a project status.") % {"value": status_filter}]}
             )
         return selectors.project_list(kind=kind, status=status_filter)
+
+    def _respond(self, project, status_code):
+        project = selectors.project_for_page(slug=project.slug)
+        return Response(ProjectSerializer(project).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = ProjectWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            project = services.project_create(
+                created_by=request.user,
+                partners=data.pop("partners"),
+                products=data.pop("products", []),
+                **data,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return self._respond(project, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = ProjectWriteSerializer(project, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        partners = data.pop("partners", None)
+        products = data.pop("products", None)
+        try:
+            project = services.project_update(
+                project=project,
+                by=request.user,
+                partners=list(project.partners.all()) if partners is None else partners,
+                products=list(project.products.all()) if products is None else products,
+                **data,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        return self._respond(project, status.HTTP_200_OK)

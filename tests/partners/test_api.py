@@ -8,7 +8,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
 from rest_framework.authtoken.models import Token
 
-from partners.models import Application, Membership, Partner
+from partners.models import Application, CollaborationProject, Membership, Partner
 from tests.factories.accounts import UserFactory, staff
 from tests.factories.partners import ApplicationFactory, PartnerFactory, ProjectFactory
 from tests.factories.products import ProductFactory
@@ -384,3 +384,90 @@ def test_the_schema_documents_the_partner_endpoints(client):
     for path in ("/api/v1/partners/", "/api/v1/partners/{slug}/", "/api/v1/partners/applications/",
                  "/api/v1/partners/applications/{id}/approve/", "/api/v1/projects/"):  # fmt: skip
         assert path in schema, path
+
+
+PROJECT = {
+    "title": "Metalens camera",
+    "kind": "joint_rnd",
+    "status": "planned",
+    "summary": "Flat optics for thinner phones.",
+    "start_date": "2026-03-01",
+    "end_date": "2027-03-01",
+}
+
+
+def test_an_owner_starts_a_project_through_the_api(client):
+    owner = UserFactory()
+    PartnerFactory(slug="lab", owners=[owner])
+    PartnerFactory(slug="oem")
+    ProductFactory(slug="aurora-5")
+    client.force_login(owner)
+
+    response = client.post(
+        PROJECTS,
+        {**PROJECT, "partners": ["lab", "oem"], "products": ["aurora-5"]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["slug"] == "metalens-camera"
+    assert {p["slug"] for p in body["partners"]} == {"lab", "oem"}
+    assert [p["slug"] for p in body["products"]] == ["aurora-5"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "field"),
+    [
+        ({"partners": ["oem"]}, 400, "partners"),  # none of them is the caller's
+        ({"partners": ["nobody"]}, 400, "partners"),
+        ({"partners": ["lab"], "end_date": "2025-01-01"}, 400, "end_date"),
+        ({"partners": ["lab"], "kind": "party"}, 400, "kind"),
+    ],
+)
+def test_bad_projects_are_refused(client, payload, status, field):
+    owner = UserFactory()
+    PartnerFactory(slug="lab", owners=[owner])
+    PartnerFactory(slug="oem")
+    client.force_login(owner)
+
+    response = client.post(PROJECTS, {**PROJECT, **payload}, content_type="application/json")
+
+    assert response.status_code == status
+    assert field in response.json()["errors"]
+    assert not CollaborationProject.objects.exists()
+
+
+def test_only_staff_and_owners_start_projects(client):
+    PartnerFactory(slug="lab")
+    payload = {**PROJECT, "partners": ["lab"]}
+
+    assert client.post(PROJECTS, payload, content_type="application/json").status_code == 401
+    client.force_login(UserFactory())
+    assert client.post(PROJECTS, payload, content_type="application/json").status_code == 403
+    client.force_login(staff())
+    assert client.post(PROJECTS, payload, content_type="application/json").status_code == 201
+
+
+def test_owners_of_a_partner_in_the_project_change_it_others_get_403(client):
+    owner = UserFactory()
+    lab = PartnerFactory(slug="lab", owners=[owner])
+    ProjectFactory(slug="cells", partners=[lab])
+
+    client.force_login(UserFactory())
+    refused = client.patch(
+        f"{PROJECTS}cells/", {"status": "active"}, content_type="application/json"
+    )
+    client.force_login(owner)
+    accepted = client.patch(
+        f"{PROJECTS}cells/",
+        {"status": "completed", "outcomes": "- Two papers"},
+        content_type="application/json",
+    )
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 200, accepted.json()
+    project = CollaborationProject.objects.get()
+    assert project.status == "completed"
+    assert project.outcomes_html == "<ul>\n<li>Two papers</li>\n</ul>\n"
+    assert list(project.partners.all()) == [lab]  # untouched when not sent
