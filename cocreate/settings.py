@@ -233,6 +233,8 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "service_desk.models.Ticket.Status",
         "TicketCategoryEnum": "service_desk.models.Category",
         "PartnerKindEnum": "partners.models.PartnerKind",
+        "ProjectKindEnum": "partners.models.CollaborationProject.Kind",
+        "ProjectStatusEnum": "partners.models.CollaborationProject.Status",
         "PostKindEnum": "community.models.Post.Kind",
         "PostMemberKindEnum": "community.api.MEMBER_KIND_CHOICES",
         "PostStatusEnum": "community.models.Post.Status",
