@@ -466,7 +466,7 @@ class ProjectViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends: list = []
-    permission_classes = [ProjectPermission]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, ProjectPermission]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
