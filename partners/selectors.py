@@ -157,19 +157,6 @@ def project_for_page(*, slug: str) -> CollaborationProject:
     return _projects_with_relations().get(slug=slug)
 
 
-def partners_supplying(part_ids) -> dict[int, list[Partner]]:
-    """Active partners supplying each of `part_ids`, in one query (for pages listing parts)."""
-    result: dict[int, list[Partner]] = {}
-    supplies = (
-        Supply.objects.filter(part_id__in=list(part_ids), partner__status=Partner.Status.ACTIVE)
-        .select_related("partner")
-        .order_by("partner__name")
-    )
-    for supply in supplies:
-        result.setdefault(supply.part_id, []).append(supply.partner)
-    return result
-
-
 # --- Demand: how the community uses the partner's parts ------------------------------------------
 
 TOP_MODIFICATIONS = 5

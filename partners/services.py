@@ -311,6 +311,19 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.invited_by is not None and invitation.invited_by != user:
+        notification_send(
+            recipients=[invitation.invited_by],
+            kind="partners.invitation_accepted",
+            title=_interpolate(
+                _("%(person)s joined %(partner)s"),
+                person=user.public_name,
+                partner=invitation.partner.name,
+            ),
+            url=reverse("partners:members", args=[invitation.partner.slug]),
+            dedupe_key=f"partners.invitation_accepted:{invitation.pk}",
+            email=False,
+        )
     return membership
 
 

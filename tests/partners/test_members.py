@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from cocreate.notifications.models import Notification
 from partners.models import Invitation, Membership
 from partners.tasks import send_invitation_email
 from tests.factories.accounts import UserFactory
@@ -53,8 +54,6 @@ def test_an_owner_invites_by_email(client, owner, partner, django_capture_on_com
 
 
 def test_an_existing_user_is_also_notified_in_the_app(client, owner, partner):
-    from cocreate.notifications.models import Notification
-
     invitee = UserFactory(email="known@example.com")
     client.force_login(owner)
 
@@ -112,6 +111,8 @@ def test_accepting_makes_a_member_with_the_partner_member_role(client, owner, pa
     assert invitee.is_partner_member
     invitation.refresh_from_db()
     assert invitation.accepted_by == invitee
+    joined = Notification.objects.get(recipient=owner, kind="partners.invitation_accepted")
+    assert joined.title == f"{invitee.public_name} joined Hanbit Display"
 
 
 def test_an_invitation_works_once(client, owner, partner):
