@@ -325,6 +325,7 @@ class Application(models.Model):
     country = CountryField(_("country"))
     capabilities = _capabilities_field()
     description = models.TextField(_("description"), max_length=5000, blank=True)
+    description_html = models.TextField(editable=False, blank=True)
     website = models.URLField(_("website"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

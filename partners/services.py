@@ -100,6 +100,7 @@ def application_submit(
         country=country,
         capabilities=sorted(set(capabilities)),
         description=description,
+        description_html=render_markdown(description),
         website=website,
     )
     if partner_name_taken(application.name):
@@ -145,7 +146,7 @@ def application_approve(*, application: Application, decided_by, message: str = 
         country=application.country,
         capabilities=application.capabilities,
         description=application.description,
-        description_html=render_markdown(application.description),
+        description_html=application.description_html,
         website=application.website,
         status=Partner.Status.ACTIVE,
     )

@@ -79,6 +79,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     country = "CN"
     capabilities = factory.LazyFunction(lambda: ["materials_research"])
     description = "A materials science lab."
+    description_html = "<p>A materials science lab.</p>"
     website = "https://lab.example.edu"
 
 

@@ -40,6 +40,7 @@ def test_a_signed_in_user_applies_and_staff_are_told(client):
     assert application.status == Application.Status.PENDING
     assert application.capabilities == ["acoustics", "training"]
     assert application.country.code == "JP"
+    assert application.description_html == "<p>Psychoacoustics research.</p>\n"
     assert "Staff will review your application" in response.content.decode()
     assert "Kyoto Acoustics Lab" in response.content.decode()  # in "Your applications"
     assert Notification.objects.filter(recipient=admin, kind="partners.application_submitted")
