@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Part, Product
+from products.templatetags.products_tags import money
 
 from .models import Flag, Post
 from .selectors import FEED_SORTS, RELEVANCE
@@ -102,16 +103,19 @@ class BasePartFormSet(forms.BaseFormSet):
         if self._choices is None:
             parts = list(Part.objects.only("id", "name", "sku", "price", "currency"))
             fits = set(self.product.compatible_parts.values_list("id", flat=True))
-            label = "{} · {} {}".format
+
+            def label(part):
+                return f"{part.name} · {money(part.price, part.currency)}"
+
             self._choices = [
                 ("", _("— choose a part —")),
                 (
                     _("Fits this product"),
-                    [(p.pk, label(p.name, p.price, p.currency)) for p in parts if p.pk in fits],
+                    [(p.pk, label(p)) for p in parts if p.pk in fits],
                 ),
                 (
                     _("Other parts (not listed as compatible)"),
-                    [(p.pk, label(p.name, p.price, p.currency)) for p in parts if p.pk not in fits],
+                    [(p.pk, label(p)) for p in parts if p.pk not in fits],
                 ),
             ]
         return self._choices

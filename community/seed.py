@@ -431,6 +431,23 @@ GENERIC_TOPICS = [
             ("suggestion", "Student discount on the {p}", "Many of us are students on a budget."),
         ],
     ),
+    (
+        ["shipping"],
+        [
+            ("question", "Do you ship the {p} to Norway?", "The shop only lists EU countries."),
+            ("feedback", "My {p} arrived in two days, well packed", "Tracking worked throughout."),
+        ],
+    ),
+    (
+        ["localisation"],
+        [
+            (
+                "suggestion",
+                "Translate the {p} setup screens into Polish",
+                "Setup is in English only here; the rest of the system is translated.",
+            ),
+        ],
+    ),
 ]
 
 # Per product line: modifications (title, body, tags, [(sku, quantity)]). A SKU that does not
@@ -535,7 +552,9 @@ def seed(out) -> None:
     members = _members()
     team = list(User.objects.filter(username__in=TEAM))
     products = list(Product.objects.select_related("line").order_by("line__position", "id"))
-    parts = {part.sku: part for part in Part.objects.all()}
+    parts = {part.sku: part for part in Part.objects.prefetch_related("compatible_products")}
+    for part in parts.values():
+        part.fits = {product.pk for product in part.compatible_products.all()}
     if not products:
         out.write("  community: no products yet, nothing to seed")
         return
@@ -602,12 +621,17 @@ def _tags(names) -> list[Tag]:
 def _seed_product(rng, product, members, team, parts) -> int:
     now = timezone.now()
     drafts = []
+    # Nobody owns a product still being designed: its community asks and suggests.
+    released = product.status in Product.REGISTRABLE_STATUSES
     for tags, phrasings in [*TOPICS.get(product.line.slug, []), *GENERIC_TOPICS]:
         for kind, title, body in phrasings:
-            drafts.append((kind, title, body, tags, []))
-    for title, body, tags, build in MODIFICATIONS.get(product.line.slug, []):
+            if released or kind in (Post.Kind.SUGGESTION, Post.Kind.QUESTION):
+                drafts.append((kind, title, body, tags, []))
+    for title, body, tags, build in MODIFICATIONS.get(product.line.slug, []) if released else []:
         lines = [(parts[sku], qty) for sku, qty in build if sku in parts]
-        if lines:
+        # A build is shared where most of its parts fit; the odd one out shows the warning.
+        fitting = sum(1 for part, _qty in lines if product.pk in part.fits)
+        if lines and fitting * 2 > len(lines):
             drafts.append((Post.Kind.MODIFICATION, title, body, tags, lines))
 
     posts = []

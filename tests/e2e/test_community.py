@@ -31,10 +31,10 @@ def test_a_modification_is_posted_found_by_search_and_voted_in_place(page, trans
         "A **spare battery** in a wallet mount: swap in a minute, two days away from a socket."
     )
     page.get_by_label("Tags").fill("battery, travel")
-    page.get_by_label("Part 1", exact=True).select_option(label="Aurora 3 battery · 39.90 EUR")
+    page.get_by_label("Part 1", exact=True).select_option(label="Aurora 3 battery · €39.90")
     page.get_by_label("Quantity 1", exact=True).fill("2")
     page.get_by_label("Part 2", exact=True).select_option(
-        label="Aurora 45 W USB-C charger · 34.90 EUR"
+        label="Aurora 45 W USB-C charger · €34.90"
     )
     screenshot(page, "community-new-modification")
     page.get_by_role("button", name="Publish").click()
