@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.markdown import render_markdown
@@ -14,6 +15,13 @@ from .models import (
     Supply,
 )
 from .taxonomy import Capability, Certification, area_choices
+
+
+def _https_urls(db_field, **kwargs):
+    """Model form fields as usual, with web addresses typed without a scheme read as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class PartnerAdminForm(forms.ModelForm):
@@ -35,6 +43,7 @@ class PartnerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Partner
+        formfield_callback = _https_urls
         fields = (
             "name",
             "slug",
@@ -73,6 +82,7 @@ class PartnerAdmin(admin.ModelAdmin):
     """Staff set what members cannot: name, status (pending/active/suspended) and verified."""
 
     form = PartnerAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "kind", "country", "status", "verified", "created_at")
     list_filter = ("status", "verified", "kind")
     search_fields = ("name", "slug")
