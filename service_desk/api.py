@@ -147,6 +147,12 @@ TICKET_FILTERS = [
     OpenApiParameter("assignee", OpenApiTypes.STR, description='Username, "me" or "none".'),
     OpenApiParameter("sla", OpenApiTypes.STR, enum=SlaState.values),
     OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search or a ticket number."),
+    OpenApiParameter(
+        "ordering",
+        OpenApiTypes.STR,
+        enum=["urgency"],
+        description="Newest first by default; `urgency`: the desk queue's order.",
+    ),
 ]
 
 
@@ -190,9 +196,9 @@ class TicketViewSet(
         )
         visible = selectors.tickets_visible_to(self.request.user)
         tickets = selectors.ticket_queue(filters, viewer=self.request.user, base=visible)
-        if not is_desk_agent(self.request.user) and not params.get("q"):
-            tickets = tickets.order_by("-created_at", "-id")
-        return tickets
+        if params.get("ordering") == "urgency" or params.get("q"):
+            return tickets  # most urgent first, or best match first
+        return tickets.order_by("-created_at", "-id")
 
     def get_object(self):
         return selectors.ticket_for(self.request.user, self.kwargs["number"])

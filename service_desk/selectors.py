@@ -33,11 +33,16 @@ def search_query(text: str) -> SearchQuery | None:
 
 
 def _ticket_rows() -> QuerySet[Ticket]:
-    return Ticket.objects.select_related("customer", "product", "assignee")
+    # The search vector is for the database only: never worth reading into Python.
+    return Ticket.objects.select_related("customer", "product", "assignee").defer("search_vector")
 
 
 def tickets_of_customer(customer) -> QuerySet[Ticket]:
-    return Ticket.objects.filter(customer=customer).select_related("product", "assignee")
+    return (
+        Ticket.objects.filter(customer=customer)
+        .select_related("product", "assignee")
+        .defer("search_vector", "description", "description_html")
+    )
 
 
 def tickets_visible_to(user) -> QuerySet[Ticket]:

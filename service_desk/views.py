@@ -342,6 +342,7 @@ def _queue_filters(form, user) -> selectors.QueueFilters:
 def desk_queue(request):
     form = QueueFilterForm(request.GET or None)
     tickets = selectors.ticket_queue(_queue_filters(form, request.user), viewer=request.user)
+    tickets = tickets.defer("description", "description_html")  # the queue shows subjects only
     page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "service_desk/desk_queue.html", {"form": form, "page": page})
 
