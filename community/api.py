@@ -1,8 +1,10 @@
 """REST endpoints of the communities: posts and their votes, comments, follows and flags."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -12,7 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -24,6 +26,14 @@ from .ratelimits import Action, CommunityActionThrottle
 
 # The kinds a member may post (evaluations are the designers'); named for the OpenAPI schema.
 MEMBER_KIND_CHOICES = [(kind.value, kind.label) for kind in Post.MEMBER_KINDS]
+
+
+def _get_or_404(queryset, pk) -> Post:
+    """The post, or the API's 404 (`{"detail", "code"}`) for one the caller may not see."""
+    post = queryset.filter(pk=pk).first()
+    if post is None:
+        raise NotFound(_("No such post."))
+    return post
 
 
 def _as_api_error(error: DjangoValidationError) -> ValidationError:
@@ -171,6 +181,15 @@ VoteStateSerializer = inline_serializer(
     "VoteState",
     {"vote_count": serializers.IntegerField(), "voted": serializers.BooleanField()},
 )
+PaginatedCommentListSerializer = inline_serializer(
+    "PaginatedCommentList",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": CommentSerializer(many=True),
+    },
+)
 FollowStateSerializer = inline_serializer("FollowState", {"following": serializers.BooleanField()})
 
 
@@ -198,6 +217,7 @@ class PostViewSet(
 
     serializer_class = PostSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
+    lookup_value_regex = r"\d+"
     filter_backends = []  # filters, search and sort are the feed's own (selectors.post_feed)
     throttle_classes = [CommunityActionThrottle]
     community_throttled_actions = {
@@ -214,23 +234,36 @@ class PostViewSet(
             return self._feed()
         return selectors.with_list_relations(selectors.visible_posts(self.request.user))
 
+    def perform_content_negotiation(self, request, force=False):
+        # An unknown format suffix (posts/1.5/) is the API's 404, with its JSON shape.
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as error:
+            raise NotFound() from error
+
+    def _param(self, name: str) -> str:
+        # NUL cannot reach PostgreSQL in a string; nothing legitimate contains it.
+        return self.request.query_params.get(name, "").replace("\x00", "")
+
     def _feed(self):
-        params = self.request.query_params
+        params = {
+            name: self._param(name) for name in ("product", "sort", "kind", "status", "tag", "q")
+        }
         product = None
-        if params.get("product"):
+        if params["product"]:
             product = Product.objects.filter(slug=params["product"]).first()
-            if product is None:
-                raise ValidationError({"product": [_("No product has this slug.")]})
-        sort = params.get("sort", "")
+            if product is None:  # a filter on a product that does not exist matches nothing
+                return Post.objects.none()
+        sort = params["sort"]
         if sort and sort not in selectors.FEED_SORTS and sort != selectors.RELEVANCE:
             raise ValidationError({"sort": [_("Unknown sort.")]})
-        kind, status_ = params.get("kind", ""), params.get("status", "")
+        kind, status_ = params["kind"], params["status"]
         if kind and kind not in Post.Kind.values:
             raise ValidationError({"kind": [_("Unknown kind.")]})
         if status_ and status_ not in Post.Status.values:
             raise ValidationError({"status": [_("Unknown status.")]})
         filters = selectors.FeedFilters(
-            kind=kind, status=status_, tag=params.get("tag", ""), q=params.get("q", ""), sort=sort
+            kind=kind, status=status_, tag=params["tag"], q=params["q"], sort=sort
         )
         return selectors.post_feed(filters, product=product)
 
@@ -242,15 +275,15 @@ class PostViewSet(
         return selectors.decorate_posts(list(page), self.request.user) if page is not None else page
 
     def get_object(self):
-        post = get_object_or_404(self._with_build(self.get_queryset()), pk=self.kwargs["pk"])
+        post = _get_or_404(self._with_build(self.get_queryset()), pk=self.kwargs["pk"])
         selectors.decorate_posts([post], self.request.user)
         return post
 
     def _post_for_action(self) -> Post:
-        return get_object_or_404(selectors.visible_posts(self.request.user), pk=self.kwargs["pk"])
+        return _get_or_404(selectors.visible_posts(self.request.user), pk=self.kwargs["pk"])
 
     def _read(self, post_id: int, status_code=status.HTTP_200_OK) -> Response:
-        post = get_object_or_404(
+        post = _get_or_404(
             self._with_build(selectors.with_list_relations(Post.objects.all())), pk=post_id
         )
         selectors.decorate_posts([post], self.request.user)
@@ -268,7 +301,8 @@ class PostViewSet(
             OpenApiParameter(
                 "sort",
                 str,
-                description="new, top (and sorts other apps register); relevance with q.",
+                enum=[selectors.RELEVANCE, *selectors.FEED_SORTS],
+                description="Default: relevance with q, else new.",
             ),
         ]
     )
@@ -300,6 +334,8 @@ class PostViewSet(
         if post.author_id != request.user.pk:
             raise PermissionDenied(_("Only the author can edit this post."))
         partial = kwargs.get("partial", False)
+        if not isinstance(request.data, Mapping):
+            raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
         current = {
             "kind": post.kind,
             "title": post.title,
@@ -353,7 +389,13 @@ class PostViewSet(
         return Response({"vote_count": state.vote_count, "voted": state.voted})
 
     @extend_schema(
-        methods=["GET"], responses=CommentSerializer(many=True), description="Oldest first."
+        methods=["GET"],
+        responses=PaginatedCommentListSerializer,
+        parameters=[
+            OpenApiParameter("page", int, description="Page number."),
+            OpenApiParameter("page_size", int, description="Comments per page, up to 100."),
+        ],
+        description="Oldest first.",
     )
     @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["get", "post"])
@@ -415,9 +457,11 @@ class PostViewSet(
     @action(detail=False, methods=["get"], pagination_class=None)
     def similar(self, request):
         """Up to 5 posts of the product most like `q` (to vote instead of posting a duplicate)."""
-        slug = request.query_params.get("product", "")
+        slug, text = self._param("product"), self._param("q")
+        if "q" not in request.query_params:
+            raise ValidationError({"q": [_("Give the text to compare, e.g. a draft title.")]})
         product = Product.objects.filter(slug=slug).first() if slug else None
         if product is None:
-            raise ValidationError({"product": [_("No product has this slug.")]})
-        posts = selectors.similar_posts(product=product, text=request.query_params.get("q", ""))
+            raise NotFound(_("No product has this slug."))
+        posts = selectors.similar_posts(product=product, text=text)
         return Response(SimilarPostSerializer(posts, many=True).data)

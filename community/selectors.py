@@ -90,7 +90,7 @@ class FeedFilters:
 
 def search_query(text: str) -> SearchQuery | None:
     """websearch_to_tsquery: quotes for phrases, `or`, `-word` to exclude."""
-    text = (text or "").strip()
+    text = (text or "").replace("\x00", "").strip()
     if not text:
         return None
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
@@ -239,10 +239,20 @@ def parts_prefetch() -> Prefetch:
     )
 
 
+def _with_linked_ticket_count(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """The service desk links tickets to posts (Ticket.linked_post, reverse `linked_tickets`):
+    read through that relation, so this app never imports the service desk."""
+    if not hasattr(Post, "linked_tickets"):
+        return posts
+    return posts.annotate(
+        linked_ticket_count=Count("linked_tickets", distinct=True),
+    )
+
+
 def post_for_page(pk: int, viewer=None) -> Post:
     """A post with everything its page shows; raises Post.DoesNotExist if `viewer` may not see it."""
     return (
-        visible_posts(viewer)
+        _with_linked_ticket_count(visible_posts(viewer))
         .select_related("product__line", "author", "duplicate_of__product", "adopted_in")
         .prefetch_related(
             "tags",

@@ -95,9 +95,10 @@ def test_top_sort_orders_by_votes(product):
     assert [row["id"] for row in data["results"]] == [popular.pk, quiet.pk]
 
 
-def test_unknown_filter_values_are_400(product):
+def test_unknown_filter_values_are_400_and_unknown_products_match_nothing(product):
+    PostFactory(product=product)
     client = api_as()
-    assert client.get("/api/v1/posts/", {"product": "nope"}).status_code == 400
+    assert client.get("/api/v1/posts/", {"product": "nope"}).json()["count"] == 0
     assert client.get("/api/v1/posts/", {"sort": "random"}).status_code == 400
     assert client.get("/api/v1/posts/", {"kind": "rant"}).status_code == 400
 
@@ -282,7 +283,8 @@ def test_similar_posts(product):
     )
 
     assert [row["id"] for row in data] == [match.pk]
-    assert api_as().get("/api/v1/posts/similar/", {"product": "x", "q": "a"}).status_code == 400
+    assert api_as().get("/api/v1/posts/similar/", {"product": "x", "q": "a"}).status_code == 404
+    assert api_as().get("/api/v1/posts/similar/", {"product": product.slug}).status_code == 400
 
 
 # --- Rate limits ---------------------------------------------------------------------------------

@@ -187,3 +187,23 @@ def test_official_comments_notify_followers_and_others_notify_the_author(product
     assert Notification.objects.filter(recipient=follower, kind="post.official_comment").exists()
     post.refresh_from_db()
     assert post.comment_count == 2
+
+
+def test_author_removes_and_adds_images_when_editing(product):
+    post = _create(product, images=[_image(), _image()])
+    first, second = PostImage.objects.filter(post=post).order_by("position")
+
+    services.post_update(
+        post=post,
+        editor=post.author,
+        kind=post.kind,
+        title=post.title,
+        body=post.body,
+        images=[_image(fmt="JPEG", name="new.jpg")],
+        remove_image_ids=[first.pk],
+    )
+
+    remaining = list(PostImage.objects.filter(post=post).order_by("position"))
+    assert [image.pk for image in remaining][0] == second.pk
+    assert len(remaining) == 2 and remaining[1].position > second.position
+    assert not first.image.storage.exists(first.image.name)
