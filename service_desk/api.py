@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -91,11 +93,24 @@ class TicketSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TicketFilterSerializer(serializers.Serializer):
+    """The list's query parameters: an unknown value is a 400, not silently ignored."""
+
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = PriorityField(required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    product = serializers.SlugField(required=False)
+    assignee = serializers.CharField(max_length=150, required=False)
+    sla = serializers.ChoiceField(choices=SlaState.choices, required=False)
+    q = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    ordering = serializers.ChoiceField(choices=["urgency"], required=False)
+
+
 class TicketCreateSerializer(serializers.Serializer):
     product = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Product.objects.all(),
-        error_messages={"does_not_exist": "There is no product {slug_name}={value}."},
+        error_messages={"does_not_exist": gettext_lazy("There is no product “{value}”.")},
     )
     category = serializers.ChoiceField(choices=Category.choices)
     subject = serializers.CharField(max_length=200)
@@ -182,26 +197,32 @@ class TicketViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Ticket.objects.none()
-        params = self.request.query_params
-        priority = PRIORITY_VALUES.get(params.get("priority", ""), "")
-        filters = selectors.QueueFilters(
-            status=params.get("status", "") if params.get("status") in Ticket.Status.values else "",
-            include_done=True,
-            priority=str(priority),
-            category=params.get("category", ""),
-            product=params.get("product", ""),
-            assignee=params.get("assignee", ""),
-            sla=params.get("sla", ""),
-            q=params.get("q", ""),
-        )
         visible = selectors.tickets_visible_to(self.request.user)
+        if self.action != "list":
+            return visible
+        params = TicketFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        filters = selectors.QueueFilters(
+            status=data.get("status", ""),
+            include_done=True,
+            priority=str(data.get("priority", "")),
+            category=data.get("category", ""),
+            product=data.get("product", ""),
+            assignee=data.get("assignee", ""),
+            sla=data.get("sla", ""),
+            q=data.get("q", ""),
+        )
         tickets = selectors.ticket_queue(filters, viewer=self.request.user, base=visible)
-        if params.get("ordering") == "urgency" or params.get("q"):
+        if data.get("ordering") == "urgency" or data.get("q"):
             return tickets  # most urgent first, or best match first
         return tickets.order_by("-created_at", "-id")
 
     def get_object(self):
-        return selectors.ticket_for(self.request.user, self.kwargs["number"])
+        try:
+            return selectors.ticket_for(self.request.user, self.kwargs["number"])
+        except Http404 as error:
+            raise exceptions.NotFound() from error
 
     @extend_schema(parameters=TICKET_FILTERS)
     def list(self, request, *args, **kwargs):
@@ -225,7 +246,9 @@ class TicketViewSet(
         data = payload.validated_data
         agent = is_desk_agent(request.user)
         if not agent and set(data) - {"status"}:
-            raise exceptions.PermissionDenied("Only agents change priority, category or assignee.")
+            raise exceptions.PermissionDenied(
+                _("Only agents change priority, category or assignee.")
+            )
         with service_errors(), transaction.atomic():  # every change, or none
             if agent and ({"priority", "category"} & set(data)):
                 services.ticket_update(
@@ -260,7 +283,7 @@ class TicketViewSet(
             payload.is_valid(raise_exception=True)
             internal = payload.validated_data.get("internal", False)
             if internal and not agent:
-                raise exceptions.PermissionDenied("Only agents write internal notes.")
+                raise exceptions.PermissionDenied(_("Only agents write internal notes."))
             with service_errors():
                 message = services.ticket_reply(
                     ticket=ticket,
@@ -291,7 +314,7 @@ class TicketViewSet(
     def take_next(self, request):
         """Assign the most urgent unassigned ticket to the calling agent."""
         if not is_desk_agent(request.user):
-            raise exceptions.PermissionDenied("Only agents take tickets.")
+            raise exceptions.PermissionDenied(_("Only agents take tickets."))
         ticket = services.ticket_take_next(agent=request.user)
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -303,7 +326,7 @@ class TicketViewSet(
         """The customer rates their resolved ticket, once: 409 if unresolved or already rated."""
         ticket = self.get_object()
         if ticket.customer_id != request.user.pk:
-            raise exceptions.PermissionDenied("Only the customer rates a ticket.")
+            raise exceptions.PermissionDenied(_("Only the customer rates a ticket."))
         payload = RatingSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with service_errors():
@@ -348,6 +371,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
+        if params.get("category") and params["category"] not in Category.values:
+            raise exceptions.ValidationError({"category": [_("Unknown category.")]})
         product = None
         if params.get("product"):
             product = Product.objects.filter(slug=params["product"]).first()
@@ -360,7 +385,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         article = selectors.articles().filter(slug=self.kwargs["slug"]).first()
         if article is None:
-            raise Http404
+            raise exceptions.NotFound()
         return article
 
     @extend_schema(

@@ -252,3 +252,22 @@ def test_failed_change_saves_nothing(api, alice, sam, product):
     assert response.status_code == 400
     ticket.refresh_from_db()
     assert ticket.priority == Priority.NORMAL
+
+
+def test_unknown_filter_values_are_400(api, sam):
+    api.force_authenticate(sam)
+
+    response = api.get("/api/v1/tickets/", {"status": "lost", "priority": "asap"})
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"status", "priority"}
+    assert api.get("/api/v1/kb/articles/", {"category": "gossip"}).status_code == 400
+
+
+def test_not_found_has_the_error_shape(api, sam):
+    api.force_authenticate(sam)
+
+    body = api.get("/api/v1/tickets/T-999999/").json()
+
+    assert body["code"] == "not_found"
+    assert api.get("/api/v1/kb/articles/nope/").json()["code"] == "not_found"
