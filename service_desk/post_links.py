@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.contrib import messages
+from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import redirect
@@ -65,9 +66,15 @@ def candidate_posts(ticket) -> list[Post]:
             product_id=ticket.product_id, is_deleted=False, is_hidden=False, search_vector=query
         )
         .exclude(pk=ticket.linked_post_id or 0)
-        .order_by(F("vote_count").desc(), "-created_at")[:CANDIDATE_COUNT]
+        .select_related("product")
+        .order_by(SearchRank(F("search_vector"), query).desc(), F("vote_count").desc())
     )
-    return list(posts)
+    return [_with_url(post) for post in posts[:CANDIDATE_COUNT]]
+
+
+def _with_url(post):
+    post.page_url = post_url(post)
+    return post
 
 
 def desk_context(ticket, bound: dict) -> dict:
