@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -142,7 +143,7 @@ class MessageSerializer(serializers.ModelSerializer):
             {
                 "filename": attachment.filename,
                 "size": attachment.size,
-                "url": f"/support/tickets/{number}/attachments/{attachment.pk}/",
+                "url": reverse("service_desk:attachment", args=[number, attachment.pk]),
             }
             for attachment in message.attachments.all()
         ]

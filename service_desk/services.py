@@ -413,6 +413,18 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
     _set_status(ticket, actor, status, now)
     _refresh_sla_state(ticket, now)
     ticket.save(update_fields=[*_STATUS_FIELDS, "sla_state", "sla_breached_at", "updated_at"])
+    if actor.pk == ticket.customer_id and status == Status.OPEN and ticket.assignee_id:
+        notification_send(
+            recipients=[ticket.assignee],
+            kind="ticket.reopened",
+            title=format_lazy(
+                _("{customer} reopened {number}"),
+                customer=actor.public_name,
+                number=ticket.number,
+            ),
+            body=ticket.subject,
+            url=ticket.get_desk_url(),
+        )
     if actor.pk != ticket.customer_id:
         _notify_customer(
             ticket,

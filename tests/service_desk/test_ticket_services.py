@@ -288,3 +288,13 @@ def test_sla_state_is_breached_when_resolved_late(alice, sam, product, policies)
     ticket.refresh_from_db()
     assert ticket.sla_state == SlaState.BREACHED
     assert ticket.sla_breached_at is not None
+
+
+def test_a_customer_reopening_tells_the_assignee(alice, sam, product):
+    ticket = file_ticket(alice, product)
+    services.ticket_assign(ticket=ticket, actor=sam, assignee=sam)
+    services.ticket_change_status(ticket=ticket, actor=sam, status=Status.RESOLVED)
+
+    services.ticket_change_status(ticket=ticket, actor=alice, status=Status.OPEN)
+
+    assert Notification.objects.filter(recipient=sam, kind="ticket.reopened").count() == 1
