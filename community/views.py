@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -308,11 +308,15 @@ def post_delete(request, product_slug, pk):
 def post_vote(request, product_slug, pk):
     """Toggle the viewer's vote; htmx swaps the button in place, a plain form comes back."""
     if not request.user.is_authenticated:
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("community:product", args=[product_slug])
+        login_url = f"{reverse('login')}?{urlencode({'next': back})}"
         if request.htmx:
             response = HttpResponse(status=204)
-            response["HX-Redirect"] = f"{reverse('login')}?next={request.POST.get('next', '')}"
+            response["HX-Redirect"] = login_url
             return response
-        return redirect(f"{reverse('login')}?next={request.path}")
+        return redirect(login_url)
     post = _post_or_404(request, product_slug, pk)
     limited = _rate_limited(request, Action.VOTE)
     if limited:
