@@ -1,10 +1,13 @@
 """Page interactions: posting through the form, similar posts, voting (htmx and plain), rate limits."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from community import services
 from community.models import Post, Vote
@@ -194,3 +197,44 @@ def test_flag_and_follow_from_the_post_page(client, product):
     assert "already flagged" in again.content.decode()
     assert post.flags.count() == 1
     assert post.follows.filter(user=reader).exists()
+
+
+def test_images_uploaded_with_the_form_are_stored_re_encoded(client, product):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (64, 48), (0, 128, 0, 128)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("shot.png", buffer.getvalue(), content_type="image/png")
+    client.force_login(veteran())
+
+    response = client.post(
+        reverse("community:post_new", args=[product.slug]),
+        _form(product, kind="feedback", images=upload),
+    )
+
+    post = Post.objects.get()
+    assert response.status_code == 302
+    image = post.images.get()
+    assert image.image.name.endswith(".png") and (image.width, image.height) == (64, 48)
+    assert image.image.url in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_file_that_is_not_an_image_is_a_form_error(client, product):
+    client.force_login(veteran())
+
+    response = client.post(
+        reverse("community:post_new", args=[product.slug]),
+        _form(product, kind="feedback", images=SimpleUploadedFile("x.png", b"not an image")),
+    )
+
+    assert response.status_code == 400
+    assert "is not a JPEG, PNG, WebP or GIF image" in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_authors_see_their_count_without_a_vote_button(client, product):
+    post = PostFactory(product=product)
+    client.force_login(post.author)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert 'class="vote vote-own"' in html
+    assert reverse("community:post_vote", args=[product.slug, post.pk]) not in html
