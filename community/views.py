@@ -232,36 +232,36 @@ def _post_form_page(request, product, *, post=None):
     files = request.FILES if request.method == "POST" else None
     form = PostForm(data, files, initial=initial, similar_url=similar_url)
     formset = PartFormSet(data, initial=part_initial, product=product, prefix="parts")
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        # Only a complete post counts against the limit: fixing a typo is not spamming.
         limited = _rate_limited(request, Action.POST) if post is None else None
         if limited:
             return limited
-        if form.is_valid() and formset.is_valid():
-            fields = {
-                "kind": form.cleaned_data["kind"],
-                "title": form.cleaned_data["title"],
-                "body": form.cleaned_data["body"],
-                "tags": form.tag_names(),
-                "images": form.cleaned_data["images"],
-            }
-            try:
-                fields["parts"] = formset.rows()
-                if post is None:
-                    post = services.post_create(author=request.user, product=product, **fields)
-                    messages.success(request, _("Your post is published."))
-                else:
-                    post = services.post_update(
-                        post=post,
-                        editor=request.user,
-                        remove_image_ids=[
-                            int(pk) for pk in request.POST.getlist("remove_image") if pk.isdigit()
-                        ],
-                        **fields,
-                    )
-                    messages.success(request, _("Your changes are saved."))
-                return redirect(post)
-            except ValidationError as error:
-                _apply_errors(error, form, formset)
+        fields = {
+            "kind": form.cleaned_data["kind"],
+            "title": form.cleaned_data["title"],
+            "body": form.cleaned_data["body"],
+            "tags": form.tag_names(),
+            "images": form.cleaned_data["images"],
+        }
+        try:
+            fields["parts"] = formset.rows()
+            if post is None:
+                post = services.post_create(author=request.user, product=product, **fields)
+                messages.success(request, _("Your post is published."))
+            else:
+                post = services.post_update(
+                    post=post,
+                    editor=request.user,
+                    remove_image_ids=[
+                        int(pk) for pk in request.POST.getlist("remove_image") if pk.isdigit()
+                    ],
+                    **fields,
+                )
+                messages.success(request, _("Your changes are saved."))
+            return redirect(post)
+        except ValidationError as error:
+            _apply_errors(error, form, formset)
     return render(
         request,
         "community/post_form.html",
@@ -497,7 +497,7 @@ def moderation(request):
     return render(
         request,
         "community/moderation.html",
-        {"page": page, "view": view, "tabs": tabs, "merge_form": MergeForm()},
+        {"page": page, "view": view, "tabs": tabs},
     )
 
 
