@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Part, Product
@@ -58,11 +60,17 @@ class PostForm(forms.Form):
     )
     images = MultipleImageField(
         label=_("Images"),
-        help_text=_("JPEG, PNG, WebP or GIF; up to 4 per post. We re-encode them."),
     )
 
     def __init__(self, *args, similar_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["images"].help_text = _(
+            "JPEG, PNG, WebP or GIF, %(size)s each at most; up to %(count)d per post. "
+            "We re-encode them and drop their metadata."
+        ) % {
+            "size": filesizeformat(settings.COMMUNITY_IMAGE_MAX_BYTES),
+            "count": settings.COMMUNITY_MAX_IMAGES_PER_POST,
+        }
         if similar_url:
             # htmx: similar posts of this product appear under the title as it is typed.
             self.fields["title"].widget.attrs.update(

@@ -22,6 +22,7 @@ from products.models import Part, Product, Registration
 from .models import (
     REPUTATION_POINTS,
     Comment,
+    Flag,
     Follow,
     Post,
     PostPart,
@@ -29,6 +30,7 @@ from .models import (
     Tag,
     Vote,
 )
+from .services import flag_create
 
 # username, display name, time zone: owners from the markets the products sell in.
 MEMBERS = [
@@ -564,6 +566,7 @@ def seed(out) -> None:
         if Post.objects.filter(product=product).exists():
             continue
         created += _seed_product(rng, product, members, team, parts)
+    _moderation_examples(rng, members)
     total = Post.objects.count()
     out.write(f"  community: {created} new posts ({total} in all), with votes and comments")
 
@@ -719,3 +722,40 @@ def _recount(product) -> None:
         post.vote_count, post.comment_count = post.votes_n, post.comments_n
         updates.append(post)
     Post.objects.bulk_update(updates, ["vote_count", "comment_count"])
+
+
+def _moderation_examples(rng, members) -> None:
+    """Something for the moderators' queue: an advert hidden by flags, and a disputed post."""
+    if Flag.objects.exists():
+        return
+    product = Product.objects.filter(slug="aurora-3").first()
+    if product is None:
+        return
+    spammer, _created = User.objects.get_or_create(
+        username="deal.hunter", defaults={"email": "deal.hunter@example.com"}
+    )
+    role_grant(user=spammer, role=Role.CUSTOMER)
+    body = "Original-quality chargers at half price, ship worldwide. Message me for the link!"
+    advert = Post.objects.create(
+        product=product,
+        author=spammer,
+        kind=Post.Kind.FEEDBACK,
+        title="Cheap 45 W chargers, half price, DM me",
+        body=body,
+        body_html=render_markdown(body),
+    )
+    for reporter in rng.sample(members[: len(MEMBERS)], k=settings.COMMUNITY_FLAG_THRESHOLD):
+        flag_create(reporter=reporter, post=advert, reason=Flag.Reason.SPAM)
+    disputed = (
+        Post.objects.filter(product=product, kind=Post.Kind.SUGGESTION, is_hidden=False)
+        .order_by("-vote_count", "id")
+        .first()
+    )
+    if disputed is not None:
+        reporter = next(m for m in members if m.pk != disputed.author_id)
+        flag_create(
+            reporter=reporter,
+            post=disputed,
+            reason=Flag.Reason.DUPLICATE,
+            message="The same idea was posted in the Aurora 2 community last year.",
+        )
