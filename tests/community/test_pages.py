@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from community import services
+from community import selectors, services
 from community.models import Post
 from tests.factories.accounts import agent, customer
 from tests.factories.community import PostFactory, TagFactory
@@ -140,3 +140,35 @@ def test_line_page_gathers_its_products_posts(client, product):
     response = client.get(reverse("community:line", args=[product.line.slug]))
 
     assert "From the line page" in response.content.decode()
+
+
+def test_moderators_hide_a_comment_from_everyone_else(client, product):
+    post = PostFactory(product=product)
+    comment = services.comment_create(post=post, author=customer(), body="Buy followers here")
+    client.force_login(agent())
+
+    client.post(
+        reverse("community:comment_moderate", args=[product.slug, post.pk, comment.pk]),
+        {"hidden": "1"},
+    )
+
+    client.force_login(customer())
+    assert "Buy followers here" not in client.get(post.get_absolute_url()).content.decode()
+    client.force_login(agent())
+    assert "Buy followers here" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_another_app_can_register_a_feed_sort(client, product):
+    oldest = PostFactory(product=product, title="Oldest idea")
+    PostFactory(product=product, title="Newest idea")
+    selectors.register_feed_sort("oldest", "Oldest", ("created_at", "id"))
+    try:
+        html = client.get(
+            reverse("community:product", args=[product.slug]), {"sort": "oldest"}
+        ).content.decode()
+        api = client.get("/api/v1/posts/", {"product": product.slug, "sort": "oldest"}).json()
+    finally:
+        del selectors.FEED_SORTS["oldest"]
+
+    assert html.index("Oldest idea") < html.index("Newest idea")
+    assert api["results"][0]["id"] == oldest.pk
