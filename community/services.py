@@ -510,7 +510,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> P
     source, target = locked[source.pk], locked[target.pk]
     if target.product_id != source.product_id:
         raise ValidationError({"target": [_("Merge only posts of the same product.")]})
-    if target.is_deleted or target.status == Post.Status.DUPLICATE:
+    if target.is_deleted or target.is_hidden or target.status == Post.Status.DUPLICATE:
         raise ValidationError({"target": [_("Merge into a live post, not a duplicate.")]})
     if source.status == Post.Status.DUPLICATE:
         raise ValidationError(_("This post was already merged."))

@@ -119,9 +119,12 @@ def test_merge_moves_reputation_with_the_votes(product):
     assert ReputationEvent.objects.filter(kind="votes_merged_in", user=target.author).exists()
 
 
-def test_merge_refuses_other_products_and_itself(product):
+def test_merge_refuses_other_products_hidden_targets_and_itself(product):
     post = PostFactory(product=product)
     elsewhere = PostFactory()
+    hidden = PostFactory(product=product, is_hidden=True, hidden_reason="moderator")
+    with pytest.raises(ValidationError):
+        services.post_merge(source=post, target=hidden, moderator=agent())
     with pytest.raises(ValidationError):
         services.post_merge(source=post, target=elsewhere, moderator=agent())
     with pytest.raises(ValidationError):
