@@ -41,6 +41,13 @@ def test_seed_holds_tickets_in_every_state_and_is_idempotent():
     assert CannedResponse.objects.count() == 4
     assert SlaPolicy.objects.count() == 5
 
+    # The demo history reads in order: filed first, then the rest of the story.
+    old = Ticket.objects.get(subject="Fan grinding noise under load")
+    events = list(old.events.order_by("created_at", "id"))
+    assert events[0].kind == "created"
+    assert events[0].created_at == old.created_at
+    assert events[-1].created_at > old.created_at
+
     counts = (Ticket.objects.count(), KnowledgeArticle.objects.count(), Shipment.objects.count())
     run_seeds()
     assert counts == (
