@@ -3,9 +3,11 @@
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
 
@@ -75,6 +77,23 @@ def product_lines() -> QuerySet[ProductLine]:
 PRODUCT_PAGE_PARTS = 12
 
 
+def _with_partners(queryset: QuerySet, relation: str) -> QuerySet:
+    """Annotate the active partners behind each row as `partners_listed` ([{name, slug}], by name),
+    read in the same query through the partners app's reverse relation (`Part.supplies`,
+    `ValueAddedService.provisions`); unchanged when that app is not installed."""
+    try:
+        link = queryset.model._meta.get_field(relation)
+    except FieldDoesNotExist:
+        return queryset
+    partners = (
+        link.related_model.objects.filter(**{link.field.name: OuterRef("pk")})
+        .filter(partner__status="active")
+        .order_by("partner__name")
+        .values(json=JSONObject(name="partner__name", slug="partner__slug"))
+    )
+    return queryset.annotate(partners_listed=ArraySubquery(partners))
+
+
 def product_for_page(slug: str) -> Product:
     """One product with everything its page shows, in a fixed number of queries.
 
@@ -95,10 +114,17 @@ def product_for_page(slug: str) -> Product:
         .prefetch_related(
             Prefetch(
                 "compatible_parts",
-                queryset=Part.objects.order_by("kind", "name", "id")[:PRODUCT_PAGE_PARTS],
+                queryset=_with_partners(Part.objects, "supplies").order_by("kind", "name", "id")[
+                    :PRODUCT_PAGE_PARTS
+                ],
                 to_attr="featured_parts",
             ),
-            Prefetch("services", queryset=ValueAddedService.objects.order_by("kind", "price")),
+            Prefetch(
+                "services",
+                queryset=_with_partners(ValueAddedService.objects, "provisions").order_by(
+                    "kind", "price"
+                ),
+            ),
         )
         .get(slug=slug)
     )
@@ -185,7 +211,7 @@ class PartFilters:
 
 def part_list(filters: PartFilters = PartFilters()) -> QuerySet[Part]:
     """Parts with the products they fit (name and slug only), ordered by kind then name."""
-    parts = Part.objects.prefetch_related(
+    parts = _with_partners(Part.objects, "supplies").prefetch_related(
         Prefetch(
             "compatible_products",
             queryset=Product.objects.only("id", "name", "slug").order_by("generation", "name"),

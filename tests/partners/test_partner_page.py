@@ -101,3 +101,23 @@ def test_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
         )
     with django_assert_num_queries(6):
         page_of(client, partner)
+
+
+def test_product_and_parts_pages_name_their_active_suppliers_and_providers(client):
+    product = ProductFactory(slug="aurora-9")
+    part = PartFactory(name="Aurora 9 battery", compatible_with=[product])
+    service = ValueAddedServiceFactory(name="Care for Aurora 9", for_products=[product])
+    SupplyFactory(part=part, partner=PartnerFactory(name="Cell Maker", slug="cell-maker"))
+    SupplyFactory(
+        part=part, partner=PartnerFactory(name="Gone Co", status=Partner.Status.SUSPENDED)
+    )
+    ProvisionFactory(service=service, partner=PartnerFactory(name="Insure AG", slug="insure-ag"))
+
+    product_page = client.get(reverse("products:detail", args=["aurora-9"])).content.decode()
+    parts_page = client.get(reverse("products:parts")).content.decode()
+
+    for html in (product_page, parts_page):
+        assert "Supplied by" in html
+        assert 'href="/partners/cell-maker/">Cell Maker</a>' in html
+        assert "Gone Co" not in html
+    assert 'href="/partners/insure-ag/">Insure AG</a>' in product_page
