@@ -324,7 +324,7 @@ def manage_demand(request, slug):
     used = [row for row in demand["rows"] if getattr(row, "modification_count", 0)][:10]
     chart = (
         bar_chart(
-            [(row.part.name, row.modification_count) for row in used],
+            [(row.part.sku, row.modification_count) for row in used],  # names may not fit
             title=_("Community modifications using each part"),
         )
         if used
