@@ -225,3 +225,17 @@ def test_staff_find_the_queue_from_the_directory(client):
     assert "Review applications" not in client.get(directory).content.decode()
     client.force_login(staff())
     assert "Review applications (2 pending)" in client.get(directory).content.decode()
+
+
+def test_the_apply_page_limits_how_often_one_user_applies(client, monkeypatch):
+    from cocreate.core.ratelimit import RateLimit
+    from partners import views
+
+    monkeypatch.setattr(views, "APPLY_RATE", RateLimit(1, 3600))
+    client.force_login(UserFactory())
+
+    client.post(reverse("partners:apply"), VALID)
+    response = client.post(reverse("partners:apply"), {**VALID, "name": "Second Org"}, follow=True)
+
+    assert "Too many applications" in response.content.decode()
+    assert list(Application.objects.values_list("name", flat=True)) == ["Kyoto Acoustics Lab"]
