@@ -1,0 +1,210 @@
+"""REST endpoints of the designers' workspace: the review queue, post decisions, poll answers."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community.models import Post
+from products.models import Product
+
+from . import selectors, services
+from .models import Poll, PollAnswer, ReviewItem
+
+
+class IsDesigner(BasePermission):
+    message = _("Only designers may do this.")
+
+    def has_permission(self, request, view):
+        return services.may_design(request.user)
+
+
+def _as_api_error(error: DjangoValidationError) -> ValidationError:
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+class ReviewItemSerializer(serializers.ModelSerializer):
+    post = serializers.IntegerField(source="post_id")
+    title = serializers.CharField(source="post.title")
+    kind = serializers.CharField(source="post.kind")
+    post_status = serializers.CharField(source="post.status")
+    product = serializers.SlugField(source="product.slug")
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewItem
+        fields = [
+            "id",
+            "post",
+            "title",
+            "kind",
+            "post_status",
+            "product",
+            "score",
+            "vote_count",
+            "verified_vote_count",
+            "linked_ticket_count",
+            "reasons",
+            "state",
+            "assignee",
+            "decision",
+            "surfaced_at",
+            "url",
+        ]
+
+    def get_url(self, item) -> str:
+        return item.post.get_absolute_url()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("product", str, description="Product slug"),
+        OpenApiParameter("kind", str, enum=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION]),
+        OpenApiParameter("state", str, enum=ReviewItem.State.values),
+    ]
+)
+class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """What the surfacing job put in front of designers, highest score first (designers only)."""
+
+    serializer_class = ReviewItemSerializer
+    permission_classes = [IsAuthenticated, IsDesigner]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ReviewItem.objects.none()
+        params = self.request.query_params
+        product = None
+        if params.get("product"):
+            product = Product.objects.filter(slug=params["product"]).first()
+            if product is None:
+                return ReviewItem.objects.none()
+        kind = params.get("kind", "")
+        if kind and kind not in (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION):
+            raise ValidationError({"kind": [_("Unknown kind.")]})
+        state = params.get("state", "")
+        if state and state not in ReviewItem.State.values:
+            raise ValidationError({"state": [_("Unknown state.")]})
+        return selectors.review_queue(
+            selectors.QueueFilters(product=product, kind=kind, state=state)
+        )
+
+
+class StatusChangeInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in services.DECISIONS])
+    message = serializers.CharField(max_length=services.MESSAGE_MAX_LENGTH)
+    adopted_in = serializers.SlugField(required=False, allow_null=True, allow_blank=True)
+    duplicate_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class StatusChangeOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    post = serializers.IntegerField(source="post_id")
+    old_status = serializers.CharField()
+    new_status = serializers.CharField()
+    message = serializers.CharField()
+    adopted_in = serializers.SlugField(source="adopted_in.slug", default=None, allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class PostStatusView(APIView):
+    """POST a designer's decision on a post: `{status, message, adopted_in, duplicate_of}`."""
+
+    permission_classes = [IsAuthenticated, IsDesigner]
+
+    @extend_schema(request=StatusChangeInput, responses={201: StatusChangeOutput})
+    def post(self, request, pk: int):
+        post = Post.objects.filter(pk=pk, is_deleted=False).first()
+        if post is None:
+            raise NotFound(_("No such post."))
+        data = StatusChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        adopted_in = duplicate_of = None
+        if values.get("adopted_in"):
+            adopted_in = Product.objects.filter(slug=values["adopted_in"]).first()
+            if adopted_in is None:
+                raise ValidationError({"adopted_in": [_("No product has this slug.")]})
+        if values.get("duplicate_of"):
+            duplicate_of = Post.objects.filter(pk=values["duplicate_of"], is_deleted=False).first()
+            if duplicate_of is None:
+                raise ValidationError({"duplicate_of": [_("No such post.")]})
+        try:
+            change = services.post_status_change(
+                post=post,
+                status=values["status"],
+                message=values["message"],
+                author=request.user,
+                adopted_in=adopted_in,
+                duplicate_of=duplicate_of,
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        return Response(StatusChangeOutput(change).data, status=status.HTTP_201_CREATED)
+
+
+class PollAnswerInput(serializers.Serializer):
+    choice = serializers.IntegerField(min_value=1)
+
+
+class PollResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    answers = serializers.IntegerField()
+
+
+class PollAnswerView(generics.GenericAPIView):
+    """POST the caller's one answer to a poll; the answer carries the results (shown after voting)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = PollAnswerInput
+    queryset = Poll.objects.none()
+
+    @extend_schema(request=PollAnswerInput, responses={201: PollResultSerializer(many=True)})
+    def post(self, request, pk: int):
+        poll = (
+            Poll.objects.select_related("post")
+            .filter(pk=pk, post__is_deleted=False, post__is_hidden=False)
+            .first()
+        )
+        if poll is None:
+            raise NotFound(_("No such poll."))
+        data = PollAnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        choice = poll.choices.filter(pk=data.validated_data["choice"]).first()
+        if choice is None:
+            raise ValidationError({"choice": [_("This choice belongs to another poll.")]})
+        try:
+            services.poll_answer(poll=poll, choice=choice, user=request.user)
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        return Response(_results(poll), status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: PollResultSerializer(many=True)})
+    def get(self, request, pk: int):
+        """The results, once the caller has answered (or is a designer); 403 before."""
+        poll = Poll.objects.filter(pk=pk, post__is_deleted=False, post__is_hidden=False).first()
+        if poll is None:
+            raise NotFound(_("No such poll."))
+        answered = PollAnswer.objects.filter(poll=poll, user=request.user).exists()
+        if not (answered or services.may_design(request.user)):
+            raise PermissionDenied(_("Answer the poll to see its results."))
+        return Response(_results(poll))
+
+
+def _results(poll: Poll) -> list[dict]:
+    from django.db.models import Count
+
+    return [
+        {"id": choice.pk, "label": choice.label, "answers": choice.n}
+        for choice in poll.choices.annotate(n=Count("answers")).order_by("position", "id")
+    ]

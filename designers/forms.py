@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from community.models import Post
+from products.models import Product
+
+from .models import ReviewItem
+from .services import DECISIONS, POLL_MAX_CHOICES
+
+
+class QueueFilterForm(forms.Form):
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All products"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[
+            ("", _("Suggestions and modifications")),
+            (Post.Kind.SUGGESTION, Post.Kind.SUGGESTION.label),
+            (Post.Kind.MODIFICATION, Post.Kind.MODIFICATION.label),
+        ],
+    )
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Any state")), *ReviewItem.State.choices]
+    )
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[(s.value, s.label) for s in DECISIONS]
+    )
+    message = forms.CharField(
+        label=_("Public message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Shown on the post's timeline as the team's response; Markdown allowed."),
+        max_length=10000,
+    )
+    adopted_in = forms.ModelChoiceField(
+        label=_("Adopted in"),
+        queryset=Product.objects.none(),
+        required=False,
+        help_text=_("For an adoption: the product generation that takes the idea."),
+    )
+    duplicate_of = forms.IntegerField(
+        label=_("Duplicate of post #"),
+        required=False,
+        min_value=1,
+        help_text=_("For a duplicate: the number of the original post."),
+    )
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["adopted_in"].queryset = targets
+
+    def clean_duplicate_of(self):
+        pk = self.cleaned_data.get("duplicate_of")
+        if pk is None:
+            return None
+        post = Post.objects.filter(pk=pk, is_deleted=False, is_hidden=False).first()
+        if post is None:
+            raise forms.ValidationError(_("No visible post has this number."))
+        return post
+
+
+class EvaluationForm(forms.Form):
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.order_by("name"), to_field_name="slug"
+    )
+    title = forms.CharField(label=_("Title"), max_length=160)
+    body = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 8}))
+    question = forms.CharField(label=_("Poll question"), max_length=200, required=False)
+    choices = forms.CharField(
+        label=_("Poll choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, 2 to %(max)d.") % {"max": POLL_MAX_CHOICES},
+    )
+
+    def choice_list(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("choices", "").splitlines()
+            if line.strip()
+        ]

@@ -1,0 +1,191 @@
+"""The designers' workspace: who designs which product, what the surfacing job put in front of
+them (ReviewItem), the job's own state, and polls attached to official evaluation posts.
+
+Designers of a product: the users assigned to it in ProductTeam; a product with no assignment
+belongs to every user with the designer role (see designers.selectors.product_designers).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ProductTeam(models.Model):
+    """A designer assigned to a product: they are notified of its surfaced posts."""
+
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.CASCADE,
+        related_name="design_team",
+        verbose_name=_("product"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="design_assignments",
+        verbose_name=_("designer"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product team member")
+        verbose_name_plural = _("product team members")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "user"], name="productteam_unique_member")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.product}"
+
+
+class JobState(models.Model):
+    """One row per periodic job: where the last complete run started (its incremental cursor)."""
+
+    name = models.CharField(_("job"), max_length=60, unique=True)
+    # Activity at or after this instant (minus an overlap) is rescored by the next run; it only
+    # advances when a run completes, so a killed run is simply redone.
+    last_started_at = models.DateTimeField(_("last complete run started"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("last complete run finished"), null=True, blank=True)
+    last_rescored = models.PositiveIntegerField(_("posts rescored"), default=0)
+    last_surfaced = models.PositiveIntegerField(_("items surfaced"), default=0)
+
+    class Meta:
+        verbose_name = _("job state")
+        verbose_name_plural = _("job states")
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewItem(models.Model):
+    """A post the surfacing job put in front of the product's designers; one per post."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("New")
+        IN_REVIEW = "in_review", _("In review")
+        DECIDED = "decided", _("Decided")
+
+    class Reason(models.TextChoices):
+        THRESHOLD = "threshold", _("Score above the threshold")
+        TOP_N = "top_n", _("In the product's top posts")
+        MILESTONE = "milestone", _("Reached a supporters milestone")
+
+    post = models.OneToOneField(
+        "community.Post",
+        on_delete=models.CASCADE,
+        related_name="review_item",
+        verbose_name=_("post"),
+    )
+    # Copied from the post so the queue filters and the dashboard group without a join.
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.CASCADE,
+        related_name="review_items",
+        verbose_name=_("product"),
+    )
+    # Why it was surfaced, as measured when it was: the decayed score, the supporters.
+    score = models.FloatField(_("score when surfaced"))
+    vote_count = models.PositiveIntegerField(_("votes"), default=0)
+    verified_vote_count = models.PositiveIntegerField(_("votes of verified owners"), default=0)
+    linked_ticket_count = models.PositiveIntegerField(_("linked tickets"), default=0)
+    reasons = models.JSONField(_("reasons"), default=list)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_items",
+        verbose_name=_("assignee"),
+    )
+    decision = models.CharField(_("decision"), max_length=20, blank=True)
+    surfaced_at = models.DateTimeField(_("surfaced"), auto_now_add=True)
+    # Set once the product's designers were notified; a run that died before is repaired by the
+    # next one (the notification's dedupe key keeps it to one per designer).
+    notified_at = models.DateTimeField(_("designers notified"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "-id"]
+        verbose_name = _("review item")
+        verbose_name_plural = _("review items")
+        indexes = [
+            models.Index(fields=["product", "state", "-score"], name="reviewitem_queue_idx"),
+            models.Index(
+                fields=["id"], condition=Q(notified_at__isnull=True), name="reviewitem_unnotified"
+            ),
+            models.Index(fields=["-surfaced_at"], name="reviewitem_surfaced_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.post_id} ({self.state})"
+
+    def get_absolute_url(self):
+        return reverse("designers:item", args=[self.pk])
+
+    def reason_labels(self) -> list[str]:
+        labels = dict(self.Reason.choices)
+        return [str(labels.get(reason, reason)) for reason in self.reasons]
+
+
+class Poll(models.Model):
+    """A question attached to an official evaluation post; customers answer once."""
+
+    post = models.OneToOneField(
+        "community.Post", on_delete=models.CASCADE, related_name="poll", verbose_name=_("post")
+    )
+    question = models.CharField(_("question"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+
+    def __str__(self):
+        return self.question
+
+
+class PollChoice(models.Model):
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, related_name="choices", verbose_name=_("poll")
+    )
+    label = models.CharField(_("choice"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("poll choice")
+        verbose_name_plural = _("poll choices")
+
+    def __str__(self):
+        return self.label
+
+
+class PollAnswer(models.Model):
+    """One per customer per poll (the constraint is what enforces it)."""
+
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, related_name="answers", verbose_name=_("poll")
+    )
+    choice = models.ForeignKey(
+        PollChoice, on_delete=models.CASCADE, related_name="answers", verbose_name=_("choice")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="poll_answers",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("poll answer")
+        verbose_name_plural = _("poll answers")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "user"], name="pollanswer_one_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.choice_id}"

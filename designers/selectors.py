@@ -1,0 +1,176 @@
+"""Reads of the designers' workspace shared by its pages, the API and the job."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from cocreate.accounts.roles import Role
+from community.models import Post, StatusChange, Vote
+from community.selectors import parts_prefetch, similar_posts
+from products.models import Product
+
+from .models import ReviewItem
+
+VOTE_CHART_DAYS = 30
+
+
+def product_designers(product_id: int) -> list:
+    """The designers of a product: its ProductTeam, or every active designer when it has none."""
+    User = get_user_model()
+    team = list(
+        User.objects.filter(design_assignments__product_id=product_id, is_active=True).distinct()
+    )
+    if team:
+        return team
+    return list(User.objects.filter(groups__name=Role.DESIGNER, is_active=True).distinct())
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    product: Product | None = None
+    kind: str = ""
+    state: str = ""
+
+
+def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
+    """Review items, highest score first, with what a queue row shows (one query)."""
+    filters = filters or QueueFilters()
+    items = ReviewItem.objects.select_related("post__author", "product", "assignee")
+    if filters.product:
+        items = items.filter(product=filters.product)
+    if filters.kind:
+        items = items.filter(post__kind=filters.kind)
+    if filters.state:
+        items = items.filter(state=filters.state)
+    return items.order_by("-score", "-id")
+
+
+def _with_linked_tickets(posts: QuerySet[Post]) -> QuerySet[Post]:
+    if not hasattr(Post, "linked_tickets"):
+        return posts
+    related = Post._meta.get_field("linked_tickets").related_model
+    return posts.prefetch_related(
+        Prefetch(
+            "linked_tickets",
+            queryset=related.objects.order_by("-created_at"),
+            to_attr="ticket_list",
+        )
+    )
+
+
+def review_item_for_page(pk: int) -> ReviewItem:
+    """An item with its post, parts, linked tickets and status history. Raises DoesNotExist."""
+    posts = _with_linked_tickets(
+        Post.objects.select_related(
+            "product", "author", "adopted_in", "duplicate_of"
+        ).prefetch_related(
+            parts_prefetch(),
+            Prefetch(
+                "status_changes",
+                queryset=StatusChange.objects.select_related("author", "adopted_in"),
+            ),
+        )
+    )
+    return (
+        ReviewItem.objects.select_related("product", "assignee")
+        .prefetch_related(Prefetch("post", queryset=posts))
+        .get(pk=pk)
+    )
+
+
+def votes_per_day(post: Post, *, days: int = VOTE_CHART_DAYS, today=None) -> list[tuple[str, int]]:
+    """Votes on `post` per day over the last `days` days (oldest first, zero days included)."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    tz = timezone.get_current_timezone()
+    counts = dict(
+        Vote.objects.filter(post=post, created_at__date__gte=start)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    return [
+        ((start + timedelta(days=i)).strftime("%d/%m"), counts.get(start + timedelta(days=i), 0))
+        for i in range(days)
+    ]
+
+
+def similar_to(post: Post, *, limit: int = 5) -> list[Post]:
+    return similar_posts(product=post.product, text=post.title, exclude_id=post.pk, limit=limit)
+
+
+def adoption_targets(post: Post) -> QuerySet[Product]:
+    """Products an idea may be adopted in: the post's product line, newest generations first."""
+    return Product.objects.filter(line_id=post.product.line_id).order_by("-generation", "name")
+
+
+def queue_counts() -> dict[str, int]:
+    rows = ReviewItem.objects.order_by().values("state").annotate(n=Count("id"))
+    counts = dict.fromkeys(ReviewItem.State.values, 0)
+    counts.update({row["state"]: row["n"] for row in rows})
+    return counts
+
+
+def designed_products() -> QuerySet[Product]:
+    return Product.objects.select_related("line").order_by("line__name", "generation", "name")
+
+
+def dashboard(product: Product | None, *, weeks: int = 12) -> dict:
+    """Figures of the dashboard for one product (or all): a fixed number of queries."""
+    items = ReviewItem.objects.all()
+    posts = Post.objects.filter(
+        is_deleted=False, kind__in=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION]
+    )
+    adopted = Post.objects.filter(status=Post.Status.ADOPTED, adopted_in__isnull=False)
+    votes = Vote.objects.all()
+    if product:
+        items = items.filter(product=product)
+        posts = posts.filter(product=product)
+        adopted = adopted.filter(product=product)
+        votes = votes.filter(post__product=product)
+    since = timezone.now() - timedelta(weeks=weeks)
+    tz = timezone.get_current_timezone()
+    from django.db.models.functions import TruncWeek
+
+    def per_week(qs, field):
+        rows = (
+            qs.filter(**{f"{field}__gte": since})
+            .annotate(week=TruncWeek(field, tzinfo=tz))
+            .order_by()
+            .values("week")
+            .annotate(n=Count("id"))
+            .values_list("week", "n")
+        )
+        by_week = {week.date(): n for week, n in rows}
+        start = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+        weeks_list = [start - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+        return [(w.strftime("%d/%m"), by_week.get(w, 0)) for w in weeks_list]
+
+    status_counts = dict(
+        posts.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    # A post that went further passed through the earlier stages: the funnel counts it there too.
+    order = [Post.Status.OPEN, Post.Status.UNDER_REVIEW, Post.Status.PLANNED, Post.Status.ADOPTED]
+    funnel = []
+    for index, status in enumerate(order):
+        funnel.append((status.label, sum(status_counts.get(s, 0) for s in order[index:])))
+    generations = list(
+        adopted.order_by()
+        .values("adopted_in__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "adopted_in__name")
+        .values_list("adopted_in__name", "n")
+    )
+    return {
+        "surfaced": per_week(items, "surfaced_at"),
+        "funnel": funnel,
+        "generations": generations,
+        "posts": per_week(posts, "created_at"),
+        "votes": per_week(votes, "created_at"),
+        "open_items": items.filter(~Q(state=ReviewItem.State.DECIDED)).count(),
+    }

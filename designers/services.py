@@ -1,0 +1,243 @@
+"""Every write of the designers' workspace that has a rule: one function each, in a transaction."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cocreate.core.markdown import render_markdown
+from cocreate.notifications.services import notification_send
+from cocreate.webhooks.models import Event
+from cocreate.webhooks.services import webhook_event_emit
+from community.models import Post, ReputationEvent, StatusChange
+from community.services import post_create, reputation_record
+
+from .models import Poll, PollAnswer, PollChoice, ReviewItem
+
+# The statuses a designer may set, and from which.
+DECISIONS = (
+    Post.Status.UNDER_REVIEW,
+    Post.Status.PLANNED,
+    Post.Status.ADOPTED,
+    Post.Status.DECLINED,
+    Post.Status.DUPLICATE,
+)
+FINAL = (Post.Status.ADOPTED, Post.Status.DECLINED, Post.Status.DUPLICATE)
+DECIDABLE_KINDS = (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION)
+MESSAGE_MAX_LENGTH = StatusChange._meta.get_field("message").max_length
+
+
+def may_design(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_designer or user.is_staff))
+
+
+def _require_designer(user) -> None:
+    if not may_design(user):
+        raise PermissionDenied(_("Only designers may do this."))
+
+
+def _check_decision(*, post, status, message, adopted_in, duplicate_of) -> dict:
+    errors: dict[str, list[str]] = {}
+    if status not in DECISIONS:
+        errors["status"] = [_("Choose one of the designers' statuses.")]
+    elif status == post.status:
+        errors["status"] = [_("The post already has this status.")]
+    elif post.status in FINAL:
+        errors["status"] = [_("A decided post cannot change status again.")]
+    if post.kind not in DECIDABLE_KINDS:
+        errors.setdefault("status", []).append(
+            _("Only suggestions and modifications take a status.")
+        )
+    if not message.strip():
+        errors["message"] = [_("Write the public message the community will read.")]
+    elif len(message) > MESSAGE_MAX_LENGTH:
+        errors["message"] = [_("The message is too long.")]
+    if status == Post.Status.ADOPTED:
+        if adopted_in is None:
+            errors["adopted_in"] = [_("Name the product generation that adopts the idea.")]
+        elif adopted_in.line_id != post.product.line_id:
+            errors["adopted_in"] = [_("Choose a product of the same product line.")]
+    elif adopted_in is not None:
+        errors["adopted_in"] = [_("Only an adopted post names a product generation.")]
+    if status == Post.Status.DUPLICATE:
+        if duplicate_of is None:
+            errors["duplicate_of"] = [_("Name the post this one duplicates.")]
+        elif duplicate_of.pk == post.pk:
+            errors["duplicate_of"] = [_("A post cannot duplicate itself.")]
+        elif not duplicate_of.is_visible or duplicate_of.duplicate_of_id == post.pk:
+            errors["duplicate_of"] = [
+                _("Choose a visible post that is not a duplicate of this one.")
+            ]
+    elif duplicate_of is not None:
+        errors["duplicate_of"] = [_("Only a duplicate names another post.")]
+    return errors
+
+
+@transaction.atomic
+def post_status_change(
+    *, post: Post, status: str, message: str, author, adopted_in=None, duplicate_of=None
+) -> StatusChange:
+    """A designer decides on a post, publicly.
+
+    Writes the StatusChange (shown on the post's public timeline as the team's response), moves
+    the post, closes its review item, notifies the followers (in-app now, e-mail by Celery; one
+    per change), awards the author on planning and adoption (once per post, ledger constraint),
+    and emits the `post.status_changed` / `post.adopted` webhooks. Raises PermissionDenied for a
+    non-designer and ValidationError (per field) for an invalid decision.
+    """
+    _require_designer(author)
+    post = Post.objects.select_for_update().select_related("product", "author").get(pk=post.pk)
+    errors = _check_decision(
+        post=post, status=status, message=message, adopted_in=adopted_in, duplicate_of=duplicate_of
+    )
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    change = StatusChange.objects.create(
+        post=post,
+        old_status=post.status,
+        new_status=status,
+        message=message,
+        message_html=render_markdown(message),
+        author=author,
+        adopted_in=adopted_in,
+    )
+    post.status = status
+    post.adopted_in = adopted_in if status == Post.Status.ADOPTED else None
+    post.duplicate_of = duplicate_of if status == Post.Status.DUPLICATE else None
+    post.last_activity_at = now
+    post.save(
+        update_fields=["status", "adopted_in", "duplicate_of", "last_activity_at", "updated_at"]
+    )
+
+    item_state = (
+        ReviewItem.State.DECIDED
+        if status != Post.Status.UNDER_REVIEW
+        else ReviewItem.State.IN_REVIEW
+    )
+    ReviewItem.objects.filter(post=post).update(
+        state=item_state,
+        decision=status if item_state == ReviewItem.State.DECIDED else "",
+        decided_at=now if item_state == ReviewItem.State.DECIDED else None,
+    )
+
+    if status == Post.Status.PLANNED:
+        reputation_record(
+            user=post.author, kind=ReputationEvent.Kind.IDEA_PLANNED, post=post, actor=author
+        )
+    if status == Post.Status.ADOPTED:
+        reputation_record(
+            user=post.author, kind=ReputationEvent.Kind.IDEA_ADOPTED, post=post, actor=author
+        )
+
+    followers = list(
+        type(author).objects.filter(community_follows__post=post, is_active=True).distinct()
+    )
+    if post.author not in followers:
+        followers.append(post.author)
+    recipients = [user for user in followers if user.pk != author.pk]
+    status_label = Post.Status(status).label
+    if status == Post.Status.ADOPTED:
+        title = gettext_lazy("Adopted in %(product)s: %(title)s")
+        params = {"product": adopted_in.name, "title": post.title}
+    else:
+        title = gettext_lazy("%(status)s: %(title)s")
+        params = {"status": status_label, "title": post.title}
+    notification_send(
+        recipients=recipients,
+        kind=f"post.{status}",
+        title=_Formatted(title, params),
+        body=message[:500],
+        url=post.get_absolute_url() + "#history-title",
+        dedupe_key=f"post.status:{change.pk}",
+    )
+    payload = {
+        "post": post.pk,
+        "title": post.title,
+        "product": post.product.slug,
+        "old_status": change.old_status,
+        "status": status,
+        "message": message,
+        "adopted_in": adopted_in.slug if adopted_in else None,
+        "duplicate_of": duplicate_of.pk if duplicate_of else None,
+        "url": post.get_absolute_url(),
+        "changed_at": now.isoformat(),
+    }
+    webhook_event_emit(event=Event.POST_STATUS_CHANGED, payload=payload, audience=followers)
+    if status == Post.Status.ADOPTED:
+        webhook_event_emit(event=Event.POST_ADOPTED, payload=payload, audience=followers)
+    return change
+
+
+class _Formatted:
+    """A lazy translation with %-parameters, evaluated in each recipient's language."""
+
+    def __init__(self, message, params):
+        self.message, self.params = message, params
+
+    def __str__(self):
+        return str(self.message) % self.params
+
+
+@transaction.atomic
+def review_item_assign(*, item: ReviewItem, user) -> ReviewItem:
+    """The designer takes the item; a new item moves to "in review"."""
+    _require_designer(user)
+    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    item.assignee = user
+    if item.state == ReviewItem.State.NEW:
+        item.state = ReviewItem.State.IN_REVIEW
+    item.save(update_fields=["assignee", "state"])
+    return item
+
+
+POLL_MIN_CHOICES = 2
+POLL_MAX_CHOICES = 8
+
+
+@transaction.atomic
+def evaluation_publish(
+    *, author, product, title: str, body: str, question: str = "", choices=()
+) -> Post:
+    """An official evaluation post in the product's community, optionally with a poll."""
+    _require_designer(author)
+    choices = [label.strip() for label in choices if label and label.strip()]
+    question = (question or "").strip()
+    errors: dict[str, list[str]] = {}
+    if question and not POLL_MIN_CHOICES <= len(choices) <= POLL_MAX_CHOICES:
+        errors["choices"] = [
+            _("A poll has between %(min)d and %(max)d choices.")
+            % {"min": POLL_MIN_CHOICES, "max": POLL_MAX_CHOICES}
+        ]
+    elif choices and not question:
+        errors["question"] = [_("Write the poll's question.")]
+    elif len({c.lower() for c in choices}) != len(choices):
+        errors["choices"] = [_("Each choice must be different.")]
+    if errors:
+        raise ValidationError(errors)
+    post = post_create(
+        author=author, product=product, kind=Post.Kind.EVALUATION, title=title, body=body
+    )
+    if question:
+        poll = Poll.objects.create(post=post, question=question[:200])
+        PollChoice.objects.bulk_create(
+            PollChoice(poll=poll, label=label[:120], position=index)
+            for index, label in enumerate(choices)
+        )
+    return post
+
+
+def poll_answer(*, poll: Poll, choice: PollChoice, user) -> PollAnswer:
+    """The user's one answer to `poll`; a second answer is refused."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Log in to answer."))
+    if choice.poll_id != poll.pk:
+        raise ValidationError({"choice": [_("This choice belongs to another poll.")]})
+    if not poll.post.is_visible or poll.post.is_locked:
+        raise ValidationError({"choice": [_("This poll is closed.")]})
+    try:
+        with transaction.atomic():
+            return PollAnswer.objects.create(poll=poll, choice=choice, user=user)
+    except IntegrityError:
+        raise ValidationError({"choice": [_("You have already answered this poll.")]}) from None

@@ -1,0 +1,232 @@
+"""The surfacing job: rescore posts with new activity, then queue and announce the popular ones.
+
+Steps, each idempotent so a run killed anywhere is finished by the next one:
+1. rescore the posts with activity since the previous complete run (minus an overlap), in
+   batches, each its own transaction (a rescore depends only on the rows);
+2. create a ReviewItem for every candidate over the threshold, in its product's top N, or past
+   the supporters milestone (`post` is unique: a concurrent insert is ignored);
+3. notify the designers of every item not yet marked notified (dedupe key per item, so a
+   designer is never notified twice, even by two runs at once), then mark it;
+4. advance the cursor (JobState) only once all of the above succeeded.
+
+Only one run works at a time (a PostgreSQL advisory lock); a second run that starts meanwhile
+returns at once.
+"""
+
+import zlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cocreate.notifications.services import notification_send
+from community.models import Post, Vote
+from products.models import Product, Registration
+
+from .conf import setting
+from .models import JobState, ReviewItem
+from .scoring import Weights, current_points, rescore_posts, score_for_points
+from .selectors import product_designers
+
+JOB_NAME = "surface_popular"
+LOCK_KEY = zlib.crc32(b"designers.surface_popular")
+SURFACED_KINDS = (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION)
+
+
+@dataclass
+class RunResult:
+    ran: bool
+    rescored: int = 0
+    surfaced: int = 0
+    notified: int = 0
+    item_ids: list[int] = field(default_factory=list)
+
+
+class _AdvisoryLock:
+    """A session-level pg_try_advisory_lock: held across the run's several transactions."""
+
+    def __init__(self, key: int):
+        self.key = key
+        self.held = False
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.key])
+            self.held = cursor.fetchone()[0]
+        return self.held
+
+    def __exit__(self, *exc):
+        if self.held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
+        return False
+
+
+def _active_post_ids(since) -> list[int]:
+    posts = Post.objects.filter(is_deleted=False)
+    active = Q(score_updated_at__isnull=True)
+    if since is not None:
+        active |= Q(last_activity_at__gte=since)
+        if hasattr(Post, "linked_tickets"):
+            # Linking a ticket does not move the post's activity; the ticket's own update does.
+            related = Post._meta.get_field("linked_tickets").related_model
+            active |= Q(
+                Exists(related.objects.filter(linked_post=OuterRef("pk"), updated_at__gte=since))
+            )
+    else:
+        active = Q()
+    return list(posts.filter(active).order_by().values_list("pk", flat=True))
+
+
+def _rescore(since) -> int:
+    ids = _active_post_ids(since)
+    batch = setting("DESIGNERS_RESCORE_BATCH")
+    done = 0
+    weights = Weights.from_settings()
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            done += rescore_posts(ids[start : start + batch], weights=weights)
+    return done
+
+
+def _candidates():
+    return Post.objects.filter(
+        kind__in=SURFACED_KINDS,
+        status__in=[Post.Status.OPEN, Post.Status.UNDER_REVIEW],
+        is_hidden=False,
+        is_deleted=False,
+        review_item__isnull=True,
+    )
+
+
+def _reasons_by_post(now) -> dict[int, set[str]]:
+    """Unsurfaced candidates and why each qualifies. Per-product reads use the (product, score)
+    and (product, votes) indexes, so the cost follows the number of products, not of posts."""
+    reasons: dict[int, set[str]] = {}
+    weights = Weights.from_settings()
+    floor = score_for_points(setting("DESIGNERS_SURFACE_THRESHOLD"), now=now, weights=weights)
+    for pk in _candidates().filter(trending_score__gte=floor).values_list("pk", flat=True):
+        reasons.setdefault(pk, set()).add(ReviewItem.Reason.THRESHOLD)
+    milestone = setting("DESIGNERS_SURFACE_MILESTONE")
+    for pk in _candidates().filter(vote_count__gte=milestone).values_list("pk", flat=True):
+        reasons.setdefault(pk, set()).add(ReviewItem.Reason.MILESTONE)
+    top_n = setting("DESIGNERS_SURFACE_TOP_N")
+    if top_n:
+        ranked = Post.objects.filter(
+            kind__in=SURFACED_KINDS,
+            status__in=[Post.Status.OPEN, Post.Status.UNDER_REVIEW],
+            is_hidden=False,
+            is_deleted=False,
+            score_updated_at__isnull=False,
+        )
+        for product_id in Product.objects.order_by().values_list("pk", flat=True):
+            top = ranked.filter(product_id=product_id).order_by("-trending_score", "-id")[:top_n]
+            for pk, has_item in top.annotate(
+                has_item=Exists(ReviewItem.objects.filter(post=OuterRef("pk")))
+            ).values_list("pk", "has_item"):
+                if not has_item:
+                    reasons.setdefault(pk, set()).add(ReviewItem.Reason.TOP_N)
+    return reasons
+
+
+def _create_items(now) -> list[int]:
+    reasons = _reasons_by_post(now)
+    if not reasons:
+        return []
+    verified = Registration.objects.filter(
+        customer_id=OuterRef("user_id"), product_id=OuterRef("post__product_id")
+    )
+    verified_counts = dict(
+        Vote.objects.filter(post_id__in=reasons)
+        .filter(Exists(verified))
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("id"))
+        .values_list("post_id", "n")
+    )
+    posts = Post.objects.filter(pk__in=reasons).order_by()
+    if hasattr(Post, "linked_tickets"):
+        posts = posts.annotate(tickets=Count("linked_tickets"))
+    weights = Weights.from_settings()
+    order = [ReviewItem.Reason.THRESHOLD, ReviewItem.Reason.TOP_N, ReviewItem.Reason.MILESTONE]
+    rows = [
+        ReviewItem(
+            post_id=post.pk,
+            product_id=post.product_id,
+            score=round(current_points(post.trending_score, now=now, weights=weights), 3),
+            vote_count=post.vote_count,
+            verified_vote_count=verified_counts.get(post.pk, 0),
+            linked_ticket_count=getattr(post, "tickets", 0),
+            reasons=[str(r) for r in order if r in reasons[post.pk]],
+        )
+        for post in posts
+    ]
+    with transaction.atomic():
+        ReviewItem.objects.bulk_create(rows, ignore_conflicts=True)
+    return list(ReviewItem.objects.filter(post_id__in=reasons, surfaced_at__gte=now).values_list(
+            "pk", flat=True
+        ))
+
+
+def review_item_notify(*, item: ReviewItem) -> int:
+    """Tell the product's designers about a new item, once: the dedupe key is per item, and
+    the item is marked notified in the same transaction."""
+    with transaction.atomic():
+        locked = ReviewItem.objects.select_for_update().select_related("post").get(pk=item.pk)
+        if locked.notified_at:
+            return 0
+        post = locked.post
+        sent = notification_send(
+            recipients=product_designers(post.product_id),
+            kind="designers.surfaced",
+            title=_("Surfaced for review: %(title)s") % {"title": post.title},
+            body=_("%(votes)d votes, %(verified)d of verified owners; %(reasons)s.")
+            % {
+                "votes": locked.vote_count,
+                "verified": locked.verified_vote_count,
+                "reasons": ", ".join(locked.reason_labels()),
+            },
+            url=locked.get_absolute_url(),
+            dedupe_key=f"designers.surfaced:{locked.pk}",
+        )
+        locked.notified_at = timezone.now()
+        locked.save(update_fields=["notified_at"])
+        return len(sent)
+
+
+def _notify_pending() -> int:
+    notified = 0
+    for item in ReviewItem.objects.filter(notified_at__isnull=True).order_by("pk"):
+        notified += review_item_notify(item=item)
+    return notified
+
+
+def surface_popular() -> RunResult:
+    """One run of the job (see the module docstring). Returns what it did."""
+    with _AdvisoryLock(LOCK_KEY) as held:
+        if not held:
+            return RunResult(ran=False)
+        state, _created = JobState.objects.get_or_create(name=JOB_NAME)
+        started = timezone.now()
+        since = None
+        if state.last_started_at:
+            overlap = timedelta(seconds=setting("DESIGNERS_SURFACE_OVERLAP_SECONDS"))
+            since = state.last_started_at - overlap
+        rescored = _rescore(since)
+        item_ids = _create_items(started)
+        notified = _notify_pending()
+        state.last_started_at = started
+        state.last_finished_at = timezone.now()
+        state.last_rescored = rescored
+        state.last_surfaced = len(item_ids)
+        state.save()
+        return RunResult(
+            ran=True,
+            rescored=rescored,
+            surfaced=len(item_ids),
+            notified=notified,
+            item_ids=item_ids,
+        )

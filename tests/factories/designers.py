@@ -1,0 +1,43 @@
+import factory
+
+from designers.models import Poll, PollChoice, ProductTeam, ReviewItem
+
+from .accounts import UserFactory
+from .community import PostFactory
+
+
+class ReviewItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewItem
+
+    post = factory.SubFactory(PostFactory)
+    product = factory.SelfAttribute("post.product")
+    score = 30.0
+    vote_count = 12
+    verified_vote_count = 4
+    reasons = factory.LazyFunction(lambda: ["threshold"])
+
+
+class ProductTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductTeam
+
+    product = factory.SubFactory("tests.factories.products.ProductFactory")
+    user = factory.SubFactory(UserFactory, role="designer")
+
+
+class PollFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Poll
+
+    post = factory.SubFactory(PostFactory, kind="evaluation")
+    question = "Which colour should the next case come in?"
+
+
+class PollChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PollChoice
+
+    poll = factory.SubFactory(PollFactory)
+    label = factory.Sequence(lambda n: f"Colour {n}")
+    position = factory.Sequence(lambda n: n)
