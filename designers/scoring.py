@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
+from django.utils import timezone
 
 from community.models import Comment, Post, Vote
 from products.models import Registration
@@ -132,7 +133,7 @@ def rescore_posts(post_ids: list[int], *, weights: Weights | None = None) -> int
                    FROM {Comment._meta.db_table} c WHERE c.post_id = p.id AND NOT c.is_hidden)
                 + {ticket_sql}
             )::numeric)::double precision,
-            score_updated_at = now()
+            score_updated_at = %(now)s
         WHERE p.id = ANY(%(ids)s)
     """
     params = {
@@ -144,6 +145,7 @@ def rescore_posts(post_ids: list[int], *, weights: Weights | None = None) -> int
         "w_comment": weights.comment,
         "w_ticket": weights.linked_ticket,
         "ids": list(post_ids),
+        "now": timezone.now(),
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

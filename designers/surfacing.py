@@ -166,9 +166,11 @@ def _create_items(now) -> list[int]:
     ]
     with transaction.atomic():
         ReviewItem.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(ReviewItem.objects.filter(post_id__in=reasons, surfaced_at__gte=now).values_list(
+    return list(
+        ReviewItem.objects.filter(post_id__in=reasons, surfaced_at__gte=now).values_list(
             "pk", flat=True
-        ))
+        )
+    )
 
 
 def review_item_notify(*, item: ReviewItem) -> int:
