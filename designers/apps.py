@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class DesignersConfig(AppConfig):
     name = "designers"
     verbose_name = _("Designers' workspace")
+
+    def ready(self):
+        # The community feeds and API sort by the trending score this app keeps (the stored
+        # score already accounts for decay: see designers/scoring.py).
+        from community.selectors import register_feed_sort
+
+        register_feed_sort(
+            "trending", _("Trending"), ("-trending_score", "-last_activity_at", "-id")
+        )

@@ -10,8 +10,8 @@ from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
-from community.models import Post, ReputationEvent, StatusChange
-from community.services import post_create, reputation_record
+from community.models import Follow, Post, ReputationEvent, StatusChange
+from community.services import reputation_record
 
 from .models import Poll, PollAnswer, PollChoice, ReviewItem
 
@@ -200,7 +200,9 @@ POLL_MAX_CHOICES = 8
 def evaluation_publish(
     *, author, product, title: str, body: str, question: str = "", choices=()
 ) -> Post:
-    """An official evaluation post in the product's community, optionally with a poll."""
+    """An official evaluation post in the product's community, optionally with a poll.
+
+    Written here, not through community's post_create: evaluations are not a member's kind."""
     _require_designer(author)
     choices = [label.strip() for label in choices if label and label.strip()]
     question = (question or "").strip()
@@ -214,11 +216,22 @@ def evaluation_publish(
         errors["question"] = [_("Write the poll's question.")]
     elif len({c.lower() for c in choices}) != len(choices):
         errors["choices"] = [_("Each choice must be different.")]
+    title, body = (title or "").strip(), (body or "").strip()
+    if not 5 <= len(title) <= Post._meta.get_field("title").max_length:
+        errors["title"] = [_("Give the evaluation a title of 5 to 160 characters.")]
+    if not body or len(body) > Post._meta.get_field("body").max_length:
+        errors["body"] = [_("Write the evaluation (up to 20,000 characters).")]
     if errors:
         raise ValidationError(errors)
-    post = post_create(
-        author=author, product=product, kind=Post.Kind.EVALUATION, title=title, body=body
+    post = Post.objects.create(
+        author=author,
+        product=product,
+        kind=Post.Kind.EVALUATION,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
     )
+    Follow.objects.get_or_create(user=author, post=post)
     if question:
         poll = Poll.objects.create(post=post, question=question[:200])
         PollChoice.objects.bulk_create(

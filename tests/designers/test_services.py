@@ -1,0 +1,190 @@
+"""Designers' decisions: the public record, notices, reputation, webhooks; evaluations, polls."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cocreate.notifications.models import Notification
+from cocreate.webhooks.models import WebhookDelivery, WebhookEndpoint
+from community.models import Follow, Post, ReputationEvent, StatusChange
+from community.services import follow_add
+from designers.models import PollAnswer, ReviewItem
+from designers.services import (
+    evaluation_publish,
+    poll_answer,
+    post_status_change,
+    review_item_assign,
+)
+from tests.factories.accounts import UserFactory, customer, designer
+from tests.factories.community import PostFactory
+from tests.factories.designers import PollChoiceFactory, ReviewItemFactory
+from tests.factories.products import generation_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def idea():
+    current, successor = generation_chain(2)
+    post = PostFactory(product=current, kind=Post.Kind.MODIFICATION)
+    Follow.objects.create(user=post.author, post=post)
+    return post, successor
+
+
+def test_adoption_is_public_notifies_followers_rewards_and_emits(idea):
+    post, successor = idea
+    follower = customer()
+    follow_add(user=follower, post=post)
+    item = ReviewItemFactory(post=post)
+    team = designer()
+    hook = WebhookEndpoint.objects.create(
+        owner=follower,
+        url="https://example.com/hook",
+        events=["post.adopted", "post.status_changed"],
+    )
+
+    change = post_status_change(
+        post=post,
+        status=Post.Status.ADOPTED,
+        message="We put this **in the next generation**.",
+        author=team,
+        adopted_in=successor,
+    )
+
+    post.refresh_from_db()
+    assert (post.status, post.adopted_in) == (Post.Status.ADOPTED, successor)
+    assert (change.old_status, change.new_status, change.adopted_in) == (
+        "open",
+        "adopted",
+        successor,
+    )
+    assert "<strong>in the next generation</strong>" in change.message_html
+    assert list(successor.adopted_posts.all()) == [post]
+    item.refresh_from_db()
+    assert (item.state, item.decision) == (ReviewItem.State.DECIDED, "adopted")
+    notes = Notification.objects.filter(kind="post.adopted")
+    assert set(notes.values_list("recipient_id", flat=True)) == {post.author_id, follower.pk}
+    assert all(note.dedupe_key == f"post.status:{change.pk}" for note in notes)
+    assert ReputationEvent.objects.get(user=post.author, post=post).kind == "idea_adopted"
+    assert set(WebhookDelivery.objects.filter(endpoint=hook).values_list("event", flat=True)) == {
+        "post.adopted",
+        "post.status_changed",
+    }
+
+
+def test_a_message_is_required(idea):
+    post, _successor = idea
+    with pytest.raises(ValidationError) as error:
+        post_status_change(post=post, status="planned", message="  ", author=designer())
+    assert "message" in error.value.message_dict
+    assert not StatusChange.objects.exists()
+
+
+def test_adoption_names_a_generation_of_the_same_line(idea):
+    post, _successor = idea
+    with pytest.raises(ValidationError) as error:
+        post_status_change(post=post, status="adopted", message="Yes", author=designer())
+    assert "adopted_in" in error.value.message_dict
+    other_line = generation_chain(1)[0]
+    with pytest.raises(ValidationError):
+        post_status_change(
+            post=post, status="adopted", message="Yes", author=designer(), adopted_in=other_line
+        )
+
+
+def test_duplicate_names_another_visible_post(idea):
+    post, _successor = idea
+    original = PostFactory(product=post.product)
+    with pytest.raises(ValidationError) as error:
+        post_status_change(
+            post=post, status="duplicate", message="Dup", author=designer(), duplicate_of=post
+        )
+    assert "duplicate_of" in error.value.message_dict
+
+    post_status_change(
+        post=post,
+        status="duplicate",
+        message="See the original",
+        author=designer(),
+        duplicate_of=original,
+    )
+    post.refresh_from_db()
+    assert post.duplicate_of == original
+
+
+def test_only_designers_decide(idea):
+    post, _successor = idea
+    with pytest.raises(PermissionDenied):
+        post_status_change(post=post, status="planned", message="Hmm", author=customer())
+
+
+def test_a_decided_post_stays_decided_and_reputation_counts_once(idea):
+    post, successor = idea
+    team = designer()
+    post_status_change(post=post, status="planned", message="Planned", author=team)
+    post_status_change(
+        post=post, status="adopted", message="Done", author=team, adopted_in=successor
+    )
+    with pytest.raises(ValidationError):
+        post_status_change(post=post, status="declined", message="No", author=team)
+    kinds = sorted(ReputationEvent.objects.filter(post=post).values_list("kind", flat=True))
+    assert kinds == ["idea_adopted", "idea_planned"]
+
+
+def test_under_review_keeps_the_item_in_review(idea):
+    post, _successor = idea
+    item = ReviewItemFactory(post=post)
+    post_status_change(post=post, status="under_review", message="Looking", author=designer())
+    item.refresh_from_db()
+    assert item.state == ReviewItem.State.IN_REVIEW and item.decided_at is None
+
+
+def test_assign_to_me():
+    item = ReviewItemFactory()
+    me = designer()
+    review_item_assign(item=item, user=me)
+    item.refresh_from_db()
+    assert (item.assignee, item.state) == (me, ReviewItem.State.IN_REVIEW)
+    with pytest.raises(PermissionDenied):
+        review_item_assign(item=item, user=customer())
+
+
+def test_evaluation_with_a_poll_and_one_answer_per_customer():
+    product = generation_chain(1)[0]
+    post = evaluation_publish(
+        author=designer(),
+        product=product,
+        title="Evaluating the new hinge",
+        body="We tested three hinges.",
+        question="Which hinge do you prefer?",
+        choices=["Steel", "Titanium", ""],
+    )
+    assert post.kind == Post.Kind.EVALUATION
+    choices = list(post.poll.choices.all())
+    assert [c.label for c in choices] == ["Steel", "Titanium"]
+    voter = customer()
+    poll_answer(poll=post.poll, choice=choices[0], user=voter)
+    with pytest.raises(ValidationError):
+        poll_answer(poll=post.poll, choice=choices[1], user=voter)
+    assert PollAnswer.objects.count() == 1
+
+
+def test_a_poll_needs_two_choices_and_a_designer():
+    product = generation_chain(1)[0]
+    with pytest.raises(ValidationError):
+        evaluation_publish(
+            author=designer(),
+            product=product,
+            title="Evaluating",
+            body="Body",
+            question="Q?",
+            choices=["One"],
+        )
+    with pytest.raises(PermissionDenied):
+        evaluation_publish(author=UserFactory(), product=product, title="Evaluating", body="Body")
+
+
+def test_an_answer_must_belong_to_the_poll():
+    choice = PollChoiceFactory()
+    other = PollChoiceFactory()
+    with pytest.raises(ValidationError):
+        poll_answer(poll=choice.poll, choice=other, user=customer())
