@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -61,7 +62,8 @@ class ReviewItemSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, item) -> str:
-        return item.post.get_absolute_url()
+        # The item's product is the post's (copied when surfaced): no extra query per row.
+        return reverse("community:post", args=[item.product.slug, item.post_id])
 
 
 @extend_schema(

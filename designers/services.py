@@ -1,5 +1,6 @@
 """Every write of the designers' workspace that has a rule: one function each, in a transaction."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -132,7 +133,7 @@ def post_status_change(
         )
 
     followers = list(
-        type(author).objects.filter(community_follows__post=post, is_active=True).distinct()
+        get_user_model().objects.filter(community_follows__post=post, is_active=True).distinct()
     )
     if post.author not in followers:
         followers.append(post.author)

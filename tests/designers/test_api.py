@@ -1,0 +1,115 @@
+"""REST: the review queue and decisions (designers only), poll answers."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from community.models import Post
+from tests.factories.accounts import customer, designer
+from tests.factories.community import PostFactory
+from tests.factories.designers import PollChoiceFactory, ReviewItemFactory
+from tests.factories.products import generation_chain
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user=None):
+    client = APIClient()
+    if user:
+        client.force_authenticate(user)
+    return client
+
+
+def test_review_queue_is_for_designers():
+    ReviewItemFactory()
+    assert _client().get("/api/v1/review-queue/").status_code in (401, 403)
+    response = _client(customer()).get("/api/v1/review-queue/")
+    assert response.status_code == 403
+    assert set(response.json()) == {"detail", "code"}
+    response = _client(designer()).get("/api/v1/review-queue/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_review_queue_filters():
+    low = ReviewItemFactory(score=1)
+    high = ReviewItemFactory(score=9, post__kind=Post.Kind.MODIFICATION)
+    client = _client(designer())
+    rows = client.get("/api/v1/review-queue/").json()["results"]
+    assert [row["id"] for row in rows] == [high.pk, low.pk]
+    assert rows[0]["reasons"] == ["threshold"]
+    rows = client.get("/api/v1/review-queue/", {"kind": "modification"}).json()["results"]
+    assert [row["id"] for row in rows] == [high.pk]
+    assert client.get("/api/v1/review-queue/", {"product": "nope"}).json()["count"] == 0
+    response = client.get("/api/v1/review-queue/", {"state": "bogus"})
+    assert response.status_code == 400 and "state" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("count", [2, 15])
+def test_review_queue_query_count(django_assert_num_queries, count):
+    for _ in range(count):
+        ReviewItemFactory(assignee=designer())
+    client = _client(designer())
+    with django_assert_num_queries(3):  # groups (role), count, page
+        assert client.get("/api/v1/review-queue/").status_code == 200
+
+
+def test_post_status_endpoint():
+    current, successor = generation_chain(2)
+    post = PostFactory(product=current)
+    url = f"/api/v1/posts/{post.pk}/status/"
+    payload = {"status": "adopted", "message": "In gen 2", "adopted_in": successor.slug}
+
+    assert _client(customer()).post(url, payload, format="json").status_code == 403
+    response = _client(designer()).post(url, {**payload, "adopted_in": "nope"}, format="json")
+    assert response.status_code == 400 and "adopted_in" in response.json()["errors"]
+    response = _client(designer()).post(url, {**payload, "message": ""}, format="json")
+    assert response.status_code == 400 and "message" in response.json()["errors"]
+
+    response = _client(designer()).post(url, payload, format="json")
+    assert response.status_code == 201
+    assert response.json()["new_status"] == "adopted"
+    assert response.json()["adopted_in"] == successor.slug
+    post.refresh_from_db()
+    assert post.adopted_in == successor
+
+    response = _client(designer()).post(url, {"status": "declined", "message": "x"}, format="json")
+    assert response.status_code == 400
+    assert _client(designer()).post("/api/v1/posts/999999/status/", payload).status_code == 404
+
+
+def test_post_status_duplicate_of():
+    post = PostFactory()
+    original = PostFactory(product=post.product)
+    response = _client(designer()).post(
+        f"/api/v1/posts/{post.pk}/status/",
+        {"status": "duplicate", "message": "Same idea", "duplicate_of": original.pk},
+        format="json",
+    )
+    assert response.status_code == 201
+    post.refresh_from_db()
+    assert post.duplicate_of == original
+
+
+def test_poll_answers():
+    choice = PollChoiceFactory()
+    PollChoiceFactory(poll=choice.poll)
+    url = f"/api/v1/polls/{choice.poll.pk}/answers/"
+    voter = customer()
+    client = _client(voter)
+    assert client.get(url).status_code == 403  # results only after answering
+    response = client.post(url, {"choice": choice.pk}, format="json")
+    assert response.status_code == 201
+    assert {row["id"]: row["answers"] for row in response.json()}[choice.pk] == 1
+    response = client.post(url, {"choice": choice.pk}, format="json")
+    assert response.status_code == 400
+    assert client.get(url).status_code == 200
+    assert _client(voter).post("/api/v1/polls/999999/answers/", {"choice": 1}).status_code == 404
+    assert _client().post(url, {"choice": choice.pk}).status_code in (401, 403)
+
+
+def test_trending_sort_in_the_posts_api():
+    cold = PostFactory(trending_score=1)
+    hot = PostFactory(product=cold.product, trending_score=50)
+    response = _client().get("/api/v1/posts/", {"sort": "trending", "product": cold.product.slug})
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [hot.pk, cold.pk]
