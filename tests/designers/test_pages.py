@@ -192,3 +192,14 @@ def test_poll_results_only_after_answering(client):
     assert '<svg class="chart"' in response.content.decode()
     client.post(url, {"choice": choice.pk})
     assert choice.poll.answers.count() == 1
+
+
+def test_adopted_idea_is_listed_on_the_adopting_products_page(designer_client):
+    current, successor = generation_chain(2)
+    item = ReviewItemFactory(post__product=current, post__title="Swap-in camera module")
+    designer_client.post(
+        reverse("designers:item_status", args=[item.pk]),
+        {"status": "adopted", "message": "Yes", "adopted_in": successor.pk},
+    )
+    html = designer_client.get(reverse("products:detail", args=[successor.slug])).content.decode()
+    assert "Swap-in camera module" in html
