@@ -7,6 +7,7 @@ from cocreate.accounts.api import ObtainTokenView
 from cocreate.notifications.api import NotificationViewSet
 from cocreate.webhooks.api import WebhookEndpointViewSet
 from community.api import PostViewSet
+from designers.api import PollAnswerView, PostStatusView, ReviewQueueViewSet
 from partners.api import ApplicationViewSet, PartnerViewSet, ProjectViewSet
 from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
 from service_desk.api import ArticleViewSet, TicketViewSet
@@ -24,8 +25,12 @@ router.register("partners", PartnerViewSet, basename="partner")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("kb/articles", ArticleViewSet, basename="kb-article")
+router.register("review-queue", ReviewQueueViewSet, basename="review-item")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    # Before the router: "posts/<pk>/status/" is the designers' route, not the posts viewset's.
+    path("posts/<int:pk>/status/", PostStatusView.as_view(), name="post-status"),
+    path("polls/<int:pk>/answers/", PollAnswerView.as_view(), name="poll-answers"),
     *router.urls,
 ]
