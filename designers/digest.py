@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from cocreate.notifications.models import Notification
 from cocreate.notifications.services import notification_send
 
 from .models import ReviewItem
@@ -23,10 +25,20 @@ def weekly_digest_send(*, now=None) -> int:
         .order_by("-score")
     )
     by_designer: dict[int, tuple] = {}
+    designers_of: dict[int, list] = {}
     for item in waiting:
-        for designer in _designers_cached(item.product_id):
+        if item.product_id not in designers_of:
+            designers_of[item.product_id] = product_designers(item.product_id)
+        for designer in designers_of[item.product_id]:
             user, items = by_designer.setdefault(designer.pk, (designer, []))
             items.append(item)
+    key = f"designers.digest:{year}-W{week:02d}"
+    # Already sent this week (sending again only re-e-mails one an interrupted run left).
+    already = set(
+        Notification.objects.filter(dedupe_key=key, recipient_id__in=by_designer).values_list(
+            "recipient_id", flat=True
+        )
+    )
     sent = 0
     recent = now - timedelta(days=7)
     for user, items in by_designer.values():
@@ -34,30 +46,18 @@ def weekly_digest_send(*, now=None) -> int:
         lines = [
             f"- {item.post.title} ({item.product.name}, {item.score:g})" for item in items[:20]
         ]
-        sent += len(
-            notification_send(
-                recipients=[user],
-                kind="designers.digest",
-                title=ngettext_lazy(
-                    "Weekly digest: %(count)d item waits for a decision",
-                    "Weekly digest: %(count)d items wait for a decision",
-                    "count",
-                )
-                % {"count": len(items)},
-                body=str(_("New this week: %(new)d.") % {"new": new}) + "\n" + "\n".join(lines),
-                url="/design/",
-                dedupe_key=f"designers.digest:{year}-W{week:02d}",
+        sent += user.pk not in already
+        notification_send(
+            recipients=[user],
+            kind="designers.digest",
+            title=ngettext_lazy(
+                "Weekly digest: %(count)d item waits for a decision",
+                "Weekly digest: %(count)d items wait for a decision",
+                "count",
             )
+            % {"count": len(items)},
+            body=str(_("New this week: %(new)d.") % {"new": new}) + "\n" + "\n".join(lines),
+            url=reverse("designers:queue"),
+            dedupe_key=key,
         )
-    _designers_cached.cache.clear()
     return sent
-
-
-def _designers_cached(product_id):
-    cache = _designers_cached.cache
-    if product_id not in cache:
-        cache[product_id] = product_designers(product_id)
-    return cache[product_id]
-
-
-_designers_cached.cache = {}
