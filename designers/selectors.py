@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from cocreate.accounts.roles import Role
@@ -135,7 +135,6 @@ def dashboard(product: Product | None, *, weeks: int = 12) -> dict:
         votes = votes.filter(post__product=product)
     since = timezone.now() - timedelta(weeks=weeks)
     tz = timezone.get_current_timezone()
-    from django.db.models.functions import TruncWeek
 
     def per_week(qs, field):
         rows = (

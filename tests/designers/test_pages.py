@@ -203,3 +203,17 @@ def test_adopted_idea_is_listed_on_the_adopting_products_page(designer_client):
     )
     html = designer_client.get(reverse("products:detail", args=[successor.slug])).content.decode()
     assert "Swap-in camera module" in html
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_dashboard_query_count_does_not_grow(designer_client, django_assert_num_queries, count):
+    current, successor = generation_chain(2)
+    for _ in range(count):
+        item = ReviewItemFactory(post__product=current)
+        Vote.objects.create(user=UserFactory(), post=item.post)
+        PostFactory(product=current, status=Post.Status.ADOPTED, adopted_in=successor)
+    url = reverse("designers:dashboard")
+    designer_client.get(url, {"product": current.slug})
+    # session, user, groups, notices, product, 5 chart reads, open items, product choices
+    with django_assert_num_queries(12):
+        assert designer_client.get(url, {"product": current.slug}).status_code == 200
