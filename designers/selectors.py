@@ -39,7 +39,10 @@ class QueueFilters:
 def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
     """Review items, highest score first, with what a queue row shows (one query)."""
     filters = filters or QueueFilters()
-    items = ReviewItem.objects.select_related("post__author", "product", "assignee")
+    # A post deleted by its author leaves the queue (its item stays, for the record).
+    items = ReviewItem.objects.filter(post__is_deleted=False).select_related(
+        "post__author", "product", "assignee"
+    )
     if filters.product:
         items = items.filter(product=filters.product)
     if filters.kind:

@@ -217,3 +217,10 @@ def test_dashboard_query_count_does_not_grow(designer_client, django_assert_num_
     # session, user, groups, notices, product, 5 chart reads, open items, product choices
     with django_assert_num_queries(12):
         assert designer_client.get(url, {"product": current.slug}).status_code == 200
+
+
+def test_a_deleted_post_leaves_the_queue(designer_client):
+    kept = ReviewItemFactory()
+    ReviewItemFactory(post__is_deleted=True)
+    response = designer_client.get(reverse("designers:queue"))
+    assert [item.pk for item in response.context["page"].object_list] == [kept.pk]
