@@ -102,8 +102,10 @@ def _setup(posts: int, votes: int) -> None:
     with connection.cursor() as cursor:
         # The generated history's last activity is its last vote, days ago (not "now").
         cursor.execute(
-            f"""UPDATE {Post._meta.db_table} SET last_activity_at = created_at + interval '27 hours'
-                WHERE last_activity_at > created_at + interval '27 hours'
+            f"""UPDATE {Post._meta.db_table}
+                SET last_activity_at = LEAST(created_at + interval '27 hours',
+                                             now() - interval '1 hour')
+                WHERE last_activity_at > now() - interval '1 hour'
                   AND title LIKE 'Bench idea %%'"""
         )
         cursor.execute("VACUUM ANALYZE")

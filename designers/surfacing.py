@@ -81,7 +81,7 @@ def _active_post_ids(since) -> list[int]:
     return list(posts.filter(active).order_by().values_list("pk", flat=True))
 
 
-def _rescore(since) -> int:
+def _rescore(since) -> list[int]:
     ids = _active_post_ids(since)
     batch = setting("DESIGNERS_RESCORE_BATCH")
     done = 0
@@ -89,7 +89,7 @@ def _rescore(since) -> int:
     for start in range(0, len(ids), batch):
         with transaction.atomic():
             done += rescore_posts(ids[start : start + batch], weights=weights)
-    return done
+    return ids
 
 
 def _candidates():
@@ -102,16 +102,23 @@ def _candidates():
     )
 
 
-def _reasons_by_post(now) -> dict[int, set[str]]:
-    """Unsurfaced candidates and why each qualifies. Per-product reads use the (product, score)
-    and (product, votes) indexes, so the cost follows the number of products, not of posts."""
+def _reasons_by_post(now, rescored: list[int] | None) -> dict[int, set[str]]:
+    """Unsurfaced candidates and why each qualifies.
+
+    Points only decay and votes only change with activity, so only the posts rescored in this
+    run (`rescored`; None on a full run) can newly pass the threshold or the milestone. The top
+    N can change without activity (a post above leaves the ranking), so it is read per product
+    on the (product, -trending_score) index."""
     reasons: dict[int, set[str]] = {}
+    candidates = _candidates()
+    if rescored is not None:
+        candidates = candidates.filter(pk__in=rescored)
     weights = Weights.from_settings()
     floor = score_for_points(setting("DESIGNERS_SURFACE_THRESHOLD"), now=now, weights=weights)
-    for pk in _candidates().filter(trending_score__gte=floor).values_list("pk", flat=True):
+    for pk in candidates.filter(trending_score__gte=floor).values_list("pk", flat=True):
         reasons.setdefault(pk, set()).add(ReviewItem.Reason.THRESHOLD)
     milestone = setting("DESIGNERS_SURFACE_MILESTONE")
-    for pk in _candidates().filter(vote_count__gte=milestone).values_list("pk", flat=True):
+    for pk in candidates.filter(vote_count__gte=milestone).values_list("pk", flat=True):
         reasons.setdefault(pk, set()).add(ReviewItem.Reason.MILESTONE)
     top_n = setting("DESIGNERS_SURFACE_TOP_N")
     if top_n:
@@ -132,8 +139,8 @@ def _reasons_by_post(now) -> dict[int, set[str]]:
     return reasons
 
 
-def _create_items(now) -> list[int]:
-    reasons = _reasons_by_post(now)
+def _create_items(now, rescored: list[int] | None) -> list[int]:
+    reasons = _reasons_by_post(now, rescored)
     if not reasons:
         return []
     verified = Registration.objects.filter(
@@ -217,8 +224,9 @@ def surface_popular() -> RunResult:
         if state.last_started_at:
             overlap = timedelta(seconds=setting("DESIGNERS_SURFACE_OVERLAP_SECONDS"))
             since = state.last_started_at - overlap
-        rescored = _rescore(since)
-        item_ids = _create_items(started)
+        rescored_ids = _rescore(since)
+        item_ids = _create_items(started, None if since is None else rescored_ids)
+        rescored = len(rescored_ids)
         notified = _notify_pending()
         state.last_started_at = started
         state.last_finished_at = timezone.now()
