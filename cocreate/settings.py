@@ -229,6 +229,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cocreate.core.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "service_desk.models.Ticket.Status",
         "TicketCategoryEnum": "service_desk.models.Category",
@@ -275,6 +279,14 @@ CELERY_BEAT_SCHEDULE = {
     "service-desk-sla-check": {
         "task": "service_desk.tasks.sla_check",
         "schedule": 5 * 60,
+    },
+    "designers-surface-popular": {
+        "task": "designers.tasks.surface_popular",
+        "schedule": 10 * 60,
+    },
+    "designers-weekly-digest": {
+        "task": "designers.tasks.weekly_digest",
+        "schedule": 7 * 24 * 3600,
     },
 }
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)

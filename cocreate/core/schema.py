@@ -1,0 +1,41 @@
+"""OpenAPI additions: every operation documents the error answers it can give, in our error shape."""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {}},
+            "description": "Validation errors per field (400 only).",
+        },
+    },
+    "required": ["detail", "code"],
+}
+
+ERRORS_BY_STATUS = {
+    "400": "Invalid input: `errors` lists the problems per field.",
+    "401": "No or invalid credentials.",
+    "403": "Signed in, but your role may not do this.",
+    "404": "Not found, or not yours to see.",
+    "405": "Method not allowed.",
+    "409": "Conflicts with the current state (e.g. rating twice).",
+    "413": "Request body too large.",
+    "429": "Too many requests: wait for the seconds in Retry-After.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add the shared Error schema and error responses."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERRORS_BY_STATUS.items():
+                responses.setdefault(
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": reference}}},
+                )
+    return result
