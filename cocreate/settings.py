@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "cocreate.core.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "WebhookEventEnum": "cocreate.webhooks.models.Event",
         "TicketStatusEnum": "service_desk.models.Ticket.Status",
         "TicketCategoryEnum": "service_desk.models.Category",
         "PartnerKindEnum": "partners.models.PartnerKind",
