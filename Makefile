@@ -5,7 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py
 
-.PHONY: run test lint format install install-dev assets static messages browser clean
+.PHONY: run test lint format install install-dev assets static messages makemessages browser clean
+
+# Apps that own a message catalogue in <app>/locale/.
+LOCALE_APPS := cocreate/core cocreate/accounts cocreate/notifications cocreate/webhooks \
+	products community designers service_desk partners
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +33,14 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed
 messages: $(VENV)/.installed
 	@if find . -path ./.venv -prune -o -path ./node_modules -prune -o -name '*.po' -print | grep -q .; then \
 		DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
+
+# Refresh every app's zh_Hans catalogue from its code and templates (then translate the new entries).
+makemessages: $(VENV)/.installed
+	@for app in $(LOCALE_APPS); do \
+		mkdir -p $$app/locale && \
+		(cd $$app && DEBUG=true $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l zh_Hans \
+			--no-obsolete --add-location file -v 0) || exit 1; \
+	done
 
 static: install messages
 	DEBUG=true $(PY) manage.py collectstatic --noinput -v 0

@@ -75,7 +75,7 @@ WSGI_APPLICATION = "cocreate.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -126,7 +126,8 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="cocreate-demo")
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale/ (found through INSTALLED_APPS).
+LOCALE_PATHS = []
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
