@@ -36,6 +36,9 @@ def add_error_responses(result, generator, request, public):
             for status, description in ERRORS_BY_STATUS.items():
                 responses.setdefault(
                     status,
-                    {"description": description, "content": {"application/json": {"schema": reference}}},
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
                 )
     return result
