@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cocreate.accounts import views as account_views
+
 urlpatterns = [
     path("", include("cocreate.core.urls")),
     path("accounts/", include("cocreate.accounts.urls")),
@@ -16,7 +18,7 @@ urlpatterns = [
     path("", include("designers.urls")),
     path("", include("service_desk.urls")),
     path("", include("partners.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cocreate.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

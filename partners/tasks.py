@@ -3,7 +3,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from cocreate.accounts.models import User
+from cocreate.core.i18n import as_reader
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -20,10 +24,14 @@ def send_invitation_email(invitation_id: int) -> bool:
         )
         if invitation is None:
             return False
-        language = (invitation.invited_by and invitation.invited_by.language) or (
-            settings.LANGUAGE_CODE
+        # An invitee who already has an account reads it in their language and time zone; anyone
+        # else in the inviter's language, with times in the site's default time zone.
+        reader = (
+            User.objects.filter(email__iexact=invitation.email, is_active=True).first()
+            or invitation.invited_by
         )
-        with translation.override(language):
+        with as_reader(reader) if reader else translation.override(settings.LANGUAGE_CODE):
+            expires = timezone.localtime(invitation.expires_at)
             inviter = invitation.invited_by.public_name if invitation.invited_by else "CoCreate"
             body = "\n\n".join(
                 [
@@ -32,7 +40,7 @@ def send_invitation_email(invitation_id: int) -> bool:
                     _("Open this link to accept (sign up first if you have no account):"),
                     f"{settings.SITE_URL}{invitation.get_absolute_url()}",
                     _("The link expires on %(date)s.")
-                    % {"date": invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC")},
+                    % {"date": f"{date_format(expires, 'DATETIME_FORMAT')} ({expires.tzname()})"},
                 ]
             )
             send_mail(

@@ -4,7 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 from rest_framework.authtoken.models import Token
+
+from cocreate.core.i18n import supported_language
 
 from .forms import ProfileForm, SignUpForm
 from .services import user_sign_up
@@ -53,3 +56,15 @@ def token_revoke(request):
     Token.objects.filter(user=request.user).delete()
     messages.success(request, _("Your API token was revoked."))
     return redirect("profile")
+
+
+@require_POST
+def set_language(request):
+    """The footer's language switcher: a cookie for everyone (Django's view) and, for a signed-in
+    user, their saved preference too, since that preference comes first."""
+    response = django_set_language(request)
+    language = supported_language(request.POST.get("language"))
+    if language and request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

@@ -1,16 +1,18 @@
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from cocreate.core.i18n import as_reader
 
 from .models import Notification
 from .tasks import send_notification_emails
 
 
 def _in_language_of(recipient, text) -> str:
-    """Evaluate a lazy translatable string in the recipient's language, not the sender's."""
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    """Evaluate a lazy translatable string in the recipient's language and time zone, not the
+    sender's."""
+    with as_reader(recipient):
         return str(text)
 
 

@@ -4,8 +4,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cocreate.core.i18n import as_reader
 
 from .models import Notification
 
@@ -33,7 +35,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 
 def _send(notification: Notification) -> None:
     recipient = notification.recipient
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    with as_reader(recipient):
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
         footer = _("You receive this because you have an account on CoCreate.")
         body = "\n\n".join(part for part in (notification.body, link, footer) if part)

@@ -13,6 +13,24 @@
     });
   }
 
+  // Remember the browser's time zone in a cookie, so pages show local times to visitors who are
+  // not signed in (the server ignores an unknown name; a profile's time zone wins).
+  function rememberTimeZone() {
+    var zone = "";
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      return;
+    }
+    if (!/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) {
+      return;
+    }
+    var cookie = "cocreate_tz=" + zone;
+    if (document.cookie.split("; ").indexOf(cookie) === -1) {
+      document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax";
+    }
+  }
+
   // Buttons with data-confirm ask before submitting (delete, revoke …).
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");
@@ -23,5 +41,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     fillTimeZone(document);
+    rememberTimeZone();
   });
 })();

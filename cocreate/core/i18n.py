@@ -1,0 +1,71 @@
+"""Each person's language and time zone: reading them safely and applying them.
+
+A language code or time zone name comes from a profile, a cookie or a header: anything unknown
+yields None here, and the caller falls back to the default (never an error page).
+"""
+
+import zoneinfo
+from contextlib import contextmanager
+from functools import cache
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+# The cookie our own script (static/js/app.js) sets to the browser's time zone, so pages show
+# local times to visitors who are not signed in.
+TIME_ZONE_COOKIE = "cocreate_tz"
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA names available on this machine (read from disk once per process)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def supported_language(code: str | None) -> str | None:
+    """The site language for `code` ("zh-Hans", "zh-hans", "en-GB" …), or None when unsupported."""
+    if not code or len(code) > 35:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def language_from_accept_header(header: str | None) -> str | None:
+    """The first supported language of an Accept-Language header, or None."""
+    for code, _quality in parse_accept_lang_header(header or ""):
+        if code == "*":
+            break
+        language = supported_language(code)
+        if language:
+            return language
+    return None
+
+
+def time_zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
+    if not name or name not in known_time_zones():
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def user_language(user) -> str:
+    """The language in which `user` reads pages, e-mails and notifications."""
+    return supported_language(getattr(user, "language", "")) or settings.LANGUAGE_CODE
+
+
+def user_time_zone(user) -> zoneinfo.ZoneInfo:
+    return time_zone_or_none(getattr(user, "time_zone", "")) or zoneinfo.ZoneInfo(
+        settings.TIME_ZONE
+    )
+
+
+@contextmanager
+def as_reader(user):
+    """Render for `user`: their language and time zone (e-mails, notifications, exports)."""
+    with translation.override(user_language(user)), timezone.override(user_time_zone(user)):
+        yield

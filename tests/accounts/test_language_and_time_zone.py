@@ -1,0 +1,173 @@
+"""Which language and time zone a request is served in, and that bad values fall back quietly."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from cocreate.accounts.models import User
+from cocreate.core.i18n import TIME_ZONE_COOKIE
+from tests.factories.accounts import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/"
+LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
+
+
+def served_language(response) -> str:
+    assert response.status_code == 200
+    return response["Content-Language"]
+
+
+def test_the_saved_preference_beats_the_switcher_cookie_and_the_browser(client):
+    user = UserFactory(language="zh-hans")
+    client.force_login(user)
+    client.cookies[LANGUAGE_COOKIE] = "en"
+
+    response = client.get(HOME, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert served_language(response) == "zh-hans"
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_without_a_preference_the_switcher_cookie_beats_the_browser(client):
+    client.force_login(UserFactory(language=""))
+    client.cookies[LANGUAGE_COOKIE] = "zh-hans"
+
+    assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE="en")) == "zh-hans"
+
+
+def test_a_visitor_without_cookie_gets_the_browser_language(client):
+    assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")) == "zh-hans"
+    assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE="de-DE,en;q=0.5")) == "en"
+
+
+def test_nothing_chosen_is_the_default_language(client):
+    assert served_language(client.get(HOME)) == settings.LANGUAGE_CODE
+
+
+@pytest.mark.parametrize("cookie", ["klingon", "xx-unknown", "", "x" * 300])
+def test_an_unknown_language_cookie_falls_back_to_the_browser_language(client, cookie):
+    client.cookies[LANGUAGE_COOKIE] = cookie
+
+    assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE="zh-Hans")) == "zh-hans"
+    assert served_language(client.get(HOME)) == "en"
+
+
+@pytest.mark.parametrize("header", ["xx-YY", "*", ";;;q=,", "zz;q=abc", "de;q=0.8, fr"])
+def test_an_unknown_or_malformed_accept_language_is_the_default(client, header):
+    assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE=header)) == "en"
+
+
+def test_an_unknown_language_saved_in_a_profile_falls_back(client):
+    user = UserFactory()
+    User.objects.filter(pk=user.pk).update(language="tlh")  # written around the form's choices
+    client.force_login(user)
+
+    assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE="zh-hans")) == "zh-hans"
+    assert served_language(client.get(HOME)) == "en"
+
+
+def test_the_footer_switcher_works_logged_out_and_keeps_the_url(client):
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/support/kb/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/support/kb/"
+    assert client.cookies[LANGUAGE_COOKIE].value == "zh-hans"
+    assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE="en")) == "zh-hans"
+
+
+def test_the_footer_switcher_also_saves_a_signed_in_users_preference(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": HOME})
+
+    user.refresh_from_db()
+    assert user.language == "zh-hans"
+    assert served_language(client.get(HOME)) == "zh-hans"
+
+
+def test_the_footer_switcher_ignores_an_unknown_language(client):
+    user = UserFactory(language="en")
+    client.force_login(user)
+
+    response = client.post(reverse("set_language"), {"language": "tlh", "next": HOME})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def test_an_anonymous_api_call_gets_its_errors_in_the_accept_language(client):
+    response = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+
+    assert response.status_code == 401
+    assert response["Content-Language"] == "zh-hans"
+    assert response.json()["detail"] == "身份认证信息未提供。"
+
+
+def test_the_api_puts_an_explicit_accept_language_before_the_cookie_and_the_profile(client):
+    client.force_login(UserFactory(language="en"))
+    client.cookies[LANGUAGE_COOKIE] = "en"
+
+    response = client.get("/api/v1/tickets/T-999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 404
+    assert response["Content-Language"] == "zh-hans"
+    assert response.json()["detail"] == "未找到。"
+
+
+def test_the_api_without_accept_language_uses_the_signed_in_users_preference(client):
+    client.force_login(UserFactory(language="zh-hans"))
+
+    response = client.get("/api/v1/tickets/T-999999/")
+
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_an_api_call_with_an_unknown_accept_language_is_in_english(client):
+    response = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="tlh")
+
+    assert response.json()["detail"] == "Authentication credentials were not provided."
+
+
+# --- time zones ------------------------------------------------------------------------------
+
+
+def served_time_zone(response) -> str:
+    assert response.status_code == 200
+    return response.context["TIME_ZONE"]
+
+
+def test_a_signed_in_user_sees_their_profiles_time_zone(client):
+    client.force_login(UserFactory(time_zone="Asia/Shanghai"))
+    client.cookies[TIME_ZONE_COOKIE] = "America/New_York"
+
+    assert served_time_zone(client.get(HOME)) == "Asia/Shanghai"
+
+
+def test_a_visitor_sees_the_browsers_time_zone_from_the_cookie(client):
+    client.cookies[TIME_ZONE_COOKIE] = "Europe/Berlin"
+
+    assert served_time_zone(client.get(HOME)) == "Europe/Berlin"
+
+
+@pytest.mark.parametrize(
+    "cookie", ["Mars/Olympus_Mons", "../../etc/passwd", "America", "", "x" * 500]
+)
+def test_an_unknown_time_zone_cookie_is_the_default(client, cookie):
+    client.cookies[TIME_ZONE_COOKIE] = cookie
+
+    assert served_time_zone(client.get(HOME)) == "UTC"
+
+
+def test_an_unknown_time_zone_saved_in_a_profile_is_the_default(client):
+    user = UserFactory()
+    User.objects.filter(pk=user.pk).update(time_zone="Mars/Olympus_Mons")
+    client.force_login(user)
+
+    assert served_time_zone(client.get(HOME)) == "UTC"
