@@ -1,8 +1,10 @@
 import zoneinfo
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
+
+from cocreate.core.i18n import as_reader
 
 from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
 from .models import User
@@ -61,3 +63,11 @@ class GuardedAuthenticationForm(AuthenticationForm):
             raise
         login_succeeded(username=username, client_ip=ip)
         return cleaned
+
+
+class ReaderPasswordResetForm(PasswordResetForm):
+    """The password reset e-mail goes out in the account holder's language, not the requester's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with as_reader(context["user"]):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

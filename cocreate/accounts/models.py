@@ -48,6 +48,11 @@ class User(AbstractUser):
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The translated names of this user's roles, for badges (groups that are not roles left out)."""
+        return sorted(str(Role(name).label) for name in self.role_names if name in Role.values)
+
     def has_role(self, *roles: str) -> bool:
         """True when the user holds any of `roles`."""
         return any(role in self.role_names for role in roles)

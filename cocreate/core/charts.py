@@ -48,7 +48,7 @@ def bar_chart(
         bar = max(plot_width * value / peak, 1 if value else 0)
         body.append(
             f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" fill="{INK}" '
-            f'font-size="13">{escape(str(label))[:28]}</text>'
+            f'font-size="13">{escape(str(label)[:28])}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" rx="3" '
             f'fill="{color}"/>'
             f'<text x="{label_width + bar + 6:.1f}" y="{y + 17}" fill="{INK}" font-size="13" '

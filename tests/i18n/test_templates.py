@@ -10,7 +10,9 @@ APPS = locale_apps()
 
 @pytest.mark.parametrize("app", APPS)
 def test_templates_have_no_untranslated_text(app):
-    templates = sorted((ROOT / app / "templates").rglob("*.html"))
+    # .html pages and .txt e-mail parts (subjects, plain-text bodies).
+    folder = ROOT / app / "templates"
+    templates = sorted([*folder.rglob("*.html"), *folder.rglob("*.txt")])
     findings = [
         finding.format(path.relative_to(ROOT))
         for path in templates
