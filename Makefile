@@ -29,8 +29,11 @@ install: $(VENV)/.installed node_modules/.installed
 
 install-dev: $(VENV)/.installed-dev node_modules/.installed
 
-# Compiled message catalogues are built here, never committed.
+# Compiled message catalogues are built here, never committed (GNU gettext's msgfmt compiles them).
 messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+		else echo "Install GNU gettext (msgfmt): sudo apt-get install gettext"; exit 1; fi; }
 	@if find . -path ./.venv -prune -o -path ./node_modules -prune -o -name '*.po' -print | grep -q .; then \
 		DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0; fi
 
