@@ -1,0 +1,215 @@
+"""Shared pieces of the scale-data generator (`manage.py generate_scale`).
+
+Each app writes its own tables in `<app>/scale.py` (a `generate(ctx)` function, and optionally
+`finish(ctx)` run once every app has generated); the command calls them in INSTALLED_APPS order,
+which follows the apps' dependencies. Rows go in with COPY, and every denormalised counter is
+computed afterwards in SQL from the rows it counts.
+"""
+
+import io
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection
+
+from .markdown import render_markdown
+
+# Generated data spans this much time back from "now".
+SPAN = timedelta(days=730)
+
+
+@dataclass
+class ScaleContext:
+    """What the apps' generators share: the requested sizes, a seeded random generator, and the
+    ids each app made for the apps after it (users, products, posts …)."""
+
+    users: int
+    posts: int
+    votes: int
+    tickets: int
+    now: datetime
+    rng: random.Random
+    out: object
+    made: dict = field(default_factory=dict)  # what each generator made, for others to use
+    counts: dict = field(default_factory=dict)  # rows written per table, for the summary
+
+    @property
+    def start(self) -> datetime:
+        return self.now - SPAN
+
+    def log(self, message: str) -> None:
+        self.out.write(f"  {message}")
+
+
+# --- COPY ---------------------------------------------------------------------------------------
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value)
+    if any(ch in text for ch in "\\\t\n\r"):
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+def copy_rows(
+    ctx: ScaleContext, table: str, columns: Sequence[str], rows: Iterable[Sequence]
+) -> int:
+    """COPY `rows` into `table` (in chunks, to keep memory flat); returns the number of rows."""
+    total = 0
+    buffer = io.StringIO()
+    pending = 0
+
+    def flush():
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
+            )
+        buffer.seek(0)
+        buffer.truncate()
+
+    for row in rows:
+        buffer.write("\t".join(_copy_value(value) for value in row))
+        buffer.write("\n")
+        pending += 1
+        if pending == 100_000:
+            flush()
+            total += pending
+            pending = 0
+    if pending:
+        flush()
+        total += pending
+    ctx.counts[table] = ctx.counts.get(table, 0) + total
+    return total
+
+
+def reserve_ids(table: str, count: int) -> int:
+    """Take `count` consecutive ids from `table`'s sequence; returns the first one."""
+    if count <= 0:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        first = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+    return first
+
+
+@contextmanager
+def foreign_keys_checked_at_end(tables: Iterable[str]):
+    """Drop the foreign keys of `tables` while the block loads them, then add them back.
+
+    Adding a foreign key validates every row in one set-based query, far faster than the
+    per-row checks (deferred to the commit) of millions of COPYed rows; the result is the same:
+    the transaction fails if any row points nowhere. Run inside a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            FROM pg_constraint
+            WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)
+            """,
+            [list(tables)],
+        )
+        keys = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def execute(sql: str, params=None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+# --- Believable numbers and dates ---------------------------------------------------------------
+
+
+def long_tail(rng: random.Random, count: int, total: int, *, cap: int, alpha: float = 1.2):
+    """`count` non-negative integers summing to `total` (when the cap allows), Pareto-distributed:
+    a few very large, most small. None exceeds `cap`."""
+    if count == 0:
+        return []
+    weights = [rng.paretovariate(alpha) for _ in range(count)]
+    scale = total / sum(weights)
+    values = [min(cap, int(w * scale)) for w in weights]
+    # Hand out what rounding and the cap left, one by one, favouring the already popular.
+    missing = min(total, cap * count) - sum(values)
+    order = sorted(range(count), key=lambda i: -weights[i])
+    index = 0
+    while missing > 0:
+        i = order[index % count] if rng.random() < 0.5 else rng.randrange(count)
+        if values[i] < cap:
+            values[i] += 1
+            missing -= 1
+        index += 1
+    return values
+
+
+def recent_biased(rng: random.Random, start: datetime, end: datetime, *, power=1.6) -> datetime:
+    """A moment between `start` and `end`, more often recent (activity grows over time)."""
+    return end - (end - start) * (rng.random() ** power)
+
+
+def after(rng: random.Random, moment: datetime, end: datetime, *, mean_hours: float) -> datetime:
+    """A moment after `moment` (exponentially distributed, mean `mean_hours`), before `end`."""
+    delay = timedelta(hours=rng.expovariate(1 / mean_hours))
+    latest = end - timedelta(seconds=1)
+    return min(moment + delay, latest) if moment < latest else moment
+
+
+def weighted_choice(rng: random.Random, options: Sequence[tuple]) -> object:
+    """`options` are (value, weight) pairs."""
+    values, weights = zip(*options, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def geometric(rng: random.Random, mean: float) -> int:
+    """A small count with the given mean (0, 1, 2 … less and less likely)."""
+    if mean <= 0:
+        return 0
+    p = 1 / (1 + mean)
+    return int(math.log(1 - rng.random()) / math.log(1 - p))
+
+
+class MarkdownBlocks:
+    """render_markdown for texts made of blank-line separated blocks, rendered once per block.
+
+    A Markdown document of block elements renders to the concatenation of its blocks' HTML, so
+    generated bodies get exactly the HTML the services would store, without rendering 100,000
+    documents one by one (tests check a sample against render_markdown)."""
+
+    def __init__(self, render: Callable[[str], str] = render_markdown):
+        self.render = render
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, blocks: Sequence[str]) -> tuple[str, str]:
+        html = []
+        for block in blocks:
+            rendered = self.cache.get(block)
+            if rendered is None:
+                rendered = self.cache[block] = self.render(block)
+            html.append(rendered)
+        return "\n\n".join(blocks), "".join(html)
