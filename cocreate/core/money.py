@@ -4,8 +4,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from babel import UnknownLocaleError
+from babel.numbers import format_currency
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # Active ISO 4217 codes (funds and precious metals left out).
@@ -45,3 +48,15 @@ def sum_by_currency(amounts: Iterable[tuple[Decimal, str]]) -> dict[str, Decimal
     for amount, currency in amounts:
         totals[currency] += amount
     return dict(totals)
+
+
+def format_money(amount: Decimal | None, currency: str, language: str | None = None) -> str:
+    """`amount` in `currency` as a reader of `language` (default: the active one) writes it:
+    "€1,234.50" in English, "1.234,50 €" in German, "US$1,234.50" in Chinese (CLDR data)."""
+    if amount is None:
+        return ""
+    locale = translation.to_locale(language or translation.get_language() or "en")
+    try:
+        return format_currency(amount, currency, locale=locale)
+    except UnknownLocaleError:
+        return format_currency(amount, currency, locale="en")

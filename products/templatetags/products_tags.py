@@ -1,13 +1,12 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-register = template.Library()
+from cocreate.core.money import format_money
 
-# Symbols for the currencies the catalog prices in; any other code is written out (ISO 4217).
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+register = template.Library()
 
 BILLING_SUFFIXES = {"monthly": _("/ month"), "yearly": _("/ year")}
 
@@ -20,13 +19,9 @@ STATUS_BADGES = {
 
 
 @register.filter
-def money(amount: Decimal | None, currency: str = "EUR") -> str:
-    """`{{ part.price|money:part.currency }}` → "€1,299.00"."""
-    if amount is None:
-        return ""
-    number = number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{number}" if symbol else f"{number} {currency}"
+def money(amount: Decimal | None, currency: str = settings.DEFAULT_CURRENCY) -> str:
+    """`{{ part.price|money:part.currency }}` → "€1,299.00", in the reader's locale format."""
+    return format_money(amount, currency)
 
 
 @register.filter
