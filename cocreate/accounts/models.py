@@ -77,3 +77,34 @@ class User(AbstractUser):
     def is_team_member(self) -> bool:
         """Speaks for the manufacturer: staff, agents and designers (official answers, moderation)."""
         return self.is_staff or self.has_role(Role.AGENT, Role.DESIGNER)
+
+
+class ApiToken(models.Model):
+    """A named key an integration sends as `Authorization: Token <key>`.
+
+    Only the key's SHA-256 is stored: the key is shown once, when it is made. A user holds
+    several (one per integration) and revokes each on their profile page.
+    """
+
+    MAX_PER_USER = 20
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The key's first characters, so the owner can tell which token an integration uses.
+    prefix = models.CharField(_("starts with"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="apitoken_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
