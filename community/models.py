@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.search import SpacedHan
+
 # Full-text search configuration used by the generated column and by every query against it.
 SEARCH_CONFIG = "english"
 
@@ -75,6 +77,10 @@ class Post(models.Model):
     body = models.TextField(_("body"), max_length=20000)
     # render_markdown(body), stored on write: pages never render Markdown.
     body_html = models.TextField(_("body (HTML)"), blank=True, editable=False)
+    # The language the post is written in (chosen by the author, else detected from the text).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     tags = models.ManyToManyField(Tag, related_name="posts", blank=True, verbose_name=_("tags"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
@@ -114,9 +120,10 @@ class Post(models.Model):
     flag_count = models.PositiveIntegerField(_("open flags"), default=0)
 
     # Kept by PostgreSQL itself, so no write path can forget to refresh it; GIN-indexed below.
+    # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="B", config=SEARCH_CONFIG),
+        expression=SearchVector(SpacedHan("title"), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(SpacedHan("body"), weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -69,3 +69,22 @@ def as_reader(user):
     """Render for `user`: their language and time zone (e-mails, notifications, exports)."""
     with translation.override(user_language(user)), timezone.override(user_time_zone(user)):
         yield
+
+
+# A text is Chinese when at least this share of its letters are Han characters: Chinese says
+# in two characters what English says in a word, so a few English terms in it do not tip it.
+CHINESE_SHARE = 0.3
+
+
+def detect_language(text: str) -> str:
+    """The site language `text` is most likely written in: "zh-hans" or "en" (the default).
+
+    A deliberately simple guess that the author can correct in the form.
+    """
+    from cocreate.core.search import HAN_RUN
+
+    han = sum(len(run) for run in HAN_RUN.findall(text or ""))
+    letters = sum(1 for character in text or "" if character.isalpha())
+    if han and han >= CHINESE_SHARE * letters:
+        return "zh-hans"
+    return settings.LANGUAGE_CODE
