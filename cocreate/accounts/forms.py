@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,14 @@ class ProfileForm(forms.ModelForm):
         fields = ("display_name", "email", "bio", "language", "time_zone")
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No saved language: the footer switcher's choice, else the browser's, decides.
+        self.fields["language"].choices = [
+            ("", _("Automatic (as this browser)")),
+            *settings.LANGUAGES,
+        ]
+
 
 class GuardedAuthenticationForm(AuthenticationForm):
     """The login form, slowed down and then refused after repeated failures (login_guard)."""
@@ -71,3 +80,11 @@ class ReaderPasswordResetForm(PasswordResetForm):
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with as_reader(context["user"]):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Which integration uses it, e.g. “ERP sync”."),
+    )
