@@ -13,6 +13,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from cocreate.core.search import SpacedHan
+
 from .taxonomy import Capability, Certification, is_area_code
 
 # Path segments under /partners/ that are pages, so no partner may take them as its slug.
@@ -100,9 +102,14 @@ class Partner(models.Model):
     description_html = models.TextField(editable=False, blank=True)
     website = models.URLField(_("website"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="partners/logos/", blank=True)
+    # The language the profile is written in (chosen by its members, else detected).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).
     search_vector = models.GeneratedField(
-        expression=SearchVector("name", weight="A", config="english")
-        + SearchVector("description", weight="B", config="english"),
+        expression=SearchVector(SpacedHan("name"), weight="A", config="english")
+        + SearchVector(SpacedHan("description"), weight="B", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

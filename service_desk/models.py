@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.search import SpacedHan
+
 SEARCH_CONFIG = "english"
 
 
@@ -171,9 +173,10 @@ class Ticket(models.Model):
         verbose_name=_("linked community post"),
     )
 
+    # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).
     search_vector = models.GeneratedField(
-        expression=SearchVector("subject", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="B", config=SEARCH_CONFIG),
+        expression=SearchVector(SpacedHan("subject"), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(SpacedHan("description"), weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -447,6 +450,19 @@ class KnowledgeArticle(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     body = models.TextField(_("text"), max_length=50000, help_text=_("Markdown."))
     body_html = models.TextField(editable=False)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # One article in several languages: each translation points at the original, which points
+    # at nothing. Readers see the version in their language first.
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -471,8 +487,8 @@ class KnowledgeArticle(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="B", config=SEARCH_CONFIG),
+        expression=SearchVector(SpacedHan("title"), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(SpacedHan("body"), weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -485,6 +501,17 @@ class KnowledgeArticle(models.Model):
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             models.Index(fields=["status", "product"], name="article_status_product_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="article_one_translation_per_language",
+                violation_error_message=_("This article already has a version in this language."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=models.F("pk")),
+                name="article_not_translation_of_itself",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -495,6 +522,11 @@ class KnowledgeArticle(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def original_id(self) -> int:
+        """The id shared by every language version of this article (its original's)."""
+        return self.translation_of_id or self.pk
 
 
 class ArticleVote(models.Model):
