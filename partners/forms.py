@@ -145,8 +145,6 @@ class PartnerProfileForm(forms.ModelForm):
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
         ),
-        help_text=_("PNG, JPEG, GIF or WebP, up to %(size)s MB; shown at most 512 pixels wide.")
-        % {"size": LOGO_MAX_BYTES // (1024 * 1024)},
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     website = _website_field()
@@ -160,6 +158,10 @@ class PartnerProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted here, in the reader's language: a lazy string formatted at import is English.
+        self.fields["logo_upload"].help_text = _(
+            "PNG, JPEG, GIF or WebP, up to %(size)s MB; shown at most 512 pixels wide."
+        ) % {"size": LOGO_MAX_BYTES // (1024 * 1024)}
         if not self.instance.logo:
             del self.fields["remove_logo"]
 

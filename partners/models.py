@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from cocreate.core.search import SpacedHan
@@ -68,9 +69,10 @@ class PartnerQuerySet(models.QuerySet):
 
 class Partner(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACTIVE = "active", _("Active")
-        SUSPENDED = "suspended", _("Suspended")
+        # Short status words mean other things elsewhere (a pending delivery, an active project).
+        PENDING = "pending", pgettext_lazy("partner status", "Pending")
+        ACTIVE = "active", pgettext_lazy("partner status", "Active")
+        SUSPENDED = "suspended", pgettext_lazy("partner status", "Suspended")
 
     Kind = PartnerKind
 
@@ -393,10 +395,10 @@ class CollaborationProject(models.Model):
         EDUCATION = "education", _("Education")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("project status", "Planned")
+        ACTIVE = "active", pgettext_lazy("project status", "Active")
+        COMPLETED = "completed", pgettext_lazy("project status", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("project status", "Cancelled")
 
     title = models.CharField(_("title"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=170, unique=True)
