@@ -113,3 +113,29 @@ def test_parse_po_reads_plurals_contexts_flags_and_continuations(tmp_path):
     )
     assert "fuzzy" in plural.flags
     assert context.key == ("verb", "Order now") and context.msgstr == {0: '立即"下单"'}
+
+
+def test_each_message_has_one_translation_across_apps():
+    """Django merges every app's catalogue into one per language, and for a msgid found in two of
+    them the app listed first in INSTALLED_APPS wins on every page. Where the meaning differs, give
+    the message a context (pgettext, {% translate … context … %}); otherwise agree on one wording."""
+    translations = {}
+    for app in APPS:
+        path = ROOT / app / CATALOGUE
+        for entry in parse_po(path) if path.is_file() else []:
+            if entry.msgid and entry.msgstr.get(0):
+                translations.setdefault(entry.key, {})[app] = entry.msgstr[0]
+    conflicts = [
+        f"  {msgid!r}"
+        + (f" (context {ctxt!r})" if ctxt else "")
+        + ": "
+        + ", ".join(f"{app} {text!r}" for app, text in by_app.items())
+        for (ctxt, msgid), by_app in sorted(translations.items(), key=str)
+        if len(set(by_app.values())) > 1
+    ]
+    if conflicts:
+        pytest.fail(
+            f"{len(conflicts)} messages translated differently in two apps:\n"
+            + "\n".join(conflicts),
+            pytrace=False,
+        )
