@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -18,12 +19,14 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from cocreate.core.api import KeysetPagination, StandardPagination
 from products.models import Part, Product
 
 from . import selectors, services
-from .models import Comment, Flag, Post
+from .models import Comment, Flag, Post, Tag
 from .ratelimits import Action, CommunityActionThrottle
 
+TAG_SLUG_MAX_LENGTH = Tag._meta.get_field("slug").max_length
 # The kinds a member may post (evaluations are the designers'); named for the OpenAPI schema.
 MEMBER_KIND_CHOICES = [(kind.value, kind.label) for kind in Post.MEMBER_KINDS]
 
@@ -96,6 +99,7 @@ class PostSerializer(serializers.ModelSerializer):
             "status",
             "duplicate_of",
             "is_locked",
+            "language",
             "tags",
             "parts",
             "total_cost",
@@ -153,6 +157,13 @@ class PostWriteSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=60), required=False, default=list, max_length=20
     )
     parts = PartLineInput(many=True, required=False, default=list)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The language the post is written in; empty: detected from the text.",
+    )
 
 
 class PostUpdateSerializer(PostWriteSerializer):
@@ -217,6 +228,8 @@ class PostViewSet(
 
     serializer_class = PostSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
+    # Feeds page by cursor (as fast 2,000 pages deep as on the first; `count` is null).
+    pagination_class = KeysetPagination
     lookup_value_regex = r"\d+"
     filter_backends = []  # filters, search and sort are the feed's own (selectors.post_feed)
     throttle_classes = [CommunityActionThrottle]
@@ -247,7 +260,8 @@ class PostViewSet(
 
     def _feed(self):
         params = {
-            name: self._param(name) for name in ("product", "sort", "kind", "status", "tag", "q")
+            name: self._param(name)
+            for name in ("product", "sort", "kind", "status", "tag", "q", "language")
         }
         product = None
         if params["product"]:
@@ -262,8 +276,23 @@ class PostViewSet(
             raise ValidationError({"kind": [_("Unknown kind.")]})
         if status_ and status_ not in Post.Status.values:
             raise ValidationError({"status": [_("Unknown status.")]})
+        if params["language"] and params["language"] not in dict(settings.LANGUAGES):
+            raise ValidationError({"language": [_("Unknown language.")]})
+        if len(params["q"]) > selectors.SEARCH_MAX_LENGTH:
+            field = serializers.CharField(max_length=selectors.SEARCH_MAX_LENGTH)
+            try:
+                field.run_validation(params["q"])
+            except ValidationError as error:
+                raise ValidationError({"q": error.detail}) from error
+        if len(params["tag"]) > TAG_SLUG_MAX_LENGTH:
+            return Post.objects.none()  # no tag has so long a slug
         filters = selectors.FeedFilters(
-            kind=kind, status=status_, tag=params["tag"], q=params["q"], sort=sort
+            kind=kind,
+            status=status_,
+            tag=params["tag"],
+            q=params["q"],
+            sort=sort,
+            language=params["language"],
         )
         return selectors.post_feed(filters, product=product)
 
@@ -299,6 +328,12 @@ class PostViewSet(
             OpenApiParameter("tag", str, description="Tag slug."),
             OpenApiParameter("q", str, description="Full-text search (websearch syntax)."),
             OpenApiParameter(
+                "language",
+                str,
+                enum=[code for code, _name in settings.LANGUAGES],
+                description="Posts written in this language.",
+            ),
+            OpenApiParameter(
                 "sort",
                 str,
                 enum=[selectors.RELEVANCE, *selectors.FEED_SORTS],
@@ -323,6 +358,7 @@ class PostViewSet(
                 body=fields["body"],
                 tags=fields["tags"],
                 parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
+                language=fields["language"],
             )
         except DjangoValidationError as error:
             raise _as_api_error(error) from error
@@ -342,6 +378,7 @@ class PostViewSet(
             "body": post.body,
             "tags": [tag.name for tag in post.tags.all()],
             "parts": [{"part": row.part_id, "quantity": row.quantity} for row in post.parts.all()],
+            "language": post.language,
         }
         data = PostUpdateSerializer(
             data=(current | dict(request.data)) if partial else request.data
@@ -357,6 +394,7 @@ class PostViewSet(
                 body=fields["body"],
                 tags=fields["tags"],
                 parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
+                language=fields["language"],
             )
         except DjangoValidationError as error:
             raise _as_api_error(error) from error
@@ -418,7 +456,9 @@ class PostViewSet(
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
 
     def paginate_queryset_plain(self, queryset) -> list:
-        return list(self.paginator.paginate_queryset(queryset, self.request, view=self))
+        # A post's comments are numbered pages with a count (a few hundred at most).
+        self._paginator = StandardPagination()
+        return list(self._paginator.paginate_queryset(queryset, self.request, view=self))
 
     @extend_schema(request=None, responses=FollowStateSerializer, methods=["POST", "DELETE"])
     @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])

@@ -61,6 +61,12 @@ class PostForm(forms.Form):
     images = MultipleImageField(
         label=_("Images"),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Detect from the text")), *settings.LANGUAGES],
+        help_text=_("The language you write in: readers can filter the feed by it."),
+    )
 
     def __init__(self, *args, similar_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,6 +225,11 @@ class FeedFilterForm(forms.Form):
     )
     tag = forms.SlugField(label=_("Tag"), required=False, max_length=40)
     sort = forms.ChoiceField(label=_("Sort"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Any language")), *settings.LANGUAGES],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

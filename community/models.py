@@ -144,10 +144,23 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         indexes = [
             GinIndex(fields=["search_vector"], name="post_search_idx"),
-            models.Index(fields=["product", "-created_at"], name="post_product_new_idx"),
-            models.Index(fields=["product", "-vote_count"], name="post_product_top_idx"),
+            # One per feed sort, per product and across products, each ending with the sort's
+            # tie-breakers: a feed page is a range of one of them (keyset pagination, see
+            # cocreate/core/keyset.py), never a sort of all the product's posts.
+            models.Index(fields=["product", "-created_at", "-id"], name="post_product_new_idx"),
+            models.Index(
+                fields=["product", "-vote_count", "-created_at", "-id"], name="post_product_top_idx"
+            ),
+            models.Index(
+                fields=["product", "-trending_score", "-last_activity_at", "-id"],
+                name="post_product_trending_idx",
+            ),
+            models.Index(fields=["-created_at", "-id"], name="post_new_idx"),
+            models.Index(fields=["-vote_count", "-created_at", "-id"], name="post_top_idx"),
+            models.Index(
+                fields=["-trending_score", "-last_activity_at", "-id"], name="post_trending_idx"
+            ),
             models.Index(fields=["-last_activity_at"], name="post_activity_idx"),
-            models.Index(fields=["product", "-trending_score"], name="post_product_trending_idx"),
             models.Index(fields=["status"], name="post_status_idx"),
             models.Index(
                 fields=["-flag_count"], condition=Q(flag_count__gt=0), name="post_flagged_idx"

@@ -5,16 +5,17 @@ Lists are fetched in two steps: the page of posts (one query, plus prefetches), 
 verified owners, the viewer's votes) with one query each, whatever the page holds.
 """
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.money import sum_by_currency
+from cocreate.core.search import any_term_query, websearch_query
 from products.models import Part, Product, ProductLine, Registration
 
 from .models import (
@@ -66,6 +67,10 @@ FEED_SORTS: dict[str, FeedSort] = {
 DEFAULT_SORT = "new"
 # With a search, the default order is relevance (ts_rank) rather than DEFAULT_SORT.
 RELEVANCE = "relevance"
+# Longer searches are refused (400): a query is a few words, and each word costs an index probe.
+SEARCH_MAX_LENGTH = 200
+# Search results are counted up to this many ("more than 1,000 posts match"), never all of them.
+SEARCH_COUNT_CAP = 1000
 
 
 def register_feed_sort(name: str, label, order_by: Iterable[str]) -> None:
@@ -86,14 +91,13 @@ class FeedFilters:
     tag: str = ""  # a tag slug
     q: str = ""
     sort: str = ""  # "" → relevance with a search, else DEFAULT_SORT
+    language: str = ""  # a code of settings.LANGUAGES: posts written in it
 
 
 def search_query(text: str) -> SearchQuery | None:
-    """websearch_to_tsquery: quotes for phrases, `or`, `-word` to exclude."""
-    text = (text or "").replace("\x00", "").strip()
-    if not text:
-        return None
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    """websearch_to_tsquery: quotes for phrases, `or`, `-word` to exclude; a Chinese word is a
+    phrase of its characters (cocreate/core/search.py)."""
+    return websearch_query(text, config=SEARCH_CONFIG)
 
 
 def post_feed(
@@ -114,17 +118,26 @@ def post_feed(
         posts = posts.filter(status=filters.status)
     if filters.tag:
         posts = posts.filter(tags__slug=filters.tag)
+    if filters.language:
+        posts = posts.filter(language=filters.language)
     query = search_query(filters.q)
     sort = filters.sort or (RELEVANCE if query is not None else DEFAULT_SORT)
     if query is not None:
+        # In double precision, so a feed cursor carries the rank back exactly (a real would not
+        # survive the round trip through its decimal text).
         posts = posts.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
+            rank=Cast(SearchRank(F("search_vector"), query), FloatField())
         )
     if sort == RELEVANCE and query is not None:
         order_by = ("-rank", "-vote_count", "-id")
     else:
         order_by = FEED_SORTS.get(sort, FEED_SORTS[DEFAULT_SORT]).order_by
     return with_list_relations(posts).order_by(*order_by)
+
+
+def count_capped(posts: QuerySet[Post], cap: int = SEARCH_COUNT_CAP) -> int:
+    """How many rows `posts` has, counting no further than cap + 1 (a bounded cost)."""
+    return posts.order_by().values("pk")[: cap + 1].count()
 
 
 def with_list_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
@@ -134,7 +147,6 @@ def with_list_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
 
 # --- Similar posts -------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 SIMILAR_LIMIT = 5
 
 
@@ -144,12 +156,11 @@ def similar_posts(
     """Up to `limit` listed posts of `product` that share words with `text`, best first.
 
     Any shared word counts (an OR query), unlike the feed's search where every word must match:
-    a title being typed is a description, not a query.
+    a title being typed is a description, not a query. Chinese counts by two-character sequence.
     """
-    words = [word for word in _WORD.findall(text or "") if len(word) > 1][:16]
-    if not words:
+    query = any_term_query(text, config=SEARCH_CONFIG, min_length=2, limit=16)
+    if query is None:
         return []
-    query = SearchQuery(" | ".join(words), search_type="raw", config=SEARCH_CONFIG)
     posts = (
         listed_posts()
         .filter(product=product, search_vector=query)

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 
@@ -156,6 +157,11 @@ def _tags_for(pairs: list[tuple[str, str]]) -> list[Tag]:
     return list(Tag.objects.filter(slug__in=[slug for _name, slug in pairs]))
 
 
+def post_language(language: str, *, title: str, body: str) -> str:
+    """The language the author chose or, when they left it to us, the one the text is in."""
+    return supported_language(language) or detect_language(f"{title}\n{body}")
+
+
 def _save_images(post: Post, prepared: list, *, start: int = 0) -> None:
     for position, content in enumerate(prepared, start=start):
         image = PostImage(post=post, position=position)
@@ -174,6 +180,7 @@ def post_create(
     tags: Iterable[str] = (),
     parts: Sequence[tuple] = (),
     images: Sequence = (),
+    language: str = "",
 ) -> Post:
     """Publish a post in `product`'s community; the author follows it.
 
@@ -191,6 +198,7 @@ def post_create(
         title=title,
         body=body,
         body_html=render_markdown(body),
+        language=post_language(language, title=title, body=body),
     )
     post.tags.set(_tags_for(tag_pairs))
     PostPart.objects.bulk_create(
@@ -213,6 +221,7 @@ def post_update(
     parts: Sequence[tuple] = (),
     images: Sequence = (),
     remove_image_ids: Iterable[int] = (),
+    language: str = "",
 ) -> Post:
     """The author rewrites their post: content, tags, build and images (votes stay)."""
     if editor.pk != post.author_id:
@@ -235,8 +244,11 @@ def post_update(
     prepared = _prepare_images(images)
     post.kind, post.title, post.body = kind, title, body
     post.body_html = render_markdown(body)
+    post.language = post_language(language, title=title, body=body)
     post.edited_at = timezone.now()
-    post.save(update_fields=["kind", "title", "body", "body_html", "edited_at", "updated_at"])
+    post.save(
+        update_fields=["kind", "title", "body", "body_html", "language", "edited_at", "updated_at"]
+    )
     post.tags.set(_tags_for(tag_pairs))
     post.parts.all().delete()
     PostPart.objects.bulk_create(

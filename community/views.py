@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cocreate.core import keyset
 from products.models import Product, ProductLine
 
 from . import selectors, services
@@ -49,14 +50,35 @@ def _feed_filters(request) -> tuple[FeedFilterForm, selectors.FeedFilters]:
         tag=data.get("tag") or "",
         q=data.get("q") or "",
         sort=data.get("sort") or "",
+        language=data.get("language") or "",
     )
     return form, filters
 
 
-def _feed_page(request, posts):
-    page = Paginator(posts, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.decorate_posts(list(page.object_list), request.user)
-    return page
+def _feed_page(request, posts) -> tuple[keyset.KeysetPage, bool]:
+    """The page the `cursor` parameter points at (keyset pagination: as fast 2,000 pages deep
+    as on the first, with no count of the feed), and whether that cursor was valid."""
+    try:
+        page = keyset.paginate(
+            posts, cursor=request.GET.get("cursor") or None, page_size=FEED_PAGE_SIZE
+        )
+    except keyset.InvalidCursor:
+        return keyset.KeysetPage([]), False
+    page.object_list = selectors.decorate_posts(page.object_list, request.user)
+    return page, True
+
+
+def _feed_context(request, form, filters, posts) -> tuple[dict, int]:
+    """The feed's page and the response status: 400 for bad filters or a bad cursor, with an
+    empty page rather than a guess at what was meant."""
+    if form.errors:
+        return {"page": keyset.KeysetPage([]), "bad_input": True}, 400
+    page, valid = _feed_page(request, posts)
+    context = {"page": page, "bad_input": not valid}
+    if valid and filters.q:
+        cap = selectors.SEARCH_COUNT_CAP
+        context |= {"match_count": selectors.count_capped(posts, cap), "match_cap": cap}
+    return context, 200 if valid else 400
 
 
 def _sort_tabs(filters: selectors.FeedFilters) -> list[dict]:
@@ -133,19 +155,20 @@ def line_detail(request, slug):
     """A product line: its products' communities and their posts in one feed."""
     line = get_object_or_404(ProductLine, slug=slug)
     form, filters = _feed_filters(request)
-    page = _feed_page(request, selectors.post_feed(filters, products=line.products.all()))
-    context = {
+    feed, status = _feed_context(
+        request, form, filters, selectors.post_feed(filters, products=line.products.all())
+    )
+    context = feed | {
         "line": line,
-        "products": selectors.line_products(line),
         "form": form,
         "filters": filters,
         "sort_tabs": _sort_tabs(filters),
-        "page": page,
         "show_product": True,
     }
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "community/_feed_results.html", context)
-    return render(request, "community/line.html", context)
+        return render(request, "community/_feed_results.html", context, status=status)
+    context["products"] = selectors.line_products(line)
+    return render(request, "community/line.html", context, status=status)
 
 
 @require_GET
@@ -153,18 +176,19 @@ def product_feed(request, product_slug):
     """A product's community: its posts, filtered, searched and sorted."""
     product = _product_or_404(product_slug)
     form, filters = _feed_filters(request)
-    page = _feed_page(request, selectors.post_feed(filters, product=product))
-    context = {
+    feed, status = _feed_context(
+        request, form, filters, selectors.post_feed(filters, product=product)
+    )
+    context = feed | {
         "product": product,
         "form": form,
         "filters": filters,
         "sort_tabs": _sort_tabs(filters),
-        "page": page,
-        "kind_counts": _kind_counts(selectors.product_post_counts(product)),
     }
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "community/_feed_results.html", context)
-    return render(request, "community/product.html", context)
+        return render(request, "community/_feed_results.html", context, status=status)
+    context["kind_counts"] = _kind_counts(selectors.product_post_counts(product))
+    return render(request, "community/product.html", context, status=status)
 
 
 @require_GET
@@ -226,6 +250,7 @@ def _post_form_page(request, product, *, post=None):
             "title": post.title,
             "body": post.body,
             "tags": ", ".join(tag.name for tag in post.tags.all()),
+            "language": post.language,
         }
         part_initial = [{"part": row.part_id, "quantity": row.quantity} for row in post.parts.all()]
     data = request.POST if request.method == "POST" else None
@@ -243,6 +268,7 @@ def _post_form_page(request, product, *, post=None):
             "body": form.cleaned_data["body"],
             "tags": form.tag_names(),
             "images": form.cleaned_data["images"],
+            "language": form.cleaned_data["language"],
         }
         try:
             fields["parts"] = formset.rows()

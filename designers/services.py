@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core.i18n import detect_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
@@ -231,6 +232,7 @@ def evaluation_publish(
         title=title,
         body=body,
         body_html=render_markdown(body),
+        language=detect_language(f"{title}\n{body}"),
     )
     Follow.objects.get_or_create(user=author, post=post)
     if question:

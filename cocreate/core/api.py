@@ -3,10 +3,13 @@
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from cocreate.core import keyset
 
 
 class StandardPagination(PageNumberPagination):
@@ -14,6 +17,92 @@ class StandardPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class KeysetPagination(BasePagination):
+    """Cursor pages for long lists: `{count, next, previous, results}` with `count` null.
+
+    `?cursor=` is the opaque value from `next`/`previous`; `?page_size=` goes up to 100 (more,
+    or not a number, is a 400, like a malformed cursor). Counting a large list on every page
+    would cost a scan of all of it, so `count` is not computed (see cocreate/core/keyset.py).
+    """
+
+    page_size = 20
+    max_page_size = 100
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if not raw:
+            return self.page_size
+        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
+        try:
+            return field.run_validation(raw)
+        except exceptions.ValidationError as error:
+            raise exceptions.ValidationError({self.page_size_query_param: error.detail}) from error
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        cursor = request.query_params.get(self.cursor_query_param) or None
+        try:
+            self.page = keyset.paginate(queryset, cursor=cursor, page_size=size)
+        except keyset.InvalidCursor as error:
+            message = CursorPagination.invalid_cursor_message  # DRF's own, translated
+            raise exceptions.ValidationError({self.cursor_query_param: [message]}) from error
+        return self.page.object_list
+
+    def _link(self, cursor):
+        if cursor is None:
+            return None
+        return replace_query_param(
+            self.request.build_absolute_uri(), self.cursor_query_param, cursor
+        )
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": None,
+                "next": self._link(self.page.next_cursor),
+                "previous": self._link(self.page.previous_cursor),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": "Always null: cursor pages are not counted.",
+                },
+                "next": {"type": "string", "format": "uri", "nullable": True},
+                "previous": {"type": "string", "format": "uri", "nullable": True},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The opaque cursor of a `next` or `previous` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page, 1 to {self.max_page_size} (default 20).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
 
 
 class Conflict(exceptions.APIException):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from community import services
+from community import services, views
 from community.models import Flag, Post
 from tests.factories.accounts import agent, customer
 from tests.factories.community import TagFactory
@@ -50,17 +50,36 @@ BASE = 4
 def test_product_feed(client, viewer, product, django_assert_num_queries, n):
     _populate(product, n)
     url = reverse("community:product", args=[product.slug])
-    # product, kind counts, count, posts, tags, reputation, verified, viewer's votes
+    # product, kind counts, matches (capped count), posts, tags, reputation, verified, votes
     with django_assert_num_queries(BASE + 8):
         client.get(url, {"q": "build", "kind": "modification"})
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_every_feed_page_runs_the_same_queries_without_a_count(
+    client, viewer, product, django_assert_num_queries, monkeypatch, n
+):
+    _populate(product, n)
+    monkeypatch.setattr(views, "FEED_PAGE_SIZE", 1)
+    url = reverse("community:product", args=[product.slug])
+    params, seen = {"sort": "top", "tag": "common"}, []
+    while True:
+        # product, kind counts, posts, tags, reputation, verified, viewer's votes: no count
+        with django_assert_num_queries(BASE + 7):
+            page = client.get(url, params).context["page"]
+        seen += [post.pk for post in page.object_list]
+        if not page.has_next:
+            break
+        params["cursor"] = page.next_cursor
+    assert len(seen) == len(set(seen)) == n
 
 
 @pytest.mark.parametrize("n", [2, 9])
 def test_line_page(client, viewer, product, django_assert_num_queries, n):
     _populate(product, n)
     url = reverse("community:line", args=[product.line.slug])
-    # line, products with counts, count, posts, tags, reputation, verified, viewer's votes
-    with django_assert_num_queries(BASE + 8):
+    # line, products with counts, posts, tags, reputation, verified, viewer's votes
+    with django_assert_num_queries(BASE + 7):
         client.get(url)
 
 

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.db import connection, connections
@@ -112,6 +113,22 @@ def test_the_task_on_a_real_worker_is_idempotent(celery_worker):
     _assert_once(posts)
 
 
+def _test_database_url() -> str:
+    """The test database as a URL for worker processes.
+
+    Host and port go in the query string so that a Unix socket directory (the embedded PostgreSQL)
+    works as well as a TCP host.
+    """
+    db = connections["default"].settings_dict
+    query = {key: value for key, value in db["OPTIONS"].items() if isinstance(value, str | int)}
+    if db["HOST"]:
+        query["host"] = db["HOST"]
+    if db["PORT"]:
+        query["port"] = db["PORT"]
+    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@/{db['NAME']}?{urlencode(query)}"
+
+
 def _start_worker(name: str, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [
@@ -139,11 +156,8 @@ def _start_worker(name: str, env: dict) -> subprocess.Popen:
 @pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_running_the_job_together():
     posts = _popular_posts()
-    db = connections["default"].settings_dict
     env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    )
+    env["DATABASE_URL"] = _test_database_url()
     celery_app.control.purge()
     workers = [_start_worker(f"designers-test-{i}", env) for i in range(2)]
     try:
