@@ -80,7 +80,7 @@ class PostSerializer(serializers.ModelSerializer):
     parts = serializers.SerializerMethodField()
     total_cost = serializers.SerializerMethodField()
     voted = serializers.BooleanField(source="viewer_voted", read_only=True)
-    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -412,7 +412,7 @@ class PostViewSet(
             raise PermissionDenied(str(error)) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses=VoteStateSerializer, methods=["POST", "DELETE"])
+    @extend_schema(request=None, responses={200: VoteStateSerializer}, methods=["POST", "DELETE"])
     @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
     def vote(self, request, pk=None):
         """POST casts the caller's vote, DELETE withdraws it; repeating either changes nothing."""
@@ -430,8 +430,12 @@ class PostViewSet(
         methods=["GET"],
         responses=PaginatedCommentListSerializer,
         parameters=[
-            OpenApiParameter("page", int, description="Page number."),
-            OpenApiParameter("page_size", int, description="Comments per page, up to 100."),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Page number."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 100},
+                description="Comments per page, 1 to 100.",
+            ),
         ],
         description="Oldest first.",
     )
@@ -460,7 +464,7 @@ class PostViewSet(
         self._paginator = StandardPagination()
         return list(self._paginator.paginate_queryset(queryset, self.request, view=self))
 
-    @extend_schema(request=None, responses=FollowStateSerializer, methods=["POST", "DELETE"])
+    @extend_schema(request=None, responses={200: FollowStateSerializer}, methods=["POST", "DELETE"])
     @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
     def follow(self, request, pk=None):
         """POST follows the post, DELETE unfollows it; both idempotent."""

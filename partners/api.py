@@ -210,7 +210,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     country = serializers.ChoiceField(choices=list(countries))
     capabilities = ChoiceListField(choices=Capability.choices, required=False, default=list)
     applicant = serializers.CharField(source="applicant.username", read_only=True)
-    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Application

@@ -4,7 +4,6 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -22,7 +21,7 @@ from .services import registration_create, registration_delete
 class ProductSerializer(serializers.ModelSerializer):
     line = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     line_name = serializers.CharField(source="line.name", read_only=True)
-    predecessor = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    predecessor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     successor = serializers.SerializerMethodField()
     image = serializers.ImageField(read_only=True, use_url=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -47,7 +46,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "url",
         ]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_successor(self, product) -> str | None:
         # The reverse one-to-one raises when absent; select_related has already loaded it.
         successor = getattr(product, "successor", None)

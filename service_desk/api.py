@@ -61,7 +61,9 @@ class TicketSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
     customer = serializers.CharField(source="customer.username", read_only=True)
-    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    assignee = serializers.CharField(
+        source="assignee.username", read_only=True, default=None, allow_null=True
+    )
     priority = PriorityField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -341,7 +343,7 @@ class TicketViewSet(
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:

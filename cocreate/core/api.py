@@ -1,6 +1,8 @@
 """What every API endpoint shares: pagination and the JSON shape of errors."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
@@ -13,10 +15,41 @@ from cocreate.core import keyset
 
 
 class StandardPagination(PageNumberPagination):
-    """`{count, next, previous, results}`, 20 per page, `?page_size=` up to 100."""
+    """`{count, next, previous, results}`, 20 per page, `?page_size=` from 1 to 100.
+
+    A `page_size` that is not a whole number in that range is a 400 (DRF would silently fall
+    back to the default or clamp it), so a client never gets a page of another size than it
+    asked for without knowing.
+    """
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
+        try:
+            return field.run_validation(raw)
+        except exceptions.ValidationError as error:
+            raise exceptions.ValidationError({self.page_size_query_param: error.detail}) from error
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page, 1 to {self.max_page_size} (default {self.page_size})."
+                )
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                }
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class KeysetPagination(BasePagination):
@@ -121,6 +154,12 @@ def exception_handler(exc, context):
             {"detail": _("The request body is too large."), "code": "too_large"},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    # Django's own exceptions (get_object_or_404, a service's PermissionDenied) in our shape,
+    # with DRF's generic message: "No Ticket matches the given query." names a model.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args[:1])
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -7,7 +7,8 @@ ERROR_SCHEMA = {
         "code": {"type": "string"},
         "errors": {
             "type": "object",
-            "additionalProperties": {"type": "array", "items": {}},
+            # A list of messages per field; a list or nested field has them per item/key.
+            "additionalProperties": {"anyOf": [{"type": "array", "items": {}}, {"type": "object"}]},
             "description": "Validation errors per field (400 only).",
         },
     },

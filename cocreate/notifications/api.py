@@ -1,5 +1,10 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -21,8 +26,10 @@ class NotificationSerializer(serializers.ModelSerializer):
 MarkedRead = inline_serializer("MarkedRead", {"marked_read": serializers.IntegerField()})
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")]
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread ones.")]
+    )
 )
 class NotificationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
@@ -36,8 +43,18 @@ class NotificationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Notification.objects.none()
-        unread_only = self.request.query_params.get("unread") in {"1", "true", "yes"}
+        unread_only = self.action == "list" and self._unread_only()
         return notifications_for(self.request.user, unread_only=unread_only)
+
+    def _unread_only(self) -> bool:
+        """`?unread=true` (or 1, yes …); a value that is not a boolean is a 400."""
+        raw = self.request.query_params.get("unread", "")
+        if raw == "":
+            return False
+        try:
+            return serializers.BooleanField().run_validation(raw)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"unread": error.detail}) from error
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])

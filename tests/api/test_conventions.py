@@ -1,0 +1,120 @@
+"""What every API endpoint shares: the error shape for each status, pagination, the docs page."""
+
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework.test import APIClient, APIRequestFactory
+
+from cocreate.core.api import StandardPagination, exception_handler
+from tests.factories.accounts import UserFactory
+from tests.factories.products import PartFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    return client
+
+
+def _is_error(response, status, code):
+    body = response.json()
+    return response.status_code == status and body["code"] == code and body["detail"]
+
+
+def test_a_wrong_method_is_a_json_405(api):
+    response = api.delete("/api/v1/products/")
+
+    assert _is_error(response, 405, "method_not_allowed")
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"product": "x", "serial_number": "' + "9" * 2000 + '"}'
+
+    response = api.post("/api/v1/registrations/", body, content_type="application/json")
+
+    assert _is_error(response, 413, "too_large")
+
+
+def test_form_data_over_the_upload_limit_is_a_json_413_too(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = api.post("/api/v1/registrations/", {"serial_number": "9" * 2000}, format="multipart")
+
+    assert _is_error(response, 413, "too_large")
+
+
+def test_an_unknown_api_path_is_a_json_404():
+    response = APIClient().get("/api/v1/no-such-thing/")
+
+    assert _is_error(response, 404, "not_found")
+
+
+def test_django_404_and_permission_denied_get_our_codes():
+    request = APIRequestFactory().get("/api/v1/")
+    context = {"request": request, "view": None}
+
+    not_found = exception_handler(Http404("No Ticket matches the given query."), context)
+    denied = exception_handler(DjangoPermissionDenied("Only agents can set this status."), context)
+
+    assert not_found.status_code == 404 and not_found.data["code"] == "not_found"
+    assert "Ticket" not in not_found.data["detail"]  # no model names leak
+    assert denied.status_code == 403 and denied.data == {
+        "detail": "Only agents can set this status.",
+        "code": "permission_denied",
+    }
+
+
+def test_a_missing_object_behind_get_object_or_404_has_the_error_shape(api):
+    response = api.get("/api/v1/parts/999999/")
+
+    assert _is_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize("page_size", ["null", "abc", "0", "-3", "101", "2.5"])
+def test_an_invalid_page_size_is_a_400_naming_the_parameter(api, page_size):
+    response = api.get("/api/v1/parts/", {"page_size": page_size})
+
+    assert _is_error(response, 400, "invalid")
+    assert list(response.json()["errors"]) == ["page_size"]
+
+
+def test_a_valid_page_size_pages_by_it(api):
+    PartFactory.create_batch(3)
+
+    body = api.get("/api/v1/parts/", {"page_size": 2}).json()
+
+    assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
+
+
+def test_the_schema_documents_the_page_size_bounds():
+    parameters = StandardPagination().get_schema_operation_parameters(view=None)
+
+    page_size = next(p for p in parameters if p["name"] == "page_size")
+    assert page_size["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+
+
+def test_an_unread_filter_that_is_not_a_boolean_is_a_400(api):
+    assert api.get("/api/v1/notifications/", {"unread": "true"}).status_code == 200
+
+    response = api.get("/api/v1/notifications/", {"unread": "null"})
+
+    assert _is_error(response, 400, "invalid")
+    assert list(response.json()["errors"]) == ["unread"]
+
+
+def test_interactive_docs_load_nothing_from_another_site(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any("swagger-ui-bundle.js" in url for url in urls)
+    assert urls and all(url.startswith("/") and not url.startswith("//") for url in urls)
+    script = client.get("/api/docs/", {"script": ""}).content.decode()
+    assert not re.search(r"https?://", script)
