@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .roles import Role
 
 
 @admin.register(User)
@@ -21,4 +22,5 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("roles"))
     def roles(self, user):
-        return ", ".join(sorted(group.name for group in user.groups.all()))
+        names = (group.name for group in user.groups.all())
+        return ", ".join(sorted(str(Role(n).label) if n in Role.values else n for n in names))

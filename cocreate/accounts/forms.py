@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from cocreate.core.i18n import as_reader
 
@@ -61,7 +62,11 @@ class GuardedAuthenticationForm(AuthenticationForm):
         wait = login_wait_seconds(username=username, client_ip=ip)
         if wait:
             raise forms.ValidationError(
-                _("Too many failed attempts. Try again in %(seconds)s seconds."),
+                ngettext_lazy(
+                    "Too many failed attempts. Try again in %(seconds)s second.",
+                    "Too many failed attempts. Try again in %(seconds)s seconds.",
+                    "seconds",
+                ),
                 code="throttled",
                 params={"seconds": wait},
             )
