@@ -14,8 +14,10 @@ from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
 from community.models import Follow, Post, ReputationEvent, StatusChange
 from community.services import reputation_record
+from partners.selectors import product_collaborators
 
 from .models import Poll, PollAnswer, PollChoice, ReviewItem
+from .selectors import product_team
 
 # The statuses a designer may set, and from which.
 DECISIONS = (
@@ -166,9 +168,15 @@ def post_status_change(
         "url": post.get_absolute_url(),
         "changed_at": now.isoformat(),
     }
-    webhook_event_emit(event=Event.POST_STATUS_CHANGED, payload=payload, audience=followers)
+    # Followers (and the author) and the product's team: its designers, collaborating partners.
+    audience = [
+        *followers,
+        product_team(post.product_id),
+        product_collaborators(post.product_id),
+    ]
+    webhook_event_emit(event=Event.POST_STATUS_CHANGED, payload=payload, audience=audience)
     if status == Post.Status.ADOPTED:
-        webhook_event_emit(event=Event.POST_ADOPTED, payload=payload, audience=followers)
+        webhook_event_emit(event=Event.POST_ADOPTED, payload=payload, audience=audience)
     return change
 
 

@@ -3,6 +3,7 @@
 import re
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -208,3 +209,23 @@ def partner_demand(*, partner: Partner) -> dict:
         .order_by("-vote_count", "-pk")[:TOP_MODIFICATIONS]
     )
     return {"available": True, "rows": list(rows), "top_posts": list(top_posts)}
+
+
+def product_collaborators(product_id: int) -> QuerySet:
+    """Members of active partners in a planned or active collaboration project on the product.
+
+    They count as on the product's team for its webhook events (tickets, decisions on posts).
+    """
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            partner_memberships__partner__status=Partner.Status.ACTIVE,
+            partner_memberships__partner__projects__products=product_id,
+            partner_memberships__partner__projects__status__in=[
+                CollaborationProject.Status.PLANNED,
+                CollaborationProject.Status.ACTIVE,
+            ],
+        )
+        .distinct()
+    )

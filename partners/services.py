@@ -17,6 +17,8 @@ from cocreate.accounts.roles import Role
 from cocreate.accounts.services import role_grant
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
+from cocreate.webhooks.models import Event
+from cocreate.webhooks.services import webhook_event_emit
 
 from .models import (
     RESERVED_SLUGS,
@@ -127,6 +129,22 @@ def application_submit(
     return application
 
 
+def _emit_decided(application: Application) -> None:
+    """`partner.application_decided` to the applicant's endpoints (and staff's)."""
+    webhook_event_emit(
+        event=Event.PARTNER_APPLICATION_DECIDED,
+        payload={
+            "application": application.pk,
+            "name": application.name,
+            "status": application.status,
+            "partner": application.partner.slug if application.partner else None,
+            "message": application.decision_message,
+            "decided_at": application.decided_at.isoformat(),
+        },
+        audience=[application.applicant],
+    )
+
+
 def _lock_pending(application: Application) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not locked.is_pending:
@@ -176,6 +194,7 @@ def application_approve(*, application: Application, decided_by, message: str = 
         url=reverse("partners:mine"),
         dedupe_key=f"partners.application_decided:{application.pk}",
     )
+    _emit_decided(application)
     return partner
 
 
@@ -200,6 +219,7 @@ def application_reject(*, application: Application, decided_by, message: str) ->
         url=reverse("partners:apply"),
         dedupe_key=f"partners.application_decided:{application.pk}",
     )
+    _emit_decided(application)
     return application
 
 

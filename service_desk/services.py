@@ -16,8 +16,13 @@ from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.accounts.models import User
+from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
+from cocreate.webhooks.models import Event
+from cocreate.webhooks.services import webhook_event_emit
+from designers.selectors import product_team
+from partners.selectors import product_collaborators
 
 from .attachments import validate_attachments
 from .models import (
@@ -98,6 +103,27 @@ def _notify_customer(ticket: Ticket, *, kind: str, title, body="") -> None:
         body=body,
         url=ticket.get_absolute_url(),
     )
+
+
+def _emit_webhook(ticket: Ticket, event: Event, **fields) -> None:
+    """Send `event` to the endpoints of the ticket's customer, of the product's team (assigned
+    designers, members of partners collaborating on it) and of staff. The payload leaves out
+    what the customer wrote: integrations read it through the API, which checks who asks."""
+    payload = {
+        "number": ticket.number,
+        "product": ticket.product.slug,
+        "category": ticket.category,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        **fields,
+        "url": ticket.get_absolute_url(),
+    }
+    audience = [
+        ticket.customer,
+        product_team(ticket.product_id),
+        product_collaborators(ticket.product_id),
+    ]
+    webhook_event_emit(event=event, payload=payload, audience=audience)
 
 
 def _excerpt(text: str, length: int = 300) -> str:
@@ -251,6 +277,7 @@ def ticket_create(
     )
     _save_attachments(ticket, None, customer, validated)
     _event(ticket, customer, TicketEvent.Kind.CREATED, new=ticket.get_category_display())
+    _emit_webhook(ticket, Event.TICKET_CREATED, created_at=ticket.created_at.isoformat())
     return ticket
 
 
@@ -373,6 +400,7 @@ def _set_status(ticket: Ticket, actor, status: str, now) -> None:
         Status(old).label,
         Status(status).label,
     )
+    _emit_webhook(ticket, Event.TICKET_STATUS_CHANGED, old_status=old, changed_at=now.isoformat())
 
 
 @transaction.atomic
@@ -801,6 +829,25 @@ def _unique_slug(title: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _set_original(article: KnowledgeArticle, translation_of: KnowledgeArticle | None) -> None:
+    if translation_of is not None and translation_of.translation_of_id:
+        translation_of = translation_of.translation_of
+    if translation_of is None:
+        article.translation_of = None
+        return
+    if article.pk and translation_of.pk == article.pk:
+        raise ValidationError({"translation_of": [_("An article cannot translate itself.")]})
+    if article.pk and article.translations.exists():
+        raise ValidationError(
+            {"translation_of": [_("It has translations of its own: it stays an original.")]}
+        )
+    if translation_of.language == article.language:
+        raise ValidationError(
+            {"language": [_("The original is already in this language: choose another one.")]}
+        )
+    article.translation_of = translation_of
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -812,12 +859,20 @@ def article_save(
     status: str = KnowledgeArticle.Status.DRAFT,
     article: KnowledgeArticle | None = None,
     source_ticket: Ticket | None = None,
+    language: str = "",
+    translation_of: KnowledgeArticle | None = None,
 ) -> KnowledgeArticle:
-    """Create or edit an article (agents only); the Markdown is rendered and sanitised here."""
+    """Create or edit an article (agents only); the Markdown is rendered and sanitised here.
+
+    `language` empty: detected from the text. `translation_of`: the article this one translates
+    (its original, if that is itself a translation); one version per language.
+    """
     if not is_desk_agent(author):
         raise PermissionDenied
     creating = article is None
     article = article or KnowledgeArticle(author=author, source_ticket=source_ticket)
+    article.language = supported_language(language) or detect_language(f"{title}\n{body}")
+    _set_original(article, translation_of)
     article.title = title.strip()
     article.body = body
     article.body_html = render_markdown(body)

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from .models import Event, WebhookDelivery, WebhookEndpoint
 from .services import may_use_webhooks, webhook_endpoint_create
 
+from .targets import validate_target
 
 class MayUseWebhooks(permissions.BasePermission):
     message = "Only partner members and staff register webhooks."
@@ -23,6 +24,14 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         read_only_fields = ["secret", "is_active", "created_at"]
 
     def create(self, validated_data):
+    def validate_url(self, url):
+        # The same guard runs again in the service; here it reports the problem on "url".
+        try:
+            validate_target(url)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+        return url
+
         try:
             return webhook_endpoint_create(owner=self.context["request"].user, **validated_data)
         except DjangoValidationError as error:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Event, WebhookDelivery, WebhookEndpoint
@@ -29,14 +29,30 @@ def webhook_endpoint_create(*, owner, url: str, events: list[str]) -> WebhookEnd
 
 
 def webhook_event_emit(*, event: Event, payload: dict, audience: Iterable) -> int:
+def _owned_by(audience: Iterable) -> Q:
+    """Staff see every event; others only those of `audience`: users, or querysets of users
+    (kept as subqueries, so a product's whole team costs no query of its own)."""
+    condition = Q(owner__is_staff=True)
+    ids = []
+    for member in audience:
+        if isinstance(member, QuerySet):
+            condition |= Q(owner_id__in=member.values("pk"))
+        elif member is not None:
+            ids.append(member.pk)
+    if ids:
+        condition |= Q(owner_id__in=ids)
+    return condition
+
+
     """Queue `event` for the endpoints of `audience` (the users allowed to see it) and of staff.
 
     Call inside the transaction that made the change: deliveries start once it commits.
+    An endpoint owner receives the events of their own tickets and applications, of posts they
+    follow and of the products they are on the team for; the emitting service says who that is.
     Returns the number of deliveries queued.
     """
-    audience_ids = [user.pk for user in audience if user is not None]
     endpoints = WebhookEndpoint.objects.filter(
-        Q(owner_id__in=audience_ids) | Q(owner__is_staff=True),
+        _owned_by(audience),
         is_active=True,
         events__contains=[str(event)],
     ).only("pk")

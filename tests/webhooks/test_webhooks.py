@@ -175,3 +175,18 @@ def test_api_lists_only_own_endpoints_and_their_deliveries(client):
     assert [item["url"] for item in body["results"]] == ["https://a.example/h"]
     deliveries = client.get(f"/api/v1/webhooks/{endpoint.pk}/deliveries/").json()
     assert deliveries["count"] == 1 and deliveries["results"][0]["status"] == "pending"
+
+
+@pytest.mark.django_db
+def test_api_reports_a_refused_target_on_the_url_field(client, public_only):
+    client.force_login(partner_member())
+
+    response = client.post(
+        "/api/v1/webhooks/",
+        {"url": "https://127.0.0.1/hook", "events": ["ticket.created"]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["url"]
+    assert not WebhookEndpoint.objects.exists()
