@@ -1,14 +1,26 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
+from .tokens import api_token_create
+
+DEFAULT_TOKEN_NAME = "API"
 
 
 class GuardedAuthTokenSerializer(AuthTokenSerializer):
     """Token login with the same slow-down and lockout as the login page."""
+
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        default=DEFAULT_TOKEN_NAME,
+        help_text="The token's name on your profile page. A token of the same name is replaced.",
+    )
 
     def validate(self, attrs):
         request = self.context["request"]
@@ -25,19 +37,31 @@ class GuardedAuthTokenSerializer(AuthTokenSerializer):
         return validated
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange `{username, password}` for `{token}`; send it as `Authorization: Token <token>`."""
+class ObtainTokenView(APIView):
+    """Exchange `{username, password}` for `{token}`; send it as `Authorization: Token <token>`.
 
-    serializer_class = GuardedAuthTokenSerializer
+    Each call makes a new key under `name` (default "API") and revokes the previous token of that
+    name; the key is only shown in this answer. Tokens are listed and revoked on the profile page.
+    """
+
+    authentication_classes = []
+    permission_classes = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(
-        request=inline_serializer(
-            "TokenRequest",
-            {"username": serializers.CharField(), "password": serializers.CharField()},
-        ),
+        request=GuardedAuthTokenSerializer,
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    def post(self, request):
+        serializer = GuardedAuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        try:
+            _token, key = api_token_create(
+                user=serializer.validated_data["user"],
+                name=serializer.validated_data["name"],
+                replace=True,
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        return Response({"token": key})

@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
-from rest_framework.authtoken.models import Token
 
 from cocreate.core.i18n import supported_language
 
-from .forms import ProfileForm, SignUpForm
+from .forms import ApiTokenForm, ProfileForm, SignUpForm
+from .models import ApiToken
 from .services import user_sign_up
+from .tokens import api_token_create, api_token_revoke
 
 
 def sign_up(request):
@@ -37,24 +40,45 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile was saved."))
         return redirect("profile")
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {"form": form, "token": token})
+    return _render_profile(request, form=form)
+
+
+def _render_profile(request, *, form=None, token_form=None, new_key=None, status=200):
+    context = {
+        "form": form or ProfileForm(instance=request.user),
+        "token_form": token_form or ApiTokenForm(),
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "new_key": new_key,
+    }
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
 @require_POST
 def token_create(request):
-    Token.objects.filter(user=request.user).delete()
-    Token.objects.create(user=request.user)
-    messages.success(request, _("A new API token was created. The previous one no longer works."))
-    return redirect("profile")
+    """Make a named token and show its key on this one answer (it is stored hashed)."""
+    token_form = ApiTokenForm(request.POST)
+    if token_form.is_valid():
+        try:
+            token, key = api_token_create(user=request.user, name=token_form.cleaned_data["name"])
+        except ValidationError as error:
+            token_form.add_error("name", error.message_dict["name"])
+        else:
+            messages.success(
+                request,
+                _("The token “%(name)s” was created. Copy its key now: it is not shown again.")
+                % {"name": token.name},
+            )
+            return _render_profile(request, new_key=key)
+    return _render_profile(request, token_form=token_form, status=400)
 
 
 @login_required
 @require_POST
-def token_revoke(request):
-    Token.objects.filter(user=request.user).delete()
-    messages.success(request, _("Your API token was revoked."))
+def token_revoke(request, pk):
+    if not api_token_revoke(user=request.user, token_id=pk):
+        raise Http404
+    messages.success(request, _("The token was revoked; integrations using it are refused."))
     return redirect("profile")
 
 

@@ -115,15 +115,3 @@ def test_anonymous_navigation_offers_log_in_and_sign_up(client):
     html = client.get(reverse("core:home")).content.decode()
 
     assert reverse("login") in html and reverse("signup") in html
-
-
-def test_api_token_created_and_revoked_on_the_profile(client):
-    user = UserFactory()
-    client.force_login(user)
-
-    client.post(reverse("token_create"))
-    token = client.get(reverse("profile")).context["token"]
-    assert token is not None and token.user == user
-
-    client.post(reverse("token_revoke"))
-    assert client.get(reverse("profile")).context["token"] is None

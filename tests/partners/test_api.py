@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
-from rest_framework.authtoken.models import Token
 
+from cocreate.accounts.tokens import api_token_create
 from partners.models import Application, CollaborationProject, Membership, Partner
 from tests.factories.accounts import UserFactory, staff
 from tests.factories.partners import ApplicationFactory, PartnerFactory, ProjectFactory
@@ -203,13 +203,13 @@ def test_anonymous_patch_is_401_and_put_is_not_allowed(client):
 def test_token_authentication_works_for_integrations(client):
     member = UserFactory()
     PartnerFactory(slug="active", members=[member])
-    token = Token.objects.create(user=member)
+    _token, key = api_token_create(user=member, name="integration")
 
     response = client.patch(
         f"{PARTNERS}active/",
         {"website": "https://new.example"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {key}",
     )
 
     assert response.status_code == 200

@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from cocreate.accounts.tokens import api_token_create
 from products.models import Part, Product, Registration
 from tests.factories.accounts import customer
 from tests.factories.products import (
@@ -131,14 +131,14 @@ def test_another_customers_registration_is_404_to_read_and_to_delete(client):
 
 def test_registering_a_unit_with_a_token(client):
     owner = customer()
-    token = Token.objects.create(user=owner)
+    _token, key = api_token_create(user=owner, name="integration")
     ProductFactory(slug="aurora-3", warranty_months=24)
 
     response = client.post(
         "/api/v1/registrations/",
         {"product": "aurora-3", "serial_number": "aur3-7f2k", "purchased_on": "2026-01-15"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {key}",
     )
 
     assert response.status_code == 201
