@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.db.models import Aggregate, Avg, Count, F, FloatField, Func, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import pgettext
 
 from .models import Category, Deflection, Priority, Ticket
 
@@ -119,9 +120,10 @@ def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
         .values_list("day", "n")
     )
     today = timezone.localdate(now)
+    day_label = pgettext("day on a chart axis, Django date format", "j M")
     metrics.by_day = [
         (
-            (today - timedelta(days=offset)).strftime("%d %b"),
+            formats.date_format(today - timedelta(days=offset), day_label),
             per_day.get(today - timedelta(days=offset), 0),
         )
         for offset in range(min(days, 30) - 1, -1, -1)

@@ -1,15 +1,16 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 
 from .models import Event, WebhookDelivery, WebhookEndpoint
 from .services import may_use_webhooks, webhook_endpoint_create
-
 from .targets import validate_target
 
+
 class MayUseWebhooks(permissions.BasePermission):
-    message = "Only partner members and staff register webhooks."
+    message = _("Only partner members and staff register webhooks.")
 
     def has_permission(self, request, view):
         return may_use_webhooks(request.user)
@@ -23,7 +24,6 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "events", "secret", "is_active", "created_at"]
         read_only_fields = ["secret", "is_active", "created_at"]
 
-    def create(self, validated_data):
     def validate_url(self, url):
         # The same guard runs again in the service; here it reports the problem on "url".
         try:
@@ -32,6 +32,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(error.messages) from error
         return url
 
+    def create(self, validated_data):
         try:
             return webhook_endpoint_create(owner=self.context["request"].user, **validated_data)
         except DjangoValidationError as error:

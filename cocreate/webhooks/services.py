@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Event, WebhookDelivery, WebhookEndpoint
 from .signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
@@ -24,11 +25,10 @@ def webhook_endpoint_create(*, owner, url: str, events: list[str]) -> WebhookEnd
     validate_target(url)
     unknown = set(events) - set(Event.values)
     if unknown or not events:
-        raise ValidationError({"events": "Choose one or more known events."})
+        raise ValidationError({"events": _("Choose one or more known events.")})
     return WebhookEndpoint.objects.create(owner=owner, url=url, events=sorted(set(events)))
 
 
-def webhook_event_emit(*, event: Event, payload: dict, audience: Iterable) -> int:
 def _owned_by(audience: Iterable) -> Q:
     """Staff see every event; others only those of `audience`: users, or querysets of users
     (kept as subqueries, so a product's whole team costs no query of its own)."""
@@ -44,11 +44,12 @@ def _owned_by(audience: Iterable) -> Q:
     return condition
 
 
+def webhook_event_emit(*, event: Event, payload: dict, audience: Iterable) -> int:
     """Queue `event` for the endpoints of `audience` (the users allowed to see it) and of staff.
 
-    Call inside the transaction that made the change: deliveries start once it commits.
     An endpoint owner receives the events of their own tickets and applications, of posts they
     follow and of the products they are on the team for; the emitting service says who that is.
+    Call inside the transaction that made the change: deliveries start once it commits.
     Returns the number of deliveries queued.
     """
     endpoints = WebhookEndpoint.objects.filter(
