@@ -209,12 +209,12 @@ def _votes(ctx: ScaleContext, posts: list[PlannedPost]) -> int:
                     continue
                 when = after(rng, post.created, ctx.now, mean_hours=spread)
                 post.touch(when)
-                yield vote_id, _iso(when), post.id, user
+                yield f"{vote_id}\t{when.isoformat()}\t{post.id}\t{user}"
                 vote_id += 1
                 written += 1
             post.votes = written
 
-    copy_rows(ctx, Vote._meta.db_table, ["id", "created_at", "post_id", "user_id"], rows())
+    copy_rows(ctx, Vote, ["id", "created_at", "post_id", "user_id"], rows())
     return first
 
 
@@ -247,7 +247,7 @@ def _comments(ctx: ScaleContext, posts: list[PlannedPost], markdown: MarkdownBlo
 
     copy_rows(
         ctx,
-        Comment._meta.db_table,
+        Comment,
         [
             "body",
             "body_html",
@@ -300,7 +300,7 @@ def _flags(ctx: ScaleContext, posts: list[PlannedPost]) -> None:
                 post.hidden_reason = Post.HiddenReason.FLAGS
     copy_rows(
         ctx,
-        Flag._meta.db_table,
+        Flag,
         [
             "reason",
             "message",
@@ -391,7 +391,7 @@ def _copy_posts(ctx: ScaleContext, posts: list[PlannedPost], markdown: MarkdownB
 
     copy_rows(
         ctx,
-        Post._meta.db_table,
+        Post,
         [
             "id", "kind", "title", "body", "body_html", "status", "is_hidden", "hidden_reason",
             "is_locked", "is_deleted", "deleted_at", "vote_count", "comment_count", "flag_count",
@@ -406,9 +406,9 @@ def _tags_and_parts(ctx: ScaleContext, posts: list[PlannedPost]) -> None:
     rng = ctx.rng
     names = {topic[1] for topics in texts.FEATURES.values() for topic in topics}
     names |= set(texts.GENERIC_TAGS)
+    existing = set(Tag.objects.filter(slug__in=names).values_list("slug", flat=True))
     Tag.objects.bulk_create(
-        [Tag(name=name.replace("-", " "), slug=name) for name in sorted(names)],
-        ignore_conflicts=True,
+        [Tag(name=name.replace("-", " "), slug=name) for name in sorted(names - existing)]
     )
     tag_ids = dict(Tag.objects.filter(slug__in=names).values_list("slug", "id"))
     tag_rows, part_rows = [], []
@@ -421,8 +421,8 @@ def _tags_and_parts(ctx: ScaleContext, posts: list[PlannedPost]) -> None:
             fitting = ctx.made["parts_by_product"][post.product.pk]
             for part in rng.sample(fitting, min(len(fitting), rng.randint(1, 4))):
                 part_rows.append((post.id, part, 1 if rng.random() < 0.8 else rng.randint(2, 3)))
-    copy_rows(ctx, Post.tags.through._meta.db_table, ["post_id", "tag_id"], tag_rows)
-    copy_rows(ctx, PostPart._meta.db_table, ["post_id", "part_id", "quantity"], part_rows)
+    copy_rows(ctx, Post.tags.through, ["post_id", "tag_id"], tag_rows)
+    copy_rows(ctx, PostPart, ["post_id", "part_id", "quantity"], part_rows)
 
 
 def _status_changes(ctx: ScaleContext, posts: list[PlannedPost], markdown: MarkdownBlocks) -> None:
@@ -447,7 +447,7 @@ def _status_changes(ctx: ScaleContext, posts: list[PlannedPost], markdown: Markd
             previous = status
     copy_rows(
         ctx,
-        StatusChange._meta.db_table,
+        StatusChange,
         [
             "old_status",
             "new_status",
@@ -462,7 +462,7 @@ def _status_changes(ctx: ScaleContext, posts: list[PlannedPost], markdown: Markd
     )
     copy_rows(
         ctx,
-        ReputationEvent._meta.db_table,
+        ReputationEvent,
         ["kind", "points", "created_at", "actor_id", "post_id", "user_id"],
         ledger,
     )
@@ -504,7 +504,6 @@ def _follows(ctx: ScaleContext, first_post: int) -> None:
              WHERE post_id >= %(first)s
         ) acts
         GROUP BY user_id, post_id
-        ON CONFLICT DO NOTHING
         """,
         {"first": first_post},
     )

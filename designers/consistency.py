@@ -44,11 +44,11 @@ def expected_scores_sql(where: str = "TRUE", *, weights: Weights | None = None):
         FROM {POST} p
         LEFT JOIN (
             SELECT v.post_id, sum(power(2::float8, {vote_since})
-                * CASE WHEN EXISTS (
-                    SELECT 1 FROM {Registration._meta.db_table} r
-                    WHERE r.customer_id = v.user_id AND r.product_id = vp.product_id
-                  ) THEN %(w_verified)s ELSE %(w_vote)s END) AS s
+                * CASE WHEN r.customer_id IS NULL THEN %(w_vote)s ELSE %(w_verified)s END) AS s
             FROM {Vote._meta.db_table} v JOIN {POST} vp ON vp.id = v.post_id
+            LEFT JOIN (SELECT DISTINCT customer_id, product_id
+                       FROM {Registration._meta.db_table}) r
+                   ON r.customer_id = v.user_id AND r.product_id = vp.product_id
             GROUP BY v.post_id) v ON v.post_id = p.id
         LEFT JOIN (
             SELECT c.post_id, sum(power(2::float8, {comment_since})) AS s

@@ -14,7 +14,7 @@ def generate(ctx: ScaleContext) -> None:
         (ctx.start, product.pk, designers[index % len(designers)])
         for index, product in enumerate(ctx.made["products"])
     ]
-    copy_rows(ctx, ProductTeam._meta.db_table, ["created_at", "product_id", "user_id"], rows)
+    copy_rows(ctx, ProductTeam, ["created_at", "product_id", "user_id"], rows)
 
 
 def finish(ctx: ScaleContext) -> None:

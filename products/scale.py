@@ -73,7 +73,7 @@ def _registrations(ctx: ScaleContext, products: list[Product]) -> dict[int, set[
             )
     copy_rows(
         ctx,
-        Registration._meta.db_table,
+        Registration,
         [
             "serial_number",
             "purchased_on",

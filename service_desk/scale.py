@@ -7,6 +7,7 @@ copied in bulk. Ticket numbers and search vectors are generated columns.
 """
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 
@@ -106,17 +107,17 @@ def generate(ctx: ScaleContext) -> None:
     )
     messages, events = [], []
     markdown = MarkdownBlocks()
-    copy_rows(ctx, Ticket._meta.db_table, TICKET_COLUMNS,
+    copy_rows(ctx, Ticket, TICKET_COLUMNS,
               _ticket_rows(ctx, stories, messages, events, markdown))  # fmt: skip
     copy_rows(
         ctx,
-        TicketMessage._meta.db_table,
+        TicketMessage,
         ["ticket_id", "author_id", "internal", "body", "body_html", "created_at"],
         messages,
     )
     copy_rows(
         ctx,
-        TicketEvent._meta.db_table,
+        TicketEvent,
         ["ticket_id", "actor_id", "kind", "old_value", "new_value", "internal", "created_at"],
         events,
     )
@@ -182,7 +183,7 @@ def _story(ctx, ticket_id, policies, registrations, posts_by_product) -> _Story:
         "policy": policy,
     }
     _sla_targets(story, policy)
-    story.events.append((created, customer, Event.CREATED, "", Category(category).label, False))
+    story.events.append((created, customer, Event.CREATED, "", _label(Category(category)), False))
     _conversation(ctx, story, status)
     if category == Category.TECHNICAL_SUPPORT and rng.random() < LINKED_SHARE:
         candidates = posts_by_product.get(product.pk)
@@ -196,8 +197,14 @@ def _story(ctx, ticket_id, policies, registrations, posts_by_product) -> _Story:
     return story
 
 
+@cache
+def _label(choice) -> str:
+    """The label the services store in events (in the default language)."""
+    return str(choice.label)
+
+
 def _status_event(when, agent, old: str, new: str) -> tuple:
-    return (when, agent, Event.STATUS, str(Status(old).label), str(Status(new).label), False)
+    return (when, agent, Event.STATUS, _label(Status(old)), _label(Status(new)), False)
 
 
 def _sla_targets(story: _Story, policy: SlaPolicy | None) -> None:

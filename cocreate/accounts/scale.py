@@ -78,7 +78,7 @@ def _users(ctx: ScaleContext, password: str, names: list[str]) -> list[int]:
 
     copy_rows(
         ctx,
-        User._meta.db_table,
+        User,
         [
             "id", "password", "last_login", "is_superuser", "username", "first_name",
             "last_name", "email", "is_staff", "is_active", "date_joined", "display_name", "bio",
@@ -93,7 +93,7 @@ def _grant(ctx: ScaleContext, role: str, user_ids: list[int]) -> None:
     group, _created = Group.objects.get_or_create(name=role)
     copy_rows(
         ctx,
-        User.groups.through._meta.db_table,
+        User.groups.through,
         ["user_id", "group_id"],
         ((user_id, group.pk) for user_id in user_ids),
     )

@@ -7,6 +7,7 @@ computed afterwards in SQL from the rows it counts.
 """
 
 import io
+import json
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
+from django.db.models import JSONField
 
 from .markdown import render_markdown
 
@@ -48,30 +50,57 @@ class ScaleContext:
 # --- COPY ---------------------------------------------------------------------------------------
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    if any(ch in text for ch in "\\\t\n\r"):
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
+def _escape(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        text = text.replace("\r", "\\r")
     return text
 
 
-def copy_rows(
-    ctx: ScaleContext, table: str, columns: Sequence[str], rows: Iterable[Sequence]
-) -> int:
-    """COPY `rows` into `table` (in chunks, to keep memory flat); returns the number of rows."""
+def _copy_value(value) -> str:
+    """`value` in COPY's text format."""
+    kind = type(value)
+    if kind is str:
+        return _escape(value)
+    if kind is int:
+        return str(value)
+    if value is None:
+        return r"\N"
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is datetime:
+        return value.isoformat()
+    return _escape(str(value))
+
+
+def _defaults(model, columns: Sequence[str]) -> list[tuple[str, str]]:
+    """(column, COPY value) of `model`'s other columns, from their defaults: a field added later
+    with a default does not break the generator. A required column without one is an error."""
+    extra = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.column in columns or model_field.generated or model_field.primary_key:
+            continue
+        if model_field.has_default():
+            value = model_field.get_default()
+            if isinstance(model_field, JSONField):
+                value = json.dumps(value)
+            else:
+                value = model_field.get_db_prep_save(value, connection)
+            extra.append((model_field.column, _copy_value(value)))
+        elif not model_field.null:
+            raise ValueError(
+                f"{model.__name__}.{model_field.name} needs a value in the scale data."
+            )
+    return extra
+
+
+def copy_rows(ctx: ScaleContext, model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """COPY `rows` (values of `columns`) into `model`'s table, in chunks to keep memory flat;
+    other columns take their field's default. Returns the number of rows."""
+    table = model._meta.db_table
+    defaults = _defaults(model, columns)
+    columns = [*columns, *(column for column, _value in defaults)]
+    suffix = "".join(f"\t{value}" for _column, value in defaults) + "\n"
     total = 0
     buffer = io.StringIO()
     pending = 0
@@ -86,8 +115,10 @@ def copy_rows(
         buffer.truncate()
 
     for row in rows:
-        buffer.write("\t".join(_copy_value(value) for value in row))
-        buffer.write("\n")
+        # A row is a sequence of values, or (for the largest tables) a line already in COPY's
+        # text format without its newline.
+        buffer.write(row if type(row) is str else "\t".join(map(_copy_value, row)))
+        buffer.write(suffix)
         pending += 1
         if pending == 100_000:
             flush()
@@ -114,27 +145,47 @@ def reserve_ids(table: str, count: int) -> int:
 
 
 @contextmanager
-def foreign_keys_checked_at_end(tables: Iterable[str]):
-    """Drop the foreign keys of `tables` while the block loads them, then add them back.
+def bulk_load_mode(tables: Iterable[str]):
+    """Drop the foreign keys, unique constraints and secondary indexes of `tables` while the
+    block loads them, then build them again.
 
-    Adding a foreign key validates every row in one set-based query, far faster than the
-    per-row checks (deferred to the commit) of millions of COPYed rows; the result is the same:
-    the transaction fails if any row points nowhere. Run inside a transaction."""
+    Building an index once (sorting) and validating a foreign key or a uniqueness in one
+    set-based pass are far faster than maintaining them row by row for millions of COPYed rows;
+    the result is the same, and the transaction fails if any row breaks them. Primary keys and
+    check constraints stay. Run inside a transaction: other sessions wait until it ends, and
+    inside the block nothing may rely on a unique index (no ON CONFLICT)."""
+    tables = list(tables)
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid)
             FROM pg_constraint
-            WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)
+            WHERE contype IN ('f', 'u') AND conrelid::regclass::text = ANY(%s)
+            ORDER BY contype DESC  -- foreign keys first: they may need a unique constraint
             """,
-            [list(tables)],
+            [tables],
         )
-        keys = cursor.fetchall()
-        for table, name, _definition in keys:
+        constraints = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            """,
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _kind, _definition in constraints:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
-        for table, name, definition in keys:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, _kind, definition in reversed(constraints):
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cocreate.accounts.models import User
 from cocreate.accounts.scale import username
-from cocreate.core.bulkload import ScaleContext, foreign_keys_checked_at_end
+from cocreate.core.bulkload import ScaleContext, bulk_load_mode
 
 
 class Command(BaseCommand):
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         modules = list(self._scale_modules())
-        with transaction.atomic(), foreign_keys_checked_at_end(self._tables(modules)):
+        with transaction.atomic(), bulk_load_mode(self._tables(modules)):
             for module in modules:
                 self._timed(module.__name__, module.generate, ctx)
             for module in modules:
