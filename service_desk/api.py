@@ -6,6 +6,7 @@ actions called by a customer answer 403. Rules live in services.py.
 
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
@@ -344,6 +345,9 @@ class TicketViewSet(
 
 class ArticleSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    translation_of = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -353,6 +357,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "title",
             "product",
             "category",
+            "language",
+            "translation_of",
             "body_html",
             "helpful_count",
             "not_helpful_count",
@@ -376,14 +382,19 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("category") and params["category"] not in Category.values:
             raise exceptions.ValidationError({"category": [_("Unknown category.")]})
+        if params.get("language") and params["language"] not in dict(settings.LANGUAGES):
+            raise exceptions.ValidationError({"language": [_("Unknown language.")]})
         product = None
         if params.get("product"):
             product = Product.objects.filter(slug=params["product"]).first()
             if product is None:
                 return KnowledgeArticle.objects.none()
         return selectors.articles(
-            q=params.get("q", ""), product=product, category=params.get("category", "")
-        )
+            q=params.get("q", ""),
+            product=product,
+            category=params.get("category", ""),
+            language=params.get("language", ""),
+        ).select_related("translation_of")
 
     def get_object(self):
         article = selectors.articles().filter(slug=self.kwargs["slug"]).first()
@@ -396,6 +407,12 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search."),
             OpenApiParameter("product", OpenApiTypes.STR, description="Product slug."),
             OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+            OpenApiParameter(
+                "language",
+                OpenApiTypes.STR,
+                enum=[code for code, _name in settings.LANGUAGES],
+                description="Articles written in this language (every version otherwise).",
+            ),
         ]
     )
     def list(self, request, *args, **kwargs):

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +185,19 @@ class ArticleForm(forms.Form):
         help_text=_("Markdown. Links, lists, tables and code blocks are kept; HTML is not."),
     )
     status = forms.ChoiceField(choices=KnowledgeArticle.Status.choices, label=_("Status"))
+    language = forms.ChoiceField(
+        required=False,
+        label=_("Language"),
+        choices=[("", _("Detect from the text")), *settings.LANGUAGES],
+    )
+    translation_of = forms.ModelChoiceField(
+        queryset=KnowledgeArticle.objects.filter(translation_of__isnull=True).order_by("title"),
+        to_field_name="slug",
+        required=False,
+        label=_("Translation of"),
+        empty_label=_("— none: this is an original —"),
+        help_text=_("Readers see the version in their language first."),
+    )
 
 
 def _with_any(choices, label=None):
@@ -225,6 +239,11 @@ class KbSearchForm(forms.Form):
     product = forms.ChoiceField(required=False, label=_("Product"))
     category = forms.ChoiceField(
         required=False, label=_("Category"), choices=_with_any(Category.choices)
+    )
+    language = forms.ChoiceField(
+        required=False,
+        label=_("Language"),
+        choices=_with_any(settings.LANGUAGES, _("Mine first")),
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,10 +13,10 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from community.models import Post
+from cocreate.core.search import any_term_query
+from community.models import SEARCH_CONFIG, Post
 
 from . import services
-from .selectors import search_query
 
 CANDIDATE_COUNT = 5
 
@@ -58,7 +58,8 @@ def post_url(post) -> str:
 
 def candidate_posts(ticket) -> list[Post]:
     """Posts of the same product that look like this ticket, to link in one click."""
-    query = search_query(" OR ".join(re.findall(r"\w{4,}", ticket.subject)[:8]))
+    # Any longer word of the subject, or any two-character sequence of its Chinese.
+    query = any_term_query(ticket.subject, config=SEARCH_CONFIG, min_length=4, limit=8)
     if query is None:
         return []
     posts = (

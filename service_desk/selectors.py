@@ -4,11 +4,13 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cocreate.accounts.models import User
 from cocreate.accounts.roles import Role
+from cocreate.core.search import any_term_query, websearch_query
 
 from .models import (
     SEARCH_CONFIG,
@@ -26,10 +28,8 @@ TICKET_NUMBER = re.compile(r"^\s*T-?0*(\d{1,9})\s*$", re.IGNORECASE)
 
 
 def search_query(text: str) -> SearchQuery | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    return SearchQuery(text[:200], search_type="websearch", config=SEARCH_CONFIG)
+    """websearch syntax; a Chinese word is a phrase of its characters (cocreate/core/search.py)."""
+    return websearch_query((text or "")[:200], config=SEARCH_CONFIG)
 
 
 def _ticket_rows() -> QuerySet[Ticket]:
@@ -162,10 +162,33 @@ def canned_responses() -> QuerySet[CannedResponse]:
 # --- knowledge base -----------------------------------------------------------------------------
 
 
+def _one_version_each(rows: QuerySet[KnowledgeArticle], reader_language: str, *, drafts: bool):
+    """Of each article, the version in `reader_language` or else its original."""
+    versions = KnowledgeArticle.objects.filter(language=reader_language)
+    if not drafts:
+        versions = versions.filter(status=KnowledgeArticle.Status.PUBLISHED)
+    original = OuterRef("original")
+    in_reader_language = versions.filter(Q(pk=original) | Q(translation_of=original))
+    return rows.annotate(original=Coalesce("translation_of_id", "id")).filter(
+        Q(language=reader_language) | (Q(translation_of__isnull=True) & ~Exists(in_reader_language))
+    )
+
+
 def articles(
-    *, q: str = "", product=None, category: str = "", include_drafts: bool = False
+    *,
+    q: str = "",
+    product=None,
+    category: str = "",
+    include_drafts: bool = False,
+    language: str = "",
+    reader_language: str = "",
 ) -> QuerySet[KnowledgeArticle]:
-    """Articles, best match first when searching; `product` also brings the general ones."""
+    """Articles, best match first when searching; `product` also brings the general ones.
+
+    `language` keeps the articles written in it. Otherwise, with a `reader_language` and no
+    search, each article is listed once: in the reader's language when it has that version.
+    A search lists every version that matches.
+    """
     rows = KnowledgeArticle.objects.select_related("product")
     if not include_drafts:
         rows = rows.filter(status=KnowledgeArticle.Status.PUBLISHED)
@@ -174,6 +197,10 @@ def articles(
     if category:
         rows = rows.filter(category=category)
     query = search_query(q)
+    if language:
+        rows = rows.filter(language=language)
+    elif reader_language and query is None:
+        rows = _one_version_each(rows, reader_language, drafts=include_drafts)
     if query is not None:
         return rows.filter(search_vector=query).order_by(
             SearchRank(F("search_vector"), query).desc(), "-published_at", "-id"
@@ -181,20 +208,26 @@ def articles(
     return rows.order_by("-helpful_count", "-published_at", "-id")
 
 
-def article_suggestions(*, product, text: str, limit: int = 5) -> list[KnowledgeArticle]:
-    """Published articles for the product matching any significant word the customer typed."""
-    words = [word for word in re.findall(r"\w{3,}", text or "") if not word.isdigit()][:12]
-    if not words:
+def article_suggestions(
+    *, product, text: str, limit: int = 5, reader_language: str = ""
+) -> list[KnowledgeArticle]:
+    """Published articles for the product matching any significant word the customer typed
+    (in Chinese, any two-character sequence), those in the reader's language first."""
+    query = any_term_query(text, config=SEARCH_CONFIG, min_length=3, skip_digits=True, limit=12)
+    if query is None:
         return []
-    query = SearchQuery(" OR ".join(words), search_type="websearch", config=SEARCH_CONFIG)
     rows = KnowledgeArticle.objects.filter(
         status=KnowledgeArticle.Status.PUBLISHED, search_vector=query
     )
     if product is not None:
         rows = rows.filter(Q(product=product) | Q(product__isnull=True))
+    in_reader_language = Case(When(language=reader_language, then=Value(0)), default=Value(1))
     return list(
         rows.select_related("product").order_by(
-            SearchRank(F("search_vector"), query).desc(), "-helpful_count", "-id"
+            in_reader_language,
+            SearchRank(F("search_vector"), query).desc(),
+            "-helpful_count",
+            "-id",
         )[:limit]
     )
 
@@ -204,3 +237,15 @@ def article_for(user, slug: str) -> KnowledgeArticle:
     if article is None or (not article.is_published and not is_desk_agent(user)):
         raise Http404
     return article
+
+
+def article_versions(article: KnowledgeArticle, user, *, reader_language: str):
+    """The other language versions of `article` the user may read, the reader's language first."""
+    original = article.original_id
+    versions = KnowledgeArticle.objects.filter(Q(pk=original) | Q(translation_of=original)).exclude(
+        pk=article.pk
+    )
+    if not is_desk_agent(user):
+        versions = versions.filter(status=KnowledgeArticle.Status.PUBLISHED)
+    first = Case(When(language=reader_language, then=Value(0)), default=Value(1))
+    return list(versions.only("slug", "title", "language", "status").order_by(first, "language"))

@@ -16,6 +16,7 @@ from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.accounts.models import User
+from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
@@ -828,6 +829,25 @@ def _unique_slug(title: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _set_original(article: KnowledgeArticle, translation_of: KnowledgeArticle | None) -> None:
+    if translation_of is not None and translation_of.translation_of_id:
+        translation_of = translation_of.translation_of
+    if translation_of is None:
+        article.translation_of = None
+        return
+    if article.pk and translation_of.pk == article.pk:
+        raise ValidationError({"translation_of": [_("An article cannot translate itself.")]})
+    if article.pk and article.translations.exists():
+        raise ValidationError(
+            {"translation_of": [_("It has translations of its own: it stays an original.")]}
+        )
+    if translation_of.language == article.language:
+        raise ValidationError(
+            {"language": [_("The original is already in this language: choose another one.")]}
+        )
+    article.translation_of = translation_of
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -839,12 +859,20 @@ def article_save(
     status: str = KnowledgeArticle.Status.DRAFT,
     article: KnowledgeArticle | None = None,
     source_ticket: Ticket | None = None,
+    language: str = "",
+    translation_of: KnowledgeArticle | None = None,
 ) -> KnowledgeArticle:
-    """Create or edit an article (agents only); the Markdown is rendered and sanitised here."""
+    """Create or edit an article (agents only); the Markdown is rendered and sanitised here.
+
+    `language` empty: detected from the text. `translation_of`: the article this one translates
+    (its original, if that is itself a translation); one version per language.
+    """
     if not is_desk_agent(author):
         raise PermissionDenied
     creating = article is None
     article = article or KnowledgeArticle(author=author, source_ticket=source_ticket)
+    article.language = supported_language(language) or detect_language(f"{title}\n{body}")
+    _set_original(article, translation_of)
     article.title = title.strip()
     article.body = body
     article.body_html = render_markdown(body)

@@ -142,7 +142,9 @@ def ticket_suggestions(request):
     if (product_id := request.GET.get("product", "")).isdigit():
         product = Product.objects.filter(pk=product_id).first()
     text = f"{request.GET.get('subject', '')} {request.GET.get('description', '')}"[:2000]
-    suggestions = selectors.article_suggestions(product=product, text=text)
+    suggestions = selectors.article_suggestions(
+        product=product, text=text, reader_language=request.LANGUAGE_CODE
+    )
     return render(
         request,
         "service_desk/_suggestions.html",
@@ -293,6 +295,8 @@ def kb_index(request):
         product=product,
         category=filters.get("category", ""),
         include_drafts=is_desk_agent(request.user),
+        language=filters.get("language", ""),
+        reader_language=request.LANGUAGE_CODE,
     )
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(request, "service_desk/kb_index.html", {"form": form, "page": page})
@@ -303,7 +307,22 @@ def kb_article(request, slug):
     vote = None
     if request.user.is_authenticated:
         vote = article.votes.filter(user=request.user).values_list("helpful", flat=True).first()
-    return render(request, "service_desk/kb_article.html", {"article": article, "vote": vote})
+    versions = selectors.article_versions(
+        article, request.user, reader_language=request.LANGUAGE_CODE
+    )
+    in_reader_language = next(
+        (v for v in versions if v.language == request.LANGUAGE_CODE and v.is_published), None
+    )
+    return render(
+        request,
+        "service_desk/kb_article.html",
+        {
+            "article": article,
+            "vote": vote,
+            "versions": versions,
+            "in_reader_language": in_reader_language,
+        },
+    )
 
 
 @login_required
@@ -525,6 +544,14 @@ def desk_article_new(request):
             ).first()
         if answer is not None:
             initial["body"] = answer.body
+    original_slug = request.GET.get("translation_of", "")
+    original = KnowledgeArticle.objects.filter(slug=original_slug).first()
+    if original is not None:  # "translate this article": the original's place in the base
+        initial.update(
+            translation_of=(original.translation_of or original).slug,
+            product=original.product_id,
+            category=original.category,
+        )
     form = ArticleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -554,6 +581,8 @@ def desk_article_edit(request, slug):
             "category": article.category,
             "body": article.body,
             "status": article.status,
+            "language": article.language,
+            "translation_of": article.translation_of.slug if article.translation_of else "",
         },
     )
     if request.method == "POST" and form.is_valid():
