@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cocreate.core.search import SpacedHan
 
@@ -45,7 +46,7 @@ class Post(models.Model):
         EVALUATION = "evaluation", _("Evaluation")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("post status", "Open")
         UNDER_REVIEW = "under_review", _("Under review")
         PLANNED = "planned", _("Planned")
         ADOPTED = "adopted", _("Adopted")

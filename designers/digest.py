@@ -4,14 +4,31 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 
 from cocreate.notifications.models import Notification
 from cocreate.notifications.services import notification_send
 
 from .models import ReviewItem
 from .selectors import product_designers
+
+
+def _digest_title_text(count: int) -> str:
+    return ngettext(
+        "Weekly digest: %(count)d item waits for a decision",
+        "Weekly digest: %(count)d items wait for a decision",
+        count,
+    ) % {"count": count}
+
+
+def _digest_body_text(new: int, lines: list[str]) -> str:
+    return "\n".join([gettext("New this week: %(new)d.") % {"new": new}, *lines])
+
+
+# Evaluated when notification_send renders them, in each recipient's language.
+_digest_title = lazy(_digest_title_text, str)
+_digest_body = lazy(_digest_body_text, str)
 
 
 def weekly_digest_send(*, now=None) -> int:
@@ -50,13 +67,8 @@ def weekly_digest_send(*, now=None) -> int:
         notification_send(
             recipients=[user],
             kind="designers.digest",
-            title=ngettext_lazy(
-                "Weekly digest: %(count)d item waits for a decision",
-                "Weekly digest: %(count)d items wait for a decision",
-                "count",
-            )
-            % {"count": len(items)},
-            body=str(_("New this week: %(new)d.") % {"new": new}) + "\n" + "\n".join(lines),
+            title=_digest_title(len(items)),
+            body=_digest_body(new, lines),
             url=reverse("designers:queue"),
             dedupe_key=key,
         )

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.models import Post
@@ -68,6 +70,10 @@ class StatusChangeForm(forms.Form):
         return post
 
 
+def _choices_help() -> str:
+    return gettext("One per line, 2 to %(max)d.") % {"max": POLL_MAX_CHOICES}
+
+
 class EvaluationForm(forms.Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.order_by("name"), to_field_name="slug"
@@ -79,7 +85,7 @@ class EvaluationForm(forms.Form):
         label=_("Poll choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line, 2 to %(max)d.") % {"max": POLL_MAX_CHOICES},
+        help_text=lazy(_choices_help, str)(),
     )
 
     def choice_list(self) -> list[str]:

@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from community.models import Post
 
 
 class ProductTeam(models.Model):
@@ -63,9 +66,9 @@ class ReviewItem(models.Model):
     """A post the surfacing job put in front of the product's designers; one per post."""
 
     class State(models.TextChoices):
-        NEW = "new", _("New")
-        IN_REVIEW = "in_review", _("In review")
-        DECIDED = "decided", _("Decided")
+        NEW = "new", pgettext_lazy("review item state", "New")
+        IN_REVIEW = "in_review", pgettext_lazy("review item state", "In review")
+        DECIDED = "decided", pgettext_lazy("review item state", "Decided")
 
     class Reason(models.TextChoices):
         THRESHOLD = "threshold", _("Score above the threshold")
@@ -128,6 +131,11 @@ class ReviewItem(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
         return [str(labels.get(reason, reason)) for reason in self.reasons]
+
+    def decision_label(self) -> str:
+        """The decided status in the reader's language (`decision` holds a post status code)."""
+        labels = dict(Post.Status.choices)
+        return str(labels.get(self.decision, self.decision))
 
 
 class Poll(models.Model):

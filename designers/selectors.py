@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import pgettext
 
 from cocreate.accounts.roles import Role
 from community.models import Post, StatusChange, Vote
@@ -16,6 +17,11 @@ from products.models import Product
 from .models import ReviewItem
 
 VOTE_CHART_DAYS = 30
+
+
+def axis_day(day) -> str:
+    """A short day and month for a chart axis, in the reader's order (23/11 or 11/23)."""
+    return dateformat.format(day, pgettext("PHP date format of a day on a chart axis", "d/m"))
 
 
 def product_designers(product_id: int) -> list:
@@ -107,7 +113,7 @@ def votes_per_day(post: Post, *, days: int = VOTE_CHART_DAYS, today=None) -> lis
         .values_list("day", "n")
     )
     return [
-        ((start + timedelta(days=i)).strftime("%d/%m"), counts.get(start + timedelta(days=i), 0))
+        (axis_day(start + timedelta(days=i)), counts.get(start + timedelta(days=i), 0))
         for i in range(days)
     ]
 
@@ -160,7 +166,7 @@ def dashboard(product: Product | None, *, weeks: int = 12) -> dict:
         by_week = {week.date(): n for week, n in rows}
         start = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
         weeks_list = [start - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
-        return [(w.strftime("%d/%m"), by_week.get(w, 0)) for w in weeks_list]
+        return [(axis_day(w), by_week.get(w, 0)) for w in weeks_list]
 
     status_counts = dict(
         posts.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")

@@ -20,7 +20,8 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from cocreate.notifications.services import notification_send
 from community.models import Post, Vote
@@ -180,6 +181,23 @@ def _create_items(now, rescored: list[int] | None) -> list[int]:
     )
 
 
+def _surfaced_title_text(title: str) -> str:
+    return gettext("Surfaced for review: %(title)s") % {"title": title}
+
+
+def _surfaced_body_text(item: ReviewItem) -> str:
+    return gettext("%(votes)d votes, %(verified)d of verified owners; %(reasons)s.") % {
+        "votes": item.vote_count,
+        "verified": item.verified_vote_count,
+        "reasons": ", ".join(item.reason_labels()),
+    }
+
+
+# Lazy: notification_send renders them in each designer's language.
+_surfaced_title = lazy(_surfaced_title_text, str)
+_surfaced_body = lazy(_surfaced_body_text, str)
+
+
 def review_item_notify(*, item: ReviewItem) -> int:
     """Tell the product's designers about a new item, once: the dedupe key is per item, and
     the item is marked notified in the same transaction."""
@@ -191,13 +209,8 @@ def review_item_notify(*, item: ReviewItem) -> int:
         sent = notification_send(
             recipients=product_designers(post.product_id),
             kind="designers.surfaced",
-            title=_("Surfaced for review: %(title)s") % {"title": post.title},
-            body=_("%(votes)d votes, %(verified)d of verified owners; %(reasons)s.")
-            % {
-                "votes": locked.vote_count,
-                "verified": locked.verified_vote_count,
-                "reasons": ", ".join(locked.reason_labels()),
-            },
+            title=_surfaced_title(post.title),
+            body=_surfaced_body(locked),
             url=locked.get_absolute_url(),
             dedupe_key=f"designers.surfaced:{locked.pk}",
         )

@@ -35,3 +35,14 @@ def test_the_task_runs_the_digest():
     ProductTeamFactory()
     ReviewItemFactory()
     assert tasks.weekly_digest.apply().get() == 1
+
+
+def test_the_digest_is_written_in_each_designers_language():
+    team = ProductTeamFactory(user__language="zh-hans")
+    ReviewItemFactory(post__product=team.product, post__title="Waiting idea")
+
+    weekly_digest_send(now=datetime(2026, 11, 23, 9, tzinfo=UTC))
+
+    digest = Notification.objects.get(recipient=team.user, kind="designers.digest")
+    assert digest.title == "每周摘要：1项等待决定"
+    assert digest.body.startswith("本周新增：") and "Waiting idea" in digest.body

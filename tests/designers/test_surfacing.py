@@ -173,3 +173,19 @@ def test_management_command(surfacing_settings, capsys):
     call_command("surface_popular")
     assert "surfaced 1" in capsys.readouterr().out
     assert ReviewItem.objects.count() == 1
+
+
+def test_each_designer_is_told_in_their_own_language(surfacing_settings):
+    post = PostFactory(title="Quieter fan")
+    english = ProductTeamFactory(product=post.product).user
+    chinese = ProductTeamFactory(product=post.product, user__language="zh-hans").user
+    _votes(post, 3)
+
+    surfacing.surface_popular()
+
+    notes = Notification.objects.filter(kind="designers.surfaced")
+    mine, theirs = notes.get(recipient=english), notes.get(recipient=chinese)
+    assert mine.title == "Surfaced for review: Quieter fan"
+    assert "Reached a supporters milestone" in mine.body
+    assert theirs.title == "新的评审项：Quieter fan"
+    assert theirs.body == "3票，其中认证用户0票；达到支持者里程碑。"
