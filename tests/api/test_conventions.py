@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework.throttling import SimpleRateThrottle
 
 from cocreate.core.api import StandardPagination, exception_handler
 from tests.factories.accounts import UserFactory
@@ -118,3 +119,19 @@ def test_interactive_docs_load_nothing_from_another_site(client):
     assert urls and all(url.startswith("/") and not url.startswith("//") for url in urls)
     script = client.get("/api/docs/", {"script": ""}).content.decode()
     assert not re.search(r"https?://", script)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_over_the_rate_is_a_json_429_with_retry_after(monkeypatch, signed_in):
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "anon": "2/minute", "user": "2/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    client = APIClient()
+    if signed_in:
+        client.force_authenticate(UserFactory())
+
+    statuses = [client.get("/api/v1/parts/").status_code for _ in range(2)]
+    refused = client.get("/api/v1/parts/")
+
+    assert statuses == [200, 200]
+    assert _is_error(refused, 429, "throttled")
+    assert 0 < int(refused["Retry-After"]) <= 60
