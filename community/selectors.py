@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cocreate.core.money import sum_by_currency
 from cocreate.core.search import any_term_query, websearch_query
@@ -61,7 +62,7 @@ class FeedSort:
 
 # Sorts by name; another app may add one (the designers' "trending") with register_feed_sort.
 FEED_SORTS: dict[str, FeedSort] = {
-    "new": FeedSort(_("New"), ("-created_at", "-id")),
+    "new": FeedSort(pgettext_lazy("feed sort", "New"), ("-created_at", "-id")),
     "top": FeedSort(_("Top"), ("-vote_count", "-created_at", "-id")),
 }
 DEFAULT_SORT = "new"
