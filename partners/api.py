@@ -1,5 +1,6 @@
 """REST endpoints of the partner directory: partners, applications, collaboration projects."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,6 +90,7 @@ class PartnerSerializer(serializers.ModelSerializer):
             "verified",
             "status",
             "description",
+            "language",
             "website",
             "logo",
             "page_url",
@@ -106,6 +108,12 @@ class PartnerUpdateSerializer(serializers.Serializer):
     capabilities = ChoiceListField(choices=Capability.choices, required=False)
     certifications = ChoiceListField(choices=Certification.choices, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        allow_blank=True,
+        help_text="The profile's language; empty: detected from the text.",
+    )
     website = serializers.URLField(required=False, allow_blank=True)
     logo = serializers.FileField(
         required=False,

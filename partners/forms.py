@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -148,6 +149,11 @@ class PartnerProfileForm(forms.ModelForm):
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     website = _website_field()
+    language = forms.ChoiceField(
+        label=_("Language of the profile"),
+        required=False,
+        choices=[("", _("Detect from the text")), *settings.LANGUAGES],
+    )
     field_order = [*PARTNER_EDITABLE_FIELDS, "logo_upload", "remove_logo"]
 
     class Meta:

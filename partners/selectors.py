@@ -1,12 +1,12 @@
 """Reads of the partner directory shared by pages and the API; each carries its joins."""
 
-import re
-
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+
+from cocreate.core.search import prefix_query, websearch_text
 
 from .models import Application, CollaborationProject, Membership, Partner, Provision, Supply
 from .taxonomy import areas_serving
@@ -26,13 +26,10 @@ class Sort:
 def search_query(text: str) -> SearchQuery | None:
     """What the user typed (websearch syntax) or, so a partial word finds something, each word as
     a prefix: "robo" finds "Robotics"."""
-    words = re.findall(r"\w+", text)[:8]
-    if not words:
+    prefixes = prefix_query(text, config=SEARCH_CONFIG, limit=8)
+    if prefixes is None:
         return None
-    typed = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    prefixes = SearchQuery(
-        " & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG
-    )
+    typed = SearchQuery(websearch_text(text), search_type="websearch", config=SEARCH_CONFIG)
     return typed | prefixes
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.accounts.roles import Role
 from cocreate.accounts.services import role_grant
+from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
@@ -44,6 +45,8 @@ PARTNER_EDITABLE_FIELDS = (
     "certifications",
     "description",
     "website",
+    # Empty: detected from the name and description.
+    "language",
 )
 
 
@@ -167,6 +170,7 @@ def application_approve(*, application: Application, decided_by, message: str = 
         description_html=application.description_html,
         website=application.website,
         status=Partner.Status.ACTIVE,
+        language=detect_language(f"{application.name}\n{application.description}"),
     )
     partner.full_clean(exclude=["logo"])
     try:
@@ -242,6 +246,8 @@ def partner_update(*, partner: Partner, logo=None, remove_logo: bool = False, **
     for name in ("capabilities", "certifications", "regions_served"):
         if name in fields:
             setattr(partner, name, list(dict.fromkeys(fields[name])))
+    if "language" in fields and not supported_language(fields["language"]):
+        partner.language = detect_language(f"{partner.name}\n{partner.description}")
     partner.full_clean(exclude=["logo"])
     old_logo = partner.logo.name if partner.logo else ""
     if logo is not None:
