@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.money import CurrencyField
+from cocreate.core.search import SpacedHan
 
 
 class ProductLine(models.Model):
@@ -103,11 +104,12 @@ class Product(models.Model):
     launch_date = models.DateField(_("launch date"), null=True, blank=True)
     warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=24)
     # Kept by PostgreSQL itself, so no write path can forget to refresh it; GIN-indexed below.
+    # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).
     search_vector = models.GeneratedField(
-        expression=SearchVector("name", "model_number", weight="A", config="english")
-        + SearchVector("description", weight="B", config="english")
+        expression=SearchVector(SpacedHan("name"), "model_number", weight="A", config="english")
+        + SearchVector(SpacedHan("description"), weight="B", config="english")
         # Spec labels and values ("Water resistance: IP68", "Wi-Fi 6E") find products too.
-        + SearchVector(Cast("specs", models.TextField()), weight="C", config="english"),
+        + SearchVector(SpacedHan(Cast("specs", models.TextField())), weight="C", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -1,6 +1,5 @@
 """Reads of the catalog shared by pages and the API; each carries its joins in one place."""
 
-import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -8,6 +7,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
+
+from cocreate.core.search import prefix_query, websearch_text
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
 
@@ -27,13 +28,10 @@ def products_with_neighbours() -> QuerySet[Product]:
 def _search_query(text: str) -> SearchQuery | None:
     """What the user typed, as a tsquery: their own words (websearch syntax: quotes, -word, or)
     or, so results appear while typing, every word as a prefix ("auro" finds "Aurora")."""
-    words = re.findall(r"\w+", text)[:8]
-    if not words:
+    prefixes = prefix_query(text, config=SEARCH_CONFIG, limit=8)
+    if prefixes is None:
         return None
-    typed = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    prefixes = SearchQuery(
-        " & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG
-    )
+    typed = SearchQuery(websearch_text(text), search_type="websearch", config=SEARCH_CONFIG)
     return typed | prefixes
 
 
