@@ -108,6 +108,9 @@ CACHES = {
         "TIMEOUT": 300,
     }
 }
+# Anonymous visitors' feeds and post pages are served from the cache for this long (seconds;
+# 0 turns it off). Signed-in people always get fresh pages: cocreate/core/pagecache.py.
+ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5)
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

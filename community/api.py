@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,6 +20,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from cocreate.core import pagecache
 from cocreate.core.api import KeysetPagination, StandardPagination
 from products.models import Part, Product
 
@@ -342,7 +344,15 @@ class PostViewSet(
         ]
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        # Anonymous callers share a few seconds' cache (cocreate/core/pagecache.py).
+        key = pagecache.anonymous_key(request, "api:posts")
+        data = cache.get(key) if key else None
+        if data is not None:
+            return Response(data, headers={"X-Page-Cache": "hit"})
+        response = super().list(request, *args, **kwargs)
+        if key and response.status_code == status.HTTP_200_OK:
+            cache.set(key, response.data, pagecache.ttl())
+        return response
 
     @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})
     def create(self, request, *args, **kwargs):

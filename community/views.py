@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core import keyset
+from cocreate.core.pagecache import anonymous_page_cache
 from products.models import Product, ProductLine
 
 from . import selectors, services
@@ -172,6 +173,7 @@ def line_detail(request, slug):
 
 
 @require_GET
+@anonymous_page_cache
 def product_feed(request, product_slug):
     """A product's community: its posts, filtered, searched and sorted."""
     product = _product_or_404(product_slug)
@@ -207,6 +209,7 @@ def similar(request, product_slug):
 
 
 @require_GET
+@anonymous_page_cache
 def post_detail(request, product_slug, pk):
     try:
         post = selectors.post_for_page(pk, request.user)

@@ -6,9 +6,11 @@ from cocreate.celery import app as celery_app
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test starts with an empty cache (rate-limit counters live there)."""
+    """Each test starts with an empty cache (rate-limit counters live there). The anonymous
+    page cache is off unless a test turns it on (tests/community/test_page_cache.py)."""
     from django.core.cache import cache
 
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield
 

@@ -191,6 +191,18 @@ def _after(terms, values, *, backwards: bool) -> Q:
     return reduce(operator.or_, alternatives)
 
 
+def page_query(
+    queryset: QuerySet, values, *, backwards: bool = False, page_size: int = 20, terms=None
+) -> QuerySet:
+    """The one query of a page: `page_size + 1` rows after `values` (None: the first page)."""
+    terms = terms or _ordering(queryset)
+    if values is not None:
+        queryset = queryset.filter(_after(terms, values, backwards=backwards))
+    if backwards:
+        queryset = queryset.reverse()
+    return queryset[: page_size + 1]
+
+
 def paginate(queryset: QuerySet, *, cursor: str | None, page_size: int) -> KeysetPage:
     """The page of `queryset` (ordered, see the module docstring) that `cursor` points at.
 
@@ -199,12 +211,7 @@ def paginate(queryset: QuerySet, *, cursor: str | None, page_size: int) -> Keyse
     """
     terms = _ordering(queryset)
     values, backwards = decode_cursor(queryset, cursor, terms) if cursor else (None, False)
-    rows = queryset
-    if values is not None:
-        rows = rows.filter(_after(terms, values, backwards=backwards))
-    if backwards:
-        rows = rows.reverse()
-    rows = list(rows[: page_size + 1])
+    rows = list(page_query(queryset, values, backwards=backwards, page_size=page_size, terms=terms))
     more = len(rows) > page_size
     rows = rows[:page_size]
     if backwards:
