@@ -9,7 +9,7 @@ gives the author REPUTATION_POINTS["vote_received"]).
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 
@@ -68,6 +68,7 @@ STATUS_PATHS = {
     Status.DUPLICATE: [Status.DUPLICATE],
 }
 COMMENTS_PER_POST = 3.0
+MAX_COMMENTS = 400
 
 
 @dataclass(slots=True)
@@ -89,6 +90,7 @@ class PlannedPost:
     comments: int = 0
     open_flags: int = 0
     title: str = ""
+    slots: dict | None = None
     last_activity: datetime | None = None
 
     def touch(self, when: datetime) -> None:
@@ -195,24 +197,31 @@ def _votes(ctx: ScaleContext, posts: list[PlannedPost]) -> int:
     counts = long_tail(rng, len(votable), ctx.votes, cap=len(customers) - 1)
     first = reserve_ids(Vote._meta.db_table, sum(counts))
 
+    latest = ctx.now.timestamp() - 1
+    customer_count = len(customers)
+
     def rows():
+        # The hottest loop of the generator: times are plain floats until they are written.
         vote_id = first
+        sample, delay = rng.sample, rng.expovariate
         for post, count in zip(votable, counts, strict=True):
             if not count:
                 continue
-            voters = rng.sample(range(len(customers)), count + 1)
-            spread = 24 * (2 + min(60, count / 20))  # popular posts gather votes for longer
+            created = post.created.timestamp()
+            rate = 1 / (3600 * 24 * (2 + min(60, count / 20)))  # popular posts: votes for longer
+            last = created
             written = 0
-            for index in voters:
+            for index in sample(range(customer_count), count + 1):
                 user = customers[index]
                 if user == post.author or written == count:
                     continue
-                when = after(rng, post.created, ctx.now, mean_hours=spread)
-                post.touch(when)
-                yield f"{vote_id}\t{when.isoformat()}\t{post.id}\t{user}"
+                moment = min(created + delay(rate), max(latest, created))
+                last = max(last, moment)
+                yield f"{vote_id}\t{datetime.fromtimestamp(moment, UTC).isoformat()}\t{post.id}\t{user}"
                 vote_id += 1
                 written += 1
             post.votes = written
+            post.touch(datetime.fromtimestamp(last, UTC))
 
     copy_rows(ctx, Vote, ["id", "created_at", "post_id", "user_id"], rows())
     return first
@@ -223,16 +232,17 @@ def _comments(ctx: ScaleContext, posts: list[PlannedPost], markdown: MarkdownBlo
     rng = ctx.rng
     customers = ctx.made["customers"]
     team = ctx.made["agents"] + ctx.made["designers"]
-    average_votes = max(1.0, sum(p.votes for p in posts) / len(posts))
+    open_posts = [p for p in posts if p.status != Status.DUPLICATE]
+    average_votes = max(1.0, sum(p.votes for p in open_posts) / max(1, len(open_posts)))
+    # Where the votes are, the discussion is: a post's expected comments follow its votes
+    # (capped), scaled so that the average is COMMENTS_PER_POST.
+    weights = [min(MAX_COMMENTS / 2, 0.4 + 0.6 * p.votes / average_votes) for p in open_posts]
+    scale = COMMENTS_PER_POST * len(open_posts) / max(1.0, sum(weights))
 
     def rows():
-        for post in posts:
-            if post.status == Status.DUPLICATE:
-                continue
-            mean = COMMENTS_PER_POST * (0.4 + 0.6 * post.votes / average_votes)
-            if not ctx.votes:
-                mean = COMMENTS_PER_POST
-            post.comments = min(400, geometric(rng, mean))
+        for post, weight in zip(open_posts, weights, strict=True):
+            mean = scale * weight
+            post.comments = min(MAX_COMMENTS, geometric(rng, mean))
             for _ in range(post.comments):
                 official = rng.random() < 0.07
                 if official:
@@ -318,22 +328,39 @@ def _flags(ctx: ScaleContext, posts: list[PlannedPost]) -> None:
 # --- Posts and what hangs off them ---------------------------------------------------------------
 
 
-def _fill(rng, template: str, post: PlannedPost) -> str:
-    feature, _tag, symptoms, wishes = post.topic
-    wish = rng.choice(wishes)
-    values = {
-        "p": post.product.name,
-        "feature": feature,
-        "Feature": feature[0].upper() + feature[1:],
-        "symptom": rng.choice(symptoms),
-        "wish": wish,
-        "Wish": wish[0].upper() + wish[1:],
-        "fw": rng.choice(texts.FIRMWARE),
-        "owned": rng.choice(texts.OWNED_FOR),
-        "when": rng.choice(texts.WHEN),
-        "reason": rng.choice(texts.REASONS),
+class Slots(dict):
+    """The values a post's templates name ({p}, {feature}, {symptom} …), each drawn the first
+    time a template asks for it: the title, body and comments of a post tell the same story."""
+
+    CHOICES = {
+        "fw": texts.FIRMWARE,
+        "owned": texts.OWNED_FOR,
+        "when": texts.WHEN,
+        "reason": texts.REASONS,
     }
-    return template.format(**values)
+
+    def __init__(self, rng, product_name: str, topic: tuple):
+        super().__init__(p=product_name, feature=topic[0])
+        self.rng, self.topic = rng, topic
+
+    def __missing__(self, key: str) -> str:
+        if key in ("Feature", "Wish"):
+            value = self[key.lower()]
+            value = value[0].upper() + value[1:]
+        elif key == "symptom":
+            value = self.rng.choice(self.topic[2])
+        elif key == "wish":
+            value = self.rng.choice(self.topic[3])
+        else:
+            value = self.rng.choice(self.CHOICES[key])
+        self[key] = value
+        return value
+
+
+def _fill(rng, template: str, post: PlannedPost) -> str:
+    if post.slots is None:
+        post.slots = Slots(rng, post.product.name, post.topic)
+    return template.format_map(post.slots)
 
 
 def _content(rng, post: PlannedPost) -> tuple[str, list[str]]:

@@ -15,6 +15,7 @@ from cocreate.core.bulkload import (
     MarkdownBlocks,
     ScaleContext,
     after,
+    copy_line,
     copy_rows,
     recent_biased,
     reserve_ids,
@@ -47,6 +48,7 @@ CATEGORY_WEIGHTS = [
     (Category.UPGRADE_MAINTENANCE, 18),
     (Category.LOGISTICS, 12),
 ]
+CHUNK = 10_000  # tickets generated and copied at a time
 LINKED_SHARE = 0.04  # of technical tickets, escalated to a community post
 
 SUBJECTS = [
@@ -101,27 +103,34 @@ def generate(ctx: ScaleContext) -> None:
         if not (post.is_deleted or post.hidden_reason):
             posts_by_product.setdefault(post.product.pk, []).append(post)
     first = reserve_ids(Ticket._meta.db_table, ctx.tickets)
-    stories = (
-        _story(ctx, first + offset, policies, registrations, posts_by_product)
-        for offset in range(ctx.tickets)
-    )
-    messages, events = [], []
     markdown = MarkdownBlocks()
-    copy_rows(ctx, Ticket, TICKET_COLUMNS,
-              _ticket_rows(ctx, stories, messages, events, markdown))  # fmt: skip
-    copy_rows(
+    messages = events = 0
+    # In chunks, so the conversations of 100,000 tickets are never all in memory.
+    for start in range(0, ctx.tickets, CHUNK):
+        stories = [
+            _story(ctx, first + offset, policies, registrations, posts_by_product)
+            for offset in range(start, min(start + CHUNK, ctx.tickets))
+        ]
+        messages += _copy_tickets(ctx, stories, markdown)
+        events += copy_rows(
+            ctx,
+            TicketEvent,
+            ["ticket_id", "actor_id", "kind", "old_value", "new_value", "internal", "created_at"],
+            (copy_line(story.id, *e[1:], e[0]) for story in stories for e in story.events),
+        )
+    ctx.log(f"{ctx.tickets:,} tickets, {messages:,} messages, {events:,} events")
+
+
+def _copy_tickets(ctx: ScaleContext, stories: list, markdown: MarkdownBlocks) -> int:
+    """The tickets and their messages; returns the number of messages."""
+    messages = []
+    copy_rows(ctx, Ticket, TICKET_COLUMNS, _ticket_rows(ctx, stories, messages, markdown))
+    return copy_rows(
         ctx,
         TicketMessage,
         ["ticket_id", "author_id", "internal", "body", "body_html", "created_at"],
         messages,
     )
-    copy_rows(
-        ctx,
-        TicketEvent,
-        ["ticket_id", "actor_id", "kind", "old_value", "new_value", "internal", "created_at"],
-        events,
-    )
-    ctx.log(f"{ctx.tickets:,} tickets, {len(messages):,} messages, {len(events):,} events")
 
 
 TICKET_COLUMNS = [
@@ -307,7 +316,7 @@ def _sla_outcome(ctx: ScaleContext, story: _Story) -> None:
     fields.update(sla_state=state, sla_breached_at=breached_at)
 
 
-def _ticket_rows(ctx, stories, messages: list, events: list, markdown: MarkdownBlocks):
+def _ticket_rows(ctx, stories, messages: list, markdown: MarkdownBlocks):
     rng = ctx.rng
     for story in stories:
         f = story.fields
@@ -319,9 +328,7 @@ def _ticket_rows(ctx, stories, messages: list, events: list, markdown: MarkdownB
         description, description_html = markdown(blocks)
         for when, author, internal, text in story.messages:
             body, html = markdown([fill(text)])
-            messages.append((story.id, author, internal, body, html, when))
-        for when, actor, kind, old, new, internal in story.events:
-            events.append((story.id, actor, kind, old, new, internal, when))
+            messages.append(copy_line(story.id, author, internal, body, html, when))
         updated = max([story.created, *(e[0] for e in story.events)])
         policy = f["policy"]
         yield (

@@ -73,6 +73,11 @@ def _copy_value(value) -> str:
     return _escape(str(value))
 
 
+def copy_line(*values) -> str:
+    """One row in COPY's text format (without its newline), for copy_rows."""
+    return "\t".join(map(_copy_value, values))
+
+
 def _defaults(model, columns: Sequence[str]) -> list[tuple[str, str]]:
     """(column, COPY value) of `model`'s other columns, from their defaults: a field added later
     with a default does not break the generator. A required column without one is an error."""
