@@ -566,9 +566,66 @@ def seed(out) -> None:
         if Post.objects.filter(product=product).exists():
             continue
         created += _seed_product(rng, product, members, team, parts)
+    created += _chinese_posts(rng, members)
     _moderation_examples(rng, members)
     total = Post.objects.count()
     out.write(f"  community: {created} new posts ({total} in all), with votes and comments")
+
+
+# Posts in Chinese by members who write in it: product slug, author, kind, title, body, tags.
+CHINESE_POSTS = [
+    (
+        "aurora-3",
+        "li",
+        Post.Kind.SUGGESTION,
+        "希望在设置里显示电池健康度",
+        "用了一年多，电池续航明显变短。希望在 *设置 → 电池* 里能看到电池健康度和充电循环次数，"
+        "这样就知道什么时候该换电池了。",
+        ["battery"],
+    ),
+    (
+        "aurora-3",
+        "mei.chen",
+        Post.Kind.FEEDBACK,
+        "快充很快，但是机身发热",
+        "用原装 45 W 充电器，二十分钟就能充到一半，但手机背面会很烫。夏天在车里充电更明显。",
+        ["battery"],
+    ),
+    (
+        "aurora-3",
+        "li",
+        Post.Kind.QUESTION,
+        "如何关闭自动亮度？",
+        "在室外看屏幕很刺眼，每次都要手动调节亮度。请问自动亮度的开关在哪里？",
+        [],
+    ),
+]
+
+
+def _chinese_posts(rng, members) -> int:
+    authors = {user.username: user for user in User.objects.filter(username__in=["li"])}
+    authors.update({user.username: user for user in members})
+    created = 0
+    for product_slug, username, kind, title, body, tags in CHINESE_POSTS:
+        product = Product.objects.filter(slug=product_slug).first()
+        author = authors.get(username)
+        if product is None or author is None or Post.objects.filter(title=title).exists():
+            continue
+        post = Post.objects.create(
+            product=product,
+            author=author,
+            kind=kind,
+            title=title,
+            body=body,
+            body_html=render_markdown(body),
+            language="zh-hans",
+        )
+        post.tags.set(_tags(tags))
+        Follow.objects.get_or_create(user=author, post=post)
+        when = timezone.now() - timedelta(days=rng.randint(2, 30), minutes=rng.randint(0, 1440))
+        Post.objects.filter(pk=post.pk).update(created_at=when, last_activity_at=when)
+        created += 1
+    return created
 
 
 def _members() -> list[User]:

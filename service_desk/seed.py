@@ -151,6 +151,47 @@ def _seed_canned(author) -> None:
         )
 
 
+# Chinese versions of articles above: slug, slug of the original, title, body.
+TRANSLATIONS = [
+    (
+        "aurora-3-battery-drains-overnight-zh",
+        "aurora-3-battery-drains-overnight",
+        "Aurora 3：夜间电池耗电快",
+        "如果电池一夜之间掉电超过 5%：\n\n1. 更新到最新固件（*设置 → 系统 → 更新*）。\n"
+        "2. 打开 *设置 → 电池 → 使用情况*，查看是否有应用在后台活动。\n"
+        "3. 关闭 **息屏显示** 一晚作对比。\n\n仍然耗电？请提交工单，并附上使用情况页面的截图。",
+    ),
+    (
+        "returns-and-shipping-zh",
+        "returns-and-shipping",
+        "退货、维修和寄送：流程说明",
+        "需要维修时，我们会给您发送一张**预付运单**。请取下配件后包装好设备，交给快递，"
+        "并在工单中跟踪包裹。维修需要 3–5 个工作日；修好的设备会通过可追踪的包裹寄回。",
+    ),
+]
+
+
+def _seed_translations(author) -> int:
+    count = 0
+    for slug, original_slug, title, body in TRANSLATIONS:
+        original = KnowledgeArticle.objects.filter(slug=original_slug).first()
+        if original is None or KnowledgeArticle.objects.filter(slug=slug).exists():
+            continue
+        article = services.article_save(
+            author=author,
+            title=title,
+            body=body,
+            category=original.category,
+            product=original.product,
+            status=KnowledgeArticle.Status.PUBLISHED,
+            language="zh-hans",
+            translation_of=original,
+        )
+        KnowledgeArticle.objects.filter(pk=article.pk).update(slug=slug)
+        count += 1
+    return count
+
+
 def _seed_articles(author, products: dict[str, Product]) -> int:
     count = 0
     for slug, product_slug, category, title, body in ARTICLES:
@@ -400,6 +441,24 @@ TICKETS = [
         ],
         "statuses": [Status.RESOLVED],  # alice can still rate this one
     },
+    {
+        # li reads CoCreate in Chinese, in Shanghai time.
+        "customer": "li",
+        "product": "aurora-3",
+        "category": Category.TECHNICAL_SUPPORT,
+        "subject": "充电时手机背面很烫",
+        "description": "用原装充电器快充时，手机背面烫得握不住。这正常吗？",
+        "age_hours": 20,
+        "agent": "tina",
+        "conversation": [
+            (
+                "agent",
+                "快充时温度会升高，但不应烫手。请先更新系统，再取下手机壳充电试试，并告诉我们结果。",
+                False,
+            )
+        ],
+        "statuses": [Status.PENDING_CUSTOMER],
+    },
 ]
 
 
@@ -413,6 +472,7 @@ def seed(out) -> None:
     _seed_policies()
     _seed_canned(agents["sam"])
     articles = _seed_articles(agents["sam"], products)
+    articles += _seed_translations(agents["sam"])
 
     created = skipped = 0
     for spec in TICKETS:

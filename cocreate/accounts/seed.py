@@ -12,13 +12,20 @@ DEMO_ACCOUNTS = [
     ("tina", Role.AGENT, "tina@example.com"),
     ("dana", Role.DESIGNER, "dana@example.com"),
     ("paul", Role.PARTNER_MEMBER, "paul@example.com"),
+    ("li", Role.CUSTOMER, "li@example.com"),
     ("admin", "staff", "admin@example.com"),
 ]
+# Language and time zone of the demo users who do not read in English on UTC.
+DEMO_PREFERENCES = {
+    "li": {"language": "zh-hans", "time_zone": "Asia/Shanghai", "display_name": "李娜"}
+}
 
 
 def seed(out) -> None:
     for username, role, email in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": email, **DEMO_PREFERENCES.get(username, {})}
+        )
         if created:
             user.set_password(settings.DEMO_PASSWORD)
             user.is_staff = user.is_superuser = role == "staff"

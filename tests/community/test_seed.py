@@ -23,6 +23,8 @@ def test_seed_creates_consistent_communities_and_is_idempotent():
     seed_community(out)
 
     assert first >= 300 and Post.objects.count() == first
+    chinese = Post.objects.filter(language="zh-hans")
+    assert chinese.count() == 3 and chinese.filter(author__username="li").exists()
     assert Post.objects.filter(kind=Post.Kind.MODIFICATION, parts__isnull=False).exists()
     mismatched = Post.objects.annotate(
         votes_n=Count("votes", distinct=True), comments_n=Count("comments", distinct=True)

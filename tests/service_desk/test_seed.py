@@ -31,13 +31,16 @@ def test_seed_holds_tickets_in_every_state_and_is_idempotent():
     statuses = set(Ticket.objects.values_list("status", flat=True))
     assert statuses == set(Ticket.Status.values)
     owners = set(Ticket.objects.values_list("customer__username", flat=True))
-    assert owners == {"alice", "bob"}
+    assert owners == {"alice", "bob", "li"}  # li writes in Chinese
     assert Ticket.objects.filter(sla_state=SlaState.BREACHED, escalated_at__isnull=False).exists()
     assert Ticket.objects.filter(sla_state=SlaState.AT_RISK).exists()
     assert Ticket.objects.filter(csat_score__isnull=False).count() == 2
     assert Ticket.objects.filter(messages__internal=True).exists()
     assert Shipment.objects.count() == 2
-    assert KnowledgeArticle.objects.filter(status="published").count() == 6
+    assert KnowledgeArticle.objects.filter(status="published").count() == 8
+    # Two of them are the Chinese versions of English articles.
+    chinese = KnowledgeArticle.objects.filter(language="zh-hans", translation_of__language="en")
+    assert chinese.count() == 2
     assert CannedResponse.objects.count() == 4
     assert SlaPolicy.objects.count() == 5
 
