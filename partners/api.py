@@ -21,7 +21,7 @@ from . import selectors, services
 from .forms import DirectoryFilterForm
 from .logos import logo_clean
 from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
-from .taxonomy import Capability, Certification, is_area_code
+from .taxonomy import Capability, Certification, area_choices, is_area_code
 
 
 def _as_api_error(error: DjangoValidationError) -> ApiValidationError:
@@ -134,9 +134,17 @@ class PartnerUpdateSerializer(serializers.Serializer):
 _DIRECTORY_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search (websearch syntax)."),
     OpenApiParameter("kind", OpenApiTypes.STR, enum=PartnerKind.values),
-    OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166 code of the home country."),
     OpenApiParameter(
-        "serves", OpenApiTypes.STR, description="ISO 3166 code or region the partner serves."
+        "country",
+        OpenApiTypes.STR,
+        enum=[code for code, _name in countries],
+        description="ISO 3166 code of the home country.",
+    ),
+    OpenApiParameter(
+        "serves",
+        OpenApiTypes.STR,
+        enum=[code for _group, choices in area_choices() for code, _name in choices],
+        description="ISO 3166 code or region the partner serves.",
     ),
     OpenApiParameter("capability", OpenApiTypes.STR, enum=Capability.values),
     OpenApiParameter("certification", OpenApiTypes.STR, enum=Certification.values),

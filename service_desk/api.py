@@ -157,12 +157,14 @@ class RatingSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+# A slug filter refuses other characters with a 400: the schema says which ones it takes.
+SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
 NUMBER = OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="T-000123")
 TICKET_FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=Ticket.Status.values),
     OpenApiParameter("priority", OpenApiTypes.STR, enum=list(PRIORITY_VALUES)),
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
-    OpenApiParameter("product", OpenApiTypes.STR, description="Product slug."),
+    OpenApiParameter("product", SLUG_SCHEMA, description="Product slug."),
     OpenApiParameter("assignee", OpenApiTypes.STR, description='Username, "me" or "none".'),
     OpenApiParameter("sla", OpenApiTypes.STR, enum=SlaState.values),
     OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search or a ticket number."),
@@ -405,7 +407,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Full-text search."),
-            OpenApiParameter("product", OpenApiTypes.STR, description="Product slug."),
+            OpenApiParameter("product", SLUG_SCHEMA, description="Product slug."),
             OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
             OpenApiParameter(
                 "language",
