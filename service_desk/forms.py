@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Product, Registration
@@ -14,6 +15,17 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _attachments_help_text() -> str:
+    return _("Up to %(count)d files: %(types)s.") % {
+        "count": MAX_FILES_PER_MESSAGE,
+        "types": accepted_types_label(),
+    }
+
+
+# The field is built at import time; the help is read in each viewer's language.
+_attachments_help = lazy(_attachments_help_text, str)
+
+
 class AttachmentsField(forms.FileField):
     """Zero or more files, each checked for type and size before anything is saved."""
 
@@ -22,11 +34,7 @@ class AttachmentsField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
-        kwargs.setdefault(
-            "help_text",
-            _("Up to %(count)d files: %(types)s.")
-            % {"count": MAX_FILES_PER_MESSAGE, "types": accepted_types_label()},
-        )
+        kwargs.setdefault("help_text", _attachments_help())
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):

@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cocreate.core.search import SpacedHan
 
@@ -317,7 +318,7 @@ class TicketEvent(models.Model):
     """One line of a ticket's audit history. Rows are only ever added (a trigger refuses updates)."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Created")
+        CREATED = "created", pgettext_lazy("ticket event", "Created")
         STATUS = "status", _("Status changed")
         PRIORITY = "priority", _("Priority changed")
         CATEGORY = "category", _("Category changed")
@@ -325,7 +326,7 @@ class TicketEvent(models.Model):
         REPLY = "reply", _("Public reply")
         NOTE = "note", _("Internal note")
         SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
-        SLA_BREACHED = "sla_breached", _("SLA breached")
+        SLA_BREACHED = "sla_breached", pgettext_lazy("ticket event", "SLA breached")
         ESCALATED = "escalated", _("Escalated")
         SHIPMENT = "shipment", _("Shipment")
         RATED = "rated", _("Rated")
