@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Product, Registration
@@ -46,7 +47,7 @@ def registration_create(
     elif product.launch_date and purchased_on < product.launch_date:
         errors["purchased_on"] = [
             _("%(product)s was launched on %(date)s; check the purchase date.")
-            % {"product": product.name, "date": product.launch_date.isoformat()}
+            % {"product": product.name, "date": date_format(product.launch_date, "DATE_FORMAT")}
         ]
     if errors:
         raise ValidationError(errors)
