@@ -20,6 +20,8 @@ from django.db.models import JSONField
 
 from .markdown import render_markdown
 
+# COPY sends rows in chunks of about this many characters (memory stays flat).
+CHUNK_CHARACTERS = 8_000_000
 # Generated data spans this much time back from "now".
 SPAN = timedelta(days=730)
 
@@ -119,16 +121,17 @@ def copy_rows(ctx: ScaleContext, model, columns: Sequence[str], rows: Iterable[S
         buffer.seek(0)
         buffer.truncate()
 
+    written = 0
     for row in rows:
         # A row is a sequence of values, or (for the largest tables) a line already in COPY's
         # text format without its newline.
-        buffer.write(row if type(row) is str else "\t".join(map(_copy_value, row)))
-        buffer.write(suffix)
+        written += buffer.write(row if type(row) is str else "\t".join(map(_copy_value, row)))
+        written += buffer.write(suffix)
         pending += 1
-        if pending == 100_000:
+        if written > CHUNK_CHARACTERS:
             flush()
             total += pending
-            pending = 0
+            pending = written = 0
     if pending:
         flush()
         total += pending
