@@ -335,13 +335,12 @@ class Slots(dict):
     CHOICES = {
         "fw": texts.FIRMWARE,
         "owned": texts.OWNED_FOR,
-        "when": texts.WHEN,
         "reason": texts.REASONS,
     }
 
-    def __init__(self, rng, product_name: str, topic: tuple):
-        super().__init__(p=product_name, feature=topic[0])
-        self.rng, self.topic = rng, topic
+    def __init__(self, rng, product, topic: tuple):
+        super().__init__(p=product.name, feature=topic[0])
+        self.rng, self.topic, self.line = rng, topic, product.line.slug
 
     def __missing__(self, key: str) -> str:
         if key in ("Feature", "Wish"):
@@ -351,6 +350,8 @@ class Slots(dict):
             value = self.rng.choice(self.topic[2])
         elif key == "wish":
             value = self.rng.choice(self.topic[3])
+        elif key == "when":
+            value = self.rng.choice(texts.WHEN[self.line])
         else:
             value = self.rng.choice(self.CHOICES[key])
         self[key] = value
@@ -359,7 +360,7 @@ class Slots(dict):
 
 def _fill(rng, template: str, post: PlannedPost) -> str:
     if post.slots is None:
-        post.slots = Slots(rng, post.product.name, post.topic)
+        post.slots = Slots(rng, post.product, post.topic)
     return template.format_map(post.slots)
 
 

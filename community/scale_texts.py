@@ -175,10 +175,17 @@ GENERIC_TAGS = ["firmware", "app", "documentation", "warranty", "sustainability"
 
 FIRMWARE = ["2.1.4", "2.2.0", "2.3.1", "3.0.0", "3.0.2", "3.1.0"]
 OWNED_FOR = ["two weeks", "three months", "half a year", "a year", "eighteen months", "two years"]
-WHEN = [
-    "every night", "only on battery", "after about an hour of use", "right after a restart",
-    "when the room is cold", "a few times a day",
-]  # fmt: skip
+# line slug → when a problem shows
+WHEN = {
+    "smartphones": ["every night", "only on battery", "after about an hour of use",
+                    "right after a restart", "when it is cold outside", "a few times a day"],
+    "networking": ["every night", "when many devices are connected", "after a few hours",
+                   "right after a restart", "during video calls", "a few times a day"],
+    "smart-speakers": ["at high volume", "every evening", "when grouped with other rooms",
+                       "right after a restart", "a few times a day", "after an update"],
+    "pc-components": ["under load", "at idle", "after an hour of gaming",
+                      "right after a restart", "with the side panel on", "a few times a day"],
+}  # fmt: skip
 REASONS = [
     "it would save a trip to the repair shop",
     "most of the people I know keep their devices for years",
@@ -276,7 +283,7 @@ COMMENTS = [
     "Would love to see this in the next generation.",
     "Not sure I agree: I prefer it the way it is now.",
     "Same on my {p} with {fw}.",
-    "For me the {feature} only {symptom} {when}.",
+    "Here the {feature} {symptom} too, {when}.",
     "**Workaround:** turning it off and on again in the settings helps for a day.",
     "I would pay extra for {wish}.",
     "Happened to me too, support replaced the unit under warranty.",

@@ -351,6 +351,6 @@ def _filler(rng, fields: dict):
         "symptom": rng.choice(symptoms),
         "fw": rng.choice(texts.FIRMWARE),
         "owned": rng.choice(texts.OWNED_FOR),
-        "when": rng.choice(texts.WHEN),
+        "when": rng.choice(texts.WHEN[fields["product"].line.slug]),
     }
     return lambda template: template.format(**values)
