@@ -157,8 +157,8 @@ class RatingSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-# A slug filter refuses other characters with a 400: the schema says which ones it takes.
-SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+# A slug filter refuses other characters with a 400 (empty: no filter); the schema says so.
+SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"}
 NUMBER = OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="T-000123")
 TICKET_FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=Ticket.Status.values),
@@ -388,6 +388,10 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             raise exceptions.ValidationError({"language": [_("Unknown language.")]})
         product = None
         if params.get("product"):
+            try:
+                serializers.SlugField().run_validation(params["product"])
+            except exceptions.ValidationError as error:
+                raise exceptions.ValidationError({"product": error.detail}) from error
             product = Product.objects.filter(slug=params["product"]).first()
             if product is None:
                 return KnowledgeArticle.objects.none()

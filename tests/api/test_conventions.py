@@ -135,3 +135,12 @@ def test_over_the_rate_is_a_json_429_with_retry_after(monkeypatch, signed_in):
     assert statuses == [200, 200]
     assert _is_error(refused, 429, "throttled")
     assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_a_malformed_product_slug_in_the_knowledge_base_filter_is_a_400(api):
+    assert api.get("/api/v1/kb/articles/", {"product": "no-such-product"}).status_code == 200
+
+    response = api.get("/api/v1/kb/articles/", {"product": "not a slug!"})
+
+    assert _is_error(response, 400, "invalid")
+    assert list(response.json()["errors"]) == ["product"]
