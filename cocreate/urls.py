@@ -28,6 +28,7 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
 ]
 
+handler400 = "cocreate.core.views.bad_request"
 handler403 = "cocreate.core.views.permission_denied"
 handler404 = "cocreate.core.views.page_not_found"
 handler500 = "cocreate.core.views.server_error"

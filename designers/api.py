@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -66,12 +66,14 @@ class ReviewItemSerializer(serializers.ModelSerializer):
         return reverse("community:post", args=[item.product.slug, item.post_id])
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("product", str, description="Product slug"),
-        OpenApiParameter("kind", str, enum=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION]),
-        OpenApiParameter("state", str, enum=ReviewItem.State.values),
-    ]
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("product", str, description="Product slug"),
+            OpenApiParameter("kind", str, enum=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION]),
+            OpenApiParameter("state", str, enum=ReviewItem.State.values),
+        ]
+    )
 )
 class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """What the surfacing job put in front of designers, highest score first (designers only)."""
@@ -170,6 +172,9 @@ class PollAnswerView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = PollAnswerInput
     queryset = Poll.objects.none()
+    # The results are a short list, never paged, filtered or ordered.
+    pagination_class = None
+    filter_backends = []
 
     @extend_schema(request=PollAnswerInput, responses={201: PollResultSerializer(many=True)})
     def post(self, request, pk: int):

@@ -14,6 +14,18 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from cocreate.core import keyset
 
 
+def requested_page_size(request, *, default: int, maximum: int) -> int:
+    """`?page_size=`: absent is the default; anything but a whole number from 1 to `maximum`
+    (an empty value included) is a 400, never silently replaced."""
+    if "page_size" not in request.query_params:
+        return default
+    field = serializers.IntegerField(min_value=1, max_value=maximum)
+    try:
+        return field.run_validation(request.query_params["page_size"])
+    except exceptions.ValidationError as error:
+        raise exceptions.ValidationError({"page_size": error.detail}) from error
+
+
 class StandardPagination(PageNumberPagination):
     """`{count, next, previous, results}`, 20 per page, `?page_size=` from 1 to 100.
 
@@ -26,14 +38,7 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 100
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param, "")
-        if raw == "":
-            return self.page_size
-        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
-        try:
-            return field.run_validation(raw)
-        except exceptions.ValidationError as error:
-            raise exceptions.ValidationError({self.page_size_query_param: error.detail}) from error
+        return requested_page_size(request, default=self.page_size, maximum=self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -66,14 +71,7 @@ class KeysetPagination(BasePagination):
     page_size_query_param = "page_size"
 
     def get_page_size(self, request) -> int:
-        raw = request.query_params.get(self.page_size_query_param, "")
-        if not raw:
-            return self.page_size
-        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
-        try:
-            return field.run_validation(raw)
-        except exceptions.ValidationError as error:
-            raise exceptions.ValidationError({self.page_size_query_param: error.detail}) from error
+        return requested_page_size(request, default=self.page_size, maximum=self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request

@@ -43,3 +43,18 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+def allow_empty_query_enums(result, generator, request, public):
+    """drf-spectacular postprocessing hook: an empty query filter (`?status=`) is no filter.
+
+    Every list endpoint treats an empty value like an absent one, as HTML forms send them; the
+    schema says so by listing "" among the values of each enumerated query parameter.
+    """
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and "enum" in schema and "" not in schema["enum"]:
+                    schema["enum"] = [*schema["enum"], ""]
+    return result

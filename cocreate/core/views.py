@@ -48,6 +48,13 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def bad_request(request, exception=None):
+    if _wants_json(request):
+        detail = exception.args[0] if exception and exception.args else _("Bad request.")
+        return JsonResponse({"detail": str(detail), "code": "bad_request"}, status=400)
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)

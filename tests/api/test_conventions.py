@@ -144,3 +144,45 @@ def test_a_malformed_product_slug_in_the_knowledge_base_filter_is_a_400(api):
 
     assert _is_error(response, 400, "invalid")
     assert list(response.json()["errors"]) == ["product"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products/", "/api/v1/posts/"])
+def test_an_empty_page_size_is_a_400_not_the_default(api, path):
+    response = api.get(path, {"page_size": ""})
+
+    assert _is_error(response, 400, "invalid")
+    assert list(response.json()["errors"]) == ["page_size"]
+
+
+def test_a_nul_character_in_a_filter_is_a_json_400_not_a_database_error(api):
+    response = api.get("/api/v1/review-queue/", {"product": "aurora\x00"})
+
+    assert _is_error(response, 400, "bad_request")
+
+
+def _enumerated_query_filters():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, item in schema["paths"].items():
+        if "{" in path or "get" not in item:
+            continue
+        for parameter in item["get"].get("parameters", []):
+            if parameter["in"] == "query" and "enum" in parameter["schema"]:
+                yield path, parameter["name"]
+
+
+def test_an_empty_enumerated_filter_is_no_filter_as_the_schema_says():
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client = APIClient()
+    client.force_authenticate(staff)
+    filters = list(_enumerated_query_filters())
+    assert len(filters) > 20
+
+    refused = [
+        (path, name)
+        for path, name in filters
+        if client.get(path, {name: ""}).status_code != 200
+    ]
+
+    assert refused == []

@@ -138,7 +138,9 @@ def cursor_of(payload) -> str:
 
 
 def real_cursor(product, sort="new"):
-    data = APIClient().get("/api/v1/posts/", {"product": product.slug, "page_size": 1, "sort": sort})
+    data = APIClient().get(
+        "/api/v1/posts/", {"product": product.slug, "page_size": 1, "sort": sort}
+    )
     return data.json()["next"].split("cursor=")[1].split("&")[0]
 
 

@@ -67,3 +67,10 @@ def test_markdown_keeps_formatting_and_makes_links_nofollow():
     assert "<strong>bold</strong>" in html
     assert 'href="https://example.com"' in html and "nofollow" in html
     assert "<li>item</li>" in html
+
+
+def test_a_nul_character_in_the_address_gets_the_styled_400_page(client):
+    response = client.get("/products/", {"q": "router\x00"})
+
+    assert response.status_code == 400
+    assert b"We could not read that request." in response.content
