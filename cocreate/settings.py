@@ -236,7 +236,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cocreate.core.schema.add_error_responses",
-        "cocreate.core.schema.allow_empty_query_enums",
+        "cocreate.core.schema.describe_query_strings",
     ],
     "ENUM_NAME_OVERRIDES": {
         "WebhookEventEnum": "cocreate.webhooks.models.Event",

@@ -217,6 +217,31 @@ class SimilarPostSerializer(serializers.ModelSerializer):
 # --- Viewset -------------------------------------------------------------------------------------
 
 
+class FeedQuerySerializer(serializers.Serializer):
+    """The posts list's query parameters: every one is checked before any is used, and an
+    empty value is no filter."""
+
+    product = serializers.CharField(required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(Post.Kind.values, required=False, default="", allow_blank=True)
+    status = serializers.ChoiceField(
+        Post.Status.values, required=False, default="", allow_blank=True
+    )
+    tag = serializers.CharField(required=False, default="", allow_blank=True)
+    q = serializers.CharField(
+        max_length=selectors.SEARCH_MAX_LENGTH, required=False, default="", allow_blank=True
+    )
+    language = serializers.ChoiceField(
+        [code for code, _name in settings.LANGUAGES], required=False, default="", allow_blank=True
+    )
+    # Other apps register sorts (designers: trending), so the choices are read on each request.
+    sort = serializers.CharField(required=False, default="", allow_blank=True)
+
+    def validate_sort(self, value: str) -> str:
+        if value and value != selectors.RELEVANCE and value not in selectors.FEED_SORTS:
+            raise ValidationError(_("Unknown sort."))
+        return value
+
+
 class PostViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -256,44 +281,23 @@ class PostViewSet(
         except Http404 as error:
             raise NotFound() from error
 
-    def _param(self, name: str) -> str:
-        # NUL cannot reach PostgreSQL in a string; nothing legitimate contains it.
-        return self.request.query_params.get(name, "").replace("\x00", "")
-
     def _feed(self):
-        params = {
-            name: self._param(name)
-            for name in ("product", "sort", "kind", "status", "tag", "q", "language")
-        }
+        query = FeedQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         product = None
         if params["product"]:
             product = Product.objects.filter(slug=params["product"]).first()
             if product is None:  # a filter on a product that does not exist matches nothing
                 return Post.objects.none()
-        sort = params["sort"]
-        if sort and sort not in selectors.FEED_SORTS and sort != selectors.RELEVANCE:
-            raise ValidationError({"sort": [_("Unknown sort.")]})
-        kind, status_ = params["kind"], params["status"]
-        if kind and kind not in Post.Kind.values:
-            raise ValidationError({"kind": [_("Unknown kind.")]})
-        if status_ and status_ not in Post.Status.values:
-            raise ValidationError({"status": [_("Unknown status.")]})
-        if params["language"] and params["language"] not in dict(settings.LANGUAGES):
-            raise ValidationError({"language": [_("Unknown language.")]})
-        if len(params["q"]) > selectors.SEARCH_MAX_LENGTH:
-            field = serializers.CharField(max_length=selectors.SEARCH_MAX_LENGTH)
-            try:
-                field.run_validation(params["q"])
-            except ValidationError as error:
-                raise ValidationError({"q": error.detail}) from error
         if len(params["tag"]) > TAG_SLUG_MAX_LENGTH:
             return Post.objects.none()  # no tag has so long a slug
         filters = selectors.FeedFilters(
-            kind=kind,
-            status=status_,
+            kind=params["kind"],
+            status=params["status"],
             tag=params["tag"],
             q=params["q"],
-            sort=sort,
+            sort=params["sort"],
             language=params["language"],
         )
         return selectors.post_feed(filters, product=product)
@@ -511,7 +515,7 @@ class PostViewSet(
     @action(detail=False, methods=["get"], pagination_class=None)
     def similar(self, request):
         """Up to 5 posts of the product most like `q` (to vote instead of posting a duplicate)."""
-        slug, text = self._param("product"), self._param("q")
+        slug, text = request.query_params.get("product", ""), request.query_params.get("q", "")
         if "q" not in request.query_params:
             raise ValidationError({"q": [_("Give the text to compare, e.g. a draft title.")]})
         product = Product.objects.filter(slug=slug).first() if slug else None

@@ -40,6 +40,12 @@ class StandardPagination(PageNumberPagination):
     def get_page_size(self, request):
         return requested_page_size(request, default=self.page_size, maximum=self.max_page_size)
 
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty `?page=` as page 1; like page_size, it is a 400 here.
+        if request.query_params.get(self.page_query_param) == "":
+            raise exceptions.ValidationError({self.page_query_param: [_("Give a page number.")]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -23,6 +23,7 @@ ERRORS_BY_STATUS = {
     "405": "Method not allowed.",
     "409": "Conflicts with the current state (e.g. rating twice).",
     "413": "Request body too large.",
+    "415": "Unsupported media type: send JSON (or a form where the operation takes files).",
     "429": "Too many requests: wait for the seconds in Retry-After.",
 }
 
@@ -35,6 +36,8 @@ def add_error_responses(result, generator, request, public):
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS_BY_STATUS.items():
+                if status == "415" and "requestBody" not in operation:
+                    continue
                 responses.setdefault(
                     status,
                     {
@@ -45,16 +48,24 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
-def allow_empty_query_enums(result, generator, request, public):
-    """drf-spectacular postprocessing hook: an empty query filter (`?status=`) is no filter.
+# A NUL character in the query string is a 400 (cocreate.core.middleware).
+NO_NUL_PATTERN = "^[^\\x00]*$"
 
-    Every list endpoint treats an empty value like an absent one, as HTML forms send them; the
-    schema says so by listing "" among the values of each enumerated query parameter.
+
+def describe_query_strings(result, generator, request, public):
+    """drf-spectacular postprocessing hook: what every query parameter accepts.
+
+    An empty filter (`?status=`) is no filter, as HTML forms send them: "" is listed among the
+    values of each enumerated parameter. Free text may hold anything but a NUL character.
     """
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
-                if parameter.get("in") == "query" and "enum" in schema and "" not in schema["enum"]:
+                if parameter.get("in") != "query":
+                    continue
+                if "enum" in schema and "" not in schema["enum"]:
                     schema["enum"] = [*schema["enum"], ""]
+                elif schema.get("type") == "string" and "enum" not in schema:
+                    schema.setdefault("pattern", NO_NUL_PATTERN)
     return result

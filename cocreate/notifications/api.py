@@ -47,12 +47,11 @@ class NotificationViewSet(
         return notifications_for(self.request.user, unread_only=unread_only)
 
     def _unread_only(self) -> bool:
-        """`?unread=true` (or 1, yes …); a value that is not a boolean is a 400."""
-        raw = self.request.query_params.get("unread", "")
-        if raw == "":
+        """`?unread=true` (or 1, yes …); a value that is not a boolean, or none, is a 400."""
+        if "unread" not in self.request.query_params:
             return False
         try:
-            return serializers.BooleanField().run_validation(raw)
+            return serializers.BooleanField().run_validation(self.request.query_params["unread"])
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"unread": error.detail}) from error
 

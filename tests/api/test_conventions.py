@@ -146,12 +146,27 @@ def test_a_malformed_product_slug_in_the_knowledge_base_filter_is_a_400(api):
     assert list(response.json()["errors"]) == ["product"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/products/", "/api/v1/posts/"])
-def test_an_empty_page_size_is_a_400_not_the_default(api, path):
-    response = api.get(path, {"page_size": ""})
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/api/v1/products/", "page_size"),
+        ("/api/v1/posts/", "page_size"),
+        ("/api/v1/products/", "page"),
+        ("/api/v1/notifications/", "unread"),
+    ],
+)
+def test_an_empty_number_or_boolean_is_a_400_not_the_default(api, path, parameter):
+    response = api.get(path, {parameter: ""})
 
     assert _is_error(response, 400, "invalid")
-    assert list(response.json()["errors"]) == ["page_size"]
+    assert list(response.json()["errors"]) == [parameter]
+
+
+def test_posts_filters_are_all_checked_before_any_product_lookup(api):
+    response = api.get("/api/v1/posts/", {"product": "no-such-product", "kind": "poem"})
+
+    assert _is_error(response, 400, "invalid")
+    assert list(response.json()["errors"]) == ["kind"]
 
 
 def test_a_nul_character_in_a_filter_is_a_json_400_not_a_database_error(api):
@@ -180,9 +195,7 @@ def test_an_empty_enumerated_filter_is_no_filter_as_the_schema_says():
     assert len(filters) > 20
 
     refused = [
-        (path, name)
-        for path, name in filters
-        if client.get(path, {name: ""}).status_code != 200
+        (path, name) for path, name in filters if client.get(path, {name: ""}).status_code != 200
     ]
 
     assert refused == []
