@@ -24,6 +24,7 @@ from .models import (
     SEARCH_CONFIG,
     Comment,
     Flag,
+    Follow,
     Post,
     PostImage,
     PostPart,
@@ -334,17 +335,24 @@ class ViewerState:
 
 
 def viewer_state(post: Post, viewer) -> ViewerState:
-    """Whether `viewer` voted for, follows and flagged `post` (one query)."""
+    """Whether `viewer` voted for, follows and flagged `post` (one query).
+
+    One EXISTS per relation, each filtered by the viewer inside it: an index probe on the
+    relation's (user, post) unique constraint. Joining the relations and filtering afterwards
+    would read votes × follows × flags rows (9M on a post with 3k votes and 3k follows).
+    """
     if not (viewer and viewer.is_authenticated):
         return ViewerState()
-    row = Post.objects.filter(pk=post.pk).aggregate(
-        voted=Count("votes", filter=Q(votes__user=viewer), distinct=True),
-        following=Count("follows", filter=Q(follows__user=viewer), distinct=True),
-        flagged=Count("flags", filter=Q(flags__reporter=viewer), distinct=True),
+    row = (
+        Post.objects.filter(pk=post.pk)
+        .values(
+            voted=Exists(Vote.objects.filter(post=OuterRef("pk"), user=viewer)),
+            following=Exists(Follow.objects.filter(post=OuterRef("pk"), user=viewer)),
+            flagged=Exists(Flag.objects.filter(post=OuterRef("pk"), reporter=viewer)),
+        )
+        .first()
     )
-    return ViewerState(
-        voted=bool(row["voted"]), following=bool(row["following"]), flagged=bool(row["flagged"])
-    )
+    return ViewerState(**row) if row else ViewerState()
 
 
 def comments_for_post(post: Post, viewer=None) -> QuerySet[Comment]:
