@@ -1,17 +1,26 @@
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from cocreate.core.i18n import as_reader
+from cocreate.core.i18n import as_reader, known_time_zones
 
 from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
 from .models import User
 
-_TIME_ZONES = sorted(zoneinfo.available_timezones())
+# The IANA regions; other names are legacy aliases ("US/Eastern", "EST5EDT", "Factory").
+TIME_ZONE_AREAS = (
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
+    "Indian", "Pacific",
+)  # fmt: skip
+
+
+def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+    """Region/City zones and UTC; a profile's current zone stays selectable even if an alias."""
+    names = {name for name in known_time_zones() if name.split("/")[0] in TIME_ZONE_AREAS}
+    names |= {"UTC"} | ({current} if current in known_time_zones() else set())
+    return [(name, name) for name in sorted(names)]
 
 
 class SignUpForm(UserCreationForm):
@@ -33,11 +42,11 @@ class SignUpForm(UserCreationForm):
 
     def clean_time_zone(self):
         value = self.cleaned_data.get("time_zone") or ""
-        return value if value in zoneinfo.available_timezones() else "UTC"
+        return value if value in known_time_zones() else "UTC"
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(tz, tz) for tz in _TIME_ZONES])
+    time_zone = forms.ChoiceField(label=_("Time zone"))
 
     class Meta:
         model = User
@@ -46,6 +55,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
         # No saved language: the footer switcher's choice, else the browser's, decides.
         self.fields["language"].choices = [
             ("", _("Automatic (as this browser)")),

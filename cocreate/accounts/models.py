@@ -1,4 +1,3 @@
-import zoneinfo
 from functools import cached_property
 
 from django.conf import settings
@@ -7,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.i18n import known_time_zones
+
 from .roles import Role
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 

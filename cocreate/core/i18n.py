@@ -28,9 +28,13 @@ def supported_language(code: str | None) -> str | None:
     if not code or len(code) > 35:
         return None
     try:
-        return translation.get_supported_language_variant(code)
+        variant = translation.get_supported_language_variant(code)
     except LookupError:
         return None
+    # Django answers in the caller's spelling ("zh-Hans"); we store and compare the code as
+    # settings.LANGUAGES writes it.
+    canonical = {language.lower(): language for language, _name in settings.LANGUAGES}
+    return canonical.get(variant.lower(), variant)
 
 
 def language_from_accept_header(header: str | None) -> str | None:

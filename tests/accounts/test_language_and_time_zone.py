@@ -77,11 +77,12 @@ def test_the_footer_switcher_works_logged_out_and_keeps_the_url(client):
     assert served_language(client.get(HOME, HTTP_ACCEPT_LANGUAGE="en")) == "zh-hans"
 
 
-def test_the_footer_switcher_also_saves_a_signed_in_users_preference(client):
+@pytest.mark.parametrize("spelling", ["zh-hans", "zh-Hans", "ZH-HANS"])
+def test_the_footer_switcher_also_saves_a_signed_in_users_preference(client, spelling):
     user = UserFactory(language="en")
     client.force_login(user)
 
-    client.post(reverse("set_language"), {"language": "zh-hans", "next": HOME})
+    client.post(reverse("set_language"), {"language": spelling, "next": HOME})
 
     user.refresh_from_db()
     assert user.language == "zh-hans"
@@ -171,3 +172,15 @@ def test_an_unknown_time_zone_saved_in_a_profile_is_the_default(client):
     client.force_login(user)
 
     assert served_time_zone(client.get(HOME)) == "UTC"
+
+
+def test_the_profile_offers_region_city_zones_without_the_machines_aliases(client):
+    user = UserFactory(time_zone="US/Eastern")  # an alias saved before: still selectable
+    client.force_login(user)
+
+    html = client.get(reverse("profile")).content.decode()
+
+    assert '<option value="Asia/Shanghai"' in html and '<option value="UTC"' in html
+    assert 'value="US/Eastern" selected' in html
+    assert 'value="localtime"' not in html and 'value="Factory"' not in html
+    assert 'value="EST5EDT"' not in html
