@@ -31,6 +31,27 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(file, initial) for file in files]
 
 
+# The largest id a BigAutoField holds: a larger "id" is no post's and no image's.
+MAX_ID = 2**63 - 1
+
+
+class IdListField(forms.Field):
+    """Ids repeated under one name (a checkbox per item), each a positive whole number.
+
+    Read by IntegerField, not str.isdigit(): "²" is a digit to isdigit() but int() refuses it.
+    """
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value) -> list[int]:
+        id_field = forms.IntegerField(min_value=1, max_value=MAX_ID)
+        return [id_field.clean(item) for item in value or []]
+
+
 def split_tags(text: str) -> list[str]:
     return [tag.strip() for tag in (text or "").replace(";", ",").split(",") if tag.strip()]
 
@@ -67,6 +88,8 @@ class PostForm(forms.Form):
         choices=[("", _("Detect from the text")), *settings.LANGUAGES],
         help_text=_("The language you write in: readers can filter the feed by it."),
     )
+    # Editing: the checked "Remove" boxes of the post's current images.
+    remove_image = IdListField(label=_("Images to remove"))
 
     def __init__(self, *args, similar_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +114,17 @@ class PostForm(forms.Form):
 
     def tag_names(self) -> list[str]:
         return split_tags(self.cleaned_data.get("tags", ""))
+
+
+class SimilarPostsForm(forms.Form):
+    """The htmx query of similar posts: the title being typed, and the post being edited."""
+
+    title = forms.CharField(required=False, strip=False)
+    exclude = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def clean_title(self) -> str:
+        # Only the start of a long title is compared: each word costs an index probe.
+        return self.cleaned_data["title"][:TITLE_MAX_LENGTH]
 
 
 class PartRowForm(forms.Form):

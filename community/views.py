@@ -18,7 +18,15 @@ from cocreate.core.pagecache import anonymous_page_cache
 from products.models import Product, ProductLine
 
 from . import selectors, services
-from .forms import CommentForm, FeedFilterForm, FlagForm, MergeForm, PartFormSet, PostForm
+from .forms import (
+    CommentForm,
+    FeedFilterForm,
+    FlagForm,
+    MergeForm,
+    PartFormSet,
+    PostForm,
+    SimilarPostsForm,
+)
 from .models import REPUTATION_POINTS, Comment, Post, ReputationEvent
 from .ratelimits import Action, community_rate_limit_hit
 
@@ -197,10 +205,12 @@ def product_feed(request, product_slug):
 def similar(request, product_slug):
     """htmx: the product's posts most like the title being typed."""
     product = _product_or_404(product_slug)
-    text = request.GET.get("title", "")[:200]
-    exclude = request.GET.get("exclude", "")
+    form = SimilarPostsForm(request.GET)
+    if not form.is_valid():  # an exclude that is no post id: our own pages never send one
+        return render(request, "community/_similar.html", {"posts": [], "text": ""}, status=400)
+    text = form.cleaned_data["title"]
     posts = selectors.similar_posts(
-        product=product, text=text, exclude_id=int(exclude) if exclude.isdigit() else None
+        product=product, text=text, exclude_id=form.cleaned_data["exclude"]
     )
     return render(request, "community/_similar.html", {"posts": posts, "text": text})
 
@@ -282,9 +292,7 @@ def _post_form_page(request, product, *, post=None):
                 post = services.post_update(
                     post=post,
                     editor=request.user,
-                    remove_image_ids=[
-                        int(pk) for pk in request.POST.getlist("remove_image") if pk.isdigit()
-                    ],
+                    remove_image_ids=form.cleaned_data["remove_image"],
                     **fields,
                 )
                 messages.success(request, _("Your changes are saved."))
