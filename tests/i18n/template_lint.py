@@ -4,8 +4,12 @@ The template is tokenised with Django's own lexer. Template tags and variables a
 (keeping line breaks), and so is everything between {% blocktranslate %} … {% endblocktranslate %}
 and {% comment %} … {% endcomment %}. What remains is HTML: the text between tags (outside HTML
 comments, <script> and <style>) and a few attributes a person reads or hears must have no words.
+String literals inside template tags and variables (`|default:"Nothing yet"`, `yesno:"Yes,No"`,
+`{% include … with title="Parts" %}`) are checked too, unless wrapped in `_()`: a literal that
+reads like prose (words with a space between them, or a capitalised word) must be translated.
 """
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -21,7 +25,21 @@ ALLOWED_WORDS = {
 }
 
 # Attributes whose value is shown to or read out for a person.
-TEXT_ATTRIBUTES = {"placeholder", "title", "alt", "aria-label", "aria-description", "data-confirm"}
+TEXT_ATTRIBUTES = {
+    "placeholder",
+    "title",
+    "alt",
+    "label",  # <option label>, <track label>
+    "aria-label",
+    "aria-description",
+    "aria-roledescription",
+    "aria-valuetext",
+    "data-confirm",
+    "hx-confirm",
+    "hx-prompt",
+}
+# <meta name=…> whose content a person reads (search results, link previews).
+READ_META_NAMES = {"description", "og:title", "og:description", "twitter:title"}
 # <input type=…> whose value is the visible label of a button.
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
 
@@ -60,6 +78,43 @@ def mask_template_syntax(source):
                 if chars[index] != "\n":
                     chars[index] = " "
     return "".join(chars)
+
+
+# Tags whose string arguments are names, paths or already translated text.
+NON_TEXT_TAGS = {
+    "load", "extends", "url", "static", "translate", "trans", "blocktranslate", "blocktrans",
+    "endblocktranslate", "endblocktrans", "plural", "language", "get_current_language",
+}  # fmt: skip
+# Filters whose argument is a format or a code, not text for a reader.
+FORMAT_FILTERS = {"date", "time", "stringformat", "slice", "floatformat", "truncatechars"}
+LITERAL = re.compile(r"""(_\()?(?:\|\s*(\w+)\s*:\s*)?(["'])(.*?)\3""")
+PROSE = re.compile(r"[^\W\d_]+\s+[^\W\d_]+|^[A-Z][a-z]+")
+
+
+def literal_findings(source):
+    """Findings for prose written as a string literal inside template tags and variables."""
+    findings = []
+    closing = None
+    for token in DebugLexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split(" ", 1)[0] if token.contents else ""
+            if closing is None and name in SKIPPED_BLOCKS:
+                closing = SKIPPED_BLOCKS[name]
+            elif name == closing:
+                closing = None
+            if name in NON_TEXT_TAGS:
+                continue
+        elif token.token_type != TokenType.VAR:
+            continue
+        if closing is not None:
+            continue
+        for match in LITERAL.finditer(token.contents):
+            translated, filter_name, _quote, text = match.groups()
+            if translated or filter_name in FORMAT_FILTERS:
+                continue
+            if PROSE.search(text):
+                findings.append(Finding(token.lineno, f'"{text}"'))
+    return findings
 
 
 def words_with_letters(text):
@@ -101,6 +156,8 @@ class _TextFinder(HTMLParser):
         checked = [name for name in TEXT_ATTRIBUTES if name in values]
         if tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUT_TYPES:
             checked.append("value")
+        if tag == "meta" and (values.get("name") or values.get("property")) in READ_META_NAMES:
+            checked.append("content")
         tag_text = self.get_starttag_text() or ""
         for name in sorted(checked):
             words = list(words_with_letters(values[name] or ""))
@@ -115,4 +172,4 @@ def lint_template(source):
     finder = _TextFinder()
     finder.feed(mask_template_syntax(source))
     finder.close()
-    return finder.findings
+    return sorted([*finder.findings, *literal_findings(source)], key=lambda f: f.line)

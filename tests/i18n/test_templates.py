@@ -79,3 +79,40 @@ def test_an_attribute_on_a_later_line_of_its_tag_gets_that_line():
     assert findings('<input name="q"\n       placeholder="Search">') == [
         (2, 'placeholder="Search"')
     ]
+
+
+def test_prose_in_string_literals_of_tags_and_variables_is_found():
+    source = (
+        '{{ value|default:"Nothing yet" }} {{ flag|yesno:"Yes,No" }}\n'
+        '{% include "partials/box.html" with title="Parts" size="small" %}\n'
+        '{% firstof a "no value here" %}'
+    )
+    assert findings(source) == [
+        (1, '"Nothing yet"'),
+        (1, '"Yes,No"'),
+        (2, '"Parts"'),
+        (3, '"no value here"'),
+    ]
+
+
+def test_codes_formats_paths_and_translated_literals_are_not_found():
+    source = (
+        '{% load i18n static %}{% url "core:home" %}{% static "css/app.css" %}\n'
+        '{{ d|date:"j M Y" }} {{ n|stringformat:"+d" }} {{ size|default:"small" }}\n'
+        '{% if status == "pending" %}{% include "partials/x.html" with title=_("Parts") %}{% endif %}\n'
+        "{% translate 'Hello there' %}{{ value|default:'—' }}"
+    )
+    assert findings(source) == []
+
+
+def test_htmx_prompts_option_labels_and_meta_descriptions_are_checked():
+    source = (
+        '<button hx-confirm="Delete it?">{% translate "Go" %}</button>\n'
+        '<option label="First choice" value="1"></option>\n'
+        '<meta name="description" content="A co-creation platform"><meta charset="utf-8">'
+    )
+    assert findings(source) == [
+        (1, 'hx-confirm="Delete it?"'),
+        (2, 'label="First choice"'),
+        (3, 'content="A co-creation platform"'),
+    ]
