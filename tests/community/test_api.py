@@ -391,3 +391,53 @@ def test_a_vote_runs_a_fixed_number_of_queries(product, django_assert_num_querie
     assert again.json() == {"vote_count": n + 1, "voted": True}
     assert Vote.objects.filter(post=post).count() == n + 1
     assert Follow.objects.filter(post=post).count() == n + 1
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_a_post_reads_in_a_fixed_number_of_queries(product, django_assert_num_queries, n):
+    # given a modification with a build, and n votes, comments and owners around it
+    _populate(product, 1)
+    post = Post.objects.get()
+    for _ in range(n):
+        commenter = customer()
+        RegistrationFactory(customer=commenter, product=product)
+        services.vote_cast(user=commenter, post=post)
+        services.comment_create(post=post, author=commenter, body="me too")
+    client = api_as(veteran())
+
+    # then the caller's roles, the post with product and author, tags, parts, reputation,
+    # verified owner, the viewer's vote: whatever n is
+    with django_assert_num_queries(7):
+        response = client.get(f"/api/v1/posts/{post.pk}/")
+    assert response.json()["vote_count"] == n + 1
+
+
+@pytest.mark.parametrize("n", [3, 12])
+def test_similar_posts_run_a_fixed_number_of_queries(product, django_assert_num_queries, n):
+    _populate(product, n)
+
+    # the product, the ranked posts
+    with django_assert_num_queries(2):
+        response = api_as().get("/api/v1/posts/similar/", {"product": product.slug, "q": "build"})
+    assert len(response.json()) == min(n, 5)
+
+
+def test_similar_posts_are_at_most_five_best_first(product):
+    # given seven posts sharing a word, two of them sharing more
+    for i in range(5):
+        PostFactory(product=product, title=f"Battery idea {i}")
+    best = [
+        PostFactory(product=product, title="Battery drains overnight, battery drains fast"),
+        PostFactory(product=product, title="Battery drains when idle"),
+    ]
+
+    # when similar posts are asked for
+    data = (
+        api_as()
+        .get("/api/v1/posts/similar/", {"product": product.slug, "q": "battery drains"})
+        .json()
+    )
+
+    # then five come back, the closest matches first
+    assert len(data) == 5
+    assert {row["id"] for row in data[:2]} == {post.pk for post in best}

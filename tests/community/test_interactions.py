@@ -91,6 +91,17 @@ def test_similar_posts_appear_for_a_title(client, product):
     assert "Battery drains overnight" in html and "Louder speaker" not in html
 
 
+def test_at_most_five_similar_posts_appear(client, product):
+    for i in range(7):
+        PostFactory(product=product, title=f"Battery idea {i}")
+
+    html = client.get(
+        reverse("community:similar", args=[product.slug]), {"title": "battery"}
+    ).content.decode()
+
+    assert html.count("<li>") == 5
+
+
 def test_htmx_vote_answers_the_button_in_place(client, product):
     post = PostFactory(product=product)
     client.force_login(veteran())

@@ -124,3 +124,13 @@ def test_moderation_queue(client, product, django_assert_num_queries, n):
     # counts, count, posts, open flags with reporters
     with django_assert_num_queries(BASE + 4):
         client.get(reverse("community:moderation"))
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_similar_posts(client, product, django_assert_num_queries, n):
+    _populate(product, n)
+    url = reverse("community:similar", args=[product.slug])
+    # the product, the ranked posts (at most 5)
+    with django_assert_num_queries(2):
+        response = client.get(url, {"title": "build number"})
+    assert len(response.context["posts"]) == min(n, 5)
