@@ -214,6 +214,21 @@ class SimilarPostSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "kind", "status", "vote_count", "url"]
 
 
+def _current_fields(post: Post) -> dict:
+    """A post's editable fields as PostUpdateSerializer validates them."""
+    return {
+        "kind": post.kind,
+        "title": post.title,
+        "body": post.body,
+        "tags": [tag.name for tag in post.tags.all()],
+        "parts": [
+            {"part": row.part, "quantity": row.quantity}
+            for row in post.parts.select_related("part").order_by("id")
+        ],
+        "language": post.language,
+    }
+
+
 # --- Viewset -------------------------------------------------------------------------------------
 
 
@@ -386,19 +401,14 @@ class PostViewSet(
         partial = kwargs.get("partial", False)
         if not isinstance(request.data, Mapping):
             raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
-        current = {
-            "kind": post.kind,
-            "title": post.title,
-            "body": post.body,
-            "tags": [tag.name for tag in post.tags.all()],
-            "parts": [{"part": row.part_id, "quantity": row.quantity} for row in post.parts.all()],
-            "language": post.language,
-        }
-        data = PostUpdateSerializer(
-            data=(current | dict(request.data)) if partial else request.data
-        )
+        # The serializer reads a JSON object and a parsed form alike (a form's repeated keys
+        # are a list, `parts[0]part=…` a list of objects); a partial edit validates only the
+        # fields it names and keeps the post's own for the others.
+        data = PostUpdateSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
+        if partial:
+            fields = _current_fields(post) | fields
         try:
             services.post_update(
                 post=post,
