@@ -34,6 +34,7 @@ FEED_PAGE_SIZE = 20
 COMMENTS_PAGE_SIZE = 50
 PROFILE_PAGE_SIZE = 20
 MODERATION_PAGE_SIZE = 25
+INDEX_TOP_POSTS = 8  # the index's "Most supported" list, across all communities
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -148,14 +149,15 @@ def _apply_errors(error: ValidationError, form, formset=None) -> None:
 
 @require_GET
 def index(request):
-    """Every community, grouped by product line, and what is new across them."""
-    latest = selectors.decorate_posts(
-        list(selectors.post_feed(selectors.FeedFilters(sort="top"))[:8]), request.user
+    """Every community, grouped by product line, and the most voted posts across them."""
+    top_posts = selectors.decorate_posts(
+        list(selectors.post_feed(selectors.FeedFilters(sort="top"))[:INDEX_TOP_POSTS]),
+        request.user,
     )
     return render(
         request,
         "community/index.html",
-        {"lines": selectors.communities(), "top_posts": latest},
+        {"lines": selectors.communities(), "top_posts": top_posts},
     )
 
 

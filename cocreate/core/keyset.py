@@ -16,7 +16,7 @@ import json
 import math
 import operator
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 
@@ -38,7 +38,6 @@ class KeysetPage:
     next_cursor: str | None = None
     previous_cursor: str | None = None
     page_size: int = 20
-    extra: dict = field(default_factory=dict)
 
     @property
     def has_next(self) -> bool:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from community import selectors, services
+from community import selectors, services, views
 from community.models import Post
 from tests.factories.accounts import agent, customer
 from tests.factories.community import PostFactory, TagFactory
@@ -20,6 +20,24 @@ def test_index_lists_communities_by_line(client, product):
     assert response.status_code == 200
     assert product.name in response.content.decode()
     assert reverse("community:product", args=[product.slug]) in response.content.decode()
+
+
+def test_index_lists_the_most_voted_posts_not_the_newest(client, product):
+    # given an old post with votes, and newer ones with fewer or none
+    supported = PostFactory(product=product, title="Old and popular")
+    services.vote_cast(user=customer(), post=supported)
+    services.vote_cast(user=customer(), post=supported)
+    runner_up = PostFactory(product=product, title="Newer with one vote")
+    services.vote_cast(user=customer(), post=runner_up)
+    for i in range(views.INDEX_TOP_POSTS):
+        PostFactory(product=product, title=f"Brand new {i}")
+
+    # when the index is read
+    top_posts = client.get(reverse("community:index")).context["top_posts"]
+
+    # then the most voted come first, and the list stops at INDEX_TOP_POSTS
+    assert [post.title for post in top_posts[:2]] == ["Old and popular", "Newer with one vote"]
+    assert len(top_posts) == views.INDEX_TOP_POSTS
 
 
 def test_product_feed_shows_posts_with_author_reputation_and_verified_badge(client, product):
