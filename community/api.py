@@ -26,7 +26,7 @@ from products.models import Part, Product
 
 from . import selectors, services
 from .models import Comment, Flag, Post, Tag
-from .ratelimits import Action, CommunityActionThrottle
+from .ratelimits import Action, CommunityActionThrottle, community_rate_limit_enforce
 
 TAG_SLUG_MAX_LENGTH = Tag._meta.get_field("slug").max_length
 # The kinds a member may post (evaluations are the designers'); named for the OpenAPI schema.
@@ -275,12 +275,9 @@ class PostViewSet(
     lookup_value_regex = r"\d+"
     filter_backends = []  # filters, search and sort are the feed's own (selectors.post_feed)
     throttle_classes = [CommunityActionThrottle]
-    community_throttled_actions = {
-        "create": Action.POST,
-        "vote": Action.VOTE,
-        "comments": Action.COMMENT,
-        "flag": Action.FLAG,
-    }
+    # A vote has no input: every request counts. Posts, comments and flags count once their
+    # content is valid (community_rate_limit_enforce in the action), as on the pages.
+    community_throttled_actions = {"vote": Action.VOTE}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -378,15 +375,17 @@ class PostViewSet(
         data = PostWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
+        parts = [(line["part"], line["quantity"]) for line in fields["parts"]]
+        content = {name: fields[name] for name in ("kind", "title", "body", "tags")}
         try:
+            # A post counts once its content follows the rules, as on the pages.
+            services.post_validate(**content, parts=parts)
+            community_rate_limit_enforce(user=request.user, action=Action.POST)
             post = services.post_create(
                 author=request.user,
                 product=fields["product"],
-                kind=fields["kind"],
-                title=fields["title"],
-                body=fields["body"],
-                tags=fields["tags"],
-                parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
+                **content,
+                parts=parts,
                 language=fields["language"],
             )
         except DjangoValidationError as error:
@@ -470,6 +469,7 @@ class PostViewSet(
         if request.method == "POST":
             data = CommentSerializer(data=request.data)
             data.is_valid(raise_exception=True)
+            community_rate_limit_enforce(user=request.user, action=Action.COMMENT)
             try:
                 comment = services.comment_create(
                     post=post, author=request.user, body=data.validated_data["body"]
@@ -509,6 +509,7 @@ class PostViewSet(
         post = self._post_for_action()
         data = FlagSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        community_rate_limit_enforce(user=request.user, action=Action.FLAG)
         try:
             services.flag_create(reporter=request.user, post=post, **data.validated_data)
         except DjangoValidationError as error:

@@ -4,6 +4,16 @@ Rates live in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] as `community_<action>` a
 `community_<action>_new_account`, applied to accounts younger than COMMUNITY_NEW_ACCOUNT_DAYS.
 A page and the API count against the same budget (one cache key per user and action), so a
 client cannot double its allowance by switching between them.
+
+What counts is the same on both: an attempt whose content is valid. A post counts once its
+fields pass the form's or serializer's checks and the service's content rules
+(services.post_validate: title, body, tags, build), a comment or flag once its form or
+serializer accepts it (they check what the service checks of the text and reason), just
+before the service runs. Content refused as invalid costs nothing, so fixing a typo is not
+spamming; what the service then refuses for the post's state (a locked post, a second flag of
+the same post) was an attempt and counts. A vote has no input: every request counts. Edits do
+not count. Pages call community_rate_limit_hit at that point; the API calls
+community_rate_limit_enforce there, and throttles votes with CommunityActionThrottle.
 """
 
 from datetime import timedelta
@@ -11,6 +21,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.utils import timezone
+from rest_framework.exceptions import Throttled
 from rest_framework.throttling import BaseThrottle
 
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
@@ -48,9 +59,17 @@ def community_rate_limit_hit(*, user, action: Action) -> int | None:
     return rate_limit_hit(key=f"community:{action}:{user.pk}", rate=rate_for(user, action))
 
 
+def community_rate_limit_enforce(*, user, action: Action) -> None:
+    """The API's count of one valid `action` by `user`: raises Throttled (429, Retry-After)."""
+    wait = community_rate_limit_hit(user=user, action=action)
+    if wait is not None:
+        raise Throttled(wait=wait)
+
+
 class CommunityActionThrottle(BaseThrottle):
-    """Throttles a viewset's writes: the view maps its action names to an Action in
-    `community_throttled_actions`; reads and unlisted actions pass."""
+    """Throttles a viewset's actions that have no input to validate (votes): the view maps
+    their names to an Action in `community_throttled_actions`; reads and unlisted actions
+    pass."""
 
     def allow_request(self, request, view) -> bool:
         action = getattr(view, "community_throttled_actions", {}).get(getattr(view, "action", ""))

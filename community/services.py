@@ -169,6 +169,26 @@ def _save_images(post: Post, prepared: list, *, start: int = 0) -> None:
         image.save()
 
 
+def post_validate(
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+    parts: Sequence[tuple] = (),
+    images: Sequence = (),
+) -> None:
+    """Raise the ValidationError post_create would raise for this content; writes nothing.
+
+    Pages and the API call it before counting a post against the rate limit, so a post counts
+    once its content follows the rules, on both (community/ratelimits.py). Image files are only
+    decoded by post_create.
+    """
+    _clean_post_fields(
+        kind=kind, title=title, body=body, tag_names=tags, parts=parts, images=images
+    )
+
+
 @transaction.atomic
 def post_create(
     *,

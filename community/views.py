@@ -273,10 +273,6 @@ def _post_form_page(request, product, *, post=None):
     form = PostForm(data, files, initial=initial, similar_url=similar_url)
     formset = PartFormSet(data, initial=part_initial, product=product, prefix="parts")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        # Only a complete post counts against the limit: fixing a typo is not spamming.
-        limited = _rate_limited(request, Action.POST) if post is None else None
-        if limited:
-            return limited
         fields = {
             "kind": form.cleaned_data["kind"],
             "title": form.cleaned_data["title"],
@@ -288,6 +284,16 @@ def _post_form_page(request, product, *, post=None):
         try:
             fields["parts"] = formset.rows()
             if post is None:
+                # A post counts against the rate limit once its content follows the rules, as
+                # in the API (community/ratelimits.py): fixing a typo is not spamming. Edits
+                # do not count.
+                services.post_validate(
+                    **{name: fields[name] for name in ("kind", "title", "body", "tags", "parts")},
+                    images=fields["images"],
+                )
+                limited = _rate_limited(request, Action.POST)
+                if limited:
+                    return limited
                 post = services.post_create(author=request.user, product=product, **fields)
                 messages.success(request, _("Your post is published."))
             else:
@@ -392,11 +398,12 @@ def post_vote(request, product_slug, pk):
 @require_POST
 def post_comment(request, product_slug, pk):
     post = _post_or_404(request, product_slug, pk)
-    limited = _rate_limited(request, Action.COMMENT)
-    if limited:
-        return limited
     form = CommentForm(request.POST)
     if form.is_valid():
+        # A comment counts once it is valid, as in the API (community/ratelimits.py).
+        limited = _rate_limited(request, Action.COMMENT)
+        if limited:
+            return limited
         try:
             comment = services.comment_create(
                 post=post, author=request.user, body=form.cleaned_data["body"]
@@ -430,11 +437,12 @@ def post_follow(request, product_slug, pk):
 @require_POST
 def post_flag(request, product_slug, pk):
     post = _post_or_404(request, product_slug, pk)
-    limited = _rate_limited(request, Action.FLAG)
-    if limited:
-        return limited
     form = FlagForm(request.POST)
     if form.is_valid():
+        # A flag counts once it is valid, as in the API (community/ratelimits.py).
+        limited = _rate_limited(request, Action.FLAG)
+        if limited:
+            return limited
         try:
             services.flag_create(reporter=request.user, post=post, **form.cleaned_data)
             messages.success(request, _("Thank you: the moderators will look at it."))
