@@ -6,6 +6,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.redis_urls import redis_url_with_database_offset
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
 
@@ -91,8 +93,9 @@ TEMPLATES = [
 ]
 
 # --- Data stores -------------------------------------------------------------------------------
-# DATABASE_URL / REDIS_URL are always set: by the operator, or by scripts/devenv.py, which
-# starts an embedded PostgreSQL and Redis under .data/ when they are not.
+# DATABASE_URL / REDIS_URL: set by the operator, or by scripts/devenv.py (make run / make test),
+# which starts an embedded PostgreSQL and Redis under .data/ for whichever is unset. A process
+# started without them and outside devenv.py gets the defaults below: servers on 127.0.0.1.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cocreate")
 }
@@ -100,11 +103,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# REDIS_URL's database holds the Celery broker and results; the cache lives in the next database
+# of the same server (db 0 -> db 1), or wherever CACHE_URL says, so clearing the cache never
+# drops queued tasks.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHE_URL = env.str("CACHE_URL", default="") or redis_url_with_database_offset(REDIS_URL, 1)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "cocreate",
         "TIMEOUT": 300,
     }
@@ -144,6 +151,8 @@ STATICFILES_DIRS = [
     # htmx comes from npm (package.json), never from a CDN nor committed to the repository.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Public uploads only (images, logos), served at MEDIA_URL by cocreate.core.views.public_media or a
+# reverse proxy (README, "Uploaded files"); private files never go here (SERVICE_DESK_*_ROOT).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
 STORAGES = {

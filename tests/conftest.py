@@ -1,17 +1,40 @@
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings as django_settings
 
 from cocreate.celery import app as celery_app
+
+
+def clear_cache() -> None:
+    """Delete this project's cache keys, and only them.
+
+    Not `cache.clear()`: that flushes the whole Redis database, and on a shared server another
+    checkout's broker may live in it (the cache is REDIS_URL's database + 1, someone else's
+    REDIS_URL may name that very database).
+    """
+    location = django_settings.CACHES["default"]["LOCATION"]
+    prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis.Redis.from_url(location)
+    try:
+        batch = []
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            batch.append(key)
+            if len(batch) == 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+    finally:
+        client.close()
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache (rate-limit counters live there). The anonymous
     page cache is off unless a test turns it on (tests/community/test_page_cache.py)."""
-    from django.core.cache import cache
-
     settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
-    cache.clear()
+    clear_cache()
     yield
 
 
