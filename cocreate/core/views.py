@@ -1,12 +1,23 @@
+from pathlib import Path
+
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+# Public uploads keep their name for life (a new upload gets a new name), so browsers may keep
+# them a day; the sandbox policy makes anything that is not an image inert.
+PUBLIC_MEDIA_MAX_AGE = 24 * 3600
+PUBLIC_MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
 def home(request):
@@ -23,11 +34,14 @@ def _database_answers() -> bool:
 
 
 def _redis_answers() -> bool:
+    """The broker's database and the cache's (its own database, maybe its own server)."""
+    urls = {settings.REDIS_URL, settings.CACHES["default"]["LOCATION"]}
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
-        )
-        return bool(client.ping())
+        for url in urls:
+            client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+            if not client.ping():
+                return False
+        return True
     except Exception:
         return False
 
@@ -71,8 +85,39 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+def _stylesheet_url() -> str:
+    # The manifest storage raises when the file is missing from it (collectstatic not run):
+    # the error page then links the unhashed path rather than failing itself.
+    try:
+        return static("css/app.css")
+    except Exception:
+        return f"{settings.STATIC_URL}css/app.css"
+
+
 def server_error(request):
     if _wants_json(request):
         return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
     # Rendered without context processors: what failed must not fail again on the error page.
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    context = {"stylesheet_url": _stylesheet_url()}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+@require_safe
+def public_media(request, path):
+    """Public uploads (product and post images, partner logos) from MEDIA_ROOT.
+
+    Served by the app so the single-container deployment needs nothing in front; a reverse proxy
+    serving MEDIA_ROOT at MEDIA_URL can take over (README, "Uploaded files"). Ticket attachments
+    are private: they live in SERVICE_DESK_ATTACHMENT_ROOT and only their permission-checked view
+    serves them, never this one, even if that directory is put under MEDIA_ROOT.
+    """
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    private_root = Path(settings.SERVICE_DESK_ATTACHMENT_ROOT).resolve()
+    target = (media_root / path).resolve()
+    if not target.is_relative_to(media_root) or target.is_relative_to(private_root):
+        raise Http404(path)
+    response = serve(request, path, document_root=media_root)
+    if response.status_code in (200, 304):
+        patch_cache_control(response, public=True, max_age=PUBLIC_MEDIA_MAX_AGE)
+        response.headers["Content-Security-Policy"] = PUBLIC_MEDIA_CSP
+    return response

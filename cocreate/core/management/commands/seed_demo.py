@@ -3,6 +3,9 @@
 Apps are seeded in INSTALLED_APPS order, which follows the direction of their dependencies
 (accounts before products before community …), so an app's seed can use what earlier ones made.
 Every seed is idempotent: a second run changes nothing.
+
+For a demo or development database only: every account, the superuser `admin` included, gets
+DEMO_PASSWORD, which the README publishes.
 """
 
 from importlib import import_module
@@ -18,17 +21,25 @@ from cocreate.accounts.seed import DEMO_ACCOUNTS
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts and believable demo data (idempotent)."
+    help = (
+        "Create the demo accounts and believable demo data (idempotent). For a demo only: it "
+        "creates the superuser admin with the published DEMO_PASSWORD."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing when the demo accounts already exist (used by `make run`).",
+            help="Do nothing when the database already has users (used by `make run`).",
         )
 
     def handle(self, *args, if_empty=False, **options):
-        if if_empty and User.objects.filter(username="admin").exists():
+        # Any user counts, not just the demo ones: --if-empty must never add a superuser with a
+        # published password to a database that real people (or generate_scale) already use.
+        if if_empty and User.objects.exists():
+            if not self._demo_accounts_exist():
+                self.stdout.write("The database already has users; demo data not loaded.")
+                return
             self.stdout.write("Demo data already loaded.")
         else:
             with transaction.atomic():
@@ -36,6 +47,11 @@ class Command(BaseCommand):
                     module.seed(self.stdout)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
+
+    @staticmethod
+    def _demo_accounts_exist() -> bool:
+        usernames = [username for username, _role, _email in DEMO_ACCOUNTS]
+        return User.objects.filter(username__in=usernames).count() == len(usernames)
 
     @staticmethod
     def _seed_modules():
