@@ -18,7 +18,10 @@ COPY --from=assets /app/node_modules/htmx.org/dist node_modules/htmx.org/dist
 # Build-time only: collectstatic and compilemessages import settings, which need a key.
 RUN SECRET_KEY=build-only-not-secret python manage.py compilemessages -v 0 --ignore=node_modules \
     && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v 0 \
-    && mkdir -p /app/.data/media && chown -R cocreate /app/.data
+    && mkdir -p /app/.data/media /app/.data/private/ticket-attachments /app/.data/beat \
+    && chown -R cocreate /app/.data
+# Those directories exist, owned by cocreate, so the named volumes mounted on them (compose) start
+# out writable by the app.
 USER cocreate
 EXPOSE 8000
 CMD ["gunicorn", "cocreate.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
