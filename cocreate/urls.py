@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve as serve_file
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cocreate.accounts import views as account_views
@@ -23,9 +21,6 @@ urlpatterns = [
     path("api/v1/", include("cocreate.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    # Public uploads (product images, post images, logos) are re-encoded images, safe to serve.
-    # Private files (ticket attachments) have their own permission-checked views.
-    re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT}),
 ]
 
 handler400 = "cocreate.core.views.bad_request"

@@ -1,11 +1,11 @@
 """Every community page runs the same number of queries whatever the amount of data."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from community import services, views
 from community.models import Flag, Post
+from tests.conftest import clear_cache
 from tests.factories.accounts import agent, customer
 from tests.factories.community import TagFactory
 from tests.factories.products import PartFactory, RegistrationFactory
@@ -65,7 +65,7 @@ def test_every_feed_page_runs_the_same_queries_without_a_count(
     url = reverse("community:product", args=[product.slug])
     params, seen = {"sort": "top", "tag": "common"}, []
     while True:
-        cache.clear()  # the kind counts are cached for a few seconds: count them every time
+        clear_cache()  # the kind counts are cached for a few seconds: count them every time
         # product, kind counts, posts, tags, reputation, verified, viewer's votes: no count
         with django_assert_num_queries(BASE + 7):
             page = client.get(url, params).context["page"]
