@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -299,9 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "designers.tasks.surface_popular",
         "schedule": 10 * 60,
     },
+    # Mondays 07:00 in CELERY_TIMEZONE (= TIME_ZONE): a crontab, unlike an interval, does not
+    # restart its countdown when beat restarts. The digest itself sends once per ISO week.
     "designers-weekly-digest": {
         "task": "designers.tasks.weekly_digest",
-        "schedule": 7 * 24 * 3600,
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)

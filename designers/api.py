@@ -11,6 +11,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cocreate.core.api import Conflict
 from community.models import Post
 from products.models import Product
 
@@ -38,6 +39,14 @@ class ReviewItemSerializer(serializers.ModelSerializer):
     post_status = serializers.CharField(source="post.status")
     product = serializers.SlugField(source="product.slug")
     assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
+    score = serializers.FloatField(
+        read_only=True, help_text=_("The post's points when it surfaced (why it surfaced).")
+    )
+    score_now = serializers.FloatField(
+        source="current_points",
+        read_only=True,
+        help_text=_("The post's points now: the queue is ordered by them, highest first."),
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -50,6 +59,7 @@ class ReviewItemSerializer(serializers.ModelSerializer):
             "post_status",
             "product",
             "score",
+            "score_now",
             "vote_count",
             "verified_vote_count",
             "linked_ticket_count",
@@ -66,17 +76,23 @@ class ReviewItemSerializer(serializers.ModelSerializer):
         return reverse("community:post", args=[item.product.slug, item.post_id])
 
 
+# A slug filter refuses other characters with a 400 (empty: no filter), as the ticket and
+# knowledge-base filters do (service_desk.api.SLUG_SCHEMA); the schema says so.
+SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"}
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("product", str, description="Product slug"),
+            OpenApiParameter("product", SLUG_SCHEMA, description="Product slug."),
             OpenApiParameter("kind", str, enum=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION]),
             OpenApiParameter("state", str, enum=ReviewItem.State.values),
         ]
     )
 )
 class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """What the surfacing job put in front of designers, highest score first (designers only)."""
+    """What the surfacing job put in front of designers, the highest current score first
+    (designers only); items of hidden or deleted posts are left out."""
 
     serializer_class = ReviewItemSerializer
     permission_classes = [IsAuthenticated, IsDesigner]
@@ -87,6 +103,10 @@ class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         params = self.request.query_params
         product = None
         if params.get("product"):
+            try:
+                serializers.SlugField().run_validation(params["product"])
+            except ValidationError as error:
+                raise ValidationError({"product": error.detail}) from error
             product = Product.objects.filter(slug=params["product"]).first()
             if product is None:
                 return ReviewItem.objects.none()
@@ -167,7 +187,10 @@ class PollResultSerializer(serializers.Serializer):
 
 
 class PollAnswerView(generics.GenericAPIView):
-    """POST the caller's one answer to a poll; the answer carries the results (shown after voting)."""
+    """POST the caller's one answer to a poll; the answer carries the results (shown after voting).
+
+    Customers answer, once (a second answer is a 409); the team (staff, agents, designers) reads
+    the results and may not answer (403)."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = PollAnswerInput
@@ -185,6 +208,8 @@ class PollAnswerView(generics.GenericAPIView):
         )
         if poll is None:
             raise NotFound(_("No such poll."))
+        if not services.may_answer_poll(request.user):
+            raise PermissionDenied(_("Only customers answer polls; the team sees the results."))
         data = PollAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         choice = poll.choices.filter(pk=data.validated_data["choice"]).first()
@@ -192,18 +217,20 @@ class PollAnswerView(generics.GenericAPIView):
             raise ValidationError({"choice": [_("This choice belongs to another poll.")]})
         try:
             services.poll_answer(poll=poll, choice=choice, user=request.user)
+        except services.PollAlreadyAnswered as error:
+            raise Conflict(error.message) from None
         except DjangoValidationError as error:
             raise _as_api_error(error) from None
         return Response(_results(poll), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: PollResultSerializer(many=True)})
     def get(self, request, pk: int):
-        """The results, once the caller has answered (or is a designer); 403 before."""
+        """The results, once the caller has answered (or is one of the team); 403 before."""
         poll = Poll.objects.filter(pk=pk, post__is_deleted=False, post__is_hidden=False).first()
         if poll is None:
             raise NotFound(_("No such poll."))
         answered = PollAnswer.objects.filter(poll=poll, user=request.user).exists()
-        if not (answered or services.may_design(request.user)):
+        if not (answered or request.user.is_team_member):
             raise PermissionDenied(_("Answer the poll to see its results."))
         return Response(_results(poll))
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -10,8 +11,12 @@ from django.utils.translation import gettext, ngettext
 from cocreate.notifications.models import Notification
 from cocreate.notifications.services import notification_send
 
-from .models import ReviewItem
+from .models import JobState, ReviewItem
 from .selectors import product_designers
+
+DIGEST_JOB = "weekly_digest"
+# A digest lists this many items; the title counts them all.
+DIGEST_LINES = 20
 
 
 def _digest_title_text(count: int) -> str:
@@ -31,45 +36,82 @@ _digest_title = lazy(_digest_title_text, str)
 _digest_body = lazy(_digest_body_text, str)
 
 
-def weekly_digest_send(*, now=None) -> int:
-    """One digest per designer per ISO week (dedupe key), listing their products' open items.
-    Returns the number of digests created."""
-    now = now or timezone.now()
-    year, week, _day = now.isocalendar()
-    waiting = (
-        ReviewItem.objects.exclude(state=ReviewItem.State.DECIDED)
-        .select_related("post", "product")
-        .order_by("-score")
+def week_of(moment) -> tuple[int, int]:
+    """The ISO (year, week) of `moment` in the site's time zone (settings.TIME_ZONE), the one
+    the beat schedule's Monday morning is in."""
+    year, week, _day = timezone.localtime(moment, timezone.get_default_timezone()).isocalendar()
+    return year, week
+
+
+def _waiting():
+    """Items still waiting for a decision whose post is shown (hidden and deleted left out)."""
+    return ReviewItem.objects.exclude(state=ReviewItem.State.DECIDED).filter(
+        post__is_hidden=False, post__is_deleted=False
+    )
+
+
+def _designers_and_their_counts(recent) -> dict[int, tuple]:
+    """Per designer: (user, product ids, waiting items, of which new since `recent`).
+
+    Counted per product in the database, so memory grows with products and designers, never
+    with the number of waiting items."""
+    per_product = (
+        _waiting()
+        .order_by()
+        .values("product_id")
+        .annotate(total=Count("id"), new=Count("id", filter=Q(surfaced_at__gte=recent)))
     )
     by_designer: dict[int, tuple] = {}
-    designers_of: dict[int, list] = {}
-    for item in waiting:
-        if item.product_id not in designers_of:
-            designers_of[item.product_id] = product_designers(item.product_id)
-        for designer in designers_of[item.product_id]:
-            user, items = by_designer.setdefault(designer.pk, (designer, []))
-            items.append(item)
+    for row in per_product:
+        for designer in product_designers(row["product_id"]):
+            user, products, total, new = by_designer.get(designer.pk, (designer, [], 0, 0))
+            products.append(row["product_id"])
+            by_designer[designer.pk] = (user, products, total + row["total"], new + row["new"])
+    return by_designer
+
+
+def weekly_digest_send(*, now=None) -> int:
+    """One digest per designer per ISO week, listing their products' waiting items, the post's
+    current score first (the top DIGEST_LINES of them).
+
+    Idempotent per week: the run records its week in JobState once every digest is out, and a
+    later run the same week sends nothing. A run that died half-way is finished by the next;
+    the dedupe key (per designer and week) keeps that to one digest each, and e-mails only a
+    digest the dead run left un-e-mailed. Returns the number of digests created."""
+    now = now or timezone.now()
+    year, week = week_of(now)
+    state, _created = JobState.objects.get_or_create(name=DIGEST_JOB)
+    if state.last_started_at and week_of(state.last_started_at) == (year, week):
+        return 0
+    by_designer = _designers_and_their_counts(now - timedelta(days=7))
     key = f"designers.digest:{year}-W{week:02d}"
-    # Already sent this week (sending again only re-e-mails one an interrupted run left).
     already = set(
         Notification.objects.filter(dedupe_key=key, recipient_id__in=by_designer).values_list(
             "recipient_id", flat=True
         )
     )
     sent = 0
-    recent = now - timedelta(days=7)
-    for user, items in by_designer.values():
-        new = sum(1 for item in items if item.surfaced_at >= recent)
+    for user, products, total, new in by_designer.values():
+        top = (
+            _waiting()
+            .filter(product_id__in=products)
+            .select_related("post", "product")
+            .order_by("-post__trending_score", "-id")[:DIGEST_LINES]
+        )
         lines = [
-            f"- {item.post.title} ({item.product.name}, {item.score:g})" for item in items[:20]
+            f"- {item.post.title} ({item.product.name}, {round(item.current_points(now=now), 1):g})"
+            for item in top
         ]
         sent += user.pk not in already
         notification_send(
             recipients=[user],
             kind="designers.digest",
-            title=_digest_title(len(items)),
+            title=_digest_title(total),
             body=_digest_body(new, lines),
             url=reverse("designers:queue"),
             dedupe_key=key,
         )
+    state.last_started_at = now
+    state.last_finished_at = timezone.now()
+    state.save(update_fields=["last_started_at", "last_finished_at"])
     return sent

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from community.models import Post
 from products.models import Product
 
-from .models import ReviewItem
+from .models import PollChoice, ReviewItem
 from .services import DECISIONS, POLL_MAX_CHOICES
 
 
@@ -94,3 +94,20 @@ class EvaluationForm(forms.Form):
             for line in self.cleaned_data.get("choices", "").splitlines()
             if line.strip()
         ]
+
+
+class PollAnswerForm(forms.Form):
+    choice = forms.ModelChoiceField(
+        label=_("Your answer"),
+        queryset=PollChoice.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose one of the answers."),
+            "invalid_choice": _("Choose one of the answers."),
+        },
+    )
+
+    def __init__(self, *args, poll, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].queryset = poll.choices.all()

@@ -9,10 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from community.models import Post
+
+from .scoring import current_points
 
 
 class ProductTeam(models.Model):
@@ -127,6 +130,11 @@ class ReviewItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("designers:item", args=[self.pk])
+
+    def current_points(self, *, now=None) -> float:
+        """What the post is worth now (its trending score decayed to this moment), by which the
+        queue ranks it; `score` is what it was worth when it surfaced."""
+        return current_points(self.post.trending_score, now=now or timezone.now())
 
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)

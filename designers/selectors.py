@@ -51,20 +51,25 @@ class QueueFilters:
     state: str = ""
 
 
+def _in_queue() -> QuerySet[ReviewItem]:
+    """Items whose post is still shown: a post hidden by a moderator or deleted by its author
+    leaves the queue (its item stays, for the record; an unhidden post comes back)."""
+    return ReviewItem.objects.filter(post__is_hidden=False, post__is_deleted=False)
+
+
 def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
-    """Review items, highest score first, with what a queue row shows (one query)."""
+    """Review items, the post's current trending score first, with what a queue row shows (one
+    query). The score recorded when the item surfaced is why it surfaced, not how it ranks now:
+    ordering by the stored trending score is ordering by current points (docs/trending.md)."""
     filters = filters or QueueFilters()
-    # A post deleted by its author leaves the queue (its item stays, for the record).
-    items = ReviewItem.objects.filter(post__is_deleted=False).select_related(
-        "post__author", "product", "assignee"
-    )
+    items = _in_queue().select_related("post__author", "product", "assignee")
     if filters.product:
         items = items.filter(product=filters.product)
     if filters.kind:
         items = items.filter(post__kind=filters.kind)
     if filters.state:
         items = items.filter(state=filters.state)
-    return items.order_by("-score", "-id")
+    return items.order_by("-post__trending_score", "-id")
 
 
 def _with_linked_tickets(posts: QuerySet[Post]) -> QuerySet[Post]:
@@ -128,7 +133,7 @@ def adoption_targets(post: Post) -> QuerySet[Product]:
 
 
 def queue_counts() -> dict[str, int]:
-    rows = ReviewItem.objects.order_by().values("state").annotate(n=Count("id"))
+    rows = _in_queue().order_by().values("state").annotate(n=Count("id"))
     counts = dict.fromkeys(ReviewItem.State.values, 0)
     counts.update({row["state"]: row["n"] for row in rows})
     return counts

@@ -252,10 +252,27 @@ def evaluation_publish(
     return post
 
 
+class PollAlreadyAnswered(Exception):
+    """The user answered this poll before (one answer per customer): HTTP 409 in the API."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def may_answer_poll(user) -> bool:
+    """Polls ask customers; the manufacturer's team (staff, agents, designers) sees the results."""
+    return bool(user and user.is_authenticated and user.is_customer and not user.is_team_member)
+
+
 def poll_answer(*, poll: Poll, choice: PollChoice, user) -> PollAnswer:
-    """The user's one answer to `poll`; a second answer is refused."""
-    if not (user and user.is_authenticated):
-        raise PermissionDenied(_("Log in to answer."))
+    """The customer's one answer to `poll`.
+
+    Raises PermissionDenied for anyone but a customer, ValidationError for a choice of another
+    poll or a closed poll, PollAlreadyAnswered for a second answer (the unique constraint
+    decides, so two answers sent at once are one answer and one refusal)."""
+    if not may_answer_poll(user):
+        raise PermissionDenied(_("Only customers answer polls; the team sees the results."))
     if choice.poll_id != poll.pk:
         raise ValidationError({"choice": [_("This choice belongs to another poll.")]})
     if not poll.post.is_visible or poll.post.is_locked:
@@ -264,4 +281,6 @@ def poll_answer(*, poll: Poll, choice: PollChoice, user) -> PollAnswer:
         with transaction.atomic():
             return PollAnswer.objects.create(poll=poll, choice=choice, user=user)
     except IntegrityError:
-        raise ValidationError({"choice": [_("You have already answered this poll.")]}) from None
+        raise PollAlreadyAnswered(
+            _("You have already answered this poll: only your first answer counts.")
+        ) from None

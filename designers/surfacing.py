@@ -85,11 +85,10 @@ def _active_post_ids(since) -> list[int]:
 def _rescore(since) -> list[int]:
     ids = _active_post_ids(since)
     batch = setting("DESIGNERS_RESCORE_BATCH")
-    done = 0
     weights = Weights.from_settings()
     for start in range(0, len(ids), batch):
         with transaction.atomic():
-            done += rescore_posts(ids[start : start + batch], weights=weights)
+            rescore_posts(ids[start : start + batch], weights=weights)
     return ids
 
 
@@ -200,12 +199,17 @@ _surfaced_body = lazy(_surfaced_body_text, str)
 
 def review_item_notify(*, item: ReviewItem) -> int:
     """Tell the product's designers about a new item, once: the dedupe key is per item, and
-    the item is marked notified in the same transaction."""
+    the item is marked notified in the same transaction.
+
+    An item whose post is hidden or deleted is not announced and stays unnotified: a post a
+    moderator shows again is announced by the next run, a deleted one never."""
     with transaction.atomic():
         locked = ReviewItem.objects.select_for_update().select_related("post").get(pk=item.pk)
         if locked.notified_at:
             return 0
         post = locked.post
+        if not post.is_visible:
+            return 0
         sent = notification_send(
             recipients=product_designers(post.product_id),
             kind="designers.surfaced",
@@ -221,7 +225,10 @@ def review_item_notify(*, item: ReviewItem) -> int:
 
 def _notify_pending() -> int:
     notified = 0
-    for item in ReviewItem.objects.filter(notified_at__isnull=True).order_by("pk"):
+    pending = ReviewItem.objects.filter(
+        notified_at__isnull=True, post__is_hidden=False, post__is_deleted=False
+    )
+    for item in pending.order_by("pk"):
         notified += review_item_notify(item=item)
     return notified
 

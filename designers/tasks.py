@@ -8,7 +8,12 @@ from . import digest, surfacing
 @shared_task(acks_late=True)
 def surface_popular() -> dict:
     result = surfacing.surface_popular()
-    return {"ran": result.ran, "rescored": result.rescored, "surfaced": result.surfaced}
+    return {
+        "ran": result.ran,
+        "rescored": result.rescored,
+        "surfaced": result.surfaced,
+        "notified": result.notified,
+    }
 
 
 @shared_task(acks_late=True)

@@ -18,7 +18,7 @@ from community.models import Post
 from products.models import Product
 
 from . import selectors, services
-from .forms import EvaluationForm, QueueFilterForm, StatusChangeForm
+from .forms import EvaluationForm, PollAnswerForm, QueueFilterForm, StatusChangeForm
 from .models import Poll, PollAnswer, ReviewItem
 
 QUEUE_PAGE_SIZE = 25
@@ -59,6 +59,12 @@ def _status_form(item, data=None):
     return StatusChangeForm(data, targets=selectors.adoption_targets(item.post))
 
 
+def _may_open_desk(user) -> bool:
+    """Agents and staff work tickets at the desk (service_desk.permissions.is_desk_agent);
+    a designer may not open a customer's ticket, so theirs are listed without a link."""
+    return user.is_staff or user.is_agent
+
+
 def _item_page(request, item, form, status=200):
     post = item.post
     return render(
@@ -73,6 +79,7 @@ def _item_page(request, item, form, status=200):
             ),
             "similar": selectors.similar_to(post),
             "tickets": getattr(post, "ticket_list", None),
+            "desk_links": _may_open_desk(request.user),
             "parts": list(post.parts.all()),
             "history": list(post.status_changes.all()),
         },
@@ -180,7 +187,8 @@ def evaluation_new(request):
 
 
 def poll_detail(request, pk):
-    """Anyone sees the question; a customer answers once and sees the results after."""
+    """Anyone sees the question; a customer answers once and sees the results after; the team
+    (staff, agents, designers) sees the results and answers nothing."""
     poll = get_object_or_404(
         Poll.objects.select_related("post__product", "post__author").filter(
             post__is_deleted=False, post__is_hidden=False
@@ -190,23 +198,37 @@ def poll_detail(request, pk):
     answered = None
     if request.user.is_authenticated:
         answered = PollAnswer.objects.filter(poll=poll, user=request.user).first()
+    may_answer = services.may_answer_poll(request.user)
+    form = PollAnswerForm(poll=poll)
+    status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        choice = poll.choices.filter(pk=request.POST.get("choice") or 0).first()
-        if choice is None:
-            messages.error(request, _("Choose one of the answers."))
-        else:
+        if not may_answer:
+            raise PermissionDenied
+        form = PollAnswerForm(request.POST, poll=poll)
+        if form.is_valid():
             try:
-                services.poll_answer(poll=poll, choice=choice, user=request.user)
+                services.poll_answer(
+                    poll=poll, choice=form.cleaned_data["choice"], user=request.user
+                )
+            except services.PollAlreadyAnswered as error:
+                messages.error(request, error.message)
+                status = 409
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                for message in error.messages:
+                    form.add_error("choice", message)
+                status = 400
             else:
                 messages.success(request, _("Thank you for answering."))
-        return redirect("designers:poll", poll.pk)
+                return redirect("designers:poll", poll.pk)
+        else:
+            status = 400
     choices = list(poll.choices.annotate(n=Count("answers")))
     total = sum(choice.n for choice in choices)
-    show_results = answered is not None or services.may_design(request.user)
+    show_results = answered is not None or (
+        request.user.is_authenticated and request.user.is_team_member
+    )
     return render(
         request,
         "designers/poll.html",
@@ -214,7 +236,9 @@ def poll_detail(request, pk):
             "poll": poll,
             "post": poll.post,
             "choices": choices,
+            "form": form,
             "answered": answered,
+            "may_answer": may_answer,
             "show_results": show_results,
             "results": bar_chart(
                 [(choice.label, choice.n) for choice in choices],
@@ -224,4 +248,5 @@ def poll_detail(request, pk):
             else "",
             "is_evaluation": poll.post.kind == Post.Kind.EVALUATION,
         },
+        status=status,
     )

@@ -1,10 +1,12 @@
 """REST: the review queue and decisions (designers only), poll answers."""
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from community.models import Post
-from tests.factories.accounts import customer, designer
+from designers.scoring import score_for_points
+from tests.factories.accounts import agent, customer, designer, staff
 from tests.factories.community import PostFactory
 from tests.factories.designers import PollChoiceFactory, ReviewItemFactory
 from tests.factories.products import generation_chain
@@ -35,13 +37,64 @@ def test_review_queue_filters():
     high = ReviewItemFactory(score=9, post__kind=Post.Kind.MODIFICATION)
     client = _client(designer())
     rows = client.get("/api/v1/review-queue/").json()["results"]
-    assert [row["id"] for row in rows] == [high.pk, low.pk]
+    assert {row["id"] for row in rows} == {high.pk, low.pk}
     assert rows[0]["reasons"] == ["threshold"]
     rows = client.get("/api/v1/review-queue/", {"kind": "modification"}).json()["results"]
     assert [row["id"] for row in rows] == [high.pk]
-    assert client.get("/api/v1/review-queue/", {"product": "nope"}).json()["count"] == 0
+    response = client.get("/api/v1/review-queue/", {"product": low.product.slug})
+    assert [row["id"] for row in response.json()["results"]] == [low.pk]
     response = client.get("/api/v1/review-queue/", {"state": "bogus"})
     assert response.status_code == 400 and "state" in response.json()["errors"]
+
+
+def test_review_queue_is_ordered_by_the_posts_current_score():
+    # Given an item that surfaced high and went cold, and one that surfaced low and is hot now
+    now = timezone.now()
+    cold = ReviewItemFactory(score=50, post__trending_score=score_for_points(2, now=now))
+    hot = ReviewItemFactory(score=5, post__trending_score=score_for_points(40, now=now))
+
+    # When a designer reads the queue
+    rows = _client(designer()).get("/api/v1/review-queue/").json()["results"]
+
+    # Then the hot one comes first; each row keeps why it surfaced and says what it is worth now
+    assert [row["id"] for row in rows] == [hot.pk, cold.pk]
+    assert [row["score"] for row in rows] == [5, 50]
+    assert rows[0]["score_now"] == pytest.approx(40, rel=1e-3)
+
+
+@pytest.mark.parametrize("slug", ["no such slug", "ürün", "a/b", "x%y"])
+def test_a_malformed_product_slug_is_a_400(slug):
+    ReviewItemFactory()
+    response = _client(designer()).get("/api/v1/review-queue/", {"product": slug})
+    assert response.status_code == 400
+    assert "product" in response.json()["errors"]
+
+
+def test_an_unknown_product_slug_is_an_empty_list_and_an_empty_one_no_filter():
+    ReviewItemFactory()
+    client = _client(designer())
+    assert client.get("/api/v1/review-queue/", {"product": "nope"}).json()["count"] == 0
+    assert client.get("/api/v1/review-queue/", {"product": ""}).json()["count"] == 1
+
+
+def test_the_schema_gives_the_product_filter_the_slug_pattern():
+    schema = _client().get("/api/schema/", {"format": "json"}).json()
+    (parameter,) = [
+        p
+        for p in schema["paths"]["/api/v1/review-queue/"]["get"]["parameters"]
+        if p["name"] == "product"
+    ]
+    assert parameter["schema"]["pattern"] == "^[-a-zA-Z0-9_]*$"
+
+
+def test_items_of_hidden_and_deleted_posts_are_not_in_the_api_queue():
+    kept = ReviewItemFactory()
+    hidden = ReviewItemFactory(post__is_hidden=True, post__hidden_reason="moderator")
+    ReviewItemFactory(post__is_deleted=True)
+    client = _client(designer())
+    rows = client.get("/api/v1/review-queue/").json()["results"]
+    assert [row["id"] for row in rows] == [kept.pk]
+    assert client.get(f"/api/v1/review-queue/{hidden.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("count", [2, 15])
@@ -101,7 +154,9 @@ def test_poll_answers():
     assert response.status_code == 201
     assert {row["id"]: row["answers"] for row in response.json()}[choice.pk] == 1
     response = client.post(url, {"choice": choice.pk}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # one answer per customer
+    assert response.json()["code"] == "conflict"
+    assert "already answered" in response.json()["detail"]
     assert client.get(url).status_code == 200
     assert _client(voter).post("/api/v1/polls/999999/answers/", {"choice": 1}).status_code == 404
     assert _client().post(url, {"choice": choice.pk}).status_code in (401, 403)
@@ -113,3 +168,21 @@ def test_trending_sort_in_the_posts_api():
     response = _client().get("/api/v1/posts/", {"sort": "trending", "product": cold.product.slug})
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [hot.pk, cold.pk]
+
+
+@pytest.mark.parametrize("make", [agent, designer, staff], ids=["agent", "designer", "staff"])
+def test_the_team_reads_poll_results_but_may_not_answer(make):
+    # Given a poll and a member of the team
+    choice = PollChoiceFactory()
+    url = f"/api/v1/polls/{choice.poll.pk}/answers/"
+    client = _client(make())
+
+    # When they answer, then it is a 403 that says why
+    response = client.post(url, {"choice": choice.pk}, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == ("Only customers answer polls; the team sees the results.")
+    assert not choice.poll.answers.exists()
+    # and they read the results without answering
+    response = client.get(url)
+    assert response.status_code == 200
+    assert {row["id"]: row["answers"] for row in response.json()} == {choice.pk: 0}

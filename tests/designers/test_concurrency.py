@@ -4,54 +4,29 @@ Run through real Celery workers on the real Redis broker: the in-process worker 
 `celery_worker` fixture, and two separate worker processes started on the test database.
 """
 
-import os
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from cocreate.celery import app as celery_app
 from cocreate.notifications.models import Notification
-from community.models import Post, Vote
 from designers import surfacing, tasks
 from designers.models import ReviewItem
-from tests.factories.accounts import UserFactory
-from tests.factories.community import PostFactory
-from tests.factories.designers import ProductTeamFactory
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _popular_posts(count=3, votes=60):
-    """Posts over the default threshold and milestone, with a designer team each."""
-    posts = []
-    voters = [UserFactory() for _ in range(votes)]
-    for _ in range(count):
-        post = PostFactory(kind=Post.Kind.MODIFICATION)
-        ProductTeamFactory(product=post.product)
-        ProductTeamFactory(product=post.product)
-        Vote.objects.bulk_create(Vote(user=voter, post=post) for voter in voters)
-        Post.objects.filter(pk=post.pk).update(vote_count=votes)
-        posts.append(post)
-    return posts
-
-
-def _assert_once(posts):
-    assert ReviewItem.objects.count() == len(posts)
-    assert ReviewItem.objects.filter(notified_at__isnull=True).count() == 0
-    notes = Notification.objects.filter(kind="designers.surfaced")
-    assert notes.count() == 2 * len(posts)  # two designers per product, once each
-    assert notes.values("recipient", "dedupe_key").distinct().count() == notes.count()
+from .workers import (
+    assert_each_item_and_notice_once,
+    notify_gate,
+    popular_posts,
+    start_worker,
+    stop_workers,
+    wait_for_workers,
+)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_at_once_create_each_item_and_notice_once():
-    posts = _popular_posts()
+    posts = popular_posts()
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -72,13 +47,13 @@ def test_two_threads_at_once_create_each_item_and_notice_once():
 
     assert not errors
     assert sum(result.surfaced for result in results) == len(posts)
-    _assert_once(posts)
+    assert_each_item_and_notice_once(posts)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_without_the_lock_constraints_still_prevent_duplicates(monkeypatch):
     """Even if two runs overlapped (say the lock were lost), items and notices stay unique."""
-    posts = _popular_posts()
+    posts = popular_posts()
     monkeypatch.setattr(surfacing._AdvisoryLock, "__enter__", lambda self: True)
     barrier = threading.Barrier(3)
     errors = []
@@ -99,80 +74,43 @@ def test_without_the_lock_constraints_still_prevent_duplicates(monkeypatch):
         thread.join(60)
 
     assert not errors
-    _assert_once(posts)
+    assert_each_item_and_notice_once(posts)
 
 
 def test_the_task_on_a_real_worker_is_idempotent(celery_worker):
-    posts = _popular_posts(count=2)
+    posts = popular_posts(count=2)
 
     first = tasks.surface_popular.delay().get(timeout=60)
     second = tasks.surface_popular.delay().get(timeout=60)
 
     assert first["ran"] and first["surfaced"] == 2
     assert second["surfaced"] == 0
-    _assert_once(posts)
-
-
-def _test_database_url() -> str:
-    """The test database as a URL for worker processes.
-
-    Host and port go in the query string so that a Unix socket directory (the embedded PostgreSQL)
-    works as well as a TCP host.
-    """
-    db = connections["default"].settings_dict
-    query = {key: value for key, value in db["OPTIONS"].items() if isinstance(value, str | int)}
-    if db["HOST"]:
-        query["host"] = db["HOST"]
-    if db["PORT"]:
-        query["port"] = db["PORT"]
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@/{db['NAME']}?{urlencode(query)}"
-
-
-def _start_worker(name: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cocreate",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{name}@%h",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    assert_each_item_and_notice_once(posts)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_running_the_job_together():
-    posts = _popular_posts()
-    env = dict(os.environ)
-    env["DATABASE_URL"] = _test_database_url()
+    """The runs overlap for sure: the first is held at its notify step (holding the job's
+    lock) until the other worker has tried to run the job meanwhile."""
+    posts = popular_posts()
     celery_app.control.purge()
-    workers = [_start_worker(f"designers-test-{i}", env) for i in range(2)]
+    names = ["designers-test-0", "designers-test-1"]
+    workers = [start_worker(name) for name in names]
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            replies = celery_app.control.ping(timeout=1) or []
-            if len([r for r in replies if any("designers-test" in k for k in r)]) >= 2:
-                break
-        results = [tasks.surface_popular.delay() for _ in range(4)]
-        outcomes = [result.get(timeout=120) for result in results]
+        wait_for_workers(names)
+        with notify_gate() as gate:
+            first = tasks.surface_popular.delay()
+            gate.wait_for_a_run()
+            others = [tasks.surface_popular.delay() for _ in range(3)]
+            # The other worker ran the job while the first run was in the middle of it.
+            overlapping = others[0].get(timeout=120)
+            assert ReviewItem.objects.count() == len(posts)
+            assert not Notification.objects.exists()
+        outcomes = [first.get(timeout=120), *(other.get(timeout=120) for other in others)]
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(30)
+        stop_workers(workers)
 
+    assert overlapping["ran"] is False  # refused by the lock the first run held
+    assert outcomes[0]["ran"] and outcomes[0]["surfaced"] == len(posts)
     assert sum(outcome["surfaced"] for outcome in outcomes) == len(posts)
-    _assert_once(posts)
+    assert_each_item_and_notice_once(posts)

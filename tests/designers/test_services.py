@@ -3,18 +3,21 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cocreate.accounts.roles import Role
+from cocreate.accounts.services import role_grant
 from cocreate.notifications.models import Notification
 from cocreate.webhooks.models import WebhookDelivery, WebhookEndpoint
 from community.models import Follow, Post, ReputationEvent, StatusChange
 from community.services import follow_add
 from designers.models import PollAnswer, ReviewItem
 from designers.services import (
+    PollAlreadyAnswered,
     evaluation_publish,
     poll_answer,
     post_status_change,
     review_item_assign,
 )
-from tests.factories.accounts import UserFactory, customer, designer
+from tests.factories.accounts import UserFactory, agent, customer, designer, staff
 from tests.factories.community import PostFactory
 from tests.factories.designers import PollChoiceFactory, ReviewItemFactory
 from tests.factories.products import generation_chain
@@ -33,6 +36,8 @@ def idea():
 def test_adoption_is_public_notifies_followers_rewards_and_emits(idea):
     post, successor = idea
     follower = customer()
+    # Webhook endpoints belong to partner members (or staff): this follower is both.
+    role_grant(user=follower, role=Role.PARTNER_MEMBER)
     follow_add(user=follower, post=post)
     item = ReviewItemFactory(post=post)
     team = designer()
@@ -163,9 +168,17 @@ def test_evaluation_with_a_poll_and_one_answer_per_customer():
     assert [c.label for c in choices] == ["Steel", "Titanium"]
     voter = customer()
     poll_answer(poll=post.poll, choice=choices[0], user=voter)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PollAlreadyAnswered):
         poll_answer(poll=post.poll, choice=choices[1], user=voter)
     assert PollAnswer.objects.count() == 1
+
+
+@pytest.mark.parametrize("make", [agent, designer, staff], ids=["agent", "designer", "staff"])
+def test_only_customers_answer_polls(make):
+    choice = PollChoiceFactory()
+    with pytest.raises(PermissionDenied):
+        poll_answer(poll=choice.poll, choice=choice, user=make())
+    assert not PollAnswer.objects.exists()
 
 
 def test_a_poll_needs_two_choices_and_a_designer():

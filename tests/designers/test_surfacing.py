@@ -14,7 +14,7 @@ from designers import surfacing
 from designers.models import JobState, ReviewItem
 from tests.factories.accounts import UserFactory, designer
 from tests.factories.community import PostFactory
-from tests.factories.designers import ProductTeamFactory
+from tests.factories.designers import ProductTeamFactory, ReviewItemFactory
 from tests.factories.service_desk import TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +189,37 @@ def test_each_designer_is_told_in_their_own_language(surfacing_settings):
     assert "Reached a supporters milestone" in mine.body
     assert theirs.title == "新的评审项：Quieter fan"
     assert theirs.body == "3票，其中认证用户0票；达到支持者里程碑。"
+
+
+def test_items_of_hidden_or_deleted_posts_are_not_announced(surfacing_settings):
+    # Given items surfaced by a run that died before announcing them, whose posts a moderator
+    # then hid and an author deleted
+    team = ProductTeamFactory().user
+    product = team.design_assignments.get().product
+    hidden, deleted = PostFactory(product=product), PostFactory(product=product)
+    hidden_item = ReviewItemFactory(post=hidden)
+    ReviewItemFactory(post=deleted)
+    Post.objects.filter(pk=hidden.pk).update(is_hidden=True, hidden_reason="moderator")
+    Post.objects.filter(pk=deleted.pk).update(is_deleted=True)
+
+    # When the job runs, then no designer hears of them
+    assert surfacing.surface_popular().notified == 0
+    assert not Notification.objects.filter(kind="designers.surfaced").exists()
+    assert not ReviewItem.objects.filter(notified_at__isnull=False).exists()
+
+    # When the moderator shows the post again, then the next run announces it, once
+    Post.objects.filter(pk=hidden.pk).update(is_hidden=False, hidden_reason="")
+    assert surfacing.surface_popular().notified == 1
+    assert surfacing.surface_popular().notified == 0
+    notes = Notification.objects.filter(kind="designers.surfaced")
+    assert list(notes.values_list("recipient_id", "dedupe_key")) == [
+        (team.pk, f"designers.surfaced:{hidden_item.pk}")
+    ]
+
+
+def test_announcing_one_item_skips_a_post_hidden_meanwhile(surfacing_settings):
+    ProductTeamFactory()
+    item = ReviewItemFactory(post__is_hidden=True, post__hidden_reason="flags")
+    assert surfacing.review_item_notify(item=item) == 0
+    item.refresh_from_db()
+    assert item.notified_at is None

@@ -1,6 +1,6 @@
 import factory
 
-from designers.models import Poll, PollChoice, ProductTeam, ReviewItem
+from designers.models import Poll, PollAnswer, PollChoice, ProductTeam, ReviewItem
 
 from .accounts import UserFactory
 from .community import PostFactory
@@ -41,3 +41,14 @@ class PollChoiceFactory(factory.django.DjangoModelFactory):
     poll = factory.SubFactory(PollFactory)
     label = factory.Sequence(lambda n: f"Colour {n}")
     position = factory.Sequence(lambda n: n)
+
+
+class PollAnswerFactory(factory.django.DjangoModelFactory):
+    """A customer's answer (a bare row; the rule is designers.services.poll_answer)."""
+
+    class Meta:
+        model = PollAnswer
+
+    choice = factory.SubFactory(PollChoiceFactory)
+    poll = factory.SelfAttribute("choice.poll")
+    user = factory.SubFactory(UserFactory)
