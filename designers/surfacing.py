@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from cocreate.notifications.services import notification_send
 from community.models import Post, Vote
@@ -185,10 +185,16 @@ def _surfaced_title_text(title: str) -> str:
 
 
 def _surfaced_body_text(item: ReviewItem) -> str:
-    return gettext("%(votes)d votes, %(verified)d of verified owners; %(reasons)s.") % {
+    text = ngettext(
+        "%(votes)d vote, %(verified)d of verified owners; %(reasons)s.",
+        "%(votes)d votes, %(verified)d of verified owners; %(reasons)s.",
+        item.vote_count,
+    )
+    separator = pgettext("between the items of a list", ", ")
+    return text % {
         "votes": item.vote_count,
         "verified": item.verified_vote_count,
-        "reasons": ", ".join(item.reason_labels()),
+        "reasons": separator.join(item.reason_labels()),
     }
 
 

@@ -139,3 +139,18 @@ def test_each_message_has_one_translation_across_apps():
             + "\n".join(conflicts),
             pytrace=False,
         )
+
+
+def test_translations_address_the_reader_formally():
+    """docs/glossary.md: the interface says 您, never the familiar 你, as Chinese products do."""
+    familiar = [
+        f"  {app}: {entry.msgid!r} → {text!r}"
+        for app in APPS
+        if (ROOT / app / CATALOGUE).is_file()
+        for entry in parse_po(ROOT / app / CATALOGUE)
+        if entry.msgid
+        for text in entry.msgstr.values()
+        if "你" in text
+    ]
+    if familiar:
+        pytest.fail("Use 您, not 你:\n" + "\n".join(familiar), pytrace=False)
