@@ -9,7 +9,7 @@ Run against a database of its own (the generator only fills an empty one), e.g.
 It migrates and generates the scale data (`manage.py generate_scale`: --users, --posts posts,
 default 100,000, over the demo catalog's 13 products and --votes votes, default 1,000,000,
 long-tailed), unless scale data is already there, then times a full run (every post scored),
-adds --new-votes (1,000) votes and times the incremental run. Prints the seconds and the
+casts --new-votes (1,000) votes through the vote service and times the incremental run. Prints the seconds and the
 process's peak memory (ru_maxrss).
 """
 
@@ -28,10 +28,10 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from cocreate.accounts.models import User  # noqa: E402
 from community.models import Post, Vote  # noqa: E402
+from community.services import vote_cast  # noqa: E402
 from designers.models import JobState  # noqa: E402
 from designers.surfacing import surface_popular  # noqa: E402
 
@@ -43,16 +43,16 @@ def _setup(users: int, posts: int, votes: int) -> None:
 
 
 def _new_votes(count: int) -> None:
-    """`count` votes by fresh voters on `count` posts, the way vote_cast moves activity."""
+    """`count` votes by fresh voters on `count` open posts, cast through the vote service, so
+    counters, reputation and follows stay what check_consistency expects."""
     start = User.objects.filter(username__startswith="fresh-").count()
     voters = User.objects.bulk_create(
         User(username=f"fresh-{start + i}", email=f"f{start + i}@example.com", password="!")
         for i in range(count)
     )
-    posts = list(Post.objects.order_by("?").values_list("pk", flat=True)[:count])
-    now = timezone.now()
-    Vote.objects.bulk_create(Vote(user=u, post_id=p) for u, p in zip(voters, posts, strict=False))
-    Post.objects.filter(pk__in=posts).update(last_activity_at=now)
+    posts = Post.objects.filter(is_hidden=False, is_locked=False, is_deleted=False).order_by("?")
+    for voter, post in zip(voters, posts[:count], strict=False):
+        vote_cast(user=voter, post=post)
 
 
 def _timed(label: str) -> None:
