@@ -42,6 +42,11 @@ class SlaState(models.TextChoices):
     BREACHED = "breached", _("Breached")
 
 
+def ticket_number(pk: int) -> str:
+    """The number the database computes for ticket `pk` (Ticket.number): T-000123, T-1234567."""
+    return f"T-{pk:06d}"
+
+
 class TicketQuerySet(models.QuerySet):
     def active(self):
         """Tickets someone still has to work on (the SLA clock may be running)."""
@@ -74,9 +79,10 @@ class Ticket(models.Model):
         Status.CLOSED: {Status.OPEN},
     }
 
-    # "T-000123", computed by the database from the primary key: unique and never reused.
+    # "T-000123", computed by the database from the primary key: unique and never reused. At
+    # least six digits, never fewer than the id has (lpad alone would cut T-1000001 to T-100000).
     number = models.GeneratedField(
-        expression=RawSQL("'T-' || lpad(id::text, 6, '0')", ()),
+        expression=RawSQL("'T-' || lpad(id::text, greatest(6, length(id::text)), '0')", ()),
         output_field=models.CharField(max_length=20),
         db_persist=True,
         verbose_name=_("number"),
@@ -315,7 +321,21 @@ class TicketAttachment(models.Model):
 
 
 class TicketEvent(models.Model):
-    """One line of a ticket's audit history. Rows are only ever added (a trigger refuses updates)."""
+    """One line of a ticket's audit history. Rows are only ever added.
+
+    The database enforces it (migrations 0002 and 0005): an UPDATE is refused, and so is a
+    DELETE, unless the event's ticket is deleted in the same transaction. Deleting a ticket
+    (the admin, an erasure request) removes its history with it: Django deletes the events
+    first, in Python, then the ticket, so the DELETE check is a deferred constraint trigger that
+    looks at commit time whether the ticket is still there. Removing single lines would make
+    the history lie, and rewriting them is refused too: the demo seed writes each event once,
+    with its story's time (seed.py), instead of re-writing them.
+
+    `actor` is PROTECT, not SET_NULL: the history says who did what, which clearing the column
+    would erase (and the trigger refuses). A user who acted on a ticket cannot be deleted (the
+    admin lists the events in the way); deactivate the account instead. Their messages are
+    protected the same way. Events of the SLA job have no actor.
+    """
 
     class Kind(models.TextChoices):
         CREATED = "created", pgettext_lazy("ticket event", "Created")
@@ -338,7 +358,7 @@ class TicketEvent(models.Model):
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -357,7 +377,9 @@ class TicketEvent(models.Model):
         indexes = [models.Index(fields=["ticket", "created_at"])]
 
     def __str__(self):
-        return f"{self.ticket_id} {self.kind}"
+        # Listed by the admin when it refuses to delete the actor: which ticket, what, when.
+        when = self.created_at.date().isoformat() if self.created_at else ""
+        return f"{ticket_number(self.ticket_id)} · {self.get_kind_display()} · {when}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -6,10 +6,11 @@ customer and subject; what exists is left alone. Products come from products/see
 a ticket or article whose product is missing is skipped.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
-from django.db import connection
-from django.db.models import F
+from django.utils import timezone
 
 from cocreate.accounts.models import User
 from products.models import Product, Registration
@@ -22,8 +23,6 @@ from .models import (
     Priority,
     SlaPolicy,
     Ticket,
-    TicketEvent,
-    TicketMessage,
 )
 
 Status = Ticket.Status
@@ -212,60 +211,56 @@ def _seed_articles(author, products: dict[str, Product]) -> int:
     return count
 
 
-def _backdate(ticket: Ticket, hours: float) -> None:
-    """Make a demo ticket look `hours` old: creation and SLA times move back, its messages are
-    spread over that time and the first answer is the first public agent message.
+class _StoryClock:
+    """The time a demo ticket's story is told at: while it runs, `timezone.now()` answers the
+    story's moment, so every row the services write (the ticket, its SLA times, messages,
+    shipments, notifications and the append-only audit history) carries it from the start and
+    nothing is rewritten afterwards.
 
-    The story's audit events are written again with the same spread: they are rows this seed
-    created moments ago in the same transaction, and the history refuses updates."""
-    delta = timedelta(hours=hours)
-    fields = [
-        "created_at",
-        "first_response_due_at",
-        "first_response_warn_at",
-        "resolution_due_at",
-        "resolution_warn_at",
-    ]
-    Ticket.objects.filter(pk=ticket.pk).update(**{field: F(field) - delta for field in fields})
-    ticket.refresh_from_db()
-    messages = list(ticket.messages.order_by("id"))
-    first_answer = None
-    for index, message in enumerate(messages, start=1):
-        when = ticket.created_at + delta * index / (len(messages) + 1)
-        TicketMessage.objects.filter(pk=message.pk).update(created_at=when)
-        if (
-            first_answer is None
-            and not message.internal
-            and message.author_id != ticket.customer_id
-        ):
-            first_answer = when
-    if first_answer is not None:
-        Ticket.objects.filter(pk=ticket.pk).update(first_responded_at=first_answer)
-    _spread_events(ticket, delta)
+    Step k of n happens (k/n)³ of the ticket's age after its filing: the agent takes it and
+    answers quickly, then the conversation slows down, as real ones do; the demo's SLAs are met
+    unless a story is meant to breach them."""
+
+    def __init__(self, *, age: timedelta, steps: int):
+        self.now = timezone.now()
+        self.start = self.now - age
+        self.age = age
+        self.steps = max(steps, 1)
+        self.step = 0
+
+    def __call__(self):
+        return self.start + self.age * (self.step / self.steps) ** 3
+
+    def tick(self) -> None:
+        self.step += 1
+
+    @contextmanager
+    def running(self):
+        with mock.patch.object(timezone, "now", self):
+            yield self
 
 
-def _spread_events(ticket: Ticket, delta: timedelta) -> None:
-    events = list(
-        TicketEvent.objects.filter(ticket=ticket)
-        .order_by("id")
-        .values_list("actor_id", "kind", "old_value", "new_value", "internal")
+def _steps(spec: dict) -> int:
+    """How many service calls a story makes (the clock moves between them)."""
+    shipments = sum(len(statuses) for *_parcel, statuses in spec.get("shipments", []))
+    return (
+        1  # filing
+        + bool(spec.get("agent"))
+        + len(spec.get("conversation", []))
+        + shipments
+        + len(spec.get("statuses", []))
+        + bool(spec.get("rating"))
+        + bool(spec.get("closed"))
     )
-    rows = [
-        (ticket.pk, *event, ticket.created_at + delta * index / max(len(events), 1))
-        for index, event in enumerate(events)
-    ]
-    TicketEvent.objects.filter(ticket=ticket).delete()
-    with connection.cursor() as cursor:
-        # A plain INSERT: the model's auto_now_add would stamp every row with the present.
-        cursor.executemany(
-            "INSERT INTO service_desk_ticketevent "
-            "(ticket_id, actor_id, kind, old_value, new_value, internal, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            rows,
-        )
 
 
 def _ticket(spec: dict, customer, product, agents) -> Ticket:
+    clock = _StoryClock(age=timedelta(hours=spec.get("age_hours", 1)), steps=_steps(spec))
+    with clock.running():
+        return _tell(spec, customer, product, agents, clock)
+
+
+def _tell(spec: dict, customer, product, agents, clock: _StoryClock) -> Ticket:
     registration = Registration.objects.filter(customer=customer, product=product).first()
     ticket = services.ticket_create(
         customer=customer,
@@ -277,11 +272,14 @@ def _ticket(spec: dict, customer, product, agents) -> Ticket:
     )
     agent = agents.get(spec.get("agent", ""))
     if agent is not None:
+        clock.tick()
         services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
     for who, body, internal in spec.get("conversation", []):
+        clock.tick()
         author = customer if who == "customer" else agent
         services.ticket_reply(ticket=ticket, author=author, body=body, internal=internal)
     for direction, carrier, tracking, statuses in spec.get("shipments", []):
+        clock.tick()
         shipment = services.shipment_create(
             ticket=ticket,
             actor=agent,
@@ -291,15 +289,18 @@ def _ticket(spec: dict, customer, product, agents) -> Ticket:
             note=statuses[0][1],
         )
         for status, note in statuses[1:]:
+            clock.tick()
             services.shipment_update(shipment=shipment, actor=agent, status=status, note=note)
     for status in spec.get("statuses", []):
+        clock.tick()
         services.ticket_change_status(ticket=ticket, actor=agent, status=status)
     if spec.get("rating"):
+        clock.tick()
         score, comment = spec["rating"]
         services.ticket_rate(ticket=ticket, customer=customer, score=score, comment=comment)
     if spec.get("closed"):
+        clock.tick()
         services.ticket_change_status(ticket=ticket, actor=agent, status=Status.CLOSED)
-    _backdate(ticket, spec.get("age_hours", 1))
     return ticket
 
 

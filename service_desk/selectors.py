@@ -21,6 +21,7 @@ from .models import (
     TicketAttachment,
     TicketEvent,
     TicketMessage,
+    ticket_number,
 )
 from .permissions import is_desk_agent
 
@@ -101,7 +102,7 @@ def ticket_queue(filters: QueueFilters, *, viewer=None, base=None) -> QuerySet[T
         tickets = tickets.filter(sla_state=filters.sla)
     match = TICKET_NUMBER.match(filters.q or "")
     if match:
-        return tickets.filter(number=f"T-{int(match.group(1)):06d}")
+        return tickets.filter(number=ticket_number(int(match.group(1))))
     query = search_query(filters.q)
     if query is not None:
         return tickets.filter(search_vector=query).order_by(
