@@ -1,5 +1,6 @@
 """Tickets and everything around them: messages, audit, SLAs, knowledge base, shipments."""
 
+import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -277,7 +278,9 @@ def _private_storage():
 
 
 def attachment_path(instance, filename: str) -> str:
-    return f"tickets/{instance.ticket_id}/{Path(filename).name}"
+    """tickets/<ticket>/<random>/<name>: unique before the file exists, as the file is written
+    only after the transaction commits (services._save_attachments)."""
+    return f"tickets/{instance.ticket_id}/{secrets.token_hex(8)}/{Path(filename).name}"
 
 
 class TicketAttachment(models.Model):

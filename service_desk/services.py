@@ -5,11 +5,13 @@ the services re-check the rules that are part of the domain (a customer may only
 a rating is given once and only after resolution) so no caller can skip them.
 """
 
+import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import format_lazy, slugify
@@ -39,10 +41,12 @@ from .models import (
     TicketAttachment,
     TicketEvent,
     TicketMessage,
+    private_storage,
 )
 from .permissions import is_desk_agent
 
 Status = Ticket.Status
+logger = logging.getLogger(__name__)
 
 
 class TicketConflict(Exception):
@@ -75,7 +79,14 @@ def _event(ticket, actor, kind, old="", new="", *, internal=False) -> TicketEven
 
 
 def _save_attachments(ticket, message, uploader, validated) -> list[TicketAttachment]:
+    """Record the attachments now; their files are written once the transaction commits.
+
+    Written at once, they would stay on disk when the transaction rolls back: the service's
+    own, or a caller's around several services (a reply and a status change). Each stored name
+    is unique before its file exists (attachment_path), so no row ever points at another file.
+    """
     saved = []
+    file_field = TicketAttachment._meta.get_field("file")
     for upload, content_type in validated:
         attachment = TicketAttachment(
             ticket=ticket,
@@ -85,10 +96,30 @@ def _save_attachments(ticket, message, uploader, validated) -> list[TicketAttach
             content_type=content_type,
             size=upload.size,
         )
-        attachment.file.save(attachment.filename, upload, save=False)
+        attachment.file.name = private_storage.get_available_name(
+            file_field.generate_filename(attachment, attachment.filename),
+            max_length=file_field.max_length,
+        )
         attachment.save()
+        transaction.on_commit(
+            partial(_write_attachment, attachment.pk, attachment.file.name, upload)
+        )
         saved.append(attachment)
     return saved
+
+
+def _write_attachment(pk: int, name: str, upload) -> None:
+    """After the commit: write the file; if that fails, the attachment goes rather than dangle."""
+    try:
+        stored = private_storage.save(
+            name, upload, max_length=TicketAttachment._meta.get_field("file").max_length
+        )
+    except (OSError, ValueError):  # disk full, permissions, the upload already closed
+        logger.exception("Attachment %s could not be written; it was removed.", pk)
+        TicketAttachment.objects.filter(pk=pk).delete()
+        return
+    if stored != name:
+        TicketAttachment.objects.filter(pk=pk).update(file=stored)
 
 
 def _agents_and_staff() -> list[User]:

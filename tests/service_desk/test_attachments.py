@@ -1,8 +1,14 @@
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
+from service_desk import services
 from service_desk.attachments import validate_attachment, validate_attachments
+from service_desk.models import Category, Ticket, TicketAttachment
 
 
 @pytest.mark.parametrize(
@@ -55,3 +61,107 @@ def test_at_most_five_files():
 
     with pytest.raises(ValidationError):
         validate_attachments(files)
+
+
+# --- Files are written when the transaction commits, and only then ------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def stored_files(settings) -> list[Path]:
+    root = Path(settings.SERVICE_DESK_ATTACHMENT_ROOT)
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def png(name="photo.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+@pytest.fixture
+def ticket(alice, product):
+    return services.ticket_create(
+        customer=alice,
+        product=product,
+        category=Category.TECHNICAL_SUPPORT,
+        subject="Cracked case",
+        description="See the photo.",
+    )
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_reply_leaves_no_file(
+    alice, ticket, settings, django_capture_on_commit_callbacks
+):
+    # Given a reply with a photo, in a transaction whose next step fails
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.ticket_reply(ticket=ticket, author=alice, body="Photo", attachments=[png()])
+        raise RuntimeError("the caller's next step failed")
+
+    # Then neither the attachment nor its file is left
+    assert not TicketAttachment.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_a_desk_reply_whose_status_change_fails_leaves_no_file(
+    client, alice, sam, ticket, settings, django_capture_on_commit_callbacks
+):
+    # Given a closed ticket: "resolved" is no longer a status it can take
+    services.ticket_change_status(ticket=ticket, actor=sam, status=Ticket.Status.CLOSED)
+    client.force_login(sam)
+
+    # When an agent replies with a file and asks for "resolved" in the same form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            ticket.get_desk_url(),
+            {"form": "reply", "body": "Fixed", "then_status": "resolved", "attachments": [png()]},
+        )
+
+    # Then the form shows the error, and the reply and its file are both gone
+    assert response.status_code == 400
+    assert not ticket.messages.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_committed_files_are_written_each_under_its_own_name(
+    alice, ticket, settings, django_capture_on_commit_callbacks
+):
+    # When the customer sends two files of the same name, in two replies
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_reply(ticket=ticket, author=alice, body="One", attachments=[png()])
+        services.ticket_reply(ticket=ticket, author=alice, body="Two", attachments=[png()])
+
+    # Then each is written after its commit, under the private root, and reads back
+    first, second = TicketAttachment.objects.order_by("id")
+    assert first.file.name != second.file.name
+    assert len(stored_files(settings)) == 2
+    for attachment in (first, second):
+        assert attachment.file.path.startswith(str(settings.SERVICE_DESK_ATTACHMENT_ROOT))
+        with attachment.file.open("rb") as handle:
+            assert handle.read() == PNG
+
+
+@pytest.mark.django_db
+def test_a_file_that_cannot_be_written_takes_its_attachment_with_it(
+    alice, ticket, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Given a disk that refuses to write
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+
+    # When a reply with a file commits
+    with django_capture_on_commit_callbacks(execute=True):
+        message = services.ticket_reply(
+            ticket=ticket, author=alice, body="Photo", attachments=[png()]
+        )
+
+    # Then the reply stays, without an attachment pointing at nothing
+    assert ticket.messages.filter(pk=message.pk).exists()
+    assert not TicketAttachment.objects.exists()

@@ -175,8 +175,11 @@ def test_the_customer_sees_the_public_conversation_only(client, alice, sam, prod
     assert client.get(note_file.get_absolute_url()).status_code == 404
 
 
-def test_attachments_are_served_to_the_customer_privately(client, alice, product):
-    ticket = new_ticket(alice, product, attachments=[SimpleUploadedFile("shot.png", PNG)])
+def test_attachments_are_served_to_the_customer_privately(
+    client, alice, product, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # files are written on commit
+        ticket = new_ticket(alice, product, attachments=[SimpleUploadedFile("shot.png", PNG)])
     attachment = ticket.attachments.get()
     client.force_login(alice)
 
