@@ -921,21 +921,35 @@ def article_save(
     return article
 
 
+def _insert_vote(*, article: KnowledgeArticle, user, helpful: bool) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING: True when this is the user's first vote on the article.
+
+    A concurrent first vote of the same user waits for the other's commit, then finds the row
+    there instead of failing on the unique constraint.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ArticleVote._meta.db_table} (article_id, user_id, helpful, created_at) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (article_id, user_id) DO NOTHING RETURNING id",
+            [article.pk, user.pk, bool(helpful), timezone.now()],
+        )
+        return cursor.fetchone() is not None
+
+
 @transaction.atomic
 def article_vote(*, article: KnowledgeArticle, user, helpful: bool) -> KnowledgeArticle:
     """One vote per user; voting again changes the vote. Counters move with it."""
     if not article.is_published:
         raise PermissionDenied
-    vote = ArticleVote.objects.select_for_update().filter(article=article, user=user).first()
-    if vote is not None and vote.helpful == helpful:
-        return article
-    delta_helpful = (1 if helpful else 0) - (1 if vote and vote.helpful else 0)
-    delta_not = (0 if helpful else 1) - (1 if vote and not vote.helpful else 0)
-    if vote is None:
-        ArticleVote.objects.create(article=article, user=user, helpful=helpful)
+    if _insert_vote(article=article, user=user, helpful=helpful):
+        delta_helpful, delta_not = (1, 0) if helpful else (0, 1)
     else:
+        vote = ArticleVote.objects.select_for_update().get(article=article, user=user)
+        if vote.helpful == helpful:
+            return article
         vote.helpful = helpful
         vote.save(update_fields=["helpful", "created_at"])
+        delta_helpful, delta_not = (1, -1) if helpful else (-1, 1)
     KnowledgeArticle.objects.filter(pk=article.pk).update(
         helpful_count=F("helpful_count") + delta_helpful,
         not_helpful_count=F("not_helpful_count") + delta_not,
