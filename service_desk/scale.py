@@ -313,6 +313,17 @@ def _sla_outcome(ctx: ScaleContext, story: _Story) -> None:
         story.events.append((breached_at, None, Event.SLA_BREACHED, "", "", True))
     elif active and not fields.get("paused_at") and any(w <= ctx.now for w, _d in targets):
         state = SlaState.AT_RISK
+    # The SLA job wrote "at risk" when the first target reached its warning time unmet.
+    warned = [
+        warn
+        for warn, met in (
+            (fields["first_warn"], fields.get("first_responded_at")),
+            (fields["resolution_warn"], fields.get("resolved_at")),
+        )
+        if warn and warn <= min(met or ctx.now, ctx.now)
+    ]
+    if warned and (breached_at is None or min(warned) < breached_at):
+        story.events.append((min(warned), None, Event.SLA_AT_RISK, "", "", True))
     fields.update(sla_state=state, sla_breached_at=breached_at)
 
 

@@ -222,9 +222,12 @@ def _sla_state(ticket: Ticket, now) -> str:
 
 
 def _refresh_sla_state(ticket: Ticket, now) -> None:
+    """Recompute the SLA state of a locked ticket; becoming at risk is written in its history."""
     state = _sla_state(ticket, now)
     if state == SlaState.BREACHED and ticket.sla_breached_at is None:
         ticket.sla_breached_at = now
+    if state == SlaState.AT_RISK and ticket.sla_state != SlaState.AT_RISK:
+        _event(ticket, None, TicketEvent.Kind.SLA_AT_RISK, internal=True)
     ticket.sla_state = state
 
 
@@ -680,7 +683,8 @@ def sla_check(*, now=None) -> dict[str, int]:
 
     Idempotent: a ticket is escalated only while `escalated_at` is empty, under a row lock, and
     the notifications carry a dedupe key, so running twice (or concurrently) escalates nothing
-    twice. Tickets waiting for the customer are skipped: their clock is paused.
+    twice; a ticket's history says once that it became at risk. Tickets waiting for the
+    customer are skipped: their clock is paused.
     """
     now = now or timezone.now()
     running = Ticket.objects.filter(status__in=[Status.NEW, Status.OPEN], paused_at__isnull=True)
@@ -695,11 +699,7 @@ def sla_check(*, now=None) -> dict[str, int]:
         .exclude(sla_state=SlaState.BREACHED)
         .update(sla_state=SlaState.BREACHED, sla_breached_at=now)
     )
-    at_risk = (
-        running.filter(warned, sla_state=SlaState.ON_TRACK)
-        .exclude(overdue)
-        .update(sla_state=SlaState.AT_RISK)
-    )
+    at_risk = _mark_at_risk(running.filter(warned, sla_state=SlaState.ON_TRACK).exclude(overdue))
     # Targets met since (an answer arrived): back on track.
     running.filter(sla_state=SlaState.AT_RISK).exclude(warned).update(sla_state=SlaState.ON_TRACK)
     escalated = 0
@@ -709,6 +709,23 @@ def sla_check(*, now=None) -> dict[str, int]:
     for pk in list(to_escalate):
         escalated += _escalate(pk, now)
     return {"breached": breached, "at_risk": at_risk, "escalated": escalated}
+
+
+@transaction.atomic
+def _mark_at_risk(tickets) -> int:
+    """Mark `tickets` (on track, a warning time passed) at risk, with one history line each.
+
+    The rows are locked (a ticket an agent is changing right now is left to the next run) and
+    only tickets still on track change, so a re-run or a concurrent run writes no line twice.
+    """
+    pks = list(
+        tickets.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
+    )
+    Ticket.objects.filter(pk__in=pks).update(sla_state=SlaState.AT_RISK)
+    TicketEvent.objects.bulk_create(
+        TicketEvent(ticket_id=pk, kind=TicketEvent.Kind.SLA_AT_RISK, internal=True) for pk in pks
+    )
+    return len(pks)
 
 
 @transaction.atomic

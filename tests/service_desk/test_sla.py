@@ -8,6 +8,7 @@ from django.utils import timezone
 from cocreate.notifications.models import Notification
 from service_desk import services
 from service_desk.models import Category, Priority, SlaState, Ticket, TicketEvent
+from service_desk.selectors import ticket_history
 from tests.factories.accounts import staff
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,57 @@ def test_the_job_is_scheduled_and_runs_as_a_command(alice, product, policies):
     ticket.refresh_from_db()
     assert ticket.sla_state == SlaState.BREACHED
     assert ticket.events.filter(kind=TicketEvent.Kind.SLA_BREACHED).count() == 1
+
+
+def test_becoming_at_risk_is_written_once_in_the_history(alice, sam, product, policies):
+    # Given a normal ticket (first answer within 4 h, warning when less than 25 % is left)
+    ticket = new_ticket(alice, product)
+    warned = ticket.created_at + timedelta(hours=3, minutes=30)
+
+    # When the SLA job runs past the warning time, again, and once more after the breach
+    first = services.sla_check(now=warned)
+    again = services.sla_check(now=warned + timedelta(minutes=5))
+    services.sla_check(now=ticket.created_at + timedelta(hours=5))
+
+    # Then the history says once, internally and by no one, that it became at risk
+    assert (first["at_risk"], again["at_risk"]) == (1, 0)
+    (event,) = ticket.events.filter(kind=TicketEvent.Kind.SLA_AT_RISK)
+    assert event.internal and event.actor is None
+    assert ticket.events.filter(kind=TicketEvent.Kind.SLA_BREACHED).count() == 1
+
+
+def test_at_risk_again_for_the_next_target_is_a_new_line(alice, sam, product, policies):
+    # Given a ticket at risk of its first answer, then answered (back on track)
+    ticket = new_ticket(alice, product)
+    services.sla_check(now=ticket.created_at + timedelta(hours=3, minutes=30))
+    services.ticket_reply(ticket=ticket, author=sam, body="Looking into it")
+    services.sla_check(now=ticket.created_at + timedelta(hours=3, minutes=40))
+
+    # When its resolution target (2 days) reaches its warning time
+    services.sla_check(now=ticket.created_at + timedelta(hours=37))
+    services.sla_check(now=ticket.created_at + timedelta(hours=38))
+
+    # Then that change is written too, once
+    assert ticket.events.filter(kind=TicketEvent.Kind.SLA_AT_RISK).count() == 2
+
+
+def test_a_change_that_puts_a_ticket_at_risk_is_written_too(alice, sam, product, policies):
+    # Given a normal ticket filed 25 minutes ago
+    ticket = new_ticket(alice, product)
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=ticket.created_at - timedelta(minutes=25))
+
+    # When an agent makes it urgent (first answer within 30 min: less than 25 % left)
+    ticket = services.ticket_update(ticket=ticket, actor=sam, priority=Priority.URGENT)
+    services.sla_check()
+
+    # Then it is at risk, and the history says so once
+    assert ticket.sla_state == SlaState.AT_RISK
+    assert ticket.events.filter(kind=TicketEvent.Kind.SLA_AT_RISK).count() == 1
+
+
+def test_customers_do_not_see_sla_lines(alice, product, policies):
+    ticket = new_ticket(alice, product)
+    services.sla_check(now=ticket.created_at + timedelta(hours=3, minutes=30))
+
+    kinds = {event.kind for event in ticket_history(ticket, include_internal=False)}
+    assert TicketEvent.Kind.SLA_AT_RISK not in kinds
