@@ -406,11 +406,18 @@ _STATUS_FIELDS = ["status", "paused_at", "paused_seconds", "resolved_at", "close
                   "resolution_warn_at"]  # fmt: skip
 
 
+def customer_reopen_deadline(ticket: Ticket):
+    """Until when the customer may reopen (or reply to) the resolved or closed ticket, else None."""
+    ended = ticket.closed_at or ticket.resolved_at
+    if ended is None:
+        return None
+    return ended + timedelta(days=settings.SERVICE_DESK_REOPEN_DAYS)
+
+
 def customer_may_reopen(ticket: Ticket, now=None) -> bool:
     """Customers may reopen within SERVICE_DESK_REOPEN_DAYS of the resolution or closure."""
-    now = now or timezone.now()
-    ended = ticket.closed_at or ticket.resolved_at
-    return ended is None or now - ended <= timedelta(days=settings.SERVICE_DESK_REOPEN_DAYS)
+    deadline = customer_reopen_deadline(ticket)
+    return deadline is None or (now or timezone.now()) <= deadline
 
 
 def _set_status(ticket: Ticket, actor, status: str, now) -> None:
@@ -441,8 +448,10 @@ def _set_status(ticket: Ticket, actor, status: str, now) -> None:
 def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
     """Change the status along an allowed transition (Ticket.TRANSITIONS).
 
-    Customers may only close their ticket, or reopen it within SERVICE_DESK_REOPEN_DAYS of its
-    resolution or closure. The customer is notified of changes made by someone else.
+    Customers may only close their ticket, or reopen a resolved or closed one within
+    SERVICE_DESK_REOPEN_DAYS of its resolution or closure: any other status they ask for is
+    PermissionDenied, a reopening too late is TicketConflict. The customer is notified of
+    changes made by someone else.
     """
     ticket = _locked(ticket)
     agent = is_desk_agent(actor)
@@ -464,9 +473,15 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
         )
     now = timezone.now()
     if not agent:
-        reopening = status == Status.OPEN
+        # The transition exists (agents make it), the customer may not: PermissionDenied (403).
+        reopening = status == Status.OPEN and ticket.status in (Status.RESOLVED, Status.CLOSED)
         if status != Status.CLOSED and not reopening:
-            raise PermissionDenied(_("Only agents can set this status."))
+            raise PermissionDenied(
+                _(
+                    "You can close your ticket, or reopen it once it is resolved or closed; "
+                    "our agents set the other statuses."
+                )
+            )
         if reopening and not customer_may_reopen(ticket, now):
             raise TicketConflict(
                 _("Tickets can be reopened within %(days)d days. Please file a new ticket.")

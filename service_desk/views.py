@@ -3,6 +3,7 @@ services and selectors out."""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,6 +177,8 @@ def _customer_ticket_context(request, ticket, *, reply_form=None, rating_form=No
         "rating_form": rating_form or RatingForm(),
         "can_reopen": ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
         and services.customer_may_reopen(ticket),
+        "reopen_until": services.customer_reopen_deadline(ticket),
+        "reopen_days": settings.SERVICE_DESK_REOPEN_DAYS,
     }
 
 

@@ -271,3 +271,44 @@ def test_not_found_has_the_error_shape(api, sam):
 
     assert body["code"] == "not_found"
     assert api.get("/api/v1/kb/articles/nope/").json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("status", [Status.NEW, Status.PENDING_CUSTOMER])
+def test_a_customer_cannot_open_an_active_ticket_themselves(api, alice, sam, product, status):
+    # Given a ticket that is new, or waiting for the customer (SLA clock paused)
+    ticket = new_ticket(alice, product)
+    if status == Status.PENDING_CUSTOMER:
+        services.ticket_change_status(ticket=ticket, actor=sam, status=status)
+    api.force_authenticate(alice)
+
+    # When the customer sets it to open (this answered 200)
+    response = api.patch(f"/api/v1/tickets/{ticket.number}/", {"status": "open"})
+
+    # Then it is 403: agents make that change, the customer may only close or reopen
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert "reopen it once it is resolved or closed" in response.json()["detail"]
+    ticket.refresh_from_db()
+    assert ticket.status == status
+    assert not ticket.events.filter(kind="status", actor=alice).exists()
+
+
+def test_a_customer_reopens_a_resolved_ticket_within_the_window_only(
+    api, alice, sam, product, settings
+):
+    # Given a resolved ticket
+    settings.SERVICE_DESK_REOPEN_DAYS = 14
+    ticket = new_ticket(alice, product)
+    services.ticket_change_status(ticket=ticket, actor=sam, status=Status.RESOLVED)
+    api.force_authenticate(alice)
+    url = f"/api/v1/tickets/{ticket.number}/"
+
+    # When the customer reopens it in time, Then it is open again
+    assert api.patch(url, {"status": "open"}).json()["status"] == "open"
+
+    # When it was resolved more than 14 days ago, Then reopening is a 409
+    services.ticket_change_status(ticket=ticket, actor=sam, status=Status.RESOLVED)
+    Ticket.objects.filter(pk=ticket.pk).update(resolved_at=ticket.created_at.replace(year=2000))
+    late = api.patch(url, {"status": "open"})
+    assert late.status_code == 409
+    assert "within 14 days" in late.json()["detail"]

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from service_desk import services
 from service_desk.models import Category, Deflection, Ticket
@@ -305,3 +309,51 @@ def test_suggestions_run_a_fixed_number_of_queries(client, product, django_asser
     KnowledgeArticleFactory.create_batch(10, title="Reboot loop fix", product=product)
     with django_assert_num_queries(2):
         client.get(url, params)
+
+
+@pytest.mark.parametrize("status", [Status.NEW, Status.PENDING_CUSTOMER])
+def test_the_page_refuses_a_customer_reopening_an_active_ticket(
+    client, alice, sam, product, status
+):
+    # Given a ticket that is new or waiting for the customer
+    ticket = new_ticket(alice, product)
+    if status == Status.PENDING_CUSTOMER:
+        services.ticket_change_status(ticket=ticket, actor=sam, status=status)
+    client.force_login(alice)
+
+    # When the customer posts "reopen" (the page offers no such button for it)
+    response = client.post(
+        reverse("service_desk:ticket_status", args=[ticket.number]), {"action": "reopen"}
+    )
+
+    # Then it is 403 and the ticket keeps its status
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.status == status
+
+
+def test_the_ticket_page_tells_the_customer_the_reopen_rules(client, alice, sam, product, settings):
+    # Given the reopen window of 14 days and an open ticket
+    settings.SERVICE_DESK_REOPEN_DAYS = 14
+    ticket = new_ticket(alice, product)
+    client.force_login(alice)
+
+    def help_text():
+        html = client.get(ticket.get_absolute_url()).content.decode()
+        start = html.index('data-testid="status-help"')
+        return " ".join(html[start : html.index("</p>", start)].split())
+
+    # Then the page says what the customer may do, and for how long
+    assert "You can close your ticket at any time" in help_text()
+    assert "you can reopen it within 14 days" in help_text()
+
+    # When the ticket is resolved, Then it says until when it can be reopened
+    services.ticket_change_status(ticket=ticket, actor=sam, status=Status.RESOLVED)
+    ticket.refresh_from_db()
+    deadline = ticket.resolved_at + timedelta(days=14)
+    assert "Reply or reopen the ticket until" in help_text()
+    assert date_format(timezone.localtime(deadline), "DATETIME_FORMAT") in help_text()
+
+    # When the window has passed, Then it says to file a new ticket
+    Ticket.objects.filter(pk=ticket.pk).update(resolved_at=ticket.resolved_at - timedelta(days=15))
+    assert "This one can no longer be reopened: please file a new ticket." in help_text()
