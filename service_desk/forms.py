@@ -173,8 +173,29 @@ class ShipmentForm(forms.Form):
 
 
 class ShipmentUpdateForm(forms.Form):
-    status = forms.ChoiceField(choices=Shipment.Status.choices, label=_("New status"))
+    """A new status for one of the ticket's shipments (each shipment has its own little form)."""
+
+    shipment = forms.ModelChoiceField(
+        queryset=Shipment.objects.none(),
+        label=_("Shipment"),
+        error_messages={
+            "required": _("Choose one of this ticket's shipments."),
+            "invalid_choice": _("Choose one of this ticket's shipments."),
+        },
+    )
+    status = forms.ChoiceField(
+        choices=Shipment.Status.choices,
+        label=_("New status"),
+        error_messages={
+            "required": _("Choose the shipment's new status."),
+            "invalid_choice": _("Choose the shipment's new status."),
+        },
+    )
     note = forms.CharField(max_length=300, required=False, label=_("Note for the customer"))
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipment"].queryset = Shipment.objects.filter(ticket=ticket)
 
 
 class ArticleForm(forms.Form):

@@ -399,7 +399,6 @@ def _desk_context(request, ticket, **forms):
             }
         ),
         "shipment_form": forms.get("shipment_form") or ShipmentForm(),
-        "shipment_update_form": ShipmentUpdateForm(),
         "statuses": Shipment.Status.choices,
     }
     context.update(post_links.desk_context(ticket, forms))
@@ -491,13 +490,18 @@ def _desk_shipment(request, ticket):
 
 
 def _desk_shipment_update(request, ticket):
-    shipment = get_object_or_404(Shipment, ticket=ticket, pk=request.POST.get("shipment") or 0)
-    form = ShipmentUpdateForm(request.POST)
-    if form.is_valid():
-        services.shipment_update(shipment=shipment, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Shipment status updated."))
+    form = ShipmentUpdateForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(ticket.get_desk_url())
+    try:
+        services.shipment_update(actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        _error_message(request, error)
     else:
-        messages.error(request, _("Choose the shipment's new status."))
+        messages.success(request, _("Shipment status updated."))
     return redirect(ticket.get_desk_url())
 
 

@@ -321,3 +321,79 @@ def test_metrics_page_runs_a_fixed_number_of_queries(
     TicketFactory.create_batch(20, product=ProductFactory())
     with django_assert_num_queries(11):
         client.get(reverse("service_desk:desk_metrics"))
+
+
+def test_queue_filters_by_priority(client, sam, product):
+    # Given tickets of every priority, one urgent ticket already resolved
+    for priority in Priority:
+        TicketFactory(subject=f"{priority.label} one", priority=priority)
+    TicketFactory(subject="Urgent but done", priority=Priority.URGENT, status=Status.RESOLVED)
+    client.force_login(sam)
+    url = reverse("service_desk:desk_queue")
+
+    def subjects(**params):
+        html = client.get(url, params).content.decode()
+        candidates = [f"{priority.label} one" for priority in Priority] + ["Urgent but done"]
+        return {subject for subject in candidates if subject in html}
+
+    # When agents filter by priority, Then they see that priority only (with the other filters)
+    assert subjects(priority=Priority.URGENT) == {"Urgent one"}
+    assert subjects(priority=Priority.LOW) == {"Low one"}
+    assert subjects(priority=Priority.URGENT, status="all") == {"Urgent one", "Urgent but done"}
+    assert subjects(priority=Priority.URGENT, category=Category.LOGISTICS) == set()
+    assert len(subjects()) == 4  # no priority: every active ticket
+
+
+def test_a_shipment_update_for_no_shipment_of_the_ticket_is_a_clear_error(
+    client, alice, sam, product
+):
+    # Given a ticket with a shipment, and another ticket's shipment
+    ticket = new_ticket(alice, product)
+    shipment = services.shipment_create(
+        ticket=ticket, actor=sam, direction="outbound", carrier="DHL", tracking_number="JD01"
+    )
+    elsewhere = services.shipment_create(
+        ticket=new_ticket(alice, product, subject="Other"),
+        actor=sam,
+        direction="inbound",
+        carrier="UPS",
+        tracking_number="1Z01",
+    )
+    client.force_login(sam)
+
+    # When the update names no shipment, a malformed one, or one of another ticket
+    for value in ("abc", "", str(elsewhere.pk), "99999999999999999999"):
+        response = client.post(
+            ticket.get_desk_url(),
+            {"form": "shipment_update", "shipment": value, "status": "delivered"},
+            follow=True,
+        )
+
+        # Then the workspace says so and nothing changes (this was a 500 for "abc")
+        assert response.status_code == 200, value
+        assert "Choose one of this ticket&#x27;s shipments." in response.content.decode(), value
+    for parcel in (shipment, elsewhere):
+        parcel.refresh_from_db()
+        assert parcel.status == Shipment.Status.LABEL_CREATED
+        assert parcel.history.count() == 1
+
+
+def test_a_shipment_update_with_an_unknown_status_is_a_clear_error(client, alice, sam, product):
+    # Given a ticket's shipment
+    ticket = new_ticket(alice, product)
+    shipment = services.shipment_create(
+        ticket=ticket, actor=sam, direction="outbound", carrier="DHL", tracking_number="JD02"
+    )
+    client.force_login(sam)
+
+    # When the new status is not one of the list
+    response = client.post(
+        ticket.get_desk_url(),
+        {"form": "shipment_update", "shipment": shipment.pk, "status": "teleported"},
+        follow=True,
+    )
+
+    # Then the workspace asks for one, and the shipment is unchanged
+    assert "Choose the shipment&#x27;s new status." in response.content.decode()
+    shipment.refresh_from_db()
+    assert shipment.status == Shipment.Status.LABEL_CREATED
