@@ -44,7 +44,8 @@ class DeskMetrics:
     first_response_p90_h: float | None = None
     resolution_median_h: float | None = None
     resolution_p90_h: float | None = None
-    with_sla: int = 0
+    # SLA compliance counts only tickets whose outcome is known (sla_outcome_known).
+    sla_decided: int = 0
     sla_met: int = 0
     sla_by_priority: list[tuple[str, float]] = field(default_factory=list)
     csat_count: int = 0
@@ -54,7 +55,7 @@ class DeskMetrics:
 
     @property
     def sla_compliance(self) -> float | None:
-        return 100 * self.sla_met / self.with_sla if self.with_sla else None
+        return 100 * self.sla_met / self.sla_decided if self.sla_decided else None
 
     @property
     def deflection_rate(self) -> float | None:
@@ -73,6 +74,25 @@ def _hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 1)
 
 
+def sla_outcome(now) -> tuple[Q, Q]:
+    """(decided, met): which tickets count in SLA compliance, and which of those met it.
+
+    A ticket with an SLA counts once its outcome is known: it missed a target (a breach is
+    final, and a target that passed while the clock ran is missed even before the SLA job marks
+    it), or it was resolved or closed within them. A ticket still open within its targets, or
+    paused while waiting for the customer, does not count yet: it could still miss them.
+    """
+    overdue = Q(status__in=Ticket.ACTIVE_STATUSES, paused_at__isnull=True) & (
+        Q(first_responded_at__isnull=True, first_response_due_at__lte=now)
+        | Q(resolved_at__isnull=True, resolution_due_at__lte=now)
+    )
+    missed = Q(sla_breached_at__isnull=False) | overdue
+    ended = Q(resolved_at__isnull=False) | Q(closed_at__isnull=False)
+    decided = Q(sla_policy__isnull=False) & (missed | ended)
+    met = Q(sla_policy__isnull=False) & ended & Q(sla_breached_at__isnull=True)
+    return decided, met
+
+
 def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
     now = now or timezone.now()
     since = now - timedelta(days=days)
@@ -80,14 +100,15 @@ def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
     metrics = DeskMetrics(days=days)
 
     resolution_seconds = _seconds_between("resolved_at", "created_at") - F("paused_seconds")
+    sla_decided, sla_met = sla_outcome(now)
     totals = tickets.aggregate(
         count=Count("id"),
         fr_median=Percentile(_seconds_between("first_responded_at", "created_at"), fraction=0.5),
         fr_p90=Percentile(_seconds_between("first_responded_at", "created_at"), fraction=0.9),
         res_median=Percentile(resolution_seconds, fraction=0.5),
         res_p90=Percentile(resolution_seconds, fraction=0.9),
-        with_sla=Count("id", filter=Q(sla_policy__isnull=False)),
-        sla_met=Count("id", filter=Q(sla_policy__isnull=False, sla_breached_at__isnull=True)),
+        sla_decided=Count("id", filter=sla_decided),
+        sla_met=Count("id", filter=sla_met),
         csat_count=Count("id", filter=Q(csat_score__isnull=False)),
         csat_average=Avg("csat_score"),
     )
@@ -96,7 +117,7 @@ def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
     metrics.first_response_p90_h = _hours(totals["fr_p90"])
     metrics.resolution_median_h = _hours(totals["res_median"])
     metrics.resolution_p90_h = _hours(totals["res_p90"])
-    metrics.with_sla = totals["with_sla"]
+    metrics.sla_decided = totals["sla_decided"]
     metrics.sla_met = totals["sla_met"]
     metrics.csat_count = totals["csat_count"]
     metrics.csat_average = (
@@ -129,9 +150,9 @@ def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
         for offset in range(min(days, 30) - 1, -1, -1)
     ]
     sla_rows = (
-        tickets.filter(sla_policy__isnull=False)
+        tickets.filter(sla_decided)
         .values_list("priority")
-        .annotate(total=Count("id"), met=Count("id", filter=Q(sla_breached_at__isnull=True)))
+        .annotate(total=Count("id"), met=Count("id", filter=sla_met))
         .values_list("priority", "total", "met")
     )
     by_priority = {priority: (total, met) for priority, total, met in sla_rows}
