@@ -98,13 +98,17 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class TicketFilterSerializer(serializers.Serializer):
-    """The list's query parameters: an unknown value is a 400, not silently ignored."""
+    """The list's query parameters: an unknown value is a 400, not silently ignored.
+
+    An empty parameter is no filter, whitespace too (`?assignee=+` is a space): the text
+    filters allow blanks like the choices, which DRF skips when empty.
+    """
 
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
     priority = PriorityField(required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
-    product = serializers.SlugField(required=False)
-    assignee = serializers.CharField(max_length=150, required=False)
+    product = serializers.SlugField(required=False, allow_blank=True)
+    assignee = serializers.CharField(max_length=150, required=False, allow_blank=True)
     sla = serializers.ChoiceField(choices=SlaState.choices, required=False)
     q = serializers.CharField(max_length=200, required=False, allow_blank=True)
     ordering = serializers.ChoiceField(choices=["urgency"], required=False)

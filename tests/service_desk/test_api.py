@@ -312,3 +312,37 @@ def test_a_customer_reopens_a_resolved_ticket_within_the_window_only(
     late = api.patch(url, {"status": "open"})
     assert late.status_code == 409
     assert "within 14 days" in late.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["assignee=+", "assignee=%20%20", "assignee=", "product=+", "q=+", "status=", "priority="],
+)
+def test_a_blank_filter_is_no_filter(api, alice, sam, product, query):
+    # Given a ticket, and an agent listing tickets
+    ticket = new_ticket(alice, product)
+    api.force_authenticate(sam)
+
+    # When a filter is empty or only whitespace (the schema fuzzer's `assignee=+` was a 400 while
+    # `assignee=` was no filter)
+    response = api.get(f"/api/v1/tickets/?{query}")
+
+    # Then it filters nothing, like an absent one
+    assert response.status_code == 200
+    assert [row["number"] for row in response.json()["results"]] == [ticket.number]
+
+
+@pytest.mark.parametrize(
+    ("query", "status"), [("assignee=%2B", 200), ("assignee=" + "x" * 151, 400)]
+)
+def test_an_odd_assignee_is_no_one_or_a_clean_400(api, alice, sam, product, query, status):
+    new_ticket(alice, product)
+    api.force_authenticate(sam)
+
+    response = api.get(f"/api/v1/tickets/?{query}")
+
+    assert response.status_code == status
+    if status == 200:  # a username "+" is possible; nobody has it
+        assert response.json()["count"] == 0
+    else:
+        assert "assignee" in response.json()["errors"]
