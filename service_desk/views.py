@@ -69,6 +69,12 @@ def _error_message(request, error) -> None:
         messages.error(request, error.message)
 
 
+def _is_id(value: str) -> bool:
+    """Whether a query or form value is a row id: ASCII digits only. str.isdigit() alone accepts
+    "²" or "٣", which the database lookup then refuses (a 500)."""
+    return value.isascii() and value.isdigit()
+
+
 # --- customer pages -----------------------------------------------------------------------------
 
 
@@ -140,7 +146,7 @@ def ticket_new(request):
 def ticket_suggestions(request):
     """htmx: knowledge-base articles matching what the customer is typing."""
     product = None
-    if (product_id := request.GET.get("product", "")).isdigit():
+    if _is_id(product_id := request.GET.get("product", "")):
         product = Product.objects.filter(pk=product_id).first()
     text = f"{request.GET.get('subject', '')} {request.GET.get('description', '')}"[:2000]
     suggestions = selectors.article_suggestions(
@@ -158,7 +164,7 @@ def deflect(request, slug):
     """ "This solved my problem": count it, file nothing."""
     article = selectors.article_for(request.user, slug)
     product = None
-    if (product_id := request.POST.get("product", "")).isdigit():
+    if _is_id(product_id := request.POST.get("product", "")):
         product = Product.objects.filter(pk=product_id).first()
     services.deflection_record(
         article=article, user=request.user, product=product, query=request.POST.get("query", "")
@@ -521,7 +527,7 @@ def desk_canned(request, number):
     """htmx: the reply box with the chosen canned response added to what was typed."""
     ticket = selectors.ticket_for(request.user, number)
     canned = None
-    if (canned_id := request.GET.get("canned", "")).isdigit():
+    if _is_id(canned_id := request.GET.get("canned", "")):
         canned = CannedResponse.objects.filter(pk=canned_id).first()
     body = request.GET.get("body", "")
     if canned is not None:
@@ -545,7 +551,7 @@ def desk_article_new(request):
         )
         message_id = request.GET.get("message", "")
         answer = None
-        if message_id.isdigit():
+        if _is_id(message_id):
             answer = TicketMessage.objects.filter(
                 ticket=source_ticket, pk=message_id, internal=False
             ).first()

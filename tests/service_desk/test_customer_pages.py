@@ -357,3 +357,31 @@ def test_the_ticket_page_tells_the_customer_the_reopen_rules(client, alice, sam,
     # When the window has passed, Then it says to file a new ticket
     Ticket.objects.filter(pk=ticket.pk).update(resolved_at=ticket.resolved_at - timedelta(days=15))
     assert "This one can no longer be reopened: please file a new ticket." in help_text()
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1²", "99999999999999999999"])
+def test_suggestions_ignore_a_product_id_that_is_not_one(client, product, value):
+    # Given an article for everyone (no product)
+    KnowledgeArticleFactory(title="Reboot loop fix", product=None)
+
+    # When the product is not an id: "²" passes str.isdigit() and made the lookup a 500
+    response = client.get(
+        reverse("service_desk:ticket_suggestions"), {"product": value, "subject": "reboot loop"}
+    )
+
+    # Then the suggestions come for no product in particular
+    assert response.status_code == 200
+    assert response.context["product"] is None
+    assert "Reboot loop fix" in response.content.decode()
+
+
+def test_a_deflection_with_a_product_id_that_is_not_one_counts_without_it(client, alice, product):
+    article = KnowledgeArticleFactory(product=product)
+    client.force_login(alice)
+
+    response = client.post(
+        reverse("service_desk:kb_deflect", args=[article.slug]), {"product": "²", "query": "x"}
+    )
+
+    assert response.url == article.get_absolute_url()
+    assert Deflection.objects.get().product is None

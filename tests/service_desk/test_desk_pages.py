@@ -397,3 +397,25 @@ def test_a_shipment_update_with_an_unknown_status_is_a_clear_error(client, alice
     assert "Choose the shipment&#x27;s new status." in response.content.decode()
     shipment.refresh_from_db()
     assert shipment.status == Shipment.Status.LABEL_CREATED
+
+
+def test_ids_that_are_not_ascii_digits_are_ignored_on_desk_pages(client, alice, sam, product):
+    # Given a ticket with an answer, and an agent
+    ticket = new_ticket(alice, product)
+    services.ticket_reply(ticket=ticket, author=sam, body="Hold reset for ten seconds.")
+    client.force_login(sam)
+
+    # When a canned response or a message is named by "²" (str.isdigit() let it through: a 500)
+    canned = client.get(
+        reverse("service_desk:desk_canned", args=[ticket.number]), {"canned": "²", "body": "Hi"}
+    )
+    article = client.get(
+        reverse("service_desk:desk_article_new"), {"ticket": ticket.number, "message": "²"}
+    )
+
+    # Then nothing is added: the reply box keeps what was typed, the article starts empty
+    assert canned.status_code == 200
+    assert canned.context["field"].value() == "Hi"
+    assert article.status_code == 200
+    assert "body" not in article.context["form"].initial
+
