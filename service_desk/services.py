@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
-from cocreate.accounts.models import User
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
@@ -44,6 +43,7 @@ from .models import (
     private_storage,
 )
 from .permissions import is_desk_agent
+from .selectors import desk_agents
 
 Status = Ticket.Status
 logger = logging.getLogger(__name__)
@@ -120,10 +120,6 @@ def _write_attachment(pk: int, name: str, upload) -> None:
         return
     if stored != name:
         TicketAttachment.objects.filter(pk=pk).update(file=stored)
-
-
-def _agents_and_staff() -> list[User]:
-    return list(User.objects.filter(is_staff=True, is_active=True))
 
 
 def _notify_customer(ticket: Ticket, *, kind: str, title, body="") -> None:
@@ -767,7 +763,7 @@ def _escalate(pk: int, now) -> int:
             Priority(ticket.priority).label,
             internal=True,
         )
-    recipients = _agents_and_staff()
+    recipients = list(desk_agents())  # agents (the role) and staff, as the assignee choices
     if ticket.assignee is not None:
         recipients.append(ticket.assignee)
     notification_send(

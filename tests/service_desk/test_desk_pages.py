@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -12,6 +14,7 @@ from service_desk.models import (
     Ticket,
     TicketEvent,
 )
+from tests.factories.accounts import agent, staff
 from tests.factories.products import ProductFactory
 from tests.factories.service_desk import CannedResponseFactory, TicketFactory
 
@@ -419,3 +422,24 @@ def test_ids_that_are_not_ascii_digits_are_ignored_on_desk_pages(client, alice, 
     assert article.status_code == 200
     assert "body" not in article.context["form"].initial
 
+
+def test_agents_by_role_are_assignee_choices_and_are_told_of_breaches(
+    client, alice, sam, product, policies
+):
+    # Given an agent by role only, a staff member, an agent who left, and a customer
+    admin = staff(username="boss")
+    gone = agent(username="gone_a", is_active=False)
+    ticket = new_ticket(alice, product)
+    client.force_login(sam)
+
+    # When an agent opens the workspace, Then every active agent and staff member can be chosen
+    choices = client.get(ticket.get_desk_url()).context["update_form"].fields["assignee"].queryset
+    assert set(choices) == {sam, admin}
+
+    # When the ticket breaches its SLA, Then the same people are told (not only staff)
+    services.sla_check(now=ticket.created_at + timedelta(hours=5))
+    told = Notification.objects.filter(kind="ticket.sla_breached").values_list(
+        "recipient", flat=True
+    )
+    assert set(told) == {sam.pk, admin.pk}
+    assert gone.pk not in told and alice.pk not in told
