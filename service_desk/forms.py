@@ -266,13 +266,18 @@ class QueueFilterForm(forms.Form):
 class KbSearchForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search the knowledge base"), max_length=200)
     product = forms.ChoiceField(required=False, label=_("Product"))
+    # The API's messages for the same unknown values (api.ArticleViewSet).
     category = forms.ChoiceField(
-        required=False, label=_("Category"), choices=_with_any(Category.choices)
+        required=False,
+        label=_("Category"),
+        choices=_with_any(Category.choices),
+        error_messages={"invalid_choice": _("Unknown category.")},
     )
     language = forms.ChoiceField(
         required=False,
         label=_("Language"),
         choices=_with_any(settings.LANGUAGES, _("Mine first")),
+        error_messages={"invalid_choice": _("Unknown language.")},
     )
 
     def __init__(self, *args, **kwargs):

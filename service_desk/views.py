@@ -79,7 +79,7 @@ def _is_id(value: str) -> bool:
 
 
 def home(request):
-    popular = selectors.articles()[:6]
+    popular = selectors.articles(reader_language=request.LANGUAGE_CODE)[:6]
     recent = []
     if request.user.is_authenticated:
         recent = list(selectors.tickets_of_customer(request.user).order_by("-created_at")[:5])
@@ -295,7 +295,11 @@ def attachment_download(request, number, pk):
 
 def kb_index(request):
     form = KbSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound:
+        # An unknown value (?language=xx) is an error on its field and no filter, as the API
+        # refuses it with a 400; the other filters still apply.
+        form.full_clean()
+    filters = getattr(form, "cleaned_data", {})
     product = None
     if filters.get("product"):
         product = Product.objects.filter(slug=filters["product"]).first()

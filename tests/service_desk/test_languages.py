@@ -226,6 +226,34 @@ def test_the_api_reports_and_filters_languages(reset):
     assert bad.status_code == 400 and "language" in bad.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("param", "message"), [("language", "Unknown language."), ("category", "Unknown category.")]
+)
+def test_the_kb_page_and_the_api_refuse_an_unknown_value_alike(client, reset, param, message):
+    # When a reader asks for an unknown language (or category) with a search, on the page and
+    # in the API
+    page = client.get(reverse("service_desk:kb_index"), {param: "xx", "q": "firmware"})
+    api = APIClient().get("/api/v1/kb/articles/", {param: "xx", "q": "firmware"})
+
+    # Then the API is a 400 and the page says the same on the field, leaves that filter out and
+    # still searches (it dropped every filter and listed the whole base)
+    assert api.status_code == 400
+    assert api.json()["errors"][param] == [message]
+    assert page.status_code == 200
+    assert f'<p class="error">{message}</p>' in page.content.decode()
+    assert [article.title for article in page.context["page"]] == ["Update the firmware"]
+
+
+def test_popular_answers_on_the_support_page_are_in_the_readers_language(client, reset):
+    def popular(reader):
+        response = client.get(reverse("service_desk:home"), HTTP_ACCEPT_LANGUAGE=reader)
+        return sorted(article.title for article in response.context["popular"])
+
+    # Each article once, in the reader's language when it has that version
+    assert popular("en") == ["Reset the router", "Update the firmware"]
+    assert popular("zh-hans") == ["Update the firmware", "重置路由器"]
+
+
 # --- tickets -----------------------------------------------------------------------------------
 
 
