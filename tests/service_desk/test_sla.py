@@ -163,3 +163,20 @@ def test_customers_do_not_see_sla_lines(alice, product, policies):
 
     kinds = {event.kind for event in ticket_history(ticket, include_internal=False)}
     assert TicketEvent.Kind.SLA_AT_RISK not in kinds
+
+
+@pytest.mark.parametrize(
+    ("fraction", "state"), [(0.25, SlaState.ON_TRACK), (0.5, SlaState.AT_RISK)]
+)
+def test_the_warning_share_is_the_setting(alice, product, policies, settings, fraction, state):
+    # Given the share of a target's time left at which a ticket is at risk
+    settings.SERVICE_DESK_SLA_WARN_FRACTION = fraction
+    ticket = new_ticket(alice, product)  # first answer within 4 h
+
+    # When the job runs with 1 h 50 min left (less than half, more than a quarter)
+    services.sla_check(now=ticket.created_at + timedelta(hours=2, minutes=10))
+
+    # Then the warning time and the state follow the setting
+    ticket.refresh_from_db()
+    assert ticket.first_response_warn_at == ticket.created_at + timedelta(hours=4 * (1 - fraction))
+    assert ticket.sla_state == state
