@@ -214,6 +214,10 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
+    # REMOTE_ADDR and the header is ignored (a client could write anything in it); n: the n-th
+    # address from the right. Throttles and the login guard identify clients this way.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),
         "user": env.str("THROTTLE_USER", default="600/minute"),

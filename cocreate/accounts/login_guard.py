@@ -9,14 +9,24 @@ import math
 import time
 
 from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
 
 FREE_ATTEMPTS = 3
 FIRST_DELAY_SECONDS = 5
 LOCKOUT_SECONDS = 15 * 60
+RECORD_SECONDS = LOCKOUT_SECONDS * 2
 
 
-def _keys(username: str, client_ip: str) -> list[str]:
-    return [f"login-failures:user:{username.strip().lower()}", f"login-failures:ip:{client_ip}"]
+def _identities(username: str, client_ip: str) -> list[str]:
+    return [f"user:{username.strip().lower()}", f"ip:{client_ip}"]
+
+
+def _count_key(identity: str) -> str:
+    return f"login-failures:count:{identity}"
+
+
+def _last_key(identity: str) -> str:
+    return f"login-failures:last:{identity}"
 
 
 def _delay_after(failures: int) -> int:
@@ -25,29 +35,47 @@ def _delay_after(failures: int) -> int:
     return min(FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS), LOCKOUT_SECONDS)
 
 
+def login_failure_counts(*, username: str, client_ip: str) -> tuple[int, int]:
+    """Failures recorded (for the account name, for the address) since the last success."""
+    identities = _identities(username, client_ip)
+    counts = cache.get_many([_count_key(identity) for identity in identities])
+    return tuple(counts.get(_count_key(identity), 0) for identity in identities)
+
+
 def login_wait_seconds(*, username: str, client_ip: str) -> int:
     """Seconds before another attempt is allowed; 0 when it may go ahead."""
     now = time.time()
+    identities = _identities(username, client_ip)
+    keys = [key for identity in identities for key in (_count_key(identity), _last_key(identity))]
+    records = cache.get_many(keys)
     waits = [0]
-    for record in cache.get_many(_keys(username, client_ip)).values():
-        failures, last_failure = record
-        delay = _delay_after(failures)
+    for identity in identities:
+        delay = _delay_after(records.get(_count_key(identity), 0))
         if delay:
+            last_failure = records.get(_last_key(identity), now)
             waits.append(math.ceil(last_failure + delay - now))
     return max(0, *waits)
 
 
 def login_failed(*, username: str, client_ip: str) -> None:
+    """Count one failure. The counter is incremented in the cache (atomic in Redis), so parallel
+    guesses each count: a read-then-write would let them overwrite one another."""
     now = time.time()
-    for key in _keys(username, client_ip):
-        failures, _last = cache.get(key, (0, now))
-        cache.set(key, (failures + 1, now), timeout=LOCKOUT_SECONDS * 2)
+    for identity in _identities(username, client_ip):
+        count_key = _count_key(identity)
+        cache.add(count_key, 0, timeout=RECORD_SECONDS)
+        cache.incr(count_key)
+        cache.touch(count_key, timeout=RECORD_SECONDS)
+        cache.set(_last_key(identity), now, timeout=RECORD_SECONDS)
 
 
 def login_succeeded(*, username: str, client_ip: str) -> None:
-    cache.delete(_keys(username, client_ip)[0])
+    identity = _identities(username, client_ip)[0]
+    cache.delete_many([_count_key(identity), _last_key(identity)])
 
 
 def client_ip(request) -> str:
-    """The client address as the server saw it (a trusted proxy rewrites REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The client's address as the API throttles see it: REMOTE_ADDR, or with NUM_PROXIES = n
+    trusted proxies in front, the n-th address from the right of X-Forwarded-For (the entries to
+    its left are whatever the client sent)."""
+    return BaseThrottle().get_ident(request) or "unknown"

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -78,3 +80,33 @@ def test_token_endpoint_answers_429_with_retry_after_when_locked(client):
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert response.json()["code"] == "throttled"
+
+
+def test_failures_counted_from_parallel_threads_all_count():
+    threads_count, failures_each = 8, 25
+    who = {"username": "carol", "client_ip": "203.0.113.9"}
+    start = threading.Barrier(threads_count)
+
+    def guess():
+        start.wait()
+        for _ in range(failures_each):
+            login_guard.login_failed(**who)
+
+    threads = [threading.Thread(target=guess) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    expected = threads_count * failures_each
+    assert login_guard.login_failure_counts(**who) == (expected, expected)
+
+
+def test_a_success_clears_the_account_record_but_not_the_address_record():
+    who = {"username": "carol", "client_ip": "203.0.113.9"}
+    for _ in range(login_guard.FREE_ATTEMPTS):
+        login_guard.login_failed(**who)
+
+    login_guard.login_succeeded(**who)
+
+    assert login_guard.login_failure_counts(**who) == (0, login_guard.FREE_ATTEMPTS)
