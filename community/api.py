@@ -274,7 +274,8 @@ class PostViewSet(
     pagination_class = KeysetPagination
     lookup_value_regex = r"\d+"
     filter_backends = []  # filters, search and sort are the feed's own (selectors.post_feed)
-    throttle_classes = [CommunityActionThrottle]
+    # On top of the per-user and anonymous limits, not instead of them.
+    throttle_classes = [*viewsets.GenericViewSet.throttle_classes, CommunityActionThrottle]
     # A vote has no input: every request counts. Posts, comments and flags count once their
     # content is valid (community_rate_limit_enforce in the action), as on the pages.
     community_throttled_actions = {"vote": Action.VOTE}

@@ -291,7 +291,7 @@ class ApplicationViewSet(
     lookup_value_regex = "[0-9]+"
     permission_classes = [permissions.IsAuthenticated]
     filter_backends: list = []
-    throttle_classes = [ApplicationThrottle]
+    throttle_classes = [*viewsets.GenericViewSet.throttle_classes, ApplicationThrottle]
     throttle_scope = "partner_applications"
 
     def get_queryset(self):

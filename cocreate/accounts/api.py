@@ -46,7 +46,7 @@ class ObtainTokenView(APIView):
 
     authentication_classes = []
     permission_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [*APIView.throttle_classes, ScopedRateThrottle]  # on top of the defaults
     throttle_scope = "token"
 
     @extend_schema(
