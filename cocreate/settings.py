@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "designers.tasks.weekly_digest",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    # Webhook deliveries whose next attempt was never queued (a lost enqueue, a dead worker).
+    "webhooks-requeue-overdue": {
+        "task": "cocreate.webhooks.tasks.requeue_overdue_deliveries",
+        "schedule": 5 * 60,
+    },
 }
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
 

@@ -52,6 +52,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "last_error",
             "created_at",
             "delivered_at",
+            "next_attempt_at",
         ]
 
 

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -64,6 +65,11 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    # While pending: when the next attempt is due. During an attempt it is pushed past the
+    # request's timeout, so the re-queue job leaves an attempt in flight alone. None once finished.
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), null=True, blank=True, default=timezone.now
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -73,6 +79,16 @@ class WebhookDelivery(models.Model):
             models.UniqueConstraint(
                 fields=["endpoint", "event_id"], name="webhook_delivery_once_per_event"
             )
+        ]
+        indexes = [
+            # The re-queue job's scan: pending deliveries by due time.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="webhook_delivery_due",
+            ),
+            # The page's latest deliveries per endpoint.
+            models.Index(fields=["endpoint", "-created_at", "-id"], name="webhook_delivery_recent"),
         ]
 
     def __str__(self):

@@ -6,7 +6,9 @@ planned or active collaboration project on the product); staff receive every eve
 """
 
 import pytest
+from django.contrib.auth.models import Group
 
+from cocreate.accounts.roles import Role
 from cocreate.webhooks.models import WebhookDelivery, WebhookEndpoint
 from community.models import Post
 from designers.services import post_status_change
@@ -61,10 +63,12 @@ def product():
 @pytest.fixture
 def endpoints(product):
     """The endpoints of: a customer who is also a partner member (owns the ticket), a partner
-    member collaborating on the product, an assigned designer, a partner member whose project
-    on it was cancelled, an unrelated partner member, and staff."""
+    member collaborating on the product, an assigned designer (who is also a partner member:
+    only partner members and staff receive events), a partner member whose project on it was
+    cancelled, an unrelated partner member, and staff."""
     owner = partner_member()
     team_designer = designer()
+    team_designer.groups.add(Group.objects.get_or_create(name=Role.PARTNER_MEMBER)[0])
     ProductTeamFactory(product=product, user=team_designer)
     return {
         "owner": _endpoint(owner),
@@ -169,3 +173,20 @@ def test_a_rejection_reaches_the_applicant_with_the_reason(endpoints):
         "Not a fit yet.",
     )
     assert _receivers(endpoints, "partner.application_decided") == {"owner", "staff"}
+
+
+def test_an_owner_who_lost_the_partner_role_receives_nothing(product, endpoints):
+    former = endpoints["collaborator"].owner
+    former.groups.remove(Group.objects.get(name=Role.PARTNER_MEMBER))
+
+    _new_ticket(product, endpoints)
+
+    assert _receivers(endpoints, "ticket.created") == {"owner", "designer", "staff"}
+
+
+def test_staff_receive_without_the_partner_role(product, endpoints):
+    assert not endpoints["staff"].owner.groups.exists()
+
+    _new_ticket(product, endpoints)
+
+    assert "staff" in _receivers(endpoints, "ticket.created")

@@ -1,7 +1,5 @@
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,11 +10,6 @@ from cocreate.webhooks.services import webhook_event_emit
 from cocreate.webhooks.signing import signature_matches
 from cocreate.webhooks.targets import validate_target
 from tests.factories.accounts import UserFactory, partner_member, staff
-
-
-@pytest.fixture
-def public_only(settings):
-    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
 
 
 @pytest.mark.parametrize(
@@ -62,37 +55,13 @@ def test_an_event_reaches_the_audiences_and_staff_endpoints_that_subscribed():
     assert set(WebhookDelivery.objects.values_list("endpoint", flat=True)) == {mine.pk, staffs.pk}
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    """A local HTTP receiver: fails the first request, accepts the rest, remembers them all."""
-
-    received: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-        self.send_response(500 if len(self.received) == 1 else 204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def receiver():
-    _Receiver.received = []
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-
-
 def test_delivery_through_a_real_worker_is_signed_and_retried_after_a_failure(
     celery_worker, receiver, settings
 ):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 1
+    receiver.statuses = [500, 204]  # fails the first attempt
     owner = partner_member()
-    url = f"http://127.0.0.1:{receiver.server_port}/hook"
+    url = receiver.url
     endpoint = WebhookEndpoint.objects.create(owner=owner, url=url, events=["post.adopted"])
 
     webhook_event_emit(event=Event.POST_ADOPTED, payload={"post": 7}, audience=[owner])
@@ -104,8 +73,8 @@ def test_delivery_through_a_real_worker_is_signed_and_retried_after_a_failure(
         delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED
     assert (delivery.attempts, delivery.response_status) == (2, 204)
-    assert len(_Receiver.received) == 2
-    headers, body = _Receiver.received[-1]
+    assert len(receiver.received) == 2
+    headers, body = receiver.received[-1]
     assert signature_matches(
         secret=endpoint.secret,
         timestamp=int(headers["x-cocreate-timestamp"]),
