@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
+from .services import registration_create, registration_update, registration_validate
 
 
 class ProductInline(admin.TabularInline):
@@ -103,8 +106,36 @@ class ValueAddedServiceAdmin(admin.ModelAdmin):
         return service.product_count
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    """The fields staff set; the rules are `registration_validate`'s, checked before saving."""
+
+    class Meta:
+        model = Registration
+        fields = ("customer", "product", "serial_number", "purchased_on")
+
+    def clean(self):
+        data = super().clean()
+        product, serial, purchased_on = (
+            data.get("product"),
+            data.get("serial_number"),
+            data.get("purchased_on"),
+        )
+        if product and serial is not None and purchased_on:
+            try:
+                data["serial_number"] = registration_validate(
+                    product=product, serial_number=serial, purchased_on=purchased_on
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    """Registrations go through the same service as customers' (serial spelling, dates, products
+    on sale); the warranty end follows from the purchase date and is not typed by hand."""
+
+    form = RegistrationAdminForm
     list_display = (
         "serial_number",
         "product",
@@ -118,4 +149,20 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ("serial_number", "customer__username", "customer__email", "product__name")
     autocomplete_fields = ("customer", "product")
     date_hierarchy = "purchased_on"
-    readonly_fields = ("created_at",)
+    readonly_fields = ("warranty_ends_on", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            "customer": obj.customer,
+            "product": obj.product,
+            "serial_number": obj.serial_number,
+            "purchased_on": obj.purchased_on,
+        }
+        if change:
+            registration_update(registration=obj, **fields)
+            return
+        saved = registration_create(**fields)
+        # The admin goes on with `obj` (its change message, the redirect): make it the saved row.
+        for field in Registration._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
+        obj._state = saved._state

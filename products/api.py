@@ -9,8 +9,6 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 
-from cocreate.core.api import Conflict
-
 from .models import Part, Product, Registration
 from .selectors import part_list, products_with_neighbours, registrations_of
 from .services import registration_create, registration_delete
@@ -185,8 +183,5 @@ class RegistrationViewSet(
             raise _as_api_error(error) from error
 
     def perform_destroy(self, instance):
-        try:
-            registration_delete(customer=self.request.user, registration=instance)
-        except DjangoValidationError as error:
-            # Only a record that still relies on the unit (a ticket) stops the removal.
-            raise Conflict(" ".join(error.messages)) from error
+        # The unit's tickets stay, without the link to the registration (see the service).
+        registration_delete(customer=self.request.user, registration=instance)

@@ -33,15 +33,24 @@ class CatalogFilterForm(forms.Form):
 
 
 class PartFilterForm(forms.Form):
+    """The parts page's filters, named like the API's (`kind`, `compatible_with`)."""
+
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Part.Kind.choices]
     )
-    product = ProductChoiceField(
+    compatible_with = ProductChoiceField(
         product_options().order_by("line__position", "generation", "name"),
         label=_("Fits"),
         required=False,
         empty_label=_("Any product"),
     )
+
+    def __init__(self, data=None, **kwargs):
+        # Links made before the filter took the API's name say `?product=`: still honoured.
+        if data is not None and not data.get("compatible_with") and data.get("product"):
+            data = data.copy()
+            data["compatible_with"] = data["product"]
+        super().__init__(data, **kwargs)
 
 
 class RegistrationForm(forms.Form):

@@ -1,11 +1,14 @@
-"""Writes of the catalog that carry a rule: registering and removing an owned unit."""
+"""Writes of the catalog that carry a rule: registering, correcting and removing an owned unit.
+
+Registering and correcting save a single row in a savepoint (`_save_registration`), so they
+need no outer transaction of their own; removing runs in one.
+"""
 
 import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -21,15 +24,12 @@ def normalise_serial_number(value: str) -> str:
     return re.sub(r"\s+", "", value or "").upper()
 
 
-def registration_create(
-    *, customer, product: Product, serial_number: str, purchased_on: date
-) -> Registration:
-    """Record that `customer` owns the unit `serial_number` of `product`.
+def registration_validate(*, product: Product, serial_number: str, purchased_on: date) -> str:
+    """Check a unit against the registration rules; return its serial in the stored spelling.
 
-    The warranty runs `product.warranty_months` from the purchase date. Raises ValidationError
-    (per field) for a product not sold yet, a malformed serial, a purchase date in the future or
-    a serial already registered for that product. The last rule is kept by the unique constraint,
-    so two customers racing for the same serial cannot both win.
+    Raises ValidationError (per field, every problem at once) for a product not sold yet, a
+    malformed serial, a purchase date in the future or before the product's launch. Whether the
+    serial is already registered is left to the unique constraint (see `registration_create`).
     """
     serial_number = normalise_serial_number(serial_number)
     errors: dict[str, list] = {}
@@ -51,17 +51,15 @@ def registration_create(
         ]
     if errors:
         raise ValidationError(errors)
+    return serial_number
 
-    registration = Registration(
-        customer=customer,
-        product=product,
-        serial_number=serial_number,
-        purchased_on=purchased_on,
-        warranty_ends_on=Registration.warranty_end_for(product, purchased_on),
-    )
+
+def _save_registration(registration: Registration) -> Registration:
+    """Save in a savepoint; the unique constraint turns a serial taken meanwhile into a field
+    error, so two customers racing for the same serial cannot both win."""
     try:
         with transaction.atomic():
-            registration.save(force_insert=True)
+            registration.save()
     except IntegrityError as error:
         if _UNIQUE_SERIAL not in str(error):
             raise
@@ -69,7 +67,7 @@ def registration_create(
             {
                 "serial_number": [
                     _("This serial number is already registered for %(product)s.")
-                    % {"product": product.name}
+                    % {"product": registration.product.name}
                 ]
             },
             code="duplicate",
@@ -77,19 +75,57 @@ def registration_create(
     return registration
 
 
+def registration_create(
+    *, customer, product: Product, serial_number: str, purchased_on: date
+) -> Registration:
+    """Record that `customer` owns the unit `serial_number` of `product`.
+
+    The warranty runs `product.warranty_months` from the purchase date. Raises ValidationError
+    (per field) for what `registration_validate` refuses and for a serial already registered
+    for that product; nothing is saved then.
+    """
+    serial_number = registration_validate(
+        product=product, serial_number=serial_number, purchased_on=purchased_on
+    )
+    return _save_registration(
+        Registration(
+            customer=customer,
+            product=product,
+            serial_number=serial_number,
+            purchased_on=purchased_on,
+            warranty_ends_on=Registration.warranty_end_for(product, purchased_on),
+        )
+    )
+
+
+def registration_update(
+    *,
+    registration: Registration,
+    customer,
+    product: Product,
+    serial_number: str,
+    purchased_on: date,
+) -> Registration:
+    """Correct a registration (staff, in the admin): the same rules as `registration_create`,
+    and the warranty end recomputed from the purchase date. Raises ValidationError."""
+    registration.serial_number = registration_validate(
+        product=product, serial_number=serial_number, purchased_on=purchased_on
+    )
+    registration.customer = customer
+    registration.product = product
+    registration.purchased_on = purchased_on
+    registration.warranty_ends_on = Registration.warranty_end_for(product, purchased_on)
+    return _save_registration(registration)
+
+
+@transaction.atomic
 def registration_delete(*, customer, registration: Registration) -> None:
     """Remove one of the customer's own registrations.
 
-    Raises ValidationError when it belongs to someone else (views show 404 before getting here)
-    or when other records still rely on it (a support ticket about that unit, for instance).
+    Support tickets about that unit stay: they keep their product and lose only the link to the
+    registration (`Ticket.registration` is SET_NULL). Raises ValidationError when the
+    registration belongs to someone else (views show 404 before getting here).
     """
     if registration.customer_id != customer.pk:
         raise ValidationError(_("This registration is not yours."), code="not_owner")
-    try:
-        with transaction.atomic():
-            registration.delete()
-    except (ProtectedError, RestrictedError) as error:
-        raise ValidationError(
-            _("This unit is referenced by a support case, so its registration stays."),
-            code="protected",
-        ) from error
+    registration.delete()

@@ -109,7 +109,9 @@ def product_detail(request, slug):
 def part_catalog(request):
     form = PartFilterForm(request.GET or None)
     cleaned = _valid_filters(form)
-    filters = PartFilters(kind=cleaned.get("kind", ""), compatible_with=cleaned.get("product"))
+    filters = PartFilters(
+        kind=cleaned.get("kind", ""), compatible_with=cleaned.get("compatible_with")
+    )
     page = Paginator(part_list(filters), PARTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "products/part_list.html", {"form": form, "page": page, "filters": filters}
@@ -151,14 +153,10 @@ def registration_remove(request, pk):
         registration = registration_of(request.user, pk)
     except Registration.DoesNotExist as error:
         raise Http404(_("No such registration.")) from error
-    try:
-        registration_delete(customer=request.user, registration=registration)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("The registration of %(product)s (serial %(serial)s) was removed.")
-            % {"product": registration.product.name, "serial": registration.serial_number},
-        )
+    registration_delete(customer=request.user, registration=registration)
+    messages.success(
+        request,
+        _("The registration of %(product)s (serial %(serial)s) was removed.")
+        % {"product": registration.product.name, "serial": registration.serial_number},
+    )
     return redirect("products:mine")

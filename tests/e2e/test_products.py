@@ -1,6 +1,10 @@
 import io
+from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from cocreate.accounts.seed import seed as seed_accounts
@@ -17,6 +21,10 @@ def _demo_catalog() -> None:
 
 def test_a_customer_registers_a_product_and_sees_it_under_my_products(page, transactional_db):
     _demo_catalog()
+    # Relative to today, so the unit is under warranty whenever the test runs.
+    purchased_on = timezone.localdate() - timedelta(days=30)
+    with translation.override("en"):
+        warranty_end = date_format(purchased_on + relativedelta(months=24), "DATE_FORMAT")
     log_in(page, "alice", settings.DEMO_PASSWORD)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Products").click()
@@ -37,7 +45,7 @@ def test_a_customer_registers_a_product_and_sees_it_under_my_products(page, tran
     page.get_by_role("link", name="Register your unit").click()
     expect(page.get_by_label("Product", exact=True)).to_have_value("sonata-two")
     page.get_by_label("Serial number").fill("son2-77ab-0042")
-    page.get_by_label("Purchase date").fill("2026-03-14")
+    page.get_by_label("Purchase date").fill(purchased_on.isoformat())
     page.get_by_role("button", name="Register").click()
 
     expect(
@@ -48,7 +56,7 @@ def test_a_customer_registers_a_product_and_sees_it_under_my_products(page, tran
     )
     expect(mine).to_contain_text("Sonata Two")
     expect(mine.get_by_test_id("warranty-status")).to_have_text(
-        "Under warranty until March 14, 2028"
+        f"Under warranty until {warranty_end}"
     )
     screenshot(page, "products-mine")
     assert Registration.objects.filter(
@@ -58,7 +66,7 @@ def test_a_customer_registers_a_product_and_sees_it_under_my_products(page, tran
     # The same serial again: a clear error on the form, nothing saved.
     page.get_by_label("Product", exact=True).select_option("sonata-two")
     page.get_by_label("Serial number").fill("SON2-77AB-0042")
-    page.get_by_label("Purchase date").fill("2026-03-14")
+    page.get_by_label("Purchase date").fill(purchased_on.isoformat())
     page.get_by_role("button", name="Register").click()
     expect(
         page.get_by_text("This serial number is already registered for Sonata Two.")

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from cocreate.accounts.tokens import api_token_create
@@ -13,6 +14,7 @@ from tests.factories.products import (
     RegistrationFactory,
     generation_chain,
 )
+from tests.factories.service_desk import TicketFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +135,15 @@ def test_registering_a_unit_with_a_token(client):
     owner = customer()
     _token, key = api_token_create(user=owner, name="integration")
     ProductFactory(slug="aurora-3", warranty_months=24)
+    purchased_on = timezone.localdate() - timedelta(days=30)
 
     response = client.post(
         "/api/v1/registrations/",
-        {"product": "aurora-3", "serial_number": "aur3-7f2k", "purchased_on": "2026-01-15"},
+        {
+            "product": "aurora-3",
+            "serial_number": "aur3-7f2k",
+            "purchased_on": purchased_on.isoformat(),
+        },
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Token {key}",
     )
@@ -145,9 +152,22 @@ def test_registering_a_unit_with_a_token(client):
     body = response.json()
     assert body["product"] == "aurora-3"
     assert body["serial_number"] == "AUR3-7F2K"
-    assert body["warranty_ends_on"] == "2028-01-15"
+    assert body["warranty_ends_on"] == (purchased_on + relativedelta(months=24)).isoformat()
     assert body["under_warranty"] is True
     assert Registration.objects.get().customer == owner
+
+
+def test_a_unit_bought_longer_ago_than_its_warranty_is_registered_out_of_warranty(client):
+    ProductFactory(slug="aurora-3", warranty_months=24)
+    client.force_login(customer())
+    purchased_on = timezone.localdate() - relativedelta(months=24, days=1)
+
+    response = _post(
+        client, product="aurora-3", serial_number="SN-0001", purchased_on=purchased_on.isoformat()
+    )
+
+    assert response.status_code == 201
+    assert response.json()["under_warranty"] is False
 
 
 def _post(client, **data):
@@ -222,6 +242,20 @@ def test_an_owner_deletes_their_registration(client):
 
     assert response.status_code == 204
     assert not Registration.objects.exists()
+
+
+def test_deleting_a_registration_a_ticket_refers_to_keeps_the_ticket(client):
+    registration = RegistrationFactory()
+    ticket = TicketFactory(
+        customer=registration.customer, product=registration.product, registration=registration
+    )
+    client.force_login(registration.customer)
+
+    response = client.delete(f"/api/v1/registrations/{registration.pk}/")
+
+    assert response.status_code == 204
+    ticket.refresh_from_db()
+    assert (ticket.product, ticket.registration) == (registration.product, None)
 
 
 def test_the_schema_documents_the_catalog_endpoints(client):

@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from products.models import Part, Product
 from tests.factories.products import (
@@ -149,7 +150,9 @@ def test_product_page_walks_the_whole_generation_chain(client):
 
 
 def test_product_in_development_invites_ideas(client):
-    product = ProductFactory(status=Product.Status.IN_DEVELOPMENT, launch_date=date(2027, 9, 1))
+    product = ProductFactory(
+        status=Product.Status.IN_DEVELOPMENT, launch_date=timezone.localdate() + timedelta(days=270)
+    )
 
     html = _html(client.get(product.get_absolute_url()))
 
@@ -169,6 +172,32 @@ def test_parts_page_filters_by_kind_and_compatible_product(client):
 
     assert "Aurora battery" in html
     assert "Aurora case" not in html and "Router mount" not in html
+
+
+@pytest.mark.parametrize("parameter", ["compatible_with", "product"])
+def test_parts_page_takes_the_api_filter_name_and_keeps_old_links_working(client, parameter):
+    phone = ProductFactory(slug="aurora-3", name="Aurora 3")
+    PartFactory(name="Aurora battery", compatible_with=[phone])
+    PartFactory(name="Router mount")
+
+    response = client.get(reverse("products:parts"), {parameter: "aurora-3"})
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert "Aurora battery" in html and "Router mount" not in html
+    assert "fit Aurora 3" in html
+    assert response.context["form"]["compatible_with"].value() == "aurora-3"
+
+
+def test_parts_page_prefers_compatible_with_over_the_old_name(client):
+    PartFactory(name="Aurora battery", compatible_with=[ProductFactory(slug="aurora-3")])
+    PartFactory(name="Beacon mount", compatible_with=[ProductFactory(slug="beacon")])
+
+    html = _html(
+        client.get(reverse("products:parts"), {"compatible_with": "beacon", "product": "aurora-3"})
+    )
+
+    assert "Beacon mount" in html and "Aurora battery" not in html
 
 
 def test_parts_page_with_an_unknown_product_shows_the_error_and_every_part(client):
@@ -204,4 +233,4 @@ def test_product_page_shows_the_first_parts_and_links_to_all_of_them(client):
 
     assert html.count("<code>SKU-") == PRODUCT_PAGE_PARTS
     assert f"All {PRODUCT_PAGE_PARTS + 3} parts that fit" in html
-    assert "?product=forge-s2" in html
+    assert "?compatible_with=forge-s2" in html

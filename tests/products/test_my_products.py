@@ -1,12 +1,15 @@
 from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from products.models import Product, Registration
 from tests.factories.accounts import customer
 from tests.factories.products import ProductFactory, RegistrationFactory
+from tests.factories.service_desk import TicketFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,7 @@ def test_my_products_lists_my_units_with_their_warranty_status(client):
         customer=owner,
         product=ProductFactory(name="Aurora 3"),
         purchased_on=today - timedelta(days=30),
-        warranty_ends_on=date(2099, 3, 1),
+        warranty_ends_on=today + timedelta(days=700),
     )
     RegistrationFactory(
         customer=owner,
@@ -39,7 +42,8 @@ def test_my_products_lists_my_units_with_their_warranty_status(client):
     html = client.get(reverse("products:mine")).content.decode()
     html = html[html.index('data-testid="my-products"') : html.index('id="register"')]
 
-    assert "Aurora 3" in html and "Under warranty until March 1, 2099" in html
+    warranty_end = date_format(today + timedelta(days=700), "DATE_FORMAT")
+    assert "Aurora 3" in html and f"Under warranty until {warranty_end}" in html
     assert "Aurora 1" in html and "Warranty expired on Oct. 1, 2022" in html
     assert "Someone else" not in html
 
@@ -56,16 +60,22 @@ def test_registering_a_unit_from_the_page(client):
     owner = customer()
     ProductFactory(slug="aurora-3", name="Aurora 3", warranty_months=24)
     client.force_login(owner)
+    purchased_on = timezone.localdate() - timedelta(days=30)
 
     response = client.post(
         reverse("products:mine"),
-        {"product": "aurora-3", "serial_number": "aur3-0042", "purchased_on": "2026-02-01"},
+        {
+            "product": "aurora-3",
+            "serial_number": "aur3-0042",
+            "purchased_on": purchased_on.isoformat(),
+        },
         follow=True,
     )
 
     html = response.content.decode()
     assert "Aurora 3 (serial AUR3-0042) is registered to you." in html
-    assert "Under warranty until Feb. 1, 2028" in html
+    warranty_end = date_format(purchased_on + relativedelta(months=24), "DATE_FORMAT")
+    assert f"Under warranty until {warranty_end}" in html
     assert Registration.objects.get().customer == owner
 
 
@@ -135,6 +145,22 @@ def test_an_owner_removes_a_registration(client):
 
     assert "The registration of Aurora 3" in response.content.decode()
     assert not Registration.objects.exists()
+
+
+def test_removing_a_unit_with_a_support_ticket_keeps_the_ticket(client):
+    registration = RegistrationFactory(product=ProductFactory(name="Aurora 3"))
+    ticket = TicketFactory(
+        customer=registration.customer, product=registration.product, registration=registration
+    )
+    client.force_login(registration.customer)
+
+    response = client.post(
+        reverse("products:registration_remove", args=[registration.pk]), follow=True
+    )
+
+    assert "The registration of Aurora 3" in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.product, ticket.registration) == (registration.product, None)
 
 
 def test_removing_someone_elses_registration_is_404(client):

@@ -99,10 +99,10 @@ def test_line_page(client, django_assert_num_queries):
     generation_chain(2, line=line)
     # line, status counts, count, page
     with django_assert_num_queries(4):
-        client.get(reverse("products:line", args=["phones"]))
+        assert client.get(reverse("products:line", args=["phones"])).status_code == 200
     generation_chain(20, line=line)
     with django_assert_num_queries(4):
-        client.get(reverse("products:line", args=["phones"]))
+        assert client.get(reverse("products:line", args=["phones"])).status_code == 200
 
 
 def test_product_page_however_long_the_chain_and_lists(client, django_assert_num_queries):
@@ -127,23 +127,75 @@ def test_product_page_however_long_the_chain_and_lists(client, django_assert_num
 
 def test_product_page_for_a_signed_in_customer(client, django_assert_num_queries):
     owner = customer()
-    product = generation_chain(3)[1]
+    chain = generation_chain(3)
+    product = chain[1]
     RegistrationFactory(product=product, customer=owner)
     client.force_login(owner)
     # + "you own one"
-    with django_assert_num_queries(PAGE_SESSION + 5 + COCREATED):
-        html = client.get(product.get_absolute_url()).content.decode()
-    assert "You own one" in html
+    expected = PAGE_SESSION + 5 + COCREATED
+    with django_assert_num_queries(expected):
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    assert "You own one" in response.content.decode()
+
+    longer = generation_chain(10, line=product.line)
+    longer[0].predecessor = chain[-1]
+    longer[0].save()
+    PartFactory.create_batch(15, compatible_with=[product])
+    ValueAddedServiceFactory.create_batch(5, for_products=[product])
+    RegistrationFactory.create_batch(3, product=product, customer=owner)
+    with django_assert_num_queries(expected):
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    assert longer[-1].name in response.content.decode()
+
+
+@pytest.mark.skipif(not COCREATED, reason="the community app is not installed")
+def test_product_page_with_adopted_ideas_and_partners_behind_its_parts_and_services(
+    client, django_assert_num_queries
+):
+    from tests.factories.community import PostFactory
+    from tests.factories.partners import PartnerFactory, ProvisionFactory, SupplyFactory
+
+    older, product = generation_chain(2)
+
+    def grow(n: int) -> None:
+        """`n` adopted ideas, and `n` partners each supplying a part and providing a service."""
+        for _ in range(n):
+            PostFactory(product=older, adopted_in=product, status="adopted", vote_count=n)
+            partner = PartnerFactory()
+            SupplyFactory(partner=partner, part=PartFactory(compatible_with=[product]))
+            ProvisionFactory(
+                partner=partner, service=ValueAddedServiceFactory(for_products=[product])
+            )
+
+    # product, parts with their suppliers, services with their providers, chain, co-created
+    expected = 5
+    grow(1)
+    with django_assert_num_queries(expected):
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Co-created with the community" in html
+    assert "Supplied by" in html and "Provided by" in html
+
+    grow(8)
+    with django_assert_num_queries(expected):
+        response = client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="cocreated-idea"') == 6  # the page's limit
 
 
 @pytest.mark.parametrize("kind", ["", "component"])
-@pytest.mark.parametrize("filter_by_product", [False, True], ids=["any", "fits"])
-def test_parts_page(client, django_assert_num_queries, kind, filter_by_product):
+@pytest.mark.parametrize(
+    "fits", [None, "compatible_with", "product"], ids=["any", "fits", "fits-old-link"]
+)
+def test_parts_page(client, django_assert_num_queries, kind, fits):
     products = grow_catalog(lines=1, generations=2)
-    params = {"kind": kind, "product": products[0].slug if filter_by_product else ""}
+    params = {"kind": kind, **({fits: products[0].slug} if fits else {})}
     PartFactory(kind="component", compatible_with=products)
     # products for the filter, count, page, compatible products (+ the filtered product)
-    expected = 4 + (1 if filter_by_product else 0)
+    expected = 4 + (1 if fits else 0)
     with django_assert_num_queries(expected):
         assert client.get(reverse("products:parts"), params).status_code == 200
     grow_catalog(lines=3, generations=4)
@@ -182,10 +234,10 @@ def test_products_endpoint(client, django_assert_num_queries, by):
 def test_product_endpoint(client, django_assert_num_queries, small_then_large):
     products = small_then_large()
     with django_assert_num_queries(1):
-        client.get(f"/api/v1/products/{products[0].slug}/")
+        assert client.get(f"/api/v1/products/{products[0].slug}/").status_code == 200
     small_then_large()
     with django_assert_num_queries(1):
-        client.get(f"/api/v1/products/{products[0].slug}/")
+        assert client.get(f"/api/v1/products/{products[0].slug}/").status_code == 200
 
 
 @pytest.mark.parametrize("compatible_with", [None, "first"], ids=["all", "compatible_with"])

@@ -4,13 +4,13 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import ProtectedError
 from django.utils import timezone
 
 from products.models import Product, Registration
 from products.services import registration_create, registration_delete
 from tests.factories.accounts import customer
 from tests.factories.products import ProductFactory, RegistrationFactory
+from tests.factories.service_desk import TicketFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,15 +200,15 @@ def test_nobody_else_removes_a_registration():
     assert Registration.objects.exists()
 
 
-def test_a_registration_something_still_relies_on_stays(monkeypatch):
+def test_removing_a_registration_keeps_the_units_tickets_without_the_link():
     registration = RegistrationFactory()
+    ticket = TicketFactory(
+        customer=registration.customer, product=registration.product, registration=registration
+    )
 
-    def refuse(self, *args, **kwargs):
-        raise ProtectedError("a ticket refers to it", {self})
+    registration_delete(customer=registration.customer, registration=registration)
 
-    monkeypatch.setattr(Registration, "delete", refuse)
-
-    with pytest.raises(ValidationError) as error:
-        registration_delete(customer=registration.customer, registration=registration)
-
-    assert error.value.code == "protected"
+    assert not Registration.objects.exists()
+    ticket.refresh_from_db()
+    assert ticket.product == registration.product
+    assert ticket.registration is None
