@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from cocreate.core.search import prefix_query, websearch_text
@@ -107,13 +107,27 @@ def partner_for_api(*, user) -> QuerySet[Partner]:
     return Partner.objects.visible_to(user).defer("search_vector", "description_html")
 
 
+def _count_per_partner(model) -> Coalesce:
+    """How many `model` rows the row's partner has, as a correlated subquery: counting two joins
+    at once would multiply members by supplies before DISTINCT undid it."""
+    rows = (
+        model.objects.filter(partner=OuterRef("partner_id"))
+        .order_by()
+        .values("partner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def memberships_of(user) -> QuerySet[Membership]:
+    """The user's memberships with their partner and its member and supply counts, one query."""
     return (
         Membership.objects.filter(user=user)
         .select_related("partner")
         .annotate(
-            member_count=Count("partner__memberships", distinct=True),
-            supply_count=Count("partner__supplies", distinct=True),
+            member_count=_count_per_partner(Membership),
+            supply_count=_count_per_partner(Supply),
         )
         .order_by("partner__name")
     )

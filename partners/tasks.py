@@ -24,8 +24,11 @@ def send_invitation_email(invitation_id: int) -> bool:
         )
         if invitation is None:
             return False
-        # An invitee who already has an account reads it in their language and time zone; anyone
-        # else in the inviter's language, with times in the site's default time zone.
+        # The expiry is shown in the reader's time zone, with the zone's name beside it. An invitee
+        # who already has an account is the reader (their language and time zone). Someone not
+        # signed up yet has neither, so the inviter stands in: the inviter's language and time
+        # zone (settings.TIME_ZONE when the inviter set none, and with no inviter left, the
+        # site's LANGUAGE_CODE and TIME_ZONE).
         reader = (
             User.objects.filter(email__iexact=invitation.email, is_active=True).first()
             or invitation.invited_by

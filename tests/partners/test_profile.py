@@ -10,7 +10,7 @@ from PIL import Image
 from partners import logos
 from partners.models import Partner
 from tests.factories.accounts import UserFactory, staff
-from tests.factories.partners import PartnerFactory
+from tests.factories.partners import PartnerFactory, SupplyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,20 @@ def test_my_organisations_lists_each_membership(client):
     assert "First Org" in html and "Second Org" in html
     assert "Not Mine" not in html
     assert html.count('data-testid="my-partner"') == 2
+
+
+def test_my_organisations_counts_members_and_parts_supplied(client):
+    member = UserFactory()
+    busy = PartnerFactory(name="Busy Org", owners=[member], members=UserFactory.create_batch(2))
+    SupplyFactory.create_batch(4, partner=busy)
+    PartnerFactory(name="New Org", members=[member])
+    client.force_login(member)
+
+    memberships = client.get(reverse("partners:mine")).context["memberships"]
+
+    counts = {m.partner.name: (m.member_count, m.supply_count) for m in memberships}
+    # Counted apart, not over one join (which would give 3 × 4 rows for Busy Org).
+    assert counts == {"Busy Org": (3, 4), "New Org": (1, 0)}
 
 
 def test_my_organisations_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
