@@ -1,10 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.markdown import render_markdown
 
+from . import services
+from .logos import logo_clean
 from .models import (
     Application,
     CollaborationProject,
@@ -59,11 +64,35 @@ class PartnerAdminForm(forms.ModelForm):
             "logo",
         )
 
+    def clean_logo(self):
+        """A new upload is checked and re-encoded as members' uploads are (`logo_clean`)."""
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            return logo_clean(logo)
+        return logo
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Staff change roles here; an organisation that has an owner keeps one, as on the members
+    page (`membership_remove`): demoting or deleting the last owner is a form error."""
+
+    def clean(self):
+        super().clean()
+        if not any(
+            form.initial.get("role") == Membership.Role.OWNER for form in self.initial_forms
+        ):
+            return
+        kept = [form for form in self.forms if not self._should_delete_form(form)]
+        if not any(form.cleaned_data.get("role") == Membership.Role.OWNER for form in kept):
+            raise ValidationError(_("An organisation needs at least one owner."), code="last_owner")
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     raw_id_fields = ("user",)
+    readonly_fields = ("created_at",)
 
 
 class SupplyInline(admin.TabularInline):
@@ -94,6 +123,16 @@ class PartnerAdmin(admin.ModelAdmin):
         obj.description_html = render_markdown(obj.description)
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # Members added or changed here get the partner_member role, as invitees do.
+        for membership in formset.save(commit=False):
+            services.membership_save(membership=membership)
+        for membership in formset.deleted_objects:
+            membership.delete()
+        formset.save_m2m()
+
     @admin.action(description=_("Mark as verified"))
     def mark_verified(self, request, queryset):
         queryset.update(verified=True)
@@ -120,13 +159,72 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False
 
 
+class InvitationAddForm(forms.ModelForm):
+    """Staff invite someone as an owner would: same checks, a fresh token, the e-mail sent."""
+
+    class Meta:
+        model = Invitation
+        fields = ("partner", "email", "role")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("partner") and data.get("email"):
+            try:
+                services.invitation_validate(partner=data["partner"], email=data["email"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+    def _post_clean(self):
+        # The service completes and saves the invitation (token, expiry); the rules were
+        # checked in clean(), so the model's own validation (which would count an expired
+        # invitation the service replaces as open) is skipped.
+        self.instance = construct_instance(self, self.instance, self._meta.fields)
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    """Adding goes through `invitation_create` (token, expiry, e-mail to the invitee, the
+    partner's own rules); an existing invitation's address and partner stay as sent."""
+
     list_display = ("email", "partner", "role", "created_at", "expires_at", "accepted_at")
     list_filter = ("role",)
     search_fields = ("email", "partner__name")
-    readonly_fields = ("token", "emailed_at", "accepted_at", "accepted_by")
     raw_id_fields = ("invited_by",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = InvitationAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("partner", "email", "role")
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return (
+            "partner",
+            "email",
+            "token",
+            "invited_by",
+            "emailed_at",
+            "accepted_at",
+            "accepted_by",
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        invitation = services.invitation_create(
+            partner=obj.partner, email=obj.email, role=obj.role, invited_by=request.user
+        )
+        # The admin goes on with `obj` (its log entry, the redirect): make it the saved row.
+        for field in Invitation._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(invitation, field.attname))
+        obj._state = invitation._state
 
 
 @admin.register(CollaborationProject)

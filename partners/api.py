@@ -20,7 +20,7 @@ from products.models import Product
 from . import selectors, services
 from .forms import DirectoryFilterForm
 from .logos import logo_clean
-from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
+from .models import Application, CollaborationProject, Partner, PartnerKind
 from .taxonomy import Capability, Certification, area_choices, is_area_code
 
 
@@ -433,7 +433,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
 class ProjectPermission(permissions.BasePermission):
     """Anyone reads; staff and partner owners create; staff and owners of a partner in the
-    project change it."""
+    project change it. A suspended partner's owners do neither (403 saying why)."""
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
@@ -441,16 +441,14 @@ class ProjectPermission(permissions.BasePermission):
         if not request.user.is_authenticated:
             return False
         if view.action == "create":
-            return (
-                request.user.is_staff
-                or Membership.objects.filter(user=request.user, role=Membership.Role.OWNER).exists()
-            )
+            services.project_require_creator(user=request.user)
         return True
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return services.project_manageable_by(request.user, obj)
+        services.project_require_manager(user=request.user, project=obj)
+        return True
 
 
 @extend_schema_view(
@@ -525,11 +523,15 @@ class ProjectViewSet(
         data = dict(serializer.validated_data)
         partners = data.pop("partners", None)
         products = data.pop("products", None)
+        # The answer lists active partners only (and the prefetch holds only them): the others
+        # on the project are not the caller's to drop, whether `partners` is sent or not.
+        current = list(Partner.objects.filter(projects=project).order_by("pk"))
+        hidden = [partner for partner in current if not partner.is_active]
         try:
             project = services.project_update(
                 project=project,
                 by=request.user,
-                partners=list(project.partners.all()) if partners is None else partners,
+                partners=current if partners is None else [*partners, *hidden],
                 products=list(project.products.all()) if products is None else products,
                 **data,
             )

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -214,10 +215,19 @@ class ProvisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
+class PartnerChoiceField(forms.ModelMultipleChoiceField):
+    """Partners by name; one that is not active says so (it is on the project already)."""
+
+    def label_from_instance(self, partner):
+        if partner.is_active:
+            return partner.name
+        return f"{partner.name} ({partner.get_status_display()})"
+
+
 class ProjectForm(forms.ModelForm):
-    partners = forms.ModelMultipleChoiceField(
+    partners = PartnerChoiceField(
         label=_("Partners"),
-        queryset=Partner.objects.active().only("pk", "name").order_by("name"),
+        queryset=Partner.objects.active().only("pk", "name", "status").order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_(
             "Hold Ctrl (⌘ on a Mac) to pick several. Include an organisation you own, "
@@ -253,6 +263,18 @@ class ProjectForm(forms.ModelForm):
             "outcomes": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"description": _("Markdown.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Active partners can be added; those already on the project stay choosable (and
+            # chosen) even when suspended or pending, so saving does not silently drop them.
+            on_project = self.instance.partners.values("pk")
+            self.fields["partners"].queryset = (
+                Partner.objects.filter(Q(status=Partner.Status.ACTIVE) | Q(pk__in=on_project))
+                .only("pk", "name", "status")
+                .order_by("name")
+            )
 
     def clean(self):
         data = super().clean()

@@ -24,6 +24,15 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+def validate_partner_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved for a page of the directory; choose another slug."),
+            params={"value": value},
+            code="reserved",
+        )
+
+
 class PartnerKind(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
     OEM = "oem", _("OEM")
@@ -77,7 +86,9 @@ class Partner(models.Model):
     Kind = PartnerKind
 
     name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=160, unique=True, validators=[validate_partner_slug]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
     country = CountryField(_("country"))
     regions_served = ArrayField(
@@ -149,6 +160,10 @@ class Partner(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == self.Status.SUSPENDED
 
     def plain_description(self) -> str:
         """The rendered description as plain text, for excerpts (no Markdown marks, no tags)."""

@@ -34,6 +34,9 @@ from .models import (
 from .tasks import send_invitation_email
 
 INVITATION_VALID_FOR = timedelta(days=14)
+# A slug computed from a title can be taken by a twin saved in the same instant: try again.
+PROJECT_SLUG_ATTEMPTS = 5
+_OPEN_INVITATION = "invitation_one_open_per_email"
 
 # The fields a partner's members may change about their own organisation; the rest (status,
 # verified, name) is staff's to decide.
@@ -57,6 +60,28 @@ def _interpolate(text, **params):
 
 class AlreadyDecided(Exception):
     """The application was approved or rejected before this decision arrived."""
+
+
+def _violated_constraint(error: IntegrityError) -> str:
+    """The name of the constraint PostgreSQL reported, or "" (psycopg's diagnostics)."""
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def _suspended_message(partner: Partner):
+    return _interpolate(
+        _(
+            "%(name)s is suspended: its profile, members, catalog listing and projects cannot "
+            "be changed. Contact staff to lift the suspension."
+        ),
+        name=partner.name,
+    )
+
+
+def _require_not_suspended(partner: Partner) -> None:
+    """Staff suspend a partner to stop it acting on the platform: its members change nothing."""
+    if partner.is_suspended:
+        raise PermissionDenied(_suspended_message(partner))
 
 
 def _unique_slug(model, text: str, *, fallback: str) -> str:
@@ -234,11 +259,13 @@ def application_reject(*, application: Application, decided_by, message: str) ->
 def partner_update(*, partner: Partner, logo=None, remove_logo: bool = False, **fields) -> Partner:
     """Change the profile fields members may edit. `logo` must come from `logos.logo_clean`.
 
-    Raises ValidationError (nothing saved) for invalid values.
+    Raises PermissionDenied for a suspended partner, ValidationError (nothing saved) for
+    invalid values.
     """
     unknown = set(fields) - set(PARTNER_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable by members: {sorted(unknown)}")
+    _require_not_suspended(partner)
     for name, value in fields.items():
         setattr(partner, name, value)
     if "description" in fields:
@@ -276,27 +303,42 @@ def _require_owner(user, partner: Partner) -> None:
         raise PermissionDenied(_("Only the organisation's owners may do this."))
 
 
+def invitation_validate(*, partner: Partner, email: str) -> None:
+    """Raise ValidationError when `email` already belongs to a member of `partner` or has an
+    open (unexpired) invitation to it; `invitation_create` checks the same."""
+    email = email.strip()
+    if Membership.objects.filter(partner=partner, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone with this address is already a member.")})
+    open_invitations = Invitation.objects.filter(
+        partner=partner, email__iexact=email, accepted_at__isnull=True
+    )
+    if open_invitations.filter(expires_at__gt=timezone.now()).exists():
+        raise ValidationError({"email": _("This address already has an open invitation.")})
+
+
 @transaction.atomic
 def invitation_create(
     *, partner: Partner, email: str, invited_by, role: str = Membership.Role.MEMBER
 ) -> Invitation:
     """Invite `email` to join `partner` and e-mail them the link.
 
-    Preconditions: `invited_by` owns the partner (PermissionDenied otherwise). Raises
-    ValidationError when the address already belongs to a member or has an open invitation.
+    Preconditions: `invited_by` owns the partner, or is staff (the admin); PermissionDenied
+    otherwise, and for a suspended partner. Raises ValidationError when the address already
+    belongs to a member or has an open invitation, also when a twin invitation is saved in the
+    same instant (the `invitation_one_open_per_email` constraint decides).
     """
-    _require_owner(invited_by, partner)
+    if not invited_by.is_staff:
+        _require_owner(invited_by, partner)
+    _require_not_suspended(partner)
     email = email.strip()
-    if Membership.objects.filter(partner=partner, user__email__iexact=email).exists():
-        raise ValidationError({"email": _("Someone with this address is already a member.")})
+    invitation_validate(partner=partner, email=email)
     now = timezone.now()
-    open_invitations = Invitation.objects.filter(
-        partner=partner, email__iexact=email, accepted_at__isnull=True
-    )
-    if open_invitations.filter(expires_at__gt=now).exists():
-        raise ValidationError({"email": _("This address already has an open invitation.")})
-    open_invitations.delete()  # expired ones only, by now
-    invitation = Invitation.objects.create(
+    # Expired invitations give way to the new one. Only expired ones: a twin saved since the
+    # check above stays, and the insert below fails on the constraint instead.
+    Invitation.objects.filter(
+        partner=partner, email__iexact=email, accepted_at__isnull=True, expires_at__lte=now
+    ).delete()
+    invitation = Invitation(
         partner=partner,
         email=email,
         role=role,
@@ -304,6 +346,15 @@ def invitation_create(
         invited_by=invited_by,
         expires_at=now + INVITATION_VALID_FOR,
     )
+    try:
+        with transaction.atomic():
+            invitation.save(force_insert=True)
+    except IntegrityError as error:
+        if _violated_constraint(error) != _OPEN_INVITATION:
+            raise
+        raise ValidationError(
+            {"email": _("This address already has an open invitation.")}, code="duplicate"
+        ) from error
     invitees = get_user_model().objects.filter(email__iexact=email, is_active=True)
     notification_send(
         recipients=invitees,
@@ -317,17 +368,51 @@ def invitation_create(
     return invitation
 
 
+def invitation_addressed_to(invitation: Invitation, user) -> bool:
+    """True when `user` is signed in with the address the invitation was sent to."""
+    email = (getattr(user, "email", "") or "").strip()
+    return bool(email) and email.lower() == invitation.email.strip().lower()
+
+
+def invitation_refusal(invitation: Invitation, user):
+    """Why `user` may not accept `invitation` (a message for them), or None if they may.
+
+    The link can be forwarded, so only the invitee joins: the signed-in account's e-mail
+    address must be the invitation's (case-insensitive). A suspended partner takes no one in.
+    """
+    if not invitation_addressed_to(invitation, user):
+        return _interpolate(
+            _(
+                "This invitation was sent to another e-mail address than your account's "
+                "(%(email)s). Log in with the account it was sent to, or ask the owner to "
+                "invite %(email)s."
+            ),
+            email=getattr(user, "email", "") or "—",
+        )
+    if invitation.partner.is_suspended:
+        return _suspended_message(invitation.partner)
+    return None
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """Make `user` a member (or owner) of the inviting partner.
 
-    Raises ValidationError if the invitation was used already or has expired.
+    Raises ValidationError if the invitation was used already or has expired, PermissionDenied
+    (with the reason) when `invitation_refusal` refuses `user`.
     """
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("partner")
+        .get(pk=invitation.pk)
+    )
     if invitation.accepted:
         raise ValidationError(_("This invitation was already used."))
     if invitation.is_expired():
         raise ValidationError(_("This invitation has expired. Ask the owner for a new one."))
+    refusal = invitation_refusal(invitation, user)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     membership, created = Membership.objects.get_or_create(
         user=user, partner=invitation.partner, defaults={"role": invitation.role}
     )
@@ -338,7 +423,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    if invitation.invited_by is not None and invitation.invited_by != user:
+    if invitation.invited_by_id is not None and invitation.invited_by_id != user.pk:
         notification_send(
             recipients=[invitation.invited_by],
             kind="partners.invitation_accepted",
@@ -364,15 +449,33 @@ def invitation_revoke(*, invitation: Invitation, by) -> None:
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by) -> None:
-    """An owner removes a member, or a member leaves. The last owner cannot go."""
-    if membership.user_id != by.pk:
-        _require_owner(by, membership.partner)
-    owners = Membership.objects.select_for_update().filter(
-        partner=membership.partner, role=Membership.Role.OWNER
+    """An owner removes a member, or a member leaves. The last owner cannot go.
+
+    The partner's owner rows are locked first (in id order, so concurrent removals queue
+    instead of deadlocking) and everything is checked against them: of two owners removing
+    each other at once, the second finds they are no longer an owner, and the organisation
+    keeps one. Raises PermissionDenied or ValidationError.
+    """
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(partner_id=membership.partner_id, role=Membership.Role.OWNER)
+        .order_by("pk")
     )
-    if membership.is_owner and owners.count() <= 1:
+    if membership.user_id != by.pk and all(owner.user_id != by.pk for owner in owners):
+        raise PermissionDenied(_("Only the organisation's owners may do this."))
+    removes_an_owner = any(owner.pk == membership.pk for owner in owners)
+    if removes_an_owner and len(owners) <= 1:
         raise ValidationError(_("An organisation needs at least one owner."))
     membership.delete()
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership) -> Membership:
+    """Save a membership staff set up or changed (in the admin) and give its user the
+    partner_member role, as accepting an invitation does: the member pages need it."""
+    membership.save()
+    role_grant(user=membership.user, role=Role.PARTNER_MEMBER)
+    return membership
 
 
 # --- What a partner supplies and provides ---------------------------------------------------------
@@ -380,6 +483,7 @@ def membership_remove(*, membership: Membership, by) -> None:
 
 @transaction.atomic
 def supply_add(*, partner: Partner, part, note: str = "") -> Supply:
+    _require_not_suspended(partner)
     supply, created = Supply.objects.get_or_create(
         partner=partner, part=part, defaults={"note": note}
     )
@@ -390,6 +494,7 @@ def supply_add(*, partner: Partner, part, note: str = "") -> Supply:
 
 @transaction.atomic
 def provision_add(*, partner: Partner, service, note: str = "") -> Provision:
+    _require_not_suspended(partner)
     provision, created = Provision.objects.get_or_create(
         partner=partner, service=service, defaults={"note": note}
     )
@@ -398,28 +503,83 @@ def provision_add(*, partner: Partner, service, note: str = "") -> Provision:
     return provision
 
 
+@transaction.atomic
+def catalog_remove(*, partner: Partner, listing: Supply | Provision) -> None:
+    """Take a part (Supply) or a service (Provision) off the partner's catalog listing.
+
+    Raises PermissionDenied for a suspended partner; ValueError for another partner's listing
+    (callers look it up among `partner`'s own).
+    """
+    if listing.partner_id != partner.pk:
+        raise ValueError("The listing belongs to another partner.")
+    _require_not_suspended(partner)
+    listing.delete()
+
+
 # --- Collaboration projects ------------------------------------------------------------------------
 
 
+def _owned_partners(user):
+    """The partners `user` owns and may act for: a suspended partner's owners may not."""
+    return Membership.objects.filter(user=user, role=Membership.Role.OWNER).exclude(
+        partner__status=Partner.Status.SUSPENDED
+    )
+
+
+def _suspended_owned(user, **filters) -> Partner | None:
+    membership = (
+        Membership.objects.filter(
+            user=user,
+            role=Membership.Role.OWNER,
+            partner__status=Partner.Status.SUSPENDED,
+            **filters,
+        )
+        .select_related("partner")
+        .first()
+    )
+    return membership.partner if membership else None
+
+
+def project_creatable_by(user) -> bool:
+    """Staff, and the owners of a partner that is not suspended, start projects."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or _owned_partners(user).exists()
+
+
 def project_manageable_by(user, project: CollaborationProject) -> bool:
-    """Staff, and the owners of any partner in the project, manage it."""
+    """Staff, and the owners of any partner in the project that is not suspended, manage it."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    return Membership.objects.filter(
-        user=user, role=Membership.Role.OWNER, partner__projects=project
-    ).exists()
+    return _owned_partners(user).filter(partner__projects=project).exists()
+
+
+def project_require_creator(*, user) -> None:
+    """PermissionDenied, with the reason, unless `user` may start projects."""
+    if project_creatable_by(user):
+        return
+    suspended = _suspended_owned(user) if user.is_authenticated else None
+    if suspended is not None:
+        raise PermissionDenied(_suspended_message(suspended))
+    raise PermissionDenied(_("Staff and the owners of partner organisations start projects."))
+
+
+def project_require_manager(*, user, project: CollaborationProject) -> None:
+    """PermissionDenied, with the reason, unless `user` may change `project`."""
+    if project_manageable_by(user, project):
+        return
+    suspended = _suspended_owned(user, partner__projects=project) if user.is_authenticated else None
+    if suspended is not None:
+        raise PermissionDenied(_suspended_message(suspended))
+    raise PermissionDenied(_("Staff and the owners of the project's partners change it."))
 
 
 def _check_project_partners(*, user, partners) -> None:
     if user.is_staff:
         return
-    owned = set(
-        Membership.objects.filter(user=user, role=Membership.Role.OWNER).values_list(
-            "partner_id", flat=True
-        )
-    )
+    owned = set(_owned_partners(user).values_list("partner_id", flat=True))
     if not owned & {partner.pk for partner in partners}:
         raise ValidationError(
             {"partners": _("Include at least one organisation you own.")}, code="not_owner"
@@ -431,7 +591,8 @@ def _save_project(project, *, partners, products) -> CollaborationProject:
         raise ValidationError({"partners": _("A project needs at least one partner.")})
     project.description_html = render_markdown(project.description)
     project.outcomes_html = render_markdown(project.outcomes)
-    project.full_clean(exclude=["slug"] if not project.slug else None)
+    # The slug is ours (computed on create, never changed): its uniqueness is the constraint's.
+    project.full_clean(exclude=["slug"])
     project.save()
     project.partners.set(partners)
     project.products.set(products)
@@ -440,21 +601,36 @@ def _save_project(project, *, partners, products) -> CollaborationProject:
 
 @transaction.atomic
 def project_create(*, created_by, partners, products=(), **fields) -> CollaborationProject:
-    """Create a project. Non-staff must own one of its partners (ValidationError otherwise)."""
+    """Create a project with a slug from its title. Non-staff must own one of its partners, not
+    a suspended one (ValidationError otherwise).
+
+    The slug is checked free and then inserted; a twin saved in between makes the insert fail
+    on the unique slug, and the next free slug is tried (PROJECT_SLUG_ATTEMPTS times).
+    """
     _check_project_partners(user=created_by, partners=partners)
-    project = CollaborationProject(created_by=created_by, **fields)
-    project.slug = _unique_slug(CollaborationProject, project.title, fallback="project")
-    return _save_project(project, partners=partners, products=products)
+    for _attempt in range(PROJECT_SLUG_ATTEMPTS):
+        project = CollaborationProject(created_by=created_by, **fields)
+        project.slug = _unique_slug(CollaborationProject, project.title, fallback="project")
+        try:
+            with transaction.atomic():
+                return _save_project(project, partners=partners, products=products)
+        except IntegrityError as error:
+            if "slug" not in _violated_constraint(error):
+                raise
+    raise ValidationError(
+        {"title": _("Projects with this title are being created right now; try again.")},
+        code="slug_taken",
+    )
 
 
 @transaction.atomic
 def project_update(
     *, project: CollaborationProject, by, partners, products=(), **fields
 ) -> CollaborationProject:
-    """Change a project. `by` must manage it before (PermissionDenied) and, unless staff, still
-    own one of its partners after the change (ValidationError), so no one edits themselves out."""
-    if not project_manageable_by(by, project):
-        raise PermissionDenied
+    """Change a project. `by` must manage it before (PermissionDenied, also when their partner
+    is suspended) and, unless staff, still own one of its partners after the change
+    (ValidationError), so no one edits themselves out."""
+    project_require_manager(user=by, project=project)
     _check_project_partners(user=by, partners=partners)
     for name, value in fields.items():
         setattr(project, name, value)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,15 @@ APPLY_RATE = RateLimit(5, 3600)
 INVITE_RATE = RateLimit(20, 3600)
 
 
+def _refused(request, error: PermissionDenied, *, back_url: str):
+    """A service refused the action for a reason the user should read (a suspended partner, an
+    invitation meant for someone else): a 403 page that says why."""
+    message = error.args[0] if error.args else _("You are not allowed to do that.")
+    return render(
+        request, "partners/refused.html", {"message": message, "back_url": back_url}, status=403
+    )
+
+
 def _add_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError onto the form the user sees."""
     if hasattr(error, "error_dict"):
@@ -45,6 +55,9 @@ def directory(request):
     form = DirectoryFilterForm(request.GET)
     partners = selectors.partner_directory(**form.criteria())
     page = Paginator(partners, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.htmx and not request.htmx.history_restore_request:
+        # The filters changed: htmx swaps in the results alone.
+        return render(request, "partners/_directory_results.html", {"form": form, "page": page})
     pending_applications = (
         Application.objects.filter(status=Application.Status.PENDING).count()
         if request.user.is_authenticated and request.user.is_staff
@@ -183,6 +196,8 @@ def manage_profile(request, slug):
                 remove_logo=form.cleaned_data.get("remove_logo", False),
                 **data,
             )
+        except PermissionDenied as error:
+            return _refused(request, error, back_url=reverse("partners:manage", args=[slug]))
         except ValidationError as error:
             partner.refresh_from_db()
             _add_errors(form, error)
@@ -214,6 +229,8 @@ def manage_members(request, slug):
                     role=form.cleaned_data["role"],
                     invited_by=request.user,
                 )
+            except PermissionDenied as error:
+                return _refused(request, error, back_url=reverse("partners:members", args=[slug]))
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -278,6 +295,8 @@ def manage_catalog(request, slug):
         if form.is_valid():
             try:
                 add(partner, form.cleaned_data)
+            except PermissionDenied as error:
+                return _refused(request, error, back_url=reverse("partners:catalog", args=[slug]))
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -309,10 +328,15 @@ def _add_provision(partner, data):
 @require_POST
 def catalog_remove(request, slug, what, pk):
     membership = _membership_or_404(request, slug)
-    related = {"supplies": membership.partner.supplies, "provisions": membership.partner.provisions}
-    if what not in related:
+    partner = membership.partner
+    listings = {"supplies": partner.supplies, "provisions": partner.provisions}
+    if what not in listings:
         raise Http404
-    get_object_or_404(related[what], pk=pk).delete()
+    listing = get_object_or_404(listings[what], pk=pk)
+    try:
+        services.catalog_remove(partner=partner, listing=listing)
+    except PermissionDenied as error:
+        return _refused(request, error, back_url=reverse("partners:catalog", args=[slug]))
     messages.success(request, _("Removed from your catalog listing."))
     return redirect("partners:catalog", slug=slug)
 
@@ -341,12 +365,22 @@ def invitation(request, token):
             return redirect_to_login(request.get_full_path())
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
+        except PermissionDenied as error:
+            context = {"invitation": invitation, "refusal": error.args[0] if error.args else ""}
+            return render(request, "partners/invitation.html", context, status=403)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("partners:invitation", token=token)
         messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.partner.name})
         return redirect("partners:manage", slug=invitation.partner.slug)
-    return render(request, "partners/invitation.html", {"invitation": invitation})
+    refusal = (
+        services.invitation_refusal(invitation, request.user)
+        if request.user.is_authenticated
+        else None
+    )
+    return render(
+        request, "partners/invitation.html", {"invitation": invitation, "refusal": refusal}
+    )
 
 
 # --- Collaboration projects ---------------------------------------------------------------------------
@@ -360,7 +394,7 @@ def project_list(request):
     page = Paginator(selectors.project_list(kind=kind, status=status), 20).get_page(
         request.GET.get("page")
     )
-    can_create = _may_create_projects(request.user)
+    can_create = services.project_creatable_by(request.user)
     return render(
         request,
         "partners/project_list.html",
@@ -391,16 +425,12 @@ def _project_fields(form) -> dict:
     return {"partners": list(data.pop("partners")), "products": list(data.pop("products")), **data}
 
 
-def _may_create_projects(user) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
-    )
-
-
 @login_required
 def project_create(request):
-    if not _may_create_projects(request.user):
-        raise PermissionDenied
+    try:
+        services.project_require_creator(user=request.user)
+    except PermissionDenied as error:
+        return _refused(request, error, back_url=reverse("partners:projects"))
     owned = Membership.objects.filter(user=request.user, role=Membership.Role.OWNER)
     form = ProjectForm(
         request.POST or None,
@@ -420,8 +450,10 @@ def project_create(request):
 @login_required
 def project_edit(request, slug):
     project = get_object_or_404(CollaborationProject, slug=slug)
-    if not services.project_manageable_by(request.user, project):
-        raise PermissionDenied
+    try:
+        services.project_require_manager(user=request.user, project=project)
+    except PermissionDenied as error:
+        return _refused(request, error, back_url=project.get_absolute_url())
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST" and form.is_valid():
         try:

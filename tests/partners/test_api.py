@@ -97,18 +97,18 @@ def test_retrieve_pending_is_404_except_for_members_and_staff(client):
 
 def test_a_member_patches_their_partner(client):
     member = UserFactory()
-    PartnerFactory(slug="mine", name="Mine", members=[member])
+    PartnerFactory(slug="ours", name="Mine", members=[member])
     client.force_login(member)
 
     response = client.patch(
-        f"{PARTNERS}mine/",
+        f"{PARTNERS}ours/",
         {"capabilities": ["optics", "testing"], "regions_served": ["eu", "US"], "country": "FR"},
         content_type="application/json",
     )
 
     assert response.status_code == 200, response.json()
     assert response.json()["capabilities"] == ["optics", "testing"]
-    partner = Partner.objects.get(slug="mine")
+    partner = Partner.objects.get(slug="ours")
     assert partner.regions_served == ["eu", "US"]
     assert partner.country.code == "FR"
 
@@ -116,13 +116,13 @@ def test_a_member_patches_their_partner(client):
 def test_a_member_uploads_a_logo_through_the_api(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     member = UserFactory()
-    PartnerFactory(slug="mine", members=[member])
+    PartnerFactory(slug="ours", members=[member])
     buffer = io.BytesIO()
     Image.new("RGB", (40, 40), "blue").save(buffer, format="GIF")
     client.force_login(member)
 
     response = client.patch(
-        f"{PARTNERS}mine/",
+        f"{PARTNERS}ours/",
         multipart(
             {"logo": SimpleUploadedFile("l.gif", buffer.getvalue(), content_type="image/gif")}
         ),
@@ -144,23 +144,23 @@ def test_a_member_uploads_a_logo_through_the_api(client, settings, tmp_path):
 )
 def test_bad_patch_is_a_400_and_saves_nothing(client, payload, field):
     member = UserFactory()
-    PartnerFactory(slug="mine", members=[member])
+    PartnerFactory(slug="ours", members=[member])
     client.force_login(member)
 
-    response = client.patch(f"{PARTNERS}mine/", payload, content_type="application/json")
+    response = client.patch(f"{PARTNERS}ours/", payload, content_type="application/json")
 
     assert response.status_code == 400
     assert field in response.json()["errors"]
-    assert Partner.objects.get(slug="mine").capabilities == ["injection_moulding"]
+    assert Partner.objects.get(slug="ours").capabilities == ["injection_moulding"]
 
 
 def test_a_non_image_logo_is_a_400(client):
     member = UserFactory()
-    PartnerFactory(slug="mine", members=[member])
+    PartnerFactory(slug="ours", members=[member])
     client.force_login(member)
 
     response = client.patch(
-        f"{PARTNERS}mine/",
+        f"{PARTNERS}ours/",
         multipart(
             {"logo": SimpleUploadedFile("l.png", b"GIF89a not really", content_type="image/png")}
         ),
@@ -169,6 +169,36 @@ def test_a_non_image_logo_is_a_400(client):
 
     assert response.status_code == 400
     assert "logo" in response.json()["errors"]
+
+
+def test_an_oversized_logo_is_a_400_and_saves_nothing(client, settings, tmp_path):
+    from partners.logos import LOGO_MAX_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    member = UserFactory()
+    PartnerFactory(slug="ours", members=[member])
+    client.force_login(member)
+    too_big = b"\x89PNG\r\n\x1a\n" + b"\0" * LOGO_MAX_BYTES  # over the limit by the header
+
+    response = client.patch(
+        f"{PARTNERS}ours/",
+        multipart(
+            {
+                "logo": SimpleUploadedFile("l.png", too_big, content_type="image/png"),
+                "description": "Changed with the logo.",
+            }
+        ),
+        content_type=MULTIPART_CONTENT,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    (message,) = response.json()["errors"]["logo"]
+    assert "the limit is 2.0\xa0MB" in message
+    partner = Partner.objects.get(slug="ours")
+    assert not partner.logo
+    assert partner.description != "Changed with the logo."
+    assert not list(tmp_path.rglob("*.png"))
 
 
 def test_a_non_member_gets_403_on_an_active_partner_and_404_on_a_pending_one(client):

@@ -6,8 +6,9 @@ from django.urls import reverse
 from community.models import Post, PostPart
 from partners.models import Provision, Supply
 from partners.selectors import partner_demand
+from partners.services import catalog_remove
 from tests.factories.accounts import UserFactory
-from tests.factories.partners import PartnerFactory, SupplyFactory
+from tests.factories.partners import PartnerFactory, ProvisionFactory, SupplyFactory
 from tests.factories.products import PartFactory, ProductFactory, ValueAddedServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,16 @@ def test_demand_page_shows_the_numbers_in_fixed_queries(
         modification(parts=[(part, 1), (battery, 1)], votes=3)
     with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_catalog_remove_takes_parts_and_services_off_the_partners_own_listing(partner):
+    mine, theirs = SupplyFactory(partner=partner), SupplyFactory()
+    provision = ProvisionFactory(partner=partner)
+
+    catalog_remove(partner=partner, listing=mine)
+    catalog_remove(partner=partner, listing=provision)
+    with pytest.raises(ValueError):
+        catalog_remove(partner=partner, listing=theirs)
+
+    assert list(Supply.objects.all()) == [theirs]
+    assert not Provision.objects.exists()

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Partner, PartnerKind
-from tests.factories.partners import PartnerFactory
+from tests.factories.accounts import UserFactory, staff
+from tests.factories.partners import ApplicationFactory, PartnerFactory
 
 from .conftest import bulk_partners
 
@@ -158,3 +159,70 @@ def test_directory_runs_two_queries_at_ten_thousand_partners(
     assert len(response.context["page"]) == 24
     with django_assert_num_queries(2):
         client.get(reverse("partners:directory"), {"sort": "newest", "page": 200})
+
+
+def _directory(client, **headers):
+    return client.get(reverse("partners:directory"), {"capability": "pcb_assembly"}, **headers)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # session, user, roles, unread count, count, page
+        ("customer", 6),
+        # + the pending applications count for the "Review applications" link
+        ("staff", 7),
+    ],
+)
+def test_directory_for_signed_in_people_runs_fixed_queries_at_two_sizes(
+    client, django_assert_num_queries, who, expected
+):
+    client.force_login(staff() if who == "staff" else UserFactory())
+    ApplicationFactory()
+    bulk_partners(30)
+    with django_assert_num_queries(expected):
+        response = _directory(client)
+    assert response.status_code == 200
+    assert ("Review applications" in response.content.decode()) is (who == "staff")
+
+    Partner.objects.all().delete()
+    bulk_partners(3000)
+    ApplicationFactory.create_batch(5)
+    with django_assert_num_queries(expected):
+        assert _directory(client).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["anonymous", "customer", "staff"])
+def test_the_htmx_results_partial_runs_fixed_queries_at_two_sizes(
+    client, django_assert_num_queries, who
+):
+    if who != "anonymous":
+        client.force_login(staff() if who == "staff" else UserFactory())
+    # (session, user,) count, page: no header, no filter form, no applications count
+    expected = 2 if who == "anonymous" else 4
+    bulk_partners(30)
+    with django_assert_num_queries(expected):
+        response = _directory(client, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="partner-results"')
+    assert "<form" not in html
+
+    Partner.objects.all().delete()
+    bulk_partners(3000)
+    with django_assert_num_queries(expected):
+        response = _directory(client, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 24
+
+
+def test_a_history_restore_gets_the_whole_page(client):
+    PartnerFactory(name="Listed")
+
+    response = client.get(
+        reverse("partners:directory"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+
+    assert "<form" in response.content.decode()

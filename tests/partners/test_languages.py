@@ -57,16 +57,16 @@ def test_a_profile_saved_without_a_language_gets_the_detected_one():
 
 def test_the_members_choice_of_language_is_kept(client):
     member = UserFactory()
-    PartnerFactory(slug="mine", name="Mine", members=[member])
+    PartnerFactory(slug="ours", name="Mine", members=[member])
     client.force_login(member)
 
     response = client.patch(
-        "/api/v1/partners/mine/",
+        "/api/v1/partners/ours/",
         {"description": "Bilingual: 我们做物流", "language": "en"},
         content_type="application/json",
     )
     bad = client.patch(
-        "/api/v1/partners/mine/", {"language": "xx"}, content_type="application/json"
+        "/api/v1/partners/ours/", {"language": "xx"}, content_type="application/json"
     )
 
     assert response.status_code == 200 and response.json()["language"] == "en"
@@ -75,9 +75,9 @@ def test_the_members_choice_of_language_is_kept(client):
 
 def test_the_profile_form_offers_detection(client):
     member = UserFactory()
-    partner = PartnerFactory(slug="mine", name="Mine", owners=[member])
+    partner = PartnerFactory(slug="ours", name="Mine", owners=[member])
     client.force_login(member)
-    page = client.get(reverse("partners:manage", args=["mine"]))
+    page = client.get(reverse("partners:manage", args=["ours"]))
     form = page.context["form"]
     data = {
         "kind": partner.kind,
@@ -91,7 +91,7 @@ def test_the_profile_form_offers_detection(client):
     }
     assert "language" in form.fields
 
-    response = client.post(reverse("partners:manage", args=["mine"]), data)
+    response = client.post(reverse("partners:manage", args=["ours"]), data)
 
     assert response.status_code == 302
     assert Partner.objects.get(pk=partner.pk).language == "zh-hans"

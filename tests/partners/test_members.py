@@ -1,11 +1,13 @@
 """Owners invite members by e-mail; invitees accept; owners and members manage the team."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cocreate.notifications.models import Notification
 from partners.models import Invitation, Membership
@@ -53,6 +55,30 @@ def test_an_owner_invites_by_email(client, owner, partner, django_capture_on_com
     assert invitation.get_absolute_url() in message.body
 
 
+@pytest.mark.parametrize(
+    ("invitee_zone", "zone_shown"),
+    [(None, "(CST)"), ("America/New_York", "(EST)")],
+    ids=["not signed up: the inviter's zone", "signed up: their own zone"],
+)
+def test_the_invitation_email_gives_the_expiry_in_the_readers_time_zone(
+    client, partner, invitee_zone, zone_shown
+):
+    inviter = UserFactory(time_zone="Asia/Shanghai")
+    partner.memberships.create(user=inviter, role=Membership.Role.OWNER)
+    if invitee_zone:
+        UserFactory(email="new@example.com", time_zone=invitee_zone)
+    client.force_login(inviter)
+    invite(client, partner)
+    invitation = Invitation.objects.get()
+
+    send_invitation_email(invitation.pk)
+
+    zone = invitee_zone or "Asia/Shanghai"
+    expires = timezone.localtime(invitation.expires_at, ZoneInfo(zone))
+    (message,) = mail.outbox
+    assert f"{date_format(expires, 'DATETIME_FORMAT')} {zone_shown}" in message.body
+
+
 def test_an_existing_user_is_also_notified_in_the_app(client, owner, partner):
     invitee = UserFactory(email="known@example.com")
     client.force_login(owner)
@@ -82,6 +108,19 @@ def test_members_and_open_invitations_cannot_be_invited_again(client, owner, par
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     assert Invitation.objects.count() == 1
+
+
+def test_an_expired_invitation_gives_way_to_a_new_one(client, owner, partner):
+    client.force_login(owner)
+    invite(client, partner, email="late@example.com")
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    expired = Invitation.objects.get()
+
+    response = invite(client, partner, email="Late@Example.com")
+
+    assert response.status_code == 302
+    renewed = Invitation.objects.get()
+    assert renewed.pk != expired.pk and not renewed.is_expired()
 
 
 def test_an_invalid_email_is_an_error(client, owner, partner):
@@ -119,7 +158,7 @@ def test_an_invitation_works_once(client, owner, partner):
     client.force_login(owner)
     invite(client, partner)
     invitation = Invitation.objects.get()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(email="new@example.com"))
     client.post(invitation.get_absolute_url())
     latecomer = UserFactory()
     client.force_login(latecomer)
@@ -135,13 +174,47 @@ def test_an_expired_invitation_is_refused(client, owner, partner):
     invite(client, partner)
     Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     invitation = Invitation.objects.get()
-    invitee = UserFactory()
+    invitee = UserFactory(email="new@example.com")
     client.force_login(invitee)
 
     response = client.post(invitation.get_absolute_url(), follow=True)
 
     assert "expired" in response.content.decode()
     assert not Membership.objects.filter(user=invitee).exists()
+
+
+def test_the_invitee_is_recognised_whatever_the_case_of_the_address(client, owner, partner):
+    client.force_login(owner)
+    invite(client, partner, email="Mei.Lin@Example.com")
+    invitee = UserFactory(email="mei.lin@example.COM")
+    client.force_login(invitee)
+
+    response = client.post(Invitation.objects.get().get_absolute_url())
+
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=invitee, partner=partner).exists()
+
+
+@pytest.mark.parametrize("role", ["member", "owner"])
+def test_someone_else_holding_the_link_cannot_join(client, owner, partner, role):
+    client.force_login(owner)
+    invite(client, partner, email="new@example.com", role=role)
+    invitation = Invitation.objects.get()
+    holder = UserFactory(email="forwarded@example.com")
+    client.force_login(holder)
+
+    page = client.get(invitation.get_absolute_url())
+    response = client.post(invitation.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Accept invitation" not in page.content.decode()
+    assert "sent to another e-mail address" in page.content.decode()
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "sent to another e-mail address" in html and "(forwarded@example.com)" in html
+    assert not Membership.objects.filter(user=holder).exists()
+    invitation.refresh_from_db()
+    assert not invitation.accepted  # still there for the invitee
 
 
 def test_anonymous_visitors_are_sent_to_log_in_first(client, owner, partner):

@@ -166,3 +166,52 @@ def test_staff_edit_any_project(client):
 
 def test_unknown_project_is_404(client):
     assert client.get(reverse("partners:project_detail", args=["nope"])).status_code == 404
+
+
+def test_editing_a_project_keeps_a_suspended_partner_already_on_it(client):
+    owner = UserFactory()
+    mine = PartnerFactory(owners=[owner])
+    paused = PartnerFactory(name="Paused Lab", status=Partner.Status.SUSPENDED)
+    project = ProjectFactory(partners=[mine, paused])
+    client.force_login(owner)
+    edit = reverse("partners:project_edit", args=[project.slug])
+
+    form = client.get(edit).context["form"]
+    client.post(edit, form_data([mine, paused], title="Renamed"))
+
+    assert set(form["partners"].value()) == {mine.pk, paused.pk}  # shown, and chosen
+    assert "Paused Lab (Suspended)" in str(form["partners"])
+    project.refresh_from_db()
+    assert project.title == "Renamed"
+    assert set(project.partners.all()) == {mine, paused}
+
+
+def test_a_suspended_partner_not_on_the_project_cannot_be_added(client):
+    owner = UserFactory()
+    mine = PartnerFactory(owners=[owner])
+    project = ProjectFactory(partners=[mine])
+    paused = PartnerFactory(status=Partner.Status.SUSPENDED)
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("partners:project_edit", args=[project.slug]), form_data([mine, paused])
+    )
+
+    assert "partners" in response.context["form"].errors
+    assert list(project.partners.all()) == [mine]
+
+
+@pytest.mark.parametrize("send_partners", [False, True])
+def test_changing_a_project_through_the_api_keeps_partners_it_does_not_show(client, send_partners):
+    owner = UserFactory()
+    mine = PartnerFactory(slug="mine-lab", owners=[owner])
+    paused = PartnerFactory(status=Partner.Status.SUSPENDED)
+    project = ProjectFactory(slug="cells", partners=[mine, paused])
+    client.force_login(owner)
+    payload = {"status": "completed", **({"partners": ["mine-lab"]} if send_partners else {})}
+
+    response = client.patch("/api/v1/projects/cells/", payload, content_type="application/json")
+
+    assert response.status_code == 200, response.json()
+    assert [p["slug"] for p in response.json()["partners"]] == ["mine-lab"]
+    assert set(project.partners.all()) == {mine, paused}
