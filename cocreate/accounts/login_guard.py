@@ -64,7 +64,10 @@ def login_failed(*, username: str, client_ip: str) -> None:
     for identity in _identities(username, client_ip):
         count_key = _count_key(identity)
         cache.add(count_key, 0, timeout=RECORD_SECONDS)
-        cache.incr(count_key)
+        try:
+            cache.incr(count_key)
+        except ValueError:  # it expired between add and incr: this failure starts a new count
+            cache.add(count_key, 1, timeout=RECORD_SECONDS)
         cache.touch(count_key, timeout=RECORD_SECONDS)
         cache.set(_last_key(identity), now, timeout=RECORD_SECONDS)
 

@@ -34,14 +34,16 @@ OWNER_MAY_NOT_RECEIVE = gettext_noop(
 
 def may_use_webhooks(user) -> bool:
     """Partners integrate through webhooks, and staff; others have no endpoints."""
-    return user.is_authenticated and (user.is_staff or user.is_partner_member)
+    return user.is_authenticated and user.is_active and (user.is_staff or user.is_partner_member)
 
 
 def _owner_may_receive() -> Q:
     """may_use_webhooks() for endpoint owners, as a condition: an owner who lost the partner
-    member role (and is not staff) receives nothing, though their endpoints stay."""
+    member role (and is not staff), or whose account was deactivated, receives nothing, though
+    their endpoints stay."""
     partner_members = get_user_model().objects.filter(groups__name=Role.PARTNER_MEMBER)
-    return Q(owner__is_staff=True) | Q(owner_id__in=partner_members.values("pk"))
+    may_use = Q(owner__is_staff=True) | Q(owner_id__in=partner_members.values("pk"))
+    return may_use & Q(owner__is_active=True)
 
 
 def retry_delay(attempts: int) -> int:

@@ -184,6 +184,16 @@ def test_an_owner_who_lost_the_partner_role_receives_nothing(product, endpoints)
     assert _receivers(endpoints, "ticket.created") == {"owner", "designer", "staff"}
 
 
+def test_an_owner_whose_account_was_deactivated_receives_nothing(product, endpoints):
+    former = endpoints["collaborator"].owner
+    former.is_active = False
+    former.save(update_fields=["is_active"])
+
+    _new_ticket(product, endpoints)
+
+    assert _receivers(endpoints, "ticket.created") == {"owner", "designer", "staff"}
+
+
 def test_staff_receive_without_the_partner_role(product, endpoints):
     assert not endpoints["staff"].owner.groups.exists()
 
