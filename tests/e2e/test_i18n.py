@@ -1,15 +1,19 @@
 """The site in Chinese: switched from the footer by a visitor, kept through each role's pages; a
 ticket's times in each viewer's own time zone."""
 
+import re
 from datetime import UTC, datetime
 
 from django.conf import settings
 from playwright.sync_api import expect
 
+from community.models import Post
+from partners.taxonomy import Certification
 from service_desk.models import Ticket
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories.accounts import agent, customer, designer, partner_member
 from tests.factories.community import PostFactory
+from tests.factories.designers import ReviewItemFactory
 from tests.factories.partners import PartnerFactory
 from tests.factories.products import ProductFactory
 from tests.factories.service_desk import TicketFactory
@@ -34,6 +38,31 @@ def heading(page, text: str):
     return page.get_by_role("heading", level=1, name=text)
 
 
+# The interface's own words (labels, buttons, table and term headings, navigation, tabs):
+# user content (titles, names, bodies) is left out, and so are the terms the glossary keeps.
+INTERFACE = (
+    "main label, main button, main th, main dt, main legend, main summary, header nav a, .tabs a"
+)
+# Certification names are proper names (ISO 9001, RoHS): only the descriptive ones are translated.
+KEPT_TERMS = {"API", "SLA", "SKU", "CSV", "CoCreate"} | {
+    label for _value, label in Certification.choices if isinstance(label, str)
+}
+
+
+def english_left_in_the_interface(page, names=()) -> list[str]:
+    texts = page.locator(INTERFACE).evaluate_all(
+        "els => els.filter(el => el.offsetParent).map(el => el.innerText.trim())"
+    )
+    allowed = KEPT_TERMS | set(names)
+    return [
+        text
+        for text in texts
+        if re.search(r"[A-Za-z]{2,}", text)
+        and not re.search(r"[\u4e00-\u9fff]", text)
+        and text not in allowed
+    ]
+
+
 def test_a_visitor_switches_to_chinese_in_the_footer_and_every_role_reads_chinese(
     page, transactional_db
 ):
@@ -43,8 +72,10 @@ def test_a_visitor_switches_to_chinese_in_the_footer_and_every_role_reads_chines
     TicketFactory(customer=cora, product=product, subject="屏幕闪烁")
     agent(username="ada", language="")
     designer(username="dan", language="")
-    partner_member(username="pia", language="")
-    PartnerFactory(name="Hanbit Display")
+    pia = partner_member(username="pia", language="")
+    partner = PartnerFactory(name="Hanbit Display", owners=[pia])
+    post = Post.objects.get(title="电池续航太短")
+    item = ReviewItemFactory(post=post)
 
     # Logged out, in English: the footer offers the languages, each named in itself.
     page.goto("/")
@@ -74,16 +105,42 @@ def test_a_visitor_switches_to_chinese_in_the_footer_and_every_role_reads_chines
     screenshot(page, "i18n-customer-ticket")
     log_out_in_chinese(page)
 
-    # Agent, designer, partner member: their home pages.
-    for username, path, title in [
-        ("ada", "/desk/", "工单队列"),
-        ("dan", "/design/", "评审队列"),
-        ("pia", "/partners/", "合作伙伴名录"),
+    # Agent, designer, partner member: the pages of their daily work read Chinese throughout.
+    ticket = Ticket.objects.get(customer=cora)
+    names = {"Aurora 3", "Hanbit Display", "ada", "dan", "pia", "cora"}
+    for username, pages in [
+        (
+            "ada",
+            [
+                ("/desk/", "工单队列"),
+                (f"/desk/tickets/{ticket.number}/", "屏幕闪烁"),
+                ("/desk/metrics/", None),
+            ],
+        ),
+        (
+            "dan",
+            [
+                ("/design/", "评审队列"),
+                (f"/design/items/{item.pk}/", "电池续航太短"),
+                ("/design/dashboard/", None),
+            ],
+        ),
+        (
+            "pia",
+            [
+                ("/partners/", "合作伙伴名录"),
+                ("/partners/mine/", None),
+                (f"/partners/mine/{partner.slug}/", None),
+            ],
+        ),
     ]:
         log_in_in_chinese(page, username)
-        page.goto(path)
-        expect(heading(page, title)).to_be_visible()
-        expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+        for path, title in pages:
+            page.goto(path)
+            expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+            if title:
+                expect(heading(page, title)).to_be_visible()
+            assert english_left_in_the_interface(page, names) == [], path
         screenshot(page, f"i18n-{username}")
         log_out_in_chinese(page)
 
