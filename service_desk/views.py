@@ -356,7 +356,9 @@ def kb_vote(request, slug):
 
 
 def _queue_filters(form, user) -> selectors.QueueFilters:
-    data = form.cleaned_data if form.is_valid() else {}
+    # An unknown value (?sla=xx) is an error on its field and no filter; the others still apply.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
     status = data.get("status", "")
     return selectors.QueueFilters(
         status="" if status == "all" else status,

@@ -347,6 +347,21 @@ def test_queue_filters_by_priority(client, sam, product):
     assert len(subjects()) == 4  # no priority: every active ticket
 
 
+def test_an_unknown_queue_filter_is_named_and_the_other_filters_still_apply(client, sam):
+    TicketFactory(subject="Urgent one", priority=Priority.URGENT)
+    TicketFactory(subject="Low one", priority=Priority.LOW)
+    client.force_login(sam)
+
+    response = client.get(
+        reverse("service_desk:desk_queue"), {"priority": Priority.URGENT, "sla": "sideways"}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Urgent one" in html and "Low one" not in html
+    assert response.context["form"].errors.keys() == {"sla"}
+
+
 def test_a_shipment_update_for_no_shipment_of_the_ticket_is_a_clear_error(
     client, alice, sam, product
 ):
