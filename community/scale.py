@@ -203,7 +203,7 @@ def _votes(ctx: ScaleContext, posts: list[PlannedPost]) -> int:
     def rows():
         # The hottest loop of the generator: times are plain floats until they are written.
         vote_id = first
-        sample, delay = rng.sample, rng.expovariate
+        sample, delay, uniform = rng.sample, rng.expovariate, rng.random
         for post, count in zip(votable, counts, strict=True):
             if not count:
                 continue
@@ -215,7 +215,9 @@ def _votes(ctx: ScaleContext, posts: list[PlannedPost]) -> int:
                 user = customers[index]
                 if user == post.author or written == count:
                     continue
-                moment = min(created + delay(rate), max(latest, created))
+                moment = created + delay(rate)
+                if moment > latest:  # not in the future, and not all on the last second either
+                    moment = created + max(0.0, latest - created) * uniform()
                 last = max(last, moment)
                 yield f"{vote_id}\t{datetime.fromtimestamp(moment, UTC).isoformat()}\t{post.id}\t{user}"
                 vote_id += 1

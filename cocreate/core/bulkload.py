@@ -233,10 +233,18 @@ def recent_biased(rng: random.Random, start: datetime, end: datetime, *, power=1
 
 
 def after(rng: random.Random, moment: datetime, end: datetime, *, mean_hours: float) -> datetime:
-    """A moment after `moment` (exponentially distributed, mean `mean_hours`), before `end`."""
-    delay = timedelta(hours=rng.expovariate(1 / mean_hours))
+    """A moment after `moment` (exponentially distributed, mean `mean_hours`), before `end`.
+
+    A delay that would pass `end` lands anywhere in what is left: clamping it to `end` would
+    date thousands of posts' last activity to the generator's last second, as if all of them
+    had been busy just now (the surfacing job would then rescore them all)."""
     latest = end - timedelta(seconds=1)
-    return min(moment + delay, latest) if moment < latest else moment
+    if moment >= latest:
+        return moment
+    delay = timedelta(hours=rng.expovariate(1 / mean_hours))
+    if moment + delay <= latest:
+        return moment + delay
+    return moment + (latest - moment) * rng.random()
 
 
 def weighted_choice(rng: random.Random, options: Sequence[tuple]) -> object:

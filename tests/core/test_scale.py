@@ -3,11 +3,13 @@ services would have written, and the check finds any counter that drifts from it
 
 import io
 import random
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Max
+from django.utils import timezone
 
 from cocreate.core.management.commands.check_consistency import all_checks
 from cocreate.core.markdown import render_markdown
@@ -65,6 +67,14 @@ def test_generates_the_requested_sizes(small_scale):
     assert Product.objects.count() >= 10
     assert Product.objects.values("line").distinct().count() >= 4
     assert Product.objects.filter(generation__gte=3).exists()
+
+
+def test_activity_is_spread_up_to_now_not_piled_on_the_last_second(small_scale):
+    # Events are drawn after the post; one that would fall in the future lands before now.
+    latest = Post.objects.aggregate(latest=Max("last_activity_at"))["latest"]
+    at_the_end = Post.objects.filter(last_activity_at__gte=latest - timedelta(minutes=1))
+    assert latest <= timezone.now()
+    assert at_the_end.count() <= 5, "the generator piles activity on its last moment"
 
 
 def test_generated_data_is_consistent(small_scale):
