@@ -107,38 +107,40 @@ def rescore_posts(post_ids: list[int], *, weights: Weights | None = None) -> int
     if not post_ids:
         return 0
     weights = weights or Weights.from_settings()
-    epoch = weights.epoch.timestamp()
-    hl = weights.half_life_seconds
-    decay = "power(2.0, (extract(epoch from {col}) - %(epoch)s) / %(hl)s)"
+    # In double precision, each event's exponent counted from the post's creation (an event
+    # is never years before its post, so 2^x stays small): numeric power() and log() cost
+    # ~30 µs a vote, which made a full run over a million votes take a minute.
+    since_post = "power(2::float8, extract(epoch from {col} - p.created_at)::float8 / %(hl)s)"
     ticket = _linked_ticket_table()
     ticket_sql = "0"
     if ticket:
         table, post_col, created_col = ticket
         ticket_sql = (
-            f"(SELECT coalesce(sum({decay.format(col='t.' + created_col)}), 0) "
+            f"(SELECT coalesce(sum({since_post.format(col='t.' + created_col)}), 0) "
             f"FROM {table} t WHERE t.{post_col} = p.id) * %(w_ticket)s"
         )
     sql = f"""
         UPDATE {Post._meta.db_table} p SET
-            trending_score = log(2.0::numeric, (
-                {decay.format(col="p.created_at")} * %(w_post)s
-                + (SELECT coalesce(sum(
-                        {decay.format(col="v.created_at")}
-                        * CASE WHEN EXISTS (
-                            SELECT 1 FROM {Registration._meta.db_table} r
-                            WHERE r.customer_id = v.user_id AND r.product_id = p.product_id
-                          ) THEN %(w_verified)s ELSE %(w_vote)s END), 0)
-                   FROM {Vote._meta.db_table} v WHERE v.post_id = p.id)
-                + (SELECT coalesce(sum({decay.format(col="c.created_at")}), 0) * %(w_comment)s
-                   FROM {Comment._meta.db_table} c WHERE c.post_id = p.id AND NOT c.is_hidden)
-                + {ticket_sql}
-            )::numeric)::double precision,
+            trending_score = (extract(epoch from p.created_at)::float8 - %(epoch)s) / %(hl)s
+                + ln(%(w_post)s
+                    + (SELECT coalesce(sum(
+                            {since_post.format(col="v.created_at")}
+                            * CASE WHEN EXISTS (
+                                SELECT 1 FROM {Registration._meta.db_table} r
+                                WHERE r.customer_id = v.user_id AND r.product_id = p.product_id
+                              ) THEN %(w_verified)s ELSE %(w_vote)s END), 0)
+                       FROM {Vote._meta.db_table} v WHERE v.post_id = p.id)
+                    + (SELECT coalesce(sum({since_post.format(col="c.created_at")}), 0)
+                            * %(w_comment)s
+                       FROM {Comment._meta.db_table} c WHERE c.post_id = p.id AND NOT c.is_hidden)
+                    + {ticket_sql}
+                ) / ln(2::float8),
             score_updated_at = %(now)s
         WHERE p.id = ANY(%(ids)s)
     """
     params = {
-        "epoch": epoch,
-        "hl": hl,
+        "epoch": weights.epoch.timestamp(),
+        "hl": weights.half_life_seconds,
         "w_post": weights.post,
         "w_vote": weights.vote,
         "w_verified": weights.verified_vote,
