@@ -25,28 +25,33 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = self._language(request)
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        tz = self._time_zone(request)
-        if tz is None:
-            timezone.deactivate()
-        else:
-            timezone.activate(tz)
+        activate_reader_preferences(request, getattr(request, "user", None))
         return self.get_response(request)
 
-    @staticmethod
-    def _language(request) -> str | None:
-        user = getattr(request, "user", None)
-        preferred = supported_language(user.language) if user and user.is_authenticated else None
-        if request.path.startswith(API_PREFIX):
-            return language_from_accept_header(request.headers.get("Accept-Language")) or preferred
-        return preferred
 
-    @staticmethod
-    def _time_zone(request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return time_zone_or_none(user.time_zone)
-        return time_zone_or_none(request.COOKIES.get(TIME_ZONE_COOKIE))
+def activate_reader_preferences(request, user) -> None:
+    """Activate `user`'s language and time zone for `request` (rules above). The middleware
+    calls it with the session's user; token authentication, which DRF runs inside the view,
+    calls it again once it knows who the caller is."""
+    language = _language(request, user)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    tz = _time_zone(request, user)
+    if tz is None:
+        timezone.deactivate()
+    else:
+        timezone.activate(tz)
+
+
+def _language(request, user) -> str | None:
+    preferred = supported_language(user.language) if user and user.is_authenticated else None
+    if request.path.startswith(API_PREFIX):
+        return language_from_accept_header(request.headers.get("Accept-Language")) or preferred
+    return preferred
+
+
+def _time_zone(request, user):
+    if user is not None and user.is_authenticated:
+        return time_zone_or_none(user.time_zone)
+    return time_zone_or_none(request.COOKIES.get(TIME_ZONE_COOKIE))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from .middleware import activate_reader_preferences
 from .models import ApiToken
 
 # last_used_at is written at most this often per token, not on every request.
@@ -59,6 +60,14 @@ class ApiTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>` checked against the stored hashes of ApiToken."""
 
     model = ApiToken
+
+    def authenticate(self, request):
+        authenticated = super().authenticate(request)
+        if authenticated:
+            # The language middleware ran before DRF knew the caller: serve the token's user
+            # in their saved language and time zone (an explicit Accept-Language still wins).
+            activate_reader_preferences(request._request, authenticated[0])
+        return authenticated
 
     def authenticate_credentials(self, key):
         token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from cocreate.accounts.models import User
+from cocreate.accounts.tokens import api_token_create
 from cocreate.core.i18n import TIME_ZONE_COOKIE
 from tests.factories.accounts import UserFactory
 
@@ -128,6 +129,22 @@ def test_the_api_without_accept_language_uses_the_signed_in_users_preference(cli
     response = client.get("/api/v1/tickets/T-999999/")
 
     assert response["Content-Language"] == "zh-hans"
+
+
+def test_a_token_client_is_served_in_the_token_users_language_unless_it_asks_for_another(
+    client,
+):
+    user = UserFactory(language="zh-hans", time_zone="Asia/Shanghai")
+    _token, key = api_token_create(user=user, name="ERP")
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+    in_profile_language = client.get("/api/v1/tickets/T-999999/", **auth)
+    asked_for_english = client.get("/api/v1/tickets/T-999999/", HTTP_ACCEPT_LANGUAGE="en", **auth)
+
+    assert in_profile_language.status_code == 404
+    assert in_profile_language["Content-Language"] == "zh-hans"
+    assert in_profile_language.json()["detail"] == "未找到。"
+    assert asked_for_english.json()["detail"] == "Not found."
 
 
 def test_an_api_call_with_an_unknown_accept_language_is_in_english(client):
