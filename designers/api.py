@@ -101,6 +101,14 @@ class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if getattr(self, "swagger_fake_view", False):
             return ReviewItem.objects.none()
         params = self.request.query_params
+        # Every parameter is checked before any is applied: an unknown product is an empty
+        # list, but not one that hides an invalid kind or state.
+        kind = params.get("kind", "")
+        if kind and kind not in (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION):
+            raise ValidationError({"kind": [_("Unknown kind.")]})
+        state = params.get("state", "")
+        if state and state not in ReviewItem.State.values:
+            raise ValidationError({"state": [_("Unknown state.")]})
         product = None
         if params.get("product"):
             try:
@@ -110,12 +118,6 @@ class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             product = Product.objects.filter(slug=params["product"]).first()
             if product is None:
                 return ReviewItem.objects.none()
-        kind = params.get("kind", "")
-        if kind and kind not in (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION):
-            raise ValidationError({"kind": [_("Unknown kind.")]})
-        state = params.get("state", "")
-        if state and state not in ReviewItem.State.values:
-            raise ValidationError({"state": [_("Unknown state.")]})
         return selectors.review_queue(
             selectors.QueueFilters(product=product, kind=kind, state=state)
         )

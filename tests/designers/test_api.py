@@ -77,6 +77,16 @@ def test_an_unknown_product_slug_is_an_empty_list_and_an_empty_one_no_filter():
     assert client.get("/api/v1/review-queue/", {"product": ""}).json()["count"] == 1
 
 
+@pytest.mark.parametrize("param", ["state", "kind"])
+def test_an_invalid_state_or_kind_is_a_400_even_with_an_unknown_product(param):
+    # The schema fuzzer found an unknown product answering 200 before the state was checked.
+    response = _client(designer()).get(
+        "/api/v1/review-queue/", {"product": "nope", param: "sideways"}
+    )
+    assert response.status_code == 400
+    assert param in response.json()["errors"]
+
+
 def test_the_schema_gives_the_product_filter_the_slug_pattern():
     schema = _client().get("/api/schema/", {"format": "json"}).json()
     (parameter,) = [
