@@ -7,7 +7,7 @@ from django.urls import reverse
 from cocreate.accounts.models import User
 from cocreate.accounts.tokens import api_token_create
 from cocreate.core.i18n import TIME_ZONE_COOKIE
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, designer
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,14 @@ def test_the_profile_offers_region_city_zones_without_the_machines_aliases(clien
     assert 'value="US/Eastern" selected' in html
     assert 'value="localtime"' not in html and 'value="Factory"' not in html
     assert 'value="EST5EDT"' not in html
+
+
+def test_the_apis_own_validation_messages_follow_the_accept_language(client):
+    client.force_login(designer(language="en"))
+
+    chinese = client.get("/api/v1/review-queue/?state=bogus", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    english = client.get("/api/v1/review-queue/?state=bogus")
+
+    assert chinese.status_code == english.status_code == 400
+    assert chinese.json()["errors"]["state"] == ["未知的处理状态。"]
+    assert english.json()["errors"]["state"] == ["Unknown state."]
