@@ -1,5 +1,7 @@
 """Which language and time zone a request is served in, and that bad values fall back quietly."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -7,7 +9,9 @@ from django.urls import reverse
 from cocreate.accounts.models import User
 from cocreate.accounts.tokens import api_token_create
 from cocreate.core.i18n import TIME_ZONE_COOKIE
+from cocreate.notifications.models import Notification
 from tests.factories.accounts import UserFactory, designer
+from tests.factories.notifications import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +216,17 @@ def test_the_apis_own_validation_messages_follow_the_accept_language(client):
     assert chinese.status_code == english.status_code == 400
     assert chinese.json()["errors"]["state"] == ["未知的处理状态。"]
     assert english.json()["errors"]["state"] == ["Unknown state."]
+
+
+def test_a_token_client_reads_times_in_the_token_users_time_zone(client):
+    user = UserFactory(time_zone="Asia/Shanghai")
+    notification = NotificationFactory(recipient=user)
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=datetime(2026, 3, 1, 20, 30, tzinfo=UTC)
+    )
+    _token, key = api_token_create(user=user, name="ERP")
+
+    response = client.get("/api/v1/notifications/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert response.status_code == 200
+    assert response.json()["results"][0]["created_at"] == "2026-03-02T04:30:00+08:00"
