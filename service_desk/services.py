@@ -140,7 +140,8 @@ def _emit_webhook(ticket: Ticket, event: Event, **fields) -> None:
         "number": ticket.number,
         "product": ticket.product.slug,
         "category": ticket.category,
-        "priority": ticket.priority,
+        # The API's name for the priority ("normal"), not the rank the database keeps.
+        "priority": Priority(ticket.priority).name.lower(),
         "status": ticket.status,
         **fields,
         "url": ticket.get_absolute_url(),

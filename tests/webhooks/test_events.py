@@ -108,6 +108,8 @@ def test_a_new_ticket_reaches_its_customer_the_products_team_and_staff(product, 
     [payload] = _received(endpoints["owner"], "ticket.created")
     assert payload["number"] == ticket.number
     assert (payload["product"], payload["status"]) == (product.slug, "new")
+    # The same names as the API's ticket: "normal", not the rank 2 the database keeps.
+    assert (payload["category"], payload["priority"]) == (ticket.category, "normal")
     assert "Private" not in str(payload)  # what the customer wrote stays behind the API
 
 
