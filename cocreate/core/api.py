@@ -1,4 +1,4 @@
-"""What every API endpoint shares: pagination and the JSON shape of errors."""
+"""What every API endpoint shares: pagination, ordering and the JSON shape of errors."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -24,6 +25,48 @@ def requested_page_size(request, *, default: int, maximum: int) -> int:
         return field.run_validation(request.query_params["page_size"])
     except exceptions.ValidationError as error:
         raise exceptions.ValidationError({"page_size": error.detail}) from error
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=<field>` or `-<field>` on lists that declare `ordering_fields`.
+
+    DRF's filter ignores an unknown field; here it is a 400 naming `ordering`, like an unknown
+    filter value, and the schema lists the accepted values. One field at a time: the lists'
+    default orders already break ties. Lists without `ordering_fields` take no ordering."""
+
+    def choices(self, view) -> list[str]:
+        fields = getattr(view, "ordering_fields", None) or []
+        return [f"{prefix}{field}" for field in fields for prefix in ("", "-")]
+
+    def get_ordering(self, request, queryset, view):
+        value = request.query_params.get(self.ordering_param, "").strip()
+        choices = self.choices(view)
+        if not value or not choices:
+            return self.get_default_ordering(view)
+        if value not in choices:
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Unknown ordering. Choose one of: %(choices)s.")
+                        % {"choices": ", ".join(choices)}
+                    ]
+                }
+            )
+        return [value]
+
+    def get_schema_operation_parameters(self, view):
+        choices = self.choices(view)
+        if not choices:
+            return []
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": str(self.ordering_description),
+                "schema": {"type": "string", "enum": choices},
+            }
+        ]
 
 
 class StandardPagination(PageNumberPagination):

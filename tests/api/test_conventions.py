@@ -199,3 +199,34 @@ def test_an_empty_enumerated_filter_is_no_filter_as_the_schema_says():
     ]
 
     assert refused == []
+
+
+def test_a_list_orders_by_a_declared_field_either_way(api):
+    PartFactory(name="Cheap", price="5.00")
+    PartFactory(name="Dear", price="50.00")
+
+    ascending = api.get("/api/v1/parts/", {"ordering": "price"}).json()["results"]
+    descending = api.get("/api/v1/parts/", {"ordering": "-price"}).json()["results"]
+
+    assert [part["name"] for part in ascending] == ["Cheap", "Dear"]
+    assert [part["name"] for part in descending] == ["Dear", "Cheap"]
+
+
+@pytest.mark.parametrize("ordering", ["bogus", "-bogus", "name,price", "sku", "--price"])
+def test_an_unknown_ordering_is_a_400_naming_the_parameter(api, ordering):
+    response = api.get("/api/v1/parts/", {"ordering": ordering})
+
+    assert _is_error(response, 400, "invalid")
+    assert "-price" in response.json()["errors"]["ordering"][0]
+
+
+def test_the_schema_lists_each_lists_orderings_and_only_where_there_are_some(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+
+    def ordering(path):
+        parameters = schema["paths"][path]["get"]["parameters"]
+        return next((p["schema"] for p in parameters if p["name"] == "ordering"), None)
+
+    assert set(ordering("/api/v1/products/")["enum"]) >= {"name", "-launch_date", "generation"}
+    assert set(ordering("/api/v1/parts/")["enum"]) >= {"price", "-price", "name", "-name"}
+    assert ordering("/api/v1/registrations/") is None
