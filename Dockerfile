@@ -15,9 +15,9 @@ COPY pyproject.toml README.md ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
 COPY --from=assets /app/node_modules/htmx.org/dist node_modules/htmx.org/dist
-# Build-time only: collectstatic and compilemessages import settings, which need a key.
-RUN SECRET_KEY=build-only-not-secret python manage.py compilemessages -v 0 --ignore=node_modules \
-    && SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v 0 \
+# Settings load without a secret; only serving and the jobs refuse the development key.
+RUN python manage.py compilemessages -v 0 --ignore=node_modules \
+    && python manage.py collectstatic --noinput -v 0 \
     && mkdir -p /app/.data/media /app/.data/private/ticket-attachments /app/.data/beat \
     && chown -R cocreate /app/.data
 # Those directories exist, owned by cocreate, so the named volumes mounted on them (compose) start

@@ -2,10 +2,23 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
+from django.core.exceptions import ImproperlyConfigured
+
+from cocreate.production import refuse_insecure_start
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocreate.settings")
 
 app = Celery("cocreate")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _refuse_insecure_start(**kwargs):
+    # Celery logs and swallows an Exception raised by a signal handler: SystemExit stops it.
+    try:
+        refuse_insecure_start()
+    except ImproperlyConfigured as error:
+        raise SystemExit(str(error)) from error

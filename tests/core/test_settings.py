@@ -3,14 +3,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _manage(*args, **env):
+def _run(command, **env):
     # The browser tests' async-safety switch must not leak into a "production" process.
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        command,
         cwd=ROOT,
         env={**inherited, **env},
         capture_output=True,
@@ -19,11 +21,36 @@ def _manage(*args, **env):
     )
 
 
-def test_production_refuses_the_default_secret_key():
-    result = _manage("check", DEBUG="false", SECRET_KEY="")
+def _manage(*args, **env):
+    return _run([sys.executable, "manage.py", *args], **env)
+
+
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        [sys.executable, "-c", "import cocreate.wsgi"],  # gunicorn, runserver
+        [sys.executable, "-c", "import cocreate.asgi"],
+        [CELERY, "-A", "cocreate", "worker", "--loglevel=WARNING"],
+        [CELERY, "-A", "cocreate", "beat", "--loglevel=WARNING"],
+    ],
+    ids=["wsgi", "asgi", "worker", "beat"],
+)
+def test_production_refuses_the_default_secret_key(start):
+    result = _run(start, DEBUG="false", SECRET_KEY="")
 
     assert result.returncode != 0
     assert "SECRET_KEY is the development default" in result.stderr
+
+
+def test_offline_tools_load_the_settings_without_a_secret_key():
+    # The stop hook and the image build run these with neither DEBUG nor SECRET_KEY.
+    result = _manage("makemigrations", "--check", "--dry-run", DEBUG="false", SECRET_KEY="")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_check_deploy_reports_no_warnings_in_production_mode():
