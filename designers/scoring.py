@@ -98,6 +98,14 @@ def _linked_ticket_table() -> tuple[str, str, str] | None:
     )
 
 
+def since_post_sql(col: str, post_created: str) -> str:
+    """SQL for the half-lives from a post's creation to an event at `col`. Scores are summed
+    relative to the post's own creation (an event is never years away from its post, so 2^x
+    stays far from overflow), then shifted back to the epoch:
+    log2(Σ w·2^(age_e)) = age_post + log2(Σ w·2^(age_e − age_post))."""
+    return f"(extract(epoch from {col} - {post_created})::float8 / %(hl)s)"
+
+
 def rescore_posts(post_ids: list[int], *, weights: Weights | None = None) -> int:
     """Recompute the stored score of `post_ids` from their rows in one statement.
 
@@ -107,16 +115,19 @@ def rescore_posts(post_ids: list[int], *, weights: Weights | None = None) -> int
     if not post_ids:
         return 0
     weights = weights or Weights.from_settings()
-    # In double precision, each event's exponent counted from the post's creation (an event
-    # is never years before its post, so 2^x stays small): numeric power() and log() cost
-    # ~30 µs a vote, which made a full run over a million votes take a minute.
-    since_post = "power(2::float8, extract(epoch from {col} - p.created_at)::float8 / %(hl)s)"
+    # In double precision, each event's exponent counted from the post's creation (see
+    # since_post_sql): numeric power() and log() cost ~30 µs a vote, which made a full run over
+    # a million votes take a minute.
+
+    def decayed(col: str) -> str:
+        return f"power(2::float8, {since_post_sql(col, 'p.created_at')})"
+
     ticket = _linked_ticket_table()
     ticket_sql = "0"
     if ticket:
         table, post_col, created_col = ticket
         ticket_sql = (
-            f"(SELECT coalesce(sum({since_post.format(col='t.' + created_col)}), 0) "
+            f"(SELECT coalesce(sum({decayed('t.' + created_col)}), 0) "
             f"FROM {table} t WHERE t.{post_col} = p.id) * %(w_ticket)s"
         )
     sql = f"""
@@ -124,13 +135,13 @@ def rescore_posts(post_ids: list[int], *, weights: Weights | None = None) -> int
             trending_score = (extract(epoch from p.created_at)::float8 - %(epoch)s) / %(hl)s
                 + ln(%(w_post)s
                     + (SELECT coalesce(sum(
-                            {since_post.format(col="v.created_at")}
+                            {decayed("v.created_at")}
                             * CASE WHEN EXISTS (
                                 SELECT 1 FROM {Registration._meta.db_table} r
                                 WHERE r.customer_id = v.user_id AND r.product_id = p.product_id
                               ) THEN %(w_verified)s ELSE %(w_vote)s END), 0)
                        FROM {Vote._meta.db_table} v WHERE v.post_id = p.id)
-                    + (SELECT coalesce(sum({since_post.format(col="c.created_at")}), 0)
+                    + (SELECT coalesce(sum({decayed("c.created_at")}), 0)
                             * %(w_comment)s
                        FROM {Comment._meta.db_table} c WHERE c.post_id = p.id AND NOT c.is_hidden)
                     + {ticket_sql}
