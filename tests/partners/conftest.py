@@ -1,6 +1,30 @@
-import pytest
+import io
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from partners import logos
 from partners.models import Partner, PartnerKind
+
+
+def image_upload(
+    name="logo.png", size=(800, 400), fmt="PNG", colour=(200, 30, 30)
+) -> SimpleUploadedFile:
+    """An uploaded image file, as a browser would post it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def assert_logo_stored_as_bounded_png(partner: Partner) -> None:
+    """The partner's logo was re-encoded (`logos.logo_clean`): a PNG no larger than the limit."""
+    partner.refresh_from_db()
+    assert partner.logo.name.startswith("partners/logos/")
+    assert partner.logo.name.endswith(".png")
+    with Image.open(partner.logo.path) as stored:
+        assert stored.format == "PNG"
+        assert max(stored.size) == logos.LOGO_MAX_SIDE
 
 
 def bulk_partners(count: int, **fields) -> None:

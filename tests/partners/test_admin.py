@@ -1,19 +1,17 @@
 """Staff manage partners in the Django admin with the same rules members and owners follow."""
 
-import io
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from partners import logos
 from partners.models import Invitation, Membership, Partner
 from partners.tasks import send_invitation_email
 from tests.factories.accounts import UserFactory, staff
 from tests.factories.partners import PartnerFactory
+
+from .conftest import assert_logo_stored_as_bounded_png, image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +45,6 @@ def partner_form(**changes) -> dict:
         **inline_management(),
         **changes,
     }
-
-
-def image_upload(name="logo.png", size=(900, 300), fmt="PNG") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (10, 120, 200)).save(buffer, format=fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
 
 
 @pytest.fixture
@@ -127,10 +119,17 @@ def membership_rows(partner, **changes) -> dict:
     return partner_form(name=partner.name, slug=partner.slug, **(rows | changes))
 
 
-def test_staff_promote_a_member_to_owner_in_the_admin(staff_client):
+@pytest.fixture
+def owner_and_member():
+    """A partner with one owner and one member: (owner, member, partner)."""
     owner, member = UserFactory(), UserFactory()
     partner = PartnerFactory(owners=[owner])
     Membership.objects.create(partner=partner, user=member)
+    return owner, member, partner
+
+
+def test_staff_promote_a_member_to_owner_in_the_admin(staff_client, owner_and_member):
+    owner, member, partner = owner_and_member
 
     response = staff_client.post(
         reverse("admin:partners_partner_change", args=[partner.pk]),
@@ -147,10 +146,10 @@ def test_staff_promote_a_member_to_owner_in_the_admin(staff_client):
     [{"memberships-0-role": "member"}, {"memberships-0-DELETE": "on"}],
     ids=["demoted", "deleted"],
 )
-def test_the_last_owner_cannot_be_demoted_or_deleted_in_the_admin(staff_client, change):
-    owner, member = UserFactory(), UserFactory()
-    partner = PartnerFactory(owners=[owner])
-    Membership.objects.create(partner=partner, user=member)
+def test_the_last_owner_cannot_be_demoted_or_deleted_in_the_admin(
+    staff_client, owner_and_member, change
+):
+    owner, member, partner = owner_and_member
 
     response = staff_client.post(
         reverse("admin:partners_partner_change", args=[partner.pk]),
@@ -162,10 +161,8 @@ def test_the_last_owner_cannot_be_demoted_or_deleted_in_the_admin(staff_client, 
     assert partner.memberships.get(user=owner).role == "owner"
 
 
-def test_handing_ownership_over_in_one_save_is_allowed(staff_client):
-    owner, member = UserFactory(), UserFactory()
-    partner = PartnerFactory(owners=[owner])
-    Membership.objects.create(partner=partner, user=member)
+def test_handing_ownership_over_in_one_save_is_allowed(staff_client, owner_and_member):
+    owner, member, partner = owner_and_member
 
     response = staff_client.post(
         reverse("admin:partners_partner_change", args=[partner.pk]),
@@ -192,12 +189,7 @@ def test_a_logo_uploaded_in_the_admin_is_re_encoded_like_members_uploads(
     )
 
     assert response.status_code == 302
-    partner.refresh_from_db()
-    assert partner.logo.name.startswith("partners/logos/")
-    assert partner.logo.name.endswith(".png")
-    with Image.open(partner.logo.path) as stored:
-        assert stored.format == "PNG"
-        assert max(stored.size) == logos.LOGO_MAX_SIDE
+    assert_logo_stored_as_bounded_png(partner)
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,15 @@
 """Members manage their own organisation's profile, including its logo."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from partners import logos
 from partners.models import Partner
 from tests.factories.accounts import UserFactory, staff
 from tests.factories.partners import PartnerFactory, SupplyFactory
+
+from .conftest import assert_logo_stored_as_bounded_png, image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +22,6 @@ PROFILE = {
     "description": "We **assemble** phones.",
     "website": "https://assembly.example",
 }
-
-
-def image_upload(
-    name="logo.png", size=(800, 400), fmt="PNG", colour=(200, 30, 30)
-) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format=fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
 
 
 @pytest.fixture
@@ -91,12 +82,7 @@ def test_the_logo_is_re_encoded_as_a_bounded_png(member_client, settings, tmp_pa
         manage_url(partner), {**PROFILE, "logo_upload": image_upload("logo.jpg", fmt="JPEG")}
     )
 
-    partner.refresh_from_db()
-    assert partner.logo.name.startswith("partners/logos/")
-    assert partner.logo.name.endswith(".png")
-    with Image.open(partner.logo.path) as stored:
-        assert stored.format == "PNG"
-        assert max(stored.size) == logos.LOGO_MAX_SIDE
+    assert_logo_stored_as_bounded_png(partner)
     html = client.get(partner.get_absolute_url()).content.decode()
     assert partner.logo.url in html
 
