@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -519,8 +520,8 @@ def catalog_remove(*, partner: Partner, listing: Supply | Provision) -> None:
 # --- Collaboration projects ------------------------------------------------------------------------
 
 
-def _owned_partners(user):
-    """The partners `user` owns and may act for: a suspended partner's owners may not."""
+def acting_ownerships(user) -> QuerySet[Membership]:
+    """`user`'s owner memberships they may act through: a suspended partner's owners may not."""
     return Membership.objects.filter(user=user, role=Membership.Role.OWNER).exclude(
         partner__status=Partner.Status.SUSPENDED
     )
@@ -544,7 +545,7 @@ def project_creatable_by(user) -> bool:
     """Staff, and the owners of a partner that is not suspended, start projects."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or _owned_partners(user).exists()
+    return user.is_staff or acting_ownerships(user).exists()
 
 
 def project_manageable_by(user, project: CollaborationProject) -> bool:
@@ -553,7 +554,7 @@ def project_manageable_by(user, project: CollaborationProject) -> bool:
         return False
     if user.is_staff:
         return True
-    return _owned_partners(user).filter(partner__projects=project).exists()
+    return acting_ownerships(user).filter(partner__projects=project).exists()
 
 
 def project_require_creator(*, user) -> None:
@@ -579,7 +580,7 @@ def project_require_manager(*, user, project: CollaborationProject) -> None:
 def _check_project_partners(*, user, partners) -> None:
     if user.is_staff:
         return
-    owned = set(_owned_partners(user).values_list("partner_id", flat=True))
+    owned = set(acting_ownerships(user).values_list("partner_id", flat=True))
     if not owned & {partner.pk for partner in partners}:
         raise ValidationError(
             {"partners": _("Include at least one organisation you own.")}, code="not_owner"

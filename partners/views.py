@@ -431,10 +431,10 @@ def project_create(request):
         services.project_require_creator(user=request.user)
     except PermissionDenied as error:
         return _refused(request, error, back_url=reverse("partners:projects"))
-    owned = Membership.objects.filter(user=request.user, role=Membership.Role.OWNER)
+    # The organisations the service lets them start a project for, chosen to begin with.
+    owned = services.acting_ownerships(request.user).values_list("partner_id", flat=True)
     form = ProjectForm(
-        request.POST or None,
-        initial={"partners": [m.partner_id for m in owned], "kind": request.GET.get("kind")},
+        request.POST or None, initial={"partners": list(owned), "kind": request.GET.get("kind")}
     )
     if request.method == "POST" and form.is_valid():
         try:

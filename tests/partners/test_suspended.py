@@ -168,3 +168,15 @@ def test_a_member_may_still_leave(client, partner):
     client.post(reverse("partners:member_remove", args=[partner.slug, membership.pk]))
 
     assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_new_project_form_starts_with_only_the_partners_they_may_act_for(
+    client, owner, partner
+):
+    active = PartnerFactory(owners=[owner])
+    client.force_login(owner)
+
+    response = client.get(reverse("partners:project_create"))
+
+    assert response.status_code == 200
+    assert response.context["form"].initial["partners"] == [active.pk]
