@@ -4,15 +4,13 @@ Run through real Celery workers on the real Redis broker: the in-process worker 
 `celery_worker` fixture, and two separate worker processes started on the test database.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from cocreate.celery import app as celery_app
 from cocreate.notifications.models import Notification
 from designers import surfacing, tasks
 from designers.models import ReviewItem
+from tests.concurrency import run_at_once
 
 from .workers import (
     assert_each_item_and_notice_once,
@@ -27,23 +25,7 @@ from .workers import (
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_at_once_create_each_item_and_notice_once():
     posts = popular_posts()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(surfacing.surface_popular())
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results, errors = run_at_once([surfacing.surface_popular] * 2)
 
     assert not errors
     assert sum(result.surfaced for result in results) == len(posts)
@@ -55,23 +37,7 @@ def test_without_the_lock_constraints_still_prevent_duplicates(monkeypatch):
     """Even if two runs overlapped (say the lock were lost), items and notices stay unique."""
     posts = popular_posts()
     monkeypatch.setattr(surfacing._AdvisoryLock, "__enter__", lambda self: True)
-    barrier = threading.Barrier(3)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            surfacing.surface_popular()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    _, errors = run_at_once([surfacing.surface_popular] * 3)
 
     assert not errors
     assert_each_item_and_notice_once(posts)

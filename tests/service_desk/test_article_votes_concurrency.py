@@ -1,13 +1,11 @@
 """Two first votes of the same person on an article at the same moment (a double click, two tabs),
 on real PostgreSQL with two connections: one vote counts, neither request fails."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from service_desk import services
 from service_desk.models import ArticleVote
+from tests.concurrency import run_at_once
 from tests.factories.accounts import customer
 from tests.factories.service_desk import KnowledgeArticleFactory
 
@@ -17,23 +15,13 @@ ROUNDS = 15
 
 def vote_at_once(article, user, helpful: tuple[bool, bool]) -> list[Exception]:
     """Both votes start together, each in its own thread and connection; returns what failed."""
-    start = threading.Barrier(2)
-    errors = []
-
-    def vote(value: bool) -> None:
-        try:
-            start.wait()
-            services.article_vote(article=article, user=user, helpful=value)
-        except Exception as error:  # the test reports whatever escaped
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=vote, args=(value,)) for value in helpful]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    _, errors = run_at_once(
+        [
+            lambda value=value: services.article_vote(article=article, user=user, helpful=value)
+            for value in helpful
+        ],
+        timeout=30,
+    )
     return errors
 
 

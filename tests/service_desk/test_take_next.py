@@ -1,13 +1,12 @@
 """Take-next hands each ticket to exactly one agent, even when agents click at the same time."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from service_desk.models import Priority, Ticket, TicketEvent
 from service_desk.services import ticket_take_next
+from tests.concurrency import run_at_once
 from tests.factories.accounts import agent
 from tests.factories.service_desk import TicketFactory
 
@@ -30,26 +29,14 @@ def test_two_agents_taking_concurrently_never_get_the_same_ticket():
     agents = [agent(username="racer_a"), agent(username="racer_b")]
     TicketFactory.create_batch(80)
     taken: dict[str, list[int]] = {agent.username: [] for agent in agents}
-    start = threading.Barrier(len(agents))
-    errors = []
 
     def work(me):
-        try:
-            start.wait()
-            for _ in range(50):
-                ticket = ticket_take_next(agent=me)
-                if ticket is not None:
-                    taken[me.username].append(ticket.pk)
-        except Exception as error:  # surfaced below; a thread's exception is otherwise lost
-            errors.append(error)
-        finally:
-            connection.close()
+        for _ in range(50):
+            ticket = ticket_take_next(agent=me)
+            if ticket is not None:
+                taken[me.username].append(ticket.pk)
 
-    threads = [threading.Thread(target=work, args=(me,)) for me in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_at_once([lambda me=me: work(me) for me in agents])
 
     assert not errors
     all_taken = taken["racer_a"] + taken["racer_b"]
