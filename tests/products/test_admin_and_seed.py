@@ -164,6 +164,10 @@ def test_a_serial_registered_already_is_a_form_error_in_the_admin(client):
 
     assert response.status_code == 200
     assert Registration.objects.count() == 1
+    # Refused for the serial, not for something else about the form.
+    assert response.context["adminform"].form.errors == {
+        "__all__": ["Registration with this Product and Serial number already exists."]
+    }
 
 
 def test_correcting_the_purchase_date_in_the_admin_moves_the_warranty_end(client):
