@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from cocreate.core.markdown import render_markdown
+from service_desk import services
 from service_desk.models import (
     CannedResponse,
     Category,
@@ -72,3 +73,17 @@ class CannedResponseFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Canned {n}")
     body = "Hello {customer}, thanks for ticket {ticket}."
+
+
+def file_ticket(customer, product, **overrides) -> Ticket:
+    """A ticket filed through `services.ticket_create`, as a customer files it: numbered, with
+    its SLA due times and its audit history. `overrides` replace any of the form's fields."""
+    data = {
+        "customer": customer,
+        "product": product,
+        "category": Category.TECHNICAL_SUPPORT,
+        "subject": "Wi-Fi drops every evening",
+        "description": "Since the last firmware the **5 GHz** band drops at 8 pm.",
+    }
+    data.update(overrides)
+    return services.ticket_create(**data)

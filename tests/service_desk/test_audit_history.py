@@ -12,20 +12,11 @@ from cocreate.accounts import seed as accounts_seed
 from products import seed as products_seed
 from service_desk import seed as desk_seed
 from service_desk import services
-from service_desk.models import Category, Ticket, TicketEvent
+from service_desk.models import Ticket, TicketEvent
 from tests.factories.accounts import agent, staff
+from tests.factories.service_desk import file_ticket
 
 pytestmark = pytest.mark.django_db
-
-
-def file_ticket(customer, product):
-    return services.ticket_create(
-        customer=customer,
-        product=product,
-        category=Category.TECHNICAL_SUPPORT,
-        subject="Speaker hums",
-        description="A low hum when idle.",
-    )
 
 
 def check_deferred_constraints():

@@ -7,26 +7,17 @@ from django.utils import timezone
 
 from cocreate.notifications.models import Notification
 from service_desk import services
-from service_desk.models import Category, Priority, SlaState, Ticket, TicketEvent
+from service_desk.models import Priority, SlaState, Ticket, TicketEvent
 from service_desk.selectors import ticket_history
 from tests.factories.accounts import staff
+from tests.factories.service_desk import file_ticket
 
 pytestmark = pytest.mark.django_db
 Status = Ticket.Status
 
 
-def new_ticket(customer, product):
-    return services.ticket_create(
-        customer=customer,
-        product=product,
-        category=Category.TECHNICAL_SUPPORT,
-        subject="Overheats",
-        description="Gets hot while charging.",
-    )
-
-
 def test_on_track_then_at_risk_then_breached(alice, product, policies):
-    ticket = new_ticket(alice, product)  # normal: first response within 4 h
+    ticket = file_ticket(alice, product)  # normal: first response within 4 h
     start = ticket.created_at
 
     services.sla_check(now=start + timedelta(hours=2))
@@ -44,7 +35,7 @@ def test_on_track_then_at_risk_then_breached(alice, product, policies):
 
 
 def test_answering_brings_an_at_risk_ticket_back_on_track(alice, sam, product, policies):
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     services.sla_check(now=ticket.created_at + timedelta(hours=3, minutes=30))
     services.ticket_reply(ticket=ticket, author=sam, body="Looking into it")
 
@@ -56,7 +47,7 @@ def test_answering_brings_an_at_risk_ticket_back_on_track(alice, sam, product, p
 
 def test_a_breach_is_escalated_once(alice, sam, product, policies):
     admin = staff(username="boss")
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     services.ticket_assign(ticket=ticket, actor=sam, assignee=sam)
     late = ticket.created_at + timedelta(hours=5)
 
@@ -76,7 +67,7 @@ def test_a_breach_is_escalated_once(alice, sam, product, policies):
 
 
 def test_paused_tickets_do_not_breach(alice, sam, product, policies):
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     services.ticket_change_status(ticket=ticket, actor=sam, status=Status.PENDING_CUSTOMER)
 
     services.sla_check(now=ticket.created_at + timedelta(days=5))
@@ -86,7 +77,7 @@ def test_paused_tickets_do_not_breach(alice, sam, product, policies):
 
 
 def test_tickets_without_a_policy_never_breach(alice, product):
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
 
     services.sla_check(now=timezone.now() + timedelta(days=30))
 
@@ -97,7 +88,7 @@ def test_tickets_without_a_policy_never_breach(alice, product):
 def test_the_job_is_scheduled_and_runs_as_a_command(alice, product, policies):
     entry = settings.CELERY_BEAT_SCHEDULE["service-desk-sla-check"]
     assert entry["task"] == "service_desk.tasks.sla_check"
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     Ticket.objects.filter(pk=ticket.pk).update(
         first_response_due_at=timezone.now() - timedelta(minutes=1),
         first_response_warn_at=timezone.now() - timedelta(minutes=30),
@@ -113,7 +104,7 @@ def test_the_job_is_scheduled_and_runs_as_a_command(alice, product, policies):
 
 def test_becoming_at_risk_is_written_once_in_the_history(alice, sam, product, policies):
     # Given a normal ticket (first answer within 4 h, warning when less than 25 % is left)
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     warned = ticket.created_at + timedelta(hours=3, minutes=30)
 
     # When the SLA job runs past the warning time, again, and once more after the breach
@@ -130,7 +121,7 @@ def test_becoming_at_risk_is_written_once_in_the_history(alice, sam, product, po
 
 def test_at_risk_again_for_the_next_target_is_a_new_line(alice, sam, product, policies):
     # Given a ticket at risk of its first answer, then answered (back on track)
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     services.sla_check(now=ticket.created_at + timedelta(hours=3, minutes=30))
     services.ticket_reply(ticket=ticket, author=sam, body="Looking into it")
     services.sla_check(now=ticket.created_at + timedelta(hours=3, minutes=40))
@@ -145,7 +136,7 @@ def test_at_risk_again_for_the_next_target_is_a_new_line(alice, sam, product, po
 
 def test_a_change_that_puts_a_ticket_at_risk_is_written_too(alice, sam, product, policies):
     # Given a normal ticket filed 25 minutes ago
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     Ticket.objects.filter(pk=ticket.pk).update(created_at=ticket.created_at - timedelta(minutes=25))
 
     # When an agent makes it urgent (first answer within 30 min: less than 25 % left)
@@ -158,7 +149,7 @@ def test_a_change_that_puts_a_ticket_at_risk_is_written_too(alice, sam, product,
 
 
 def test_customers_do_not_see_sla_lines(alice, product, policies):
-    ticket = new_ticket(alice, product)
+    ticket = file_ticket(alice, product)
     services.sla_check(now=ticket.created_at + timedelta(hours=3, minutes=30))
 
     kinds = {event.kind for event in ticket_history(ticket, include_internal=False)}
@@ -171,7 +162,7 @@ def test_customers_do_not_see_sla_lines(alice, product, policies):
 def test_the_warning_share_is_the_setting(alice, product, policies, settings, fraction, state):
     # Given the share of a target's time left at which a ticket is at risk
     settings.SERVICE_DESK_SLA_WARN_FRACTION = fraction
-    ticket = new_ticket(alice, product)  # first answer within 4 h
+    ticket = file_ticket(alice, product)  # first answer within 4 h
 
     # When the job runs with 1 h 50 min left (less than half, more than a quarter)
     services.sla_check(now=ticket.created_at + timedelta(hours=2, minutes=10))

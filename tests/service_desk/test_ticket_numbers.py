@@ -8,9 +8,9 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from service_desk import services
-from service_desk.models import Category, Ticket, ticket_number
+from service_desk.models import Ticket, ticket_number
 from service_desk.selectors import QueueFilters, ticket_queue
+from tests.factories.service_desk import file_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +31,6 @@ def next_ticket_id():
     yield set_next
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(%s, %s, %s)", [sequence, last_value, is_called])
-
-
-def file_ticket(customer, product, subject="Wi-Fi drops"):
-    return services.ticket_create(
-        customer=customer,
-        product=product,
-        category=Category.TECHNICAL_SUPPORT,
-        subject=subject,
-        description="Every evening.",
-    )
 
 
 def test_numbers_keep_every_digit_past_the_millionth_ticket(alice, product, next_ticket_id):

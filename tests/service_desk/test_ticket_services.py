@@ -17,23 +17,12 @@ from service_desk.models import (
     TicketEvent,
 )
 from tests.factories.products import RegistrationFactory
+from tests.factories.service_desk import file_ticket
 
 pytestmark = pytest.mark.django_db
 Status = Ticket.Status
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def file_ticket(customer, product, **overrides):
-    data = {
-        "customer": customer,
-        "product": product,
-        "category": Category.TECHNICAL_SUPPORT,
-        "subject": "Wi-Fi drops every evening",
-        "description": "Since the last firmware the **5 GHz** band drops at 8 pm.",
-    }
-    data.update(overrides)
-    return services.ticket_create(**data)
 
 
 def test_create_numbers_the_ticket_and_sets_sla_due_times(alice, product, policies):
