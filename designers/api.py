@@ -81,6 +81,28 @@ class ReviewItemSerializer(serializers.ModelSerializer):
 SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"}
 
 
+class ReviewQueueQuerySerializer(serializers.Serializer):
+    """The review queue's query parameters: every one is checked before any is used (an unknown
+    product is an empty list, but not one that hides an invalid kind or state), and an empty
+    value is no filter."""
+
+    product = serializers.SlugField(required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(
+        [Post.Kind.SUGGESTION, Post.Kind.MODIFICATION],
+        required=False,
+        default="",
+        allow_blank=True,
+        error_messages={"invalid_choice": _("Unknown kind.")},
+    )
+    state = serializers.ChoiceField(
+        ReviewItem.State.values,
+        required=False,
+        default="",
+        allow_blank=True,
+        error_messages={"invalid_choice": _("Unknown state.")},
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -100,24 +122,15 @@ class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ReviewItem.objects.none()
-        params = self.request.query_params
-        # Every parameter is checked before any is applied: an unknown product is an empty
-        # list, but not one that hides an invalid kind or state.
-        kind = params.get("kind", "")
-        if kind and kind not in (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION):
-            raise ValidationError({"kind": [_("Unknown kind.")]})
-        state = params.get("state", "")
-        if state and state not in ReviewItem.State.values:
-            raise ValidationError({"state": [_("Unknown state.")]})
+        query = ReviewQueueQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         product = None
-        if params.get("product"):
-            try:
-                serializers.SlugField().run_validation(params["product"])
-            except ValidationError as error:
-                raise ValidationError({"product": error.detail}) from error
+        if params["product"]:
             product = Product.objects.filter(slug=params["product"]).first()
-            if product is None:
+            if product is None:  # a filter on a product that does not exist matches nothing
                 return ReviewItem.objects.none()
+        kind, state = params["kind"], params["state"]
         return selectors.review_queue(
             selectors.QueueFilters(product=product, kind=kind, state=state)
         )
