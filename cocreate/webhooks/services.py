@@ -145,6 +145,11 @@ def _send(delivery: WebhookDelivery) -> _Outcome:
     return _Outcome(response_status=status)
 
 
+def _lease_end(now: datetime) -> datetime:
+    """Until when an attempt starting `now` is left alone: its request has surely timed out."""
+    return now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS) + ATTEMPT_LEASE_MARGIN
+
+
 def _attempt_claim(*, delivery_id: int, attempt: int) -> WebhookDelivery | None:
     """Count attempt number `attempt` as made, or None when it was already (or the delivery is
     finished). The row is locked only for this, then committed before the request goes out."""
@@ -163,9 +168,7 @@ def _attempt_claim(*, delivery_id: int, attempt: int) -> WebhookDelivery | None:
             delivery.last_error = OWNER_MAY_NOT_RECEIVE
             delivery.next_attempt_at = None
         else:
-            # Leave the attempt in flight alone until its request has surely timed out.
-            lease = timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS) + ATTEMPT_LEASE_MARGIN
-            delivery.next_attempt_at = timezone.now() + lease
+            delivery.next_attempt_at = _lease_end(timezone.now())
         delivery.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
         return delivery
 
@@ -238,9 +241,8 @@ def webhook_delivery_requeue_overdue(*, now: datetime | None = None) -> int:
         )
         if not overdue:
             return 0
-        lease = timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS) + ATTEMPT_LEASE_MARGIN
         WebhookDelivery.objects.filter(pk__in=[pk for pk, _ in overdue]).update(
-            next_attempt_at=now + lease
+            next_attempt_at=_lease_end(now)
         )
         transaction.on_commit(
             lambda: [deliver_webhook.delay(pk, attempt=attempts + 1) for pk, attempts in overdue]
