@@ -10,7 +10,7 @@ import http.client
 import socket
 import ssl
 
-from .targets import Target
+from .targets import DEFAULT_PORTS, Target
 
 # What a failed attempt can raise while connecting, sending or reading the answer: socket and TLS
 # errors (OSError), a malformed answer (http.client.HTTPException: BadStatusLine, LineTooLong …)
@@ -30,7 +30,7 @@ class CheckedAddressConnection(http.client.HTTPConnection):
         super().__init__(target.host, target.port, timeout=timeout)
         self.target = target
         # Host: "name" rather than "name:443" on the scheme's own port.
-        self.default_port = 443 if target.scheme == "https" else 80
+        self.default_port = DEFAULT_PORTS[target.scheme]
 
     def connect(self):
         sock = socket.create_connection((self.target.address, self.target.port), self.timeout)
