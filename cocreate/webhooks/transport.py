@@ -6,6 +6,7 @@ the connection goes to `Target.address`; the Host header, TLS SNI and certificat
 still use the host name. Redirects are never followed (http.client does not follow them).
 """
 
+import functools
 import http.client
 import socket
 import ssl
@@ -18,8 +19,10 @@ from .targets import DEFAULT_PORTS, Target
 TRANSPORT_ERRORS = (OSError, http.client.HTTPException, ValueError)
 
 
+@functools.cache
 def tls_context() -> ssl.SSLContext:
-    """The system's trusted certificates, hostname checking on (the default context)."""
+    """The system's trusted certificates, hostname checking on (the default context). Built once
+    per process: loading the certificate store on every delivery is wasted work."""
     return ssl.create_default_context()
 
 
