@@ -14,16 +14,16 @@ from .services import may_use_webhooks, webhook_endpoint_create
 @login_required
 def endpoint_list(request):
     may_use = may_use_webhooks(request.user)
-    endpoints = webhook_endpoints_with_recent_deliveries(owner=request.user)
-    # Someone who lost the partner role still sees (and may remove) their endpoints, and is told
-    # that they receive nothing; they cannot add one.
-    if not may_use and (not endpoints or request.method == "POST"):
-        raise PermissionDenied
     form = WebhookEndpointForm(request.POST or None) if may_use else None
     if form is not None and request.method == "POST" and form.is_valid():
         webhook_endpoint_create(owner=request.user, **form.cleaned_data)
         messages.success(request, _("The webhook endpoint was added."))
         return redirect("webhooks:list")
+    endpoints = webhook_endpoints_with_recent_deliveries(owner=request.user)
+    # Someone who lost the partner role still sees (and may remove) their endpoints, and is told
+    # that they receive nothing; they cannot add one.
+    if not may_use and (not endpoints or request.method == "POST"):
+        raise PermissionDenied
     return render(
         request,
         "webhooks/list.html",
