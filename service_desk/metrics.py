@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import pgettext
 
-from .models import Category, Deflection, Priority, Ticket
+from .models import Category, Deflection, Priority, Ticket, sla_overdue, sla_running
 
 
 class Percentile(Aggregate):
@@ -82,10 +82,7 @@ def sla_outcome(now) -> tuple[Q, Q]:
     it), or it was resolved or closed within them. A ticket still open within its targets, or
     paused while waiting for the customer, does not count yet: it could still miss them.
     """
-    overdue = Q(status__in=Ticket.ACTIVE_STATUSES, paused_at__isnull=True) & (
-        Q(first_responded_at__isnull=True, first_response_due_at__lte=now)
-        | Q(resolved_at__isnull=True, resolution_due_at__lte=now)
-    )
+    overdue = sla_running() & sla_overdue(now)  # as the SLA job sees it
     missed = Q(sla_breached_at__isnull=False) | overdue
     ended = Q(resolved_at__isnull=False) | Q(closed_at__isnull=False)
     decided = Q(sla_policy__isnull=False) & (missed | ended)

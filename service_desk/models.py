@@ -234,6 +234,19 @@ class Ticket(models.Model):
         return self.status == self.Status.RESOLVED and self.csat_score is None
 
 
+def sla_running() -> Q:
+    """Tickets whose SLA clock runs: new or open, not paused (waiting for the customer)."""
+    return Q(status__in=(Ticket.Status.NEW, Ticket.Status.OPEN), paused_at__isnull=True)
+
+
+def sla_overdue(now) -> Q:
+    """Tickets with a target unmet past its due time at `now`: with a running clock, a breach,
+    whether or not the SLA job (services.sla_check) has marked it yet."""
+    return Q(first_responded_at__isnull=True, first_response_due_at__lte=now) | Q(
+        resolved_at__isnull=True, resolution_due_at__lte=now
+    )
+
+
 class TicketMessage(models.Model):
     """A public reply (customer or agent) or an internal note (agents only, never shown to customers)."""
 

@@ -41,6 +41,8 @@ from .models import (
     TicketEvent,
     TicketMessage,
     private_storage,
+    sla_overdue,
+    sla_running,
 )
 from .permissions import is_desk_agent
 from .selectors import desk_agents
@@ -699,10 +701,8 @@ def sla_check(*, now=None) -> dict[str, int]:
     customer are skipped: their clock is paused.
     """
     now = now or timezone.now()
-    running = Ticket.objects.filter(status__in=[Status.NEW, Status.OPEN], paused_at__isnull=True)
-    overdue = Q(first_responded_at__isnull=True, first_response_due_at__lte=now) | Q(
-        resolved_at__isnull=True, resolution_due_at__lte=now
-    )
+    running = Ticket.objects.filter(sla_running())
+    overdue = sla_overdue(now)
     warned = Q(first_responded_at__isnull=True, first_response_warn_at__lte=now) | Q(
         resolved_at__isnull=True, resolution_warn_at__lte=now
     )
