@@ -295,10 +295,9 @@ def attachment_download(request, number, pk):
 
 def kb_index(request):
     form = KbSearchForm(request.GET or None)
-    if form.is_bound:
-        # An unknown value (?language=xx) is an error on its field and no filter, as the API
-        # refuses it with a 400; the other filters still apply.
-        form.full_clean()
+    # An unknown value (?language=xx) is an error on its field and no filter, as the API
+    # refuses it with a 400; the other filters still apply (as in _queue_filters).
+    form.is_valid()
     filters = getattr(form, "cleaned_data", {})
     product = None
     if filters.get("product"):
