@@ -309,10 +309,12 @@ def _lock_post(post_id: int) -> Post:
     return Post.objects.select_for_update().get(pk=post_id)
 
 
-def _insert_once(model, **values) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on the model's unique (user, post): True when the row is
-    new. One query, where get_or_create takes four (select, savepoint, insert, release): the
-    vote is the hottest write."""
+def insert_once(model, **values) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on the model's unique constraint (one vote or follow per
+    user and post, one vote per user and article): True when the row is new. A concurrent
+    insert of the same row waits for the other's commit, then finds it there instead of failing.
+    One query, where get_or_create takes four (select, savepoint, insert, release): the vote is
+    the hottest write."""
     columns = ", ".join(connection.ops.quote_name(column) for column in values)
     placeholders = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
@@ -332,13 +334,13 @@ def vote_cast(*, user, post: Post) -> VoteState:
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot vote for your own post."), code="own_post")
     now = timezone.now()
-    if not _insert_once(Vote, user_id=user.pk, post_id=post.pk, created_at=now):
+    if not insert_once(Vote, user_id=user.pk, post_id=post.pk, created_at=now):
         return VoteState(vote_count=post.vote_count, voted=True)
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1, last_activity_at=now)
     _reputation_add(
         user_id=post.author_id, kind=ReputationEvent.Kind.VOTE_RECEIVED, post=post, actor=user
     )
-    _insert_once(Follow, user_id=user.pk, post_id=post.pk, created_at=now)
+    insert_once(Follow, user_id=user.pk, post_id=post.pk, created_at=now)
     return VoteState(vote_count=post.vote_count + 1, voted=True)
 
 

@@ -11,7 +11,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import format_lazy, slugify
@@ -22,6 +22,7 @@ from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
+from community.services import insert_once
 from designers.selectors import product_team
 from partners.selectors import product_collaborators
 
@@ -950,27 +951,19 @@ def article_save(
     return article
 
 
-def _insert_vote(*, article: KnowledgeArticle, user, helpful: bool) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING: True when this is the user's first vote on the article.
-
-    A concurrent first vote of the same user waits for the other's commit, then finds the row
-    there instead of failing on the unique constraint.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ArticleVote._meta.db_table} (article_id, user_id, helpful, created_at) "
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (article_id, user_id) DO NOTHING RETURNING id",
-            [article.pk, user.pk, bool(helpful), timezone.now()],
-        )
-        return cursor.fetchone() is not None
-
-
 @transaction.atomic
 def article_vote(*, article: KnowledgeArticle, user, helpful: bool) -> KnowledgeArticle:
     """One vote per user; voting again changes the vote. Counters move with it."""
     if not article.is_published:
         raise PermissionDenied
-    if _insert_vote(article=article, user=user, helpful=helpful):
+    first = insert_once(
+        ArticleVote,
+        article_id=article.pk,
+        user_id=user.pk,
+        helpful=bool(helpful),
+        created_at=timezone.now(),
+    )
+    if first:
         delta_helpful, delta_not = (1, 0) if helpful else (0, 1)
     else:
         vote = ArticleVote.objects.select_for_update().get(article=article, user=user)
