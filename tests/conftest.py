@@ -29,6 +29,13 @@ def clear_cache() -> None:
         client.close()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _suite_secret_key():
+    """pytest-django runs the suite with DEBUG off, where a Celery worker (the celery_worker
+    fixture's too) refuses the development key (cocreate/production.py): the suite has its own."""
+    django_settings.SECRET_KEY = "cocreate-test-suite-" + "k" * 40
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache (rate-limit counters live there). The anonymous
