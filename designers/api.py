@@ -245,7 +245,7 @@ class PollAnswerView(generics.GenericAPIView):
         if poll is None:
             raise NotFound(_("No such poll."))
         answered = PollAnswer.objects.filter(poll=poll, user=request.user).exists()
-        if not (answered or request.user.is_team_member):
+        if not services.may_see_poll_results(request.user, answered=answered):
             raise PermissionDenied(_("Answer the poll to see its results."))
         return Response(_results(poll))
 

@@ -265,6 +265,11 @@ def may_answer_poll(user) -> bool:
     return bool(user and user.is_authenticated and user.is_customer and not user.is_team_member)
 
 
+def may_see_poll_results(user, *, answered: bool) -> bool:
+    """A customer sees the results once they answered; the team sees them without answering."""
+    return answered or bool(user and user.is_authenticated and user.is_team_member)
+
+
 def poll_answer(*, poll: Poll, choice: PollChoice, user) -> PollAnswer:
     """The customer's one answer to `poll`.
 

@@ -226,9 +226,7 @@ def poll_detail(request, pk):
             status = 400
     choices = list(poll.choices.annotate(n=Count("answers")))
     total = sum(choice.n for choice in choices)
-    show_results = answered is not None or (
-        request.user.is_authenticated and request.user.is_team_member
-    )
+    show_results = services.may_see_poll_results(request.user, answered=answered is not None)
     return render(
         request,
         "designers/poll.html",
