@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cocreate.core.api import Conflict
+from cocreate.core.api import SLUG_SCHEMA, Conflict
 from community.models import Post
 from products.models import Product
 
@@ -74,11 +74,6 @@ class ReviewItemSerializer(serializers.ModelSerializer):
     def get_url(self, item) -> str:
         # The item's product is the post's (copied when surfaced): no extra query per row.
         return reverse("community:post", args=[item.product.slug, item.post_id])
-
-
-# A slug filter refuses other characters with a 400 (empty: no filter), as the ticket and
-# knowledge-base filters do (service_desk.api.SLUG_SCHEMA); the schema says so.
-SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"}
 
 
 class ReviewQueueQuerySerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from cocreate.accounts.models import User
-from cocreate.core.api import Conflict
+from cocreate.core.api import SLUG_SCHEMA, Conflict
 from products.models import Product
 
 from . import selectors, services
@@ -161,8 +161,6 @@ class RatingSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-# A slug filter refuses other characters with a 400 (empty: no filter); the schema says so.
-SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"}
 NUMBER = OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="T-000123")
 TICKET_FILTERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=Ticket.Status.values),

@@ -27,6 +27,10 @@ def requested_page_size(request, *, default: int, maximum: int) -> int:
         raise exceptions.ValidationError({"page_size": error.detail}) from error
 
 
+# The schema of a slug filter: other characters are a 400 (empty: no filter).
+SLUG_SCHEMA = {"type": "string", "pattern": "^[-a-zA-Z0-9_]*$"}
+
+
 class StrictOrderingFilter(OrderingFilter):
     """`?ordering=<field>` or `-<field>` on lists that declare `ordering_fields`.
 
