@@ -169,3 +169,12 @@ def test_the_login_guard_fails_open_with_a_warning_and_a_count(refusing_cache, e
     assert _count("login_guard") == before + login_guard.FREE_ATTEMPTS + 3
     assert "failed login not recorded" in every_warning.text
     assert "login attempt not checked" in every_warning.text
+
+
+@pytest.mark.django_db
+def test_healthz_shows_the_degraded_counts(refusing_cache, client):
+    cache.get("a")
+
+    counts = client.get("/healthz").json()["degraded"]
+
+    assert counts["cache"] >= 1
