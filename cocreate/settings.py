@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from cocreate.core.redis_urls import redis_url_with_database_offset
 
@@ -104,17 +106,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # drops queued tasks.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHE_URL = env.str("CACHE_URL", default="") or redis_url_with_database_offset(REDIS_URL, 1)
+# Redis down or hung, the cache answers misses and skips writes rather than failing requests
+# (cocreate/core/cache.py): redis-py gives up after CACHE_SOCKET_TIMEOUT_SECONDS, never retries,
+# and a Redis that failed is asked again only CACHE_RECHECK_SECONDS later.
+CACHE_SOCKET_TIMEOUT_SECONDS = env.float("CACHE_SOCKET_TIMEOUT_SECONDS", default=0.5)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cocreate.core.cache.ResilientRedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "cocreate",
         "TIMEOUT": 300,
+        "RECHECK_SECONDS": env.float("CACHE_RECHECK_SECONDS", default=5),
+        "OPTIONS": {
+            "socket_connect_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
+            "socket_timeout": CACHE_SOCKET_TIMEOUT_SECONDS,
+            "retry": Retry(NoBackoff(), retries=0),
+        },
     }
 }
 # Anonymous visitors' feeds and post pages are served from the cache for this long (seconds;
 # 0 turns it off). Signed-in people always get fresh pages: cocreate/core/pagecache.py.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5)
+
+# Sessions live in the database, never in the cache: signed-in people stay signed in while Redis
+# is down (docs/running_without_redis.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -205,9 +221,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cocreate.core.api.exception_handler",
+    # DRF's throttles, failing open while the cache is down: cocreate/core/throttling.py.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "cocreate.core.throttling.AnonRateThrottle",
+        "cocreate.core.throttling.UserRateThrottle",
     ],
     # How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
     # REMOTE_ADDR and the header is ignored (a client could write anything in it); n: the n-th

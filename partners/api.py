@@ -12,9 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from cocreate.core.api import Conflict
+from cocreate.core.throttling import ScopedRateThrottle
 from products.models import Product
 
 from . import selectors, services

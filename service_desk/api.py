@@ -19,10 +19,10 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from cocreate.accounts.models import User
 from cocreate.core.api import SLUG_SCHEMA, Conflict
+from cocreate.core.throttling import ScopedRateThrottle
 from products.models import Product
 
 from . import selectors, services

@@ -4,6 +4,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 
 from cocreate.celery import app as celery_app
+from cocreate.core.cache import forget_failures
 
 
 def clear_cache() -> None:
@@ -38,9 +39,11 @@ def _suite_secret_key():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test starts with an empty cache (rate-limit counters live there). The anonymous
-    page cache is off unless a test turns it on (tests/community/test_page_cache.py)."""
+    """Each test starts with an empty cache (rate-limit counters live there), which no outage
+    of an earlier test keeps it from asking. The anonymous page cache is off unless a test turns
+    it on (tests/community/test_page_cache.py)."""
     settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
+    forget_failures()
     clear_cache()
     yield
 

@@ -3,8 +3,9 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from cocreate.core.throttling import ScopedRateThrottle
 
 from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
 from .tokens import api_token_create

@@ -2,7 +2,9 @@
 
 After FREE_ATTEMPTS failures in a row, each further attempt must wait an exponentially growing
 delay after the previous failure (5 s, 10 s, 20 s …) up to LOCKOUT_SECONDS. A success clears the
-record. Counters live in the cache (Redis), so every web worker sees them.
+record. Counters live in the cache (Redis), so every web worker sees them; while it is down the
+guard lets attempts through unchecked and unrecorded, each counted and logged as degraded
+"login_guard" (docs/running_without_redis.md): people can still sign in.
 """
 
 import math
@@ -10,6 +12,9 @@ import time
 
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
+
+from cocreate.core.cache import CacheUnavailable, cache_required
+from cocreate.core.degraded import degraded
 
 FREE_ATTEMPTS = 3
 FIRST_DELAY_SECONDS = 5
@@ -47,7 +52,12 @@ def login_wait_seconds(*, username: str, client_ip: str) -> int:
     now = time.time()
     identities = _identities(username, client_ip)
     keys = [key for identity in identities for key in (_count_key(identity), _last_key(identity))]
-    records = cache.get_many(keys)
+    try:
+        with cache_required():
+            records = cache.get_many(keys)
+    except CacheUnavailable:
+        degraded("login_guard", "login attempt not checked")
+        return 0
     waits = [0]
     for identity in identities:
         delay = _delay_after(records.get(_count_key(identity), 0))
@@ -61,15 +71,23 @@ def login_failed(*, username: str, client_ip: str) -> None:
     """Count one failure. The counter is incremented in the cache (atomic in Redis), so parallel
     guesses each count: a read-then-write would let them overwrite one another."""
     now = time.time()
-    for identity in _identities(username, client_ip):
-        count_key = _count_key(identity)
-        cache.add(count_key, 0, timeout=RECORD_SECONDS)
-        try:
-            cache.incr(count_key)
-        except ValueError:  # it expired between add and incr: this failure starts a new count
-            cache.add(count_key, 1, timeout=RECORD_SECONDS)
-        cache.touch(count_key, timeout=RECORD_SECONDS)
-        cache.set(_last_key(identity), now, timeout=RECORD_SECONDS)
+    try:
+        with cache_required():
+            for identity in _identities(username, client_ip):
+                _count_failure(identity, now)
+    except CacheUnavailable:
+        degraded("login_guard", "failed login not recorded")
+
+
+def _count_failure(identity: str, now: float) -> None:
+    count_key = _count_key(identity)
+    cache.add(count_key, 0, timeout=RECORD_SECONDS)
+    try:
+        cache.incr(count_key)
+    except ValueError:  # it expired between add and incr: this failure starts a new count
+        cache.add(count_key, 1, timeout=RECORD_SECONDS)
+    cache.touch(count_key, timeout=RECORD_SECONDS)
+    cache.set(_last_key(identity), now, timeout=RECORD_SECONDS)
 
 
 def login_succeeded(*, username: str, client_ip: str) -> None:

@@ -5,6 +5,9 @@ Authorization header, not an htmx request. Signed-in people (authors among them)
 cached page, so they see their own new post, comment or vote at once; anonymous pages are at
 most settings.ANONYMOUS_PAGE_CACHE_SECONDS old (5 by default; 0 turns the cache off).
 
+With the cache's Redis down, reads are misses and writes are skipped (cocreate/core/cache.py):
+every page is rendered, as if the cache were off.
+
 Pages carry a CSRF token (vote forms, htmx headers): the cached copy holds a placeholder that
 each visitor's own token replaces, so no one receives another visitor's token.
 """

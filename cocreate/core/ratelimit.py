@@ -1,9 +1,14 @@
-"""A fixed-window rate limit kept in the cache (Redis), for pages; the API uses DRF throttles."""
+"""A fixed-window rate limit kept in the cache (Redis), for pages; the API uses DRF throttles
+(cocreate/core/throttling.py). While the cache is down the limit is not enforced: the action is
+allowed, and counted and logged as degraded "rate_limit" (docs/running_without_redis.md)."""
 
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from cocreate.core.cache import CacheUnavailable, cache_required
+from cocreate.core.degraded import degraded
 
 
 @dataclass(frozen=True)
@@ -18,8 +23,13 @@ def rate_limit_hit(*, key: str, rate: RateLimit) -> int | None:
     """Count one action under `key`; return None if allowed, else seconds until it is allowed."""
     window_start = int(time.time()) // rate.window * rate.window
     cache_key = f"ratelimit:{key}:{window_start}"
-    cache.add(cache_key, 0, timeout=rate.window + 1)
-    count = cache.incr(cache_key)
+    try:
+        with cache_required():
+            cache.add(cache_key, 0, timeout=rate.window + 1)
+            count = cache.incr(cache_key)
+    except CacheUnavailable:
+        degraded("rate_limit", "rate limit %s not enforced", key)
+        return None
     if count > rate.limit:
         return max(1, window_start + rate.window - int(time.time()))
     return None

@@ -1,3 +1,7 @@
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import redis
@@ -13,6 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 from django.views.static import serve
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from cocreate.core.degraded import degraded_counts
 
 # Public uploads keep their name for life (a new upload gets a new name), so browsers may keep
 # them a day; the sandbox policy makes anything that is not an image inert.
@@ -24,6 +32,13 @@ def home(request):
     return render(request, "core/home.html")
 
 
+# /healthz answers within HEALTH_DEADLINE_SECONDS whatever hangs: each check runs in a thread of
+# its own, Redis is given HEALTH_CHECK_SECONDS to connect and as long to answer, without retries,
+# and a check still running at the deadline counts as failed.
+HEALTH_CHECK_SECONDS = 1
+HEALTH_DEADLINE_SECONDS = 1.5
+
+
 def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
@@ -31,29 +46,62 @@ def _database_answers() -> bool:
         return True
     except Exception:
         return False
+    finally:
+        connection.close()  # this thread's own connection
 
 
-def _redis_answers() -> bool:
-    """The broker's database and the cache's (its own database, maybe its own server)."""
-    urls = {settings.REDIS_URL, settings.CACHES["default"]["LOCATION"]}
+def _redis_answers(url: str) -> bool:
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=HEALTH_CHECK_SECONDS,
+        socket_timeout=HEALTH_CHECK_SECONDS,
+        retry=Retry(NoBackoff(), retries=0),
+    )
     try:
-        for url in urls:
-            client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-            if not client.ping():
-                return False
-        return True
+        return bool(client.ping())
     except Exception:
         return False
+    finally:
+        client.close()
+
+
+def _run_checks(checks: dict[str, Callable[[], bool]]) -> dict[str, bool]:
+    """Run the checks side by side; one not done by the deadline is a failure (its thread, a
+    daemon, ends when its own timeout does)."""
+    results: dict[str, bool] = {}
+
+    def run(name, check):
+        results[name] = check()
+
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in checks.items()]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + HEALTH_DEADLINE_SECONDS
+    for thread in threads:
+        thread.join(max(0, deadline - time.monotonic()))
+    return {name: results.get(name, False) for name in checks}
 
 
 @never_cache
 def healthz(request):
-    """200 when the database and Redis both answer, 503 otherwise; says which one failed."""
-    checks = {"database": _database_answers(), "redis": _redis_answers()}
+    """200 when the database and Redis (the broker's database and the cache's) answer, 503
+    otherwise, saying which did not; with the counts of what went on without Redis."""
+    checks = _run_checks(
+        {
+            "database": _database_answers,
+            "broker": partial(_redis_answers, settings.REDIS_URL),
+            "cache": partial(_redis_answers, settings.CACHES["default"]["LOCATION"]),
+        }
+    )
     healthy = all(checks.values())
+    state = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
     body = {
         "status": "ok" if healthy else "unavailable",
-        **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+        "database": state["database"],
+        "redis": "ok" if checks["broker"] and checks["cache"] else "unavailable",
+        "broker": state["broker"],
+        "cache": state["cache"],
+        "degraded": degraded_counts(),
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

@@ -2,9 +2,11 @@
 address the trusted proxies saw (NUM_PROXIES), not by what a client claims in X-Forwarded-For."""
 
 import pytest
+from django.urls import get_resolver
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from cocreate.core.throttling import FailOpenMixin
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,29 @@ def test_the_token_endpoint_keeps_the_anonymous_limit_beside_its_own(low_rates):
     ]
 
     assert statuses == [400, 400, 429]
+
+
+def _api_views(patterns):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            yield from _api_views(pattern.url_patterns)
+        elif hasattr(pattern.callback, "cls"):
+            yield pattern.callback.cls
+
+
+def test_every_api_rate_throttle_lets_requests_through_while_the_cache_is_down():
+    """DRF's own rate throttles answer 500 when Redis is down; ours fail open
+    (cocreate/core/throttling.py, tests/core/test_cache_outage.py)."""
+    resolver = get_resolver()
+    throttles = {
+        throttle
+        for view in _api_views(resolver.url_patterns)
+        for throttle in getattr(view, "throttle_classes", [])
+    }
+
+    assert throttles
+    assert [
+        throttle
+        for throttle in throttles
+        if issubclass(throttle, SimpleRateThrottle) and not issubclass(throttle, FailOpenMixin)
+    ] == []

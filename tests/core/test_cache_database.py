@@ -85,4 +85,5 @@ def test_healthz_is_503_when_the_cache_does_not_answer(client):
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["redis"] == "unavailable"
+    assert response.json()["redis"] == response.json()["cache"] == "unavailable"
+    assert response.json()["broker"] == "ok"

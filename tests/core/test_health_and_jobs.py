@@ -9,7 +9,15 @@ def test_healthz_is_200_when_database_and_redis_answer(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    body = response.json()
+    assert {name: body[name] for name in ("status", "database", "redis", "broker", "cache")} == {
+        "status": "ok",
+        "database": "ok",
+        "redis": "ok",
+        "broker": "ok",
+        "cache": "ok",
+    }
+    assert isinstance(body["degraded"], dict)  # counts since the process started
 
 
 def test_healthz_is_503_naming_redis_when_it_does_not_answer(client):
@@ -18,8 +26,8 @@ def test_healthz_is_503_naming_redis_when_it_does_not_answer(client):
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["redis"] == "unavailable"
-    assert response.json()["database"] == "ok"
+    assert response.json()["redis"] == response.json()["broker"] == "unavailable"
+    assert response.json()["cache"] == response.json()["database"] == "ok"
 
 
 def test_every_periodic_job_runs_once_from_the_command_line(settings, capsys):
