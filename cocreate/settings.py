@@ -334,7 +334,8 @@ COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=MAX_UPL
 
 # --- Request size ------------------------------------------------------------------------------
 # The largest request body taken at all, refused on its declared length before any of it is read
-# (cocreate.core.middleware.RequestSizeLimitMiddleware). Default: the most files one form takes,
+# (cocreate.core.middleware.RequestSizeLimitMiddleware; client_max_body_size in deploy/nginx.conf
+# is the same, change both together). Default: the most files one form takes,
 # a ticket message's 5 attachments (service_desk.attachments.MAX_FILES_PER_MESSAGE) or a post's
 # images, plus DATA_UPLOAD_MAX_MEMORY_SIZE for the other fields and 1 MiB for the multipart
 # framing: 36 MiB.

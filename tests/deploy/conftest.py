@@ -1,11 +1,12 @@
-"""Real servers for the deployment's tests: gunicorn with the repository's gunicorn.conf.py, on
-free loopback ports, stopped when the test ends.
+"""Real servers for the deployment's tests: gunicorn with the repository's gunicorn.conf.py and
+nginx with deploy/nginx.conf, on free loopback ports, stopped when the test ends.
 
 gunicorn serves the site in DEBUG mode with this process's DATABASE_URL and REDIS_URL; the tests
 ask only for what needs neither (a static file, refusals that come before any query).
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 STATIC_PATH = "/static/css/app.css"
 START_TIMEOUT = 30
 
@@ -130,6 +132,86 @@ def gunicorn(directory: Path, *, cmd_args: str = "", **env: str):
     try:
         _wait_until_serving(port, process, log)
         yield Server(port=port, log=log, tmpdir=tmpdir)
+    finally:
+        _stop(process)
+
+
+def nginx_executable() -> str:
+    executable = shutil.which("nginx") or next(
+        (path for path in ("/usr/sbin/nginx", "/sbin/nginx") if Path(path).exists()), None
+    )
+    if executable is None:
+        pytest.fail("nginx is not installed: run `make nginx` (apt-get install nginx-light).")
+    return executable
+
+
+def nginx_config(directory: Path, *, port: int, upstream_port: int, media_root: Path) -> Path:
+    """deploy/nginx.conf inside a main configuration of its own: listening on `port`, proxying
+    to gunicorn on `upstream_port`, serving `media_root`, every file under `directory`."""
+    server = NGINX_CONF.read_text()
+    for shipped, here in [
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+        ("server web:8000;", f"server 127.0.0.1:{upstream_port};"),
+        ("alias /srv/media/;", f"alias {media_root}/;"),
+    ]:
+        assert server.count(shipped) == 1, f"deploy/nginx.conf no longer says {shipped!r}"
+        server = server.replace(shipped, here)
+    (directory / "default.conf").write_text(server)
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {directory / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = directory / "nginx.conf"
+    main.write_text(
+        # As root, nginx's workers would otherwise run as nobody, who cannot read tmp_path.
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"""daemon off;
+master_process on;
+worker_processes 1;
+pid {directory / "nginx.pid"};
+error_log {directory / "error.log"} info;
+events {{
+    worker_connections 256;
+}}
+http {{
+    types {{
+        text/css css;
+        image/png png;
+    }}
+    access_log {directory / "access.log"};
+{temp_paths}
+    include {directory / "default.conf"};
+}}
+"""
+    )
+    return main
+
+
+@contextmanager
+def nginx(directory: Path, *, upstream_port: int, media_root: Path):
+    directory.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = nginx_config(directory, port=port, upstream_port=upstream_port, media_root=media_root)
+    log = directory / "error.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [nginx_executable(), "-p", str(directory), "-e", str(log), "-c", str(config)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"nginx exited with {process.returncode}:\n{log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"nginx did not listen within {START_TIMEOUT} s")
+                time.sleep(0.1)
+        yield Server(port=port, log=log, tmpdir=directory / "client_body")
     finally:
         _stop(process)
 
