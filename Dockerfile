@@ -23,5 +23,8 @@ RUN python manage.py compilemessages -v 0 --ignore=node_modules \
 # Those directories exist, owned by cocreate, so the named volumes mounted on them (compose) start
 # out writable by the app.
 USER cocreate
+# gunicorn reads /app/gunicorn.conf.py (workers, threads, timeouts: README, "Serving"); in the
+# container it listens on every interface, for the reverse proxy in front of it.
+ENV GUNICORN_BIND=0.0.0.0:8000
 EXPOSE 8000
-CMD ["gunicorn", "cocreate.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn"]

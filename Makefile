@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py
 
-.PHONY: run test lint format install install-dev assets static messages makemessages browser clean
+.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx clean
 
 # Apps that own a message catalogue in <app>/locale/.
 LOCALE_APPS := cocreate/core cocreate/accounts cocreate/notifications cocreate/webhooks \
@@ -54,10 +54,16 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 		else echo "Install Chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# Debian's nginx for the tests of deploy/nginx.conf (tests/deploy starts it on a loopback port).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && { apt-get install -y -qq nginx-light || apt-get install -y -qq nginx; } >/dev/null; \
+		else echo "Install nginx: sudo apt-get install nginx-light"; exit 1; fi; }
+
 run: install static
 	DEBUG=$${DEBUG:-true} $(DEVENV) run
 
-test: install-dev messages browser
+test: install-dev messages browser nginx
 	DEBUG=$${DEBUG:-true} $(DEVENV) --database cocreate_test exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -386,6 +386,10 @@ def start_gunicorn(port: int, *, cache_seconds: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            # Everything on this command line: not the site's gunicorn.conf.py (its worker,
+            # threads and access log), so that results compare with those in the docs.
+            "--config",
+            os.devnull,
             "cocreate.wsgi",
             "--workers",
             str(WORKERS),

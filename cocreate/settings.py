@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cocreate.accounts.middleware.UserPreferencesMiddleware",
+    # Before anything reads the body (the CSRF check): a body over MAX_REQUEST_BYTES is a 413.
+    "cocreate.core.middleware.RequestSizeLimitMiddleware",
     "cocreate.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -346,6 +348,20 @@ COMMUNITY_FLAG_THRESHOLD = env.int("COMMUNITY_FLAG_THRESHOLD", default=3)
 COMMUNITY_NEW_ACCOUNT_DAYS = env.int("COMMUNITY_NEW_ACCOUNT_DAYS", default=7)
 COMMUNITY_MAX_IMAGES_PER_POST = env.int("COMMUNITY_MAX_IMAGES_PER_POST", default=4)
 COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=MAX_UPLOAD_BYTES)
+
+# --- Request size ------------------------------------------------------------------------------
+# The largest request body taken at all, refused on its declared length before any of it is read
+# (cocreate.core.middleware.RequestSizeLimitMiddleware; client_max_body_size in deploy/nginx.conf
+# is the same, change both together). Default: the most files one form takes,
+# a ticket message's 5 attachments (service_desk.attachments.MAX_FILES_PER_MESSAGE) or a post's
+# images, plus DATA_UPLOAD_MAX_MEMORY_SIZE for the other fields and 1 MiB for the multipart
+# framing: 36 MiB.
+MAX_REQUEST_BYTES = env.int(
+    "MAX_REQUEST_BYTES",
+    default=max(5 * MAX_UPLOAD_BYTES, COMMUNITY_MAX_IMAGES_PER_POST * COMMUNITY_IMAGE_MAX_BYTES)
+    + DATA_UPLOAD_MAX_MEMORY_SIZE
+    + 1024 * 1024,
+)
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
@@ -204,6 +204,13 @@ def exception_handler(exc, context):
         return Response(
             {"detail": _("The request body is too large."), "code": "too_large"},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, UnreadablePostError):
+        # The body stopped coming: the client went away, or the server's deadline for it passed
+        # (cocreate/gunicorn_worker.py). The client's doing, not a server error.
+        return Response(
+            {"detail": _("The request body did not arrive in full."), "code": "incomplete_body"},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     # Django's own exceptions (get_object_or_404, a service's PermissionDenied) in our shape,
     # with DRF's generic message: "No Ticket matches the given query." names a model.

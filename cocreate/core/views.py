@@ -154,10 +154,10 @@ def server_error(request):
 def public_media(request, path):
     """Public uploads (product and post images, partner logos) from MEDIA_ROOT.
 
-    Served by the app so the single-container deployment needs nothing in front; a reverse proxy
-    serving MEDIA_ROOT at MEDIA_URL can take over (README, "Uploaded files"). Ticket attachments
-    are private: they live in SERVICE_DESK_ATTACHMENT_ROOT and only their permission-checked view
-    serves them, never this one, even if that directory is put under MEDIA_ROOT.
+    Served by the app wherever no proxy serves MEDIA_ROOT at MEDIA_URL (the Docker setup's nginx
+    does, with these headers: README, "Uploaded files"). Ticket attachments are private: they
+    live in SERVICE_DESK_ATTACHMENT_ROOT and only their permission-checked view serves them,
+    never this one, even if that directory is put under MEDIA_ROOT.
     """
     media_root = Path(settings.MEDIA_ROOT).resolve()
     private_root = Path(settings.SERVICE_DESK_ATTACHMENT_ROOT).resolve()
