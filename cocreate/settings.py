@@ -300,6 +300,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE  # crontabs (the Monday digest) and week_of() agree on the day
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "cocreate.celery:PersistentScheduler"
 # Every periodic job; `python manage.py run_job <name>` runs one of them once, synchronously.
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,30 @@ def test_check_deploy_reports_no_warnings_in_production_mode():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_beat_creates_the_directory_of_its_schedule_file(tmp_path):
+    # A fresh checkout has no .data/: beat must not die opening its schedule file there.
+    schedule = tmp_path / "not-yet" / "celerybeat-schedule"
+    beat = subprocess.Popen(
+        [CELERY, "-A", "cocreate", "beat", "--loglevel=INFO", "--schedule", str(schedule)],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DEBUG": "false",
+            "SECRET_KEY": "beat-test-" + "k" * 40,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(300):
+            if list(schedule.parent.glob("celerybeat-schedule*")) or beat.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert beat.poll() is None, beat.communicate()[0]
+        assert list(schedule.parent.glob("celerybeat-schedule*"))
+    finally:
+        beat.terminate()
+        beat.wait(timeout=30)
