@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cocreate.core.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,
     },
+    # Notification e-mails due and unsent: a lost task, a dead worker, a row that was locked.
+    "notifications-send-unsent-emails": {
+        "task": "cocreate.notifications.tasks.send_unsent_notification_emails",
+        "schedule": 60,
+    },
     "purge-read-notifications": {
         "task": "cocreate.notifications.tasks.purge_read_notifications",
         "schedule": 24 * 3600,

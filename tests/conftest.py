@@ -59,6 +59,22 @@ def celery_worker(transactional_db):
 
 
 @pytest.fixture
+def smtp_sink(settings):
+    """Django's e-mail goes to a real SMTP server (tests/smtp.py) that keeps what it accepts."""
+    from tests.smtp import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
 def own_broker(settings, monkeypatch):
     """This process's Celery uses a Redis server of the test's own (to publish, and in a worker
     started inside the test), which the test may stop and start: tests/broker.py."""
