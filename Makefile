@@ -8,7 +8,7 @@ DEVENV := $(PY) scripts/devenv.py
 .PHONY: run test lint format install install-dev assets static messages makemessages browser nginx clean
 
 # Apps that own a message catalogue in <app>/locale/.
-LOCALE_APPS := cocreate/core cocreate/accounts cocreate/notifications cocreate/webhooks \
+LOCALE_APPS := cocreate/core cocreate/accounts cocreate/notifications cocreate/outbox cocreate/webhooks \
 	products community designers service_desk partners
 
 $(VENV)/.installed: pyproject.toml

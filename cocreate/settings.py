@@ -28,6 +28,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 INSTALLED_APPS = [
     # Ours first so our templates (registration/, 404 …) win over contrib's.
     "cocreate.core",
+    "cocreate.outbox",
     "cocreate.accounts",
     "cocreate.notifications",
     "cocreate.webhooks",
@@ -297,15 +298,32 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Short socket timeouts: publishing to a broker that is down, unreachable or hung gives up within a
+# second, and the request's work waits in the outbox instead (cocreate/outbox/services.py). The
+# worker reads its idle BRPOP (1 s) only once Redis answers, so socket_timeout may equal it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE  # crontabs (the Monday digest) and week_of() agree on the day
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "cocreate.celery:PersistentScheduler"
 # Every periodic job; `python manage.py run_job <name>` runs one of them once, synchronously.
 CELERY_BEAT_SCHEDULE = {
+    # What the commit could not publish (the broker was down): cocreate/outbox.
+    "outbox-publish": {
+        "task": "cocreate.outbox.tasks.publish_outbox",
+        "schedule": 30,
+    },
     "clear-expired-sessions": {
         "task": "cocreate.core.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,
+    },
+    # Notification e-mails due and unsent: a lost task, a dead worker, a row that was locked.
+    "notifications-send-unsent-emails": {
+        "task": "cocreate.notifications.tasks.send_unsent_notification_emails",
+        "schedule": 60,
     },
     "purge-read-notifications": {
         "task": "cocreate.notifications.tasks.purge_read_notifications",

@@ -19,6 +19,7 @@ from cocreate.accounts.services import role_grant
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
+from cocreate.outbox.services import outbox_enqueue
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
 
@@ -365,7 +366,7 @@ def invitation_create(
         dedupe_key=f"partners.invitation:{invitation.pk}",
         email=False,  # the invitation e-mail below carries the same link
     )
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    outbox_enqueue(send_invitation_email, invitation.pk)
     return invitation
 
 

@@ -5,6 +5,8 @@ from django.conf import settings as django_settings
 
 from cocreate.celery import app as celery_app
 from cocreate.core.cache import forget_failures
+from cocreate.outbox import services as outbox_services
+from tests.broker import RedisServer, forget_pooled_broker_connections
 
 
 def clear_cache() -> None:
@@ -57,3 +59,34 @@ def celery_worker(transactional_db):
     celery_app.control.purge()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         yield celery_app
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """Django's e-mail goes to a real SMTP server (tests/smtp.py) that keeps what it accepts."""
+    from tests.smtp import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def own_broker(settings, monkeypatch):
+    """This process's Celery uses a Redis server of the test's own (to publish, and in a worker
+    started inside the test), which the test may stop and start: tests/broker.py."""
+    server = RedisServer()
+    server.start()
+    settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = server.url
+    forget_pooled_broker_connections()
+    # A failed publish pauses this process's publishing on commit; no other test inherits that.
+    monkeypatch.setattr(outbox_services, "_paused_until", 0.0)
+    yield server
+    server.stop()
+    forget_pooled_broker_connections()  # the settings name the shared broker again next

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """Something a user should know about: listed in the app, and e-mailed once by Celery."""
+    """Something a user should know about: listed in the app, and e-mailed once by Celery.
+
+    E-mail (services.notification_emails_send): a task claims the notification
+    (`email_claimed_at`, committed) just before it hands the message to the SMTP server, and
+    records `emailed_at` in a commit of its own right after the server accepted it. A claim
+    older than a task may live belongs to a dead worker: the periodic sweep sends again.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -22,12 +28,22 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    send_email = models.BooleanField(_("send by e-mail"), default=True)
+    email_claimed_at = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The periodic sweep's e-mails still to send, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(send_email=True, emailed_at__isnull=True),
+                name="notification_email_unsent",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "dedupe_key"],

@@ -1,12 +1,25 @@
+import enum
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cocreate.core.i18n import as_reader
+from cocreate.outbox.services import outbox_enqueue
 
 from .models import Notification
-from .tasks import send_notification_emails
+
+# The sweep sends the e-mails still unsent this long after their notification was created (their
+# task was lost, or left them because they were locked), so the task normally comes first.
+EMAIL_SWEEP_GRACE = timedelta(minutes=2)
+EMAIL_SWEEP_BATCH = 100
 
 
 def _in_language_of(recipient, text) -> str:
@@ -42,6 +55,7 @@ def notification_send(
             body=_in_language_of(recipient, body),
             url=url,
             dedupe_key=dedupe_key,
+            send_email=email,
         )
         for recipient in unique_recipients
     ]
@@ -59,8 +73,9 @@ def notification_send(
     else:
         created = Notification.objects.bulk_create(rows)
     if email and created:
-        ids = [notification.pk for notification in created]
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        from .tasks import send_notification_emails
+
+        outbox_enqueue(send_notification_emails, [notification.pk for notification in created])
     return created
 
 
@@ -70,3 +85,111 @@ def notifications_mark_read(*, recipient, ids: Iterable[int] | None = None) -> i
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+# --- E-mail ------------------------------------------------------------------------------------
+
+
+def email_claim_lease() -> timedelta:
+    """How long a claim protects a notification being e-mailed. A task is killed once it has run
+    CELERY_TASK_TIME_LIMIT, and it claims after it started: an older claim is a dead worker's."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def _email_unsent(now) -> Q:
+    """To e-mail and not e-mailed yet, and not being e-mailed by a live task."""
+    unclaimed = Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - email_claim_lease())
+    return Q(send_email=True, emailed_at__isnull=True) & unclaimed
+
+
+class _Outcome(enum.Enum):
+    SENT = "sent"
+    NOTHING_TO_DO = "nothing to do"
+    LOCKED = "locked"
+
+
+@dataclass
+class EmailRun:
+    sent: int = 0
+    locked: list[int] = field(default_factory=list)  # still to send: retry them
+
+
+def notification_emails_send(*, ids: Iterable[int]) -> EmailRun:
+    """E-mail each notification of `ids` not e-mailed (nor being e-mailed) yet.
+
+    Each is claimed in a commit of its own, then sent, then recorded as sent in another commit
+    at once: a retry after an error sends none of those the SMTP server accepted. Only the
+    notification's row is locked (never its recipient's), and only to claim it. A row locked by
+    another transaction (a mark-read) is left and returned in `locked`: still to send. An SMTP
+    error gives up the claim and is raised.
+    """
+    run = EmailRun()
+    for notification_id in ids:
+        outcome = _email_one(notification_id)
+        if outcome is _Outcome.SENT:
+            run.sent += 1
+        elif outcome is _Outcome.LOCKED:
+            run.locked.append(notification_id)
+    return run
+
+
+def notification_emails_sweep(*, now=None) -> int:
+    """Send the e-mails unsent EMAIL_SWEEP_GRACE after their notification was created, claimed
+    by no live task, oldest first: at most EMAIL_SWEEP_BATCH per run. Returns how many were sent."""
+    now = now or timezone.now()
+    unsent = Notification.objects.filter(
+        _email_unsent(now), created_at__lte=now - EMAIL_SWEEP_GRACE
+    ).order_by("created_at", "pk")
+    return notification_emails_send(
+        ids=list(unsent.values_list("pk", flat=True)[:EMAIL_SWEEP_BATCH])
+    ).sent
+
+
+def _email_one(notification_id: int) -> _Outcome:
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(_email_unsent(now), pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            still_unsent = Notification.objects.filter(_email_unsent(now), pk=notification_id)
+            return _Outcome.LOCKED if still_unsent.exists() else _Outcome.NOTHING_TO_DO
+        if not notification.recipient.email:
+            notification.send_email = False
+            notification.save(update_fields=["send_email"])
+            return _Outcome.NOTHING_TO_DO
+        notification.email_claimed_at = now
+        notification.save(update_fields=["email_claimed_at"])
+    try:
+        _email_message(notification).send()
+    except Exception:
+        Notification.objects.filter(pk=notification_id, email_claimed_at=now).update(
+            email_claimed_at=None
+        )
+        raise
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    return _Outcome.SENT
+
+
+def email_message_id(notification: Notification) -> str:
+    """The same Message-ID for every sending of a notification, so a mail client or a reader can
+    tell a rare second delivery (a worker killed right after the server accepted) for what it is."""
+    domain = urlsplit(settings.SITE_URL).hostname or "cocreate.invalid"
+    return f"<notification-{notification.pk}-{notification.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def _email_message(notification: Notification) -> EmailMessage:
+    recipient = notification.recipient
+    with as_reader(recipient):
+        link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
+        footer = _("You receive this because you have an account on CoCreate.")
+        body = "\n\n".join(part for part in (notification.body, link, footer) if part)
+        return EmailMessage(
+            subject=f"[CoCreate] {notification.title}",
+            body=body,
+            to=[recipient.email],
+            headers={"Message-ID": email_message_id(notification)},
+        )

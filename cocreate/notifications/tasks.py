@@ -2,49 +2,30 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-
-from cocreate.core.i18n import as_reader
 
 from .models import Notification
+from .services import notification_emails_send, notification_emails_sweep
+
+# A notification locked by another transaction when its task ran is tried again this much later
+# (then the periodic sweep sends it, if the retries run out).
+LOCKED_RETRY_SECONDS = 30
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification_emails(notification_ids: list[int]) -> int:
-    """E-mail each notification not e-mailed yet; a retry or a second run sends nothing twice."""
-    sent = 0
-    for notification_id in notification_ids:
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True)
-                .select_related("recipient")
-                .filter(pk=notification_id, emailed_at__isnull=True)
-                .first()
-            )
-            if notification is None or not notification.recipient.email:
-                continue
-            _send(notification)
-            notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
-            sent += 1
-    return sent
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_emails(self, notification_ids: list[int]) -> int:
+    """E-mail each notification not e-mailed yet; a retry or a second run sends nothing twice.
+    An SMTP error (an OSError) retries the batch; the ones sent before it are not sent again."""
+    run = notification_emails_send(ids=notification_ids)
+    if run.locked:
+        raise self.retry(args=(run.locked,), countdown=LOCKED_RETRY_SECONDS)
+    return run.sent
 
 
-def _send(notification: Notification) -> None:
-    recipient = notification.recipient
-    with as_reader(recipient):
-        link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
-        footer = _("You receive this because you have an account on CoCreate.")
-        body = "\n\n".join(part for part in (notification.body, link, footer) if part)
-        send_mail(
-            subject=f"[CoCreate] {notification.title}",
-            message=body,
-            from_email=None,
-            recipient_list=[recipient.email],
-        )
+@shared_task
+def send_unsent_notification_emails() -> int:
+    """Periodic: send the e-mails a task did not (lost, locked out, killed mid-way)."""
+    return notification_emails_sweep()
 
 
 @shared_task

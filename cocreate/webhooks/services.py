@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from cocreate.accounts.roles import Role
+from cocreate.outbox.services import outbox_enqueue_many
 
 from . import transport
 from .models import Event, WebhookDelivery, WebhookEndpoint
@@ -94,8 +95,9 @@ def webhook_event_emit(*, event: Event, payload: dict, audience: Iterable) -> in
     if deliveries:
         from .tasks import deliver_webhook
 
-        ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(lambda: [deliver_webhook.delay(pk, attempt=1) for pk in ids])
+        outbox_enqueue_many(
+            deliver_webhook, calls=[((delivery.pk,), {"attempt": 1}) for delivery in deliveries]
+        )
     return len(deliveries)
 
 
@@ -244,7 +246,8 @@ def webhook_delivery_requeue_overdue(*, now: datetime | None = None) -> int:
         WebhookDelivery.objects.filter(pk__in=[pk for pk, _ in overdue]).update(
             next_attempt_at=_lease_end(now)
         )
-        transaction.on_commit(
-            lambda: [deliver_webhook.delay(pk, attempt=attempts + 1) for pk, attempts in overdue]
+        outbox_enqueue_many(
+            deliver_webhook,
+            calls=[((pk,), {"attempt": attempts + 1}) for pk, attempts in overdue],
         )
     return len(overdue)

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cocreate.notifications.models import Notification
+from cocreate.outbox.services import outbox_publish_due
 from partners.models import Invitation, Membership
 from partners.tasks import send_invitation_email
+from tests.broker import queued_tasks
 from tests.factories.accounts import UserFactory
 from tests.factories.partners import PartnerFactory
 
@@ -287,3 +289,19 @@ def test_members_page_runs_a_fixed_number_of_queries(
         invite(client, partner, email=f"person{n}@example.com")
     with django_assert_num_queries(7):
         client.get(reverse("partners:members", args=[partner.slug]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_made_while_the_broker_is_down_has_its_email_queued_once_it_is_back(
+    client, owner, partner, own_broker
+):
+    client.force_login(owner)
+    own_broker.stop()
+
+    response = invite(client, partner)
+
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    own_broker.start()
+    assert outbox_publish_due(older_than=timedelta(0)) == 1
+    assert queued_tasks(own_broker.url) == [(send_invitation_email.name, [invitation.pk], {})]

