@@ -186,6 +186,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# An SMTP server that stops answering must not hold a worker past the e-mail claim's lease
+# (cocreate/notifications/services.py: email_claim_lease), or the sweep would send again.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoCreate <noreply@cocreate.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
