@@ -159,7 +159,9 @@ class PartnerProfileForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = tuple(name for name in PARTNER_EDITABLE_FIELDS if name != "website")
+        # Every editable field, the website included: a field left out here gets no initial
+        # value from the partner, so saving the form unchanged would blank it.
+        fields = PARTNER_EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"description": _("Markdown.")}
 
