@@ -21,7 +21,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from cocreate.core import pagecache
-from cocreate.core.api import KeysetPagination, StandardPagination
+from cocreate.core.api import Conflict, KeysetPagination, StandardPagination
 from products.models import Part, Product
 
 from . import selectors, services
@@ -41,7 +41,10 @@ def _get_or_404(queryset, pk) -> Post:
     return post
 
 
-def _as_api_error(error: DjangoValidationError) -> ValidationError:
+def _as_api_error(error: DjangoValidationError) -> ValidationError | Conflict:
+    """A service's refusal in the API's shape: the post's state is a 409, bad input a 400."""
+    if isinstance(error, services.PostStateConflict):
+        return Conflict(" ".join(error.messages))
     if hasattr(error, "error_dict"):
         return ValidationError(error.message_dict)
     return ValidationError({"non_field_errors": error.messages})
@@ -434,6 +437,8 @@ class PostViewSet(
             services.post_delete(post=post, actor=request.user)
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: VoteStateSerializer}, methods=["POST", "DELETE"])

@@ -47,6 +47,11 @@ MAX_PARTS = 30
 MAX_QUANTITY = 999
 
 
+class PostStateConflict(ValidationError):
+    """The post's current state forbids the action (a decided post deleted): the API answers
+    409, pages show the message like any other refusal."""
+
+
 @dataclass(frozen=True)
 class VoteState:
     vote_count: int
@@ -281,11 +286,34 @@ def post_update(
     return post
 
 
+def post_delete_refusal(post: Post) -> PostStateConflict | None:
+    """Why the author may not delete `post` as it is, or None: pages ask before offering it."""
+    if not post.is_decided:
+        return None
+    return PostStateConflict(
+        _(
+            "The designers have answered this post (%(status)s): it stays on the record and "
+            "can no longer be deleted."
+        )
+        % {"status": post.get_status_display()},
+        code="decided",
+    )
+
+
 @transaction.atomic
 def post_delete(*, post: Post, actor) -> None:
-    """Soft delete by the author: the post leaves every list, its votes and ledger lines stay."""
+    """Soft delete by the author: the post leaves every list, its votes and ledger lines stay.
+
+    Raises PostStateConflict once the post is decided (`Post.DECIDED_STATUSES`): an adopted,
+    planned, declined or merged post stays where the product page and the review queue show it.
+    """
     if actor.pk != post.author_id:
         raise PermissionDenied(_("Only the author can delete this post."))
+    # Locked, so a designer's decision made at the same moment is seen here, or waits for this.
+    post = _lock_post(post.pk)
+    refusal = post_delete_refusal(post)
+    if refusal is not None:
+        raise refusal
     Post.objects.filter(pk=post.pk, is_deleted=False).update(
         is_deleted=True, deleted_at=timezone.now()
     )

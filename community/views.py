@@ -342,8 +342,16 @@ def post_delete(request, product_slug, pk):
     post = _post_or_404(request, product_slug, pk)
     if post.author_id != request.user.pk:
         raise Http404
+    refusal = services.post_delete_refusal(post)
+    if refusal is not None:
+        messages.error(request, _error_text(refusal))
+        return redirect(post)
     if request.method == "POST":
-        services.post_delete(post=post, actor=request.user)
+        try:
+            services.post_delete(post=post, actor=request.user)
+        except ValidationError as error:  # decided in the meantime
+            messages.error(request, _error_text(error))
+            return redirect(post)
         messages.success(request, _("Your post is deleted."))
         return redirect("community:product", post.product.slug)
     return render(request, "community/post_delete.html", {"post": post, "product": post.product})
