@@ -564,13 +564,16 @@ def comment_hide(*, comment: Comment, moderator, hidden: bool) -> None:
 
 
 @transaction.atomic
-def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> Post:
-    """Merge the duplicate `source` into `target`.
+def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> StatusChange:
+    """Merge the duplicate `source` into `target`; returns the StatusChange it records.
 
-    The source becomes status "duplicate" of the target and is locked; its votes and followers
-    move to the target, except those of people already there (nobody counts twice) and the
-    target author's own vote (nobody votes for themselves). The ledger moves the votes' points
-    from the source's author to the target's.
+    The one rule of duplicates: a moderator's merge and a designer marking a post duplicate
+    (designers.services.post_status_change) both come here. The source becomes status
+    "duplicate" of the target and is locked; its votes and followers move to the target, except
+    those of people already there (nobody counts twice) and the target author's own vote (nobody
+    votes for themselves). The ledger moves the votes' points from the source's author to the
+    target's. Raises ValidationError (field "target") for a target of another product, a hidden,
+    deleted or duplicate target, or the source itself.
     """
     _require_moderator(moderator)
     if source.pk == target.pk:
@@ -633,7 +636,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> P
             actor=moderator,
         )
     message = (message or "").strip()
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         post=source,
         old_status=source.status,
         new_status=Post.Status.DUPLICATE,
@@ -655,8 +658,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> P
             url=target.get_absolute_url(),
             dedupe_key=f"post-merged:{source.pk}",
         )
-    source.refresh_from_db()
-    return source
+    return change
 
 
 # --- Reputation ----------------------------------------------------------------------------------
