@@ -162,6 +162,9 @@ STORAGES = {
     },
 }
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Uploaded images (post images, partner logos) above this many pixels are refused from their
+# header, before a pixel is decoded (cocreate/core/images.py).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=16_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 
 # --- E-mail ------------------------------------------------------------------------------------
@@ -231,6 +234,9 @@ REST_FRAMEWORK = {
         "community_vote_new_account": env.str("THROTTLE_COMMUNITY_VOTE_NEW", default="60/hour"),
         "community_flag": env.str("THROTTLE_COMMUNITY_FLAG", default="30/hour"),
         "community_flag_new_account": env.str("THROTTLE_COMMUNITY_FLAG_NEW", default="5/hour"),
+        # Writes carrying images (a post edited with new images, a partner logo), per user,
+        # pages and API alike (cocreate/core/images.py): decoding them is the costly part.
+        "image_uploads": env.str("THROTTLE_IMAGE_UPLOADS", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

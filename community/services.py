@@ -22,7 +22,7 @@ from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 
-from .images import prepare_image
+from .images import check_image, prepare_image
 from .models import (
     REPUTATION_POINTS,
     Comment,
@@ -94,6 +94,10 @@ def _clean_post_fields(*, kind, title, body, tag_names, parts, images=(), existi
             _("A post can carry at most %(n)d images.")
             % {"n": settings.COMMUNITY_MAX_IMAGES_PER_POST}
         ]
+    else:
+        image_errors = _check_images(images)
+        if image_errors:
+            errors["images"] = image_errors
     if errors:
         raise ValidationError(errors)
     return title, body, tags
@@ -137,6 +141,17 @@ def _check_parts(kind: str, parts: Sequence[tuple]) -> list[str]:
                 _("The quantity of %(part)s must be between 1 and %(max)d.")
                 % {"part": part.name, "max": MAX_QUANTITY}
             )
+    return errors
+
+
+def _check_images(images) -> list[str]:
+    """What is wrong with the uploads' sizes, types or dimensions, read from their headers."""
+    errors = []
+    for upload in images:
+        try:
+            check_image(upload)
+        except ValidationError as error:
+            errors.extend(error.messages)
     return errors
 
 
@@ -186,8 +201,9 @@ def post_validate(
     """Raise the ValidationError post_create would raise for this content; writes nothing.
 
     Pages and the API call it before counting a post against the rate limit, so a post counts
-    once its content follows the rules, on both (community/ratelimits.py). Image files are only
-    decoded by post_create.
+    once its content follows the rules, on both (community/ratelimits.py); an edit carrying
+    images, before counting it against the image rate (cocreate/core/images.py). Images are
+    checked from their headers here; only post_create and post_update decode them.
     """
     _clean_post_fields(
         kind=kind, title=title, body=body, tag_names=tags, parts=parts, images=images

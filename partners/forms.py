@@ -7,7 +7,7 @@ from django_countries import countries
 
 from products.models import Part, Product, ValueAddedService
 
-from .logos import LOGO_MAX_BYTES, logo_clean
+from .logos import LOGO_MAX_BYTES, logo_check
 from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
 from .selectors import Sort
 from .services import PARTNER_EDITABLE_FIELDS, partner_name_taken
@@ -175,8 +175,12 @@ class PartnerProfileForm(forms.ModelForm):
             del self.fields["remove_logo"]
 
     def clean_logo_upload(self):
+        # Its header only: the view decodes it (logos.logo_clean) once the upload is counted
+        # against the image rate.
         upload = self.cleaned_data.get("logo_upload")
-        return logo_clean(upload) if upload else None
+        if upload:
+            logo_check(upload)
+        return upload or None
 
     def _post_clean(self):
         # Model validation happens in the service, which reports it back onto this form.
