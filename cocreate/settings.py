@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cocreate.accounts.middleware.UserPreferencesMiddleware",
     "cocreate.core.middleware.RejectNulCharactersMiddleware",
+    "cocreate.core.middleware.RejectLongUrlsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -166,6 +167,9 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # header, before a pixel is decoded (cocreate/core/images.py).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=16_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+# Longer addresses (path and query string) are a 414 (cocreate/core/middleware.py); under
+# gunicorn's limit_request_line (4094 by default), which answers longer ones itself, in HTML.
+MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=4000)
 
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
