@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from cocreate.core import pagecache
 from cocreate.core.api import Conflict, KeysetPagination, StandardPagination
+from cocreate.core.text import SingleLineSerializerField
 from products.models import Part, Product
 
 from . import selectors, services
@@ -156,10 +157,13 @@ class PostWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("No product has the slug “{value}”.")},
     )
     kind = serializers.ChoiceField(choices=MEMBER_KIND_CHOICES)
-    title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True)
+    title = SingleLineSerializerField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True)
     body = serializers.CharField(max_length=services.BODY_MAX_LENGTH, allow_blank=True)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, default=list, max_length=20
+        child=SingleLineSerializerField(max_length=60),
+        required=False,
+        default=list,
+        max_length=20,
     )
     parts = PartLineInput(many=True, required=False, default=list)
     language = serializers.ChoiceField(

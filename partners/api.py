@@ -16,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from cocreate.core.api import Conflict
 from cocreate.core.images import image_upload_rate_limit_enforce
+from cocreate.core.text import SingleLineSerializerField
 from products.models import Product
 
 from . import selectors, services
@@ -229,6 +230,7 @@ class PartnerViewSet(
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
+    name = SingleLineSerializerField(max_length=Application._meta.get_field("name").max_length)
     country = serializers.ChoiceField(choices=list(countries))
     capabilities = ChoiceListField(choices=Capability.choices, required=False, default=list)
     applicant = serializers.CharField(source="applicant.username", read_only=True)
@@ -405,6 +407,12 @@ class ProjectSerializer(serializers.ModelSerializer):
 class ProjectWriteSerializer(serializers.ModelSerializer):
     """Partners and products by slug; non-staff must include a partner they own."""
 
+    title = SingleLineSerializerField(
+        max_length=CollaborationProject._meta.get_field("title").max_length
+    )
+    summary = SingleLineSerializerField(
+        max_length=CollaborationProject._meta.get_field("summary").max_length
+    )
     partners = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Partner.objects.active()
     )

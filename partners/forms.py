@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cocreate.core.text import SingleLineField
 from products.models import Part, Product, ValueAddedService
 
 from .logos import LOGO_MAX_BYTES, logo_check
@@ -86,6 +87,7 @@ class ApplicationForm(forms.ModelForm):
         model = Application
         # The website is declared above (https by default), so it is not generated here.
         fields = ("name", "kind", "country", "capabilities", "description")
+        field_classes = {"name": SingleLineField}
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"description": _("Markdown. Who you are, and what you would do with us.")}
 
@@ -197,8 +199,8 @@ class InvitationForm(forms.Form):
 
 
 class SupplyForm(forms.Form):
-    sku = forms.CharField(label=_("Part SKU"), max_length=40)
-    note = forms.CharField(
+    sku = SingleLineField(label=_("Part SKU"), max_length=40)
+    note = SingleLineField(
         label=_("Note"),
         required=False,
         max_length=200,
@@ -218,7 +220,7 @@ class ProvisionForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Value-added service"), queryset=ValueAddedService.objects.order_by("name")
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+    note = SingleLineField(label=_("Note"), required=False, max_length=200)
 
 
 class PartnerChoiceField(forms.ModelMultipleChoiceField):
@@ -262,6 +264,7 @@ class ProjectForm(forms.ModelForm):
             "description",
             "outcomes",
         )
+        field_classes = {"title": SingleLineField, "summary": SingleLineField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
