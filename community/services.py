@@ -48,8 +48,9 @@ MAX_QUANTITY = 999
 
 
 class PostStateConflict(ValidationError):
-    """The post's current state forbids the action (a decided post deleted): the API answers
-    409, pages show the message like any other refusal."""
+    """The post's current state forbids the action (a vote or comment on a locked, hidden or
+    deleted post, a decided post deleted): the API answers 409, pages show the message like
+    any other refusal."""
 
 
 @dataclass(frozen=True)
@@ -340,11 +341,11 @@ def post_delete(*, post: Post, actor) -> None:
 
 def _refuse_interaction(post: Post, *, what: str) -> None:
     if post.is_deleted:
-        raise ValidationError(_("This post was deleted."), code="deleted")
+        raise PostStateConflict(_("This post was deleted."), code="deleted")
     if post.is_hidden:
-        raise ValidationError(_("This post is hidden while moderators review it."), code="hidden")
+        raise PostStateConflict(_("This post is hidden while moderators review it."), code="hidden")
     if post.is_locked:
-        raise ValidationError(
+        raise PostStateConflict(
             _("This post is locked: it takes no more %(what)s.") % {"what": what}, code="locked"
         )
 
