@@ -31,6 +31,9 @@ timeout = _env_int("GUNICORN_TIMEOUT", 30)
 # Seconds an idle kept-alive connection waits for its next request (the proxy reuses them).
 keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
 accesslog = "-"
+# gunicorn's longest request line (its default is 4094 bytes): longer addresses than the app's
+# MAX_URL_LENGTH (4000) then get the app's own 414, JSON under /api/, not gunicorn's HTML one.
+limit_request_line = 8190
 
 BufferingThreadWorker.header_timeout = _env_float("GUNICORN_HEADER_TIMEOUT", 10)
 BufferingThreadWorker.body_timeout = _env_float("GUNICORN_BODY_TIMEOUT", 20)

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     # Before anything reads the body (the CSRF check): a body over MAX_REQUEST_BYTES is a 413.
     "cocreate.core.middleware.RequestSizeLimitMiddleware",
     "cocreate.core.middleware.RejectNulCharactersMiddleware",
+    "cocreate.core.middleware.RejectLongUrlsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -181,7 +182,13 @@ STORAGES = {
     },
 }
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Uploaded images (post images, partner logos) above this many pixels are refused from their
+# header, before a pixel is decoded (cocreate/core/images.py).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=16_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+# Longer addresses (path and query string) are a 414 (cocreate/core/middleware.py); under
+# gunicorn's limit_request_line (4094 by default), which answers longer ones itself, in HTML.
+MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=4000)
 
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -228,6 +235,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cocreate.core.api.exception_handler",
     # DRF's throttles, failing open while the cache is down: cocreate/core/throttling.py.
+    # DRF's JSON, form and multipart parsers; the JSON one bounds nesting (a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "cocreate.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "cocreate.core.throttling.AnonRateThrottle",
         "cocreate.core.throttling.UserRateThrottle",
@@ -254,6 +267,9 @@ REST_FRAMEWORK = {
         "community_vote_new_account": env.str("THROTTLE_COMMUNITY_VOTE_NEW", default="60/hour"),
         "community_flag": env.str("THROTTLE_COMMUNITY_FLAG", default="30/hour"),
         "community_flag_new_account": env.str("THROTTLE_COMMUNITY_FLAG_NEW", default="5/hour"),
+        # Writes carrying images (a post edited with new images, a partner logo), per user,
+        # pages and API alike (cocreate/core/images.py): decoding them is the costly part.
+        "image_uploads": env.str("THROTTLE_IMAGE_UPLOADS", default="20/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

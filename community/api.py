@@ -21,7 +21,8 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from cocreate.core import pagecache
-from cocreate.core.api import KeysetPagination, StandardPagination
+from cocreate.core.api import Conflict, KeysetPagination, StandardPagination
+from cocreate.core.text import SingleLineSerializerField
 from products.models import Part, Product
 
 from . import selectors, services
@@ -41,7 +42,10 @@ def _get_or_404(queryset, pk) -> Post:
     return post
 
 
-def _as_api_error(error: DjangoValidationError) -> ValidationError:
+def _as_api_error(error: DjangoValidationError) -> ValidationError | Conflict:
+    """A service's refusal in the API's shape: the post's state is a 409, bad input a 400."""
+    if isinstance(error, services.PostStateConflict):
+        return Conflict(" ".join(error.messages))
     if hasattr(error, "error_dict"):
         return ValidationError(error.message_dict)
     return ValidationError({"non_field_errors": error.messages})
@@ -153,10 +157,13 @@ class PostWriteSerializer(serializers.Serializer):
         error_messages={"does_not_exist": _("No product has the slug “{value}”.")},
     )
     kind = serializers.ChoiceField(choices=MEMBER_KIND_CHOICES)
-    title = serializers.CharField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True)
+    title = SingleLineSerializerField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True)
     body = serializers.CharField(max_length=services.BODY_MAX_LENGTH, allow_blank=True)
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, default=list, max_length=20
+        child=SingleLineSerializerField(max_length=60),
+        required=False,
+        default=list,
+        max_length=20,
     )
     parts = PartLineInput(many=True, required=False, default=list)
     language = serializers.ChoiceField(
@@ -434,6 +441,8 @@ class PostViewSet(
             services.post_delete(post=post, actor=request.user)
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: VoteStateSerializer}, methods=["POST", "DELETE"])

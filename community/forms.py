@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.text import SingleLineField
 from products.models import Part, Product
 from products.templatetags.products_tags import money
 
@@ -62,7 +63,7 @@ class PostForm(forms.Form):
         choices=[(kind.value, kind.label) for kind in Post.MEMBER_KINDS],
         initial=Post.Kind.SUGGESTION,
     )
-    title = forms.CharField(
+    title = SingleLineField(
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         help_text=_("One sentence that says it all. Similar posts appear as you type."),
@@ -73,7 +74,7 @@ class PostForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Markdown: **bold**, _italic_, lists, `code`, [links](https://…). No HTML."),
     )
-    tags = forms.CharField(
+    tags = SingleLineField(
         label=_("Tags"),
         required=False,
         max_length=300,

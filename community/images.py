@@ -2,6 +2,8 @@
 
 The stored file is always one Pillow wrote: metadata (EXIF location …) and anything a crafted
 file might carry beyond its pixels are dropped, and the name is ours, never the uploader's.
+Decoding stays within a memory bound (cocreate/core/images.py): the dimensions are read from
+the header and capped by settings.IMAGE_MAX_PIXELS before a pixel is decoded.
 """
 
 import io
@@ -12,15 +14,41 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from cocreate.core.images import (
+    ImageRefused,
+    TooManyPixels,
+    image_decode,
+    image_header,
+    megapixels,
+)
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_PIXELS = 40_000_000  # well under Pillow's decompression-bomb limit
 MAX_SIDE = 2000  # stored images are scaled down to fit this box
+
+
+def check_image(upload) -> None:
+    """Raise the ValidationError prepare_image would raise for the upload's size, type or
+    dimensions, reading only its header (no pixel decoded)."""
+    _check_size(upload)
+    try:
+        image_header(upload, formats=ALLOWED_FORMATS)
+    except ImageRefused as refused:
+        raise _refusal(upload, refused) from None
 
 
 def prepare_image(upload) -> ContentFile:
     """Return a re-encoded copy of `upload` ready to save, or raise ValidationError."""
+    _check_size(upload)
+    try:
+        image = image_decode(upload, formats=ALLOWED_FORMATS, box=MAX_SIDE)
+    except ImageRefused as refused:
+        raise _refusal(upload, refused) from None
+    return _reencode(image)
+
+
+def _check_size(upload) -> None:
     if upload.size > settings.COMMUNITY_IMAGE_MAX_BYTES:
         raise ValidationError(
             _("%(name)s is larger than %(limit)s."),
@@ -30,28 +58,15 @@ def prepare_image(upload) -> ContentFile:
             },
             code="too_large",
         )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            probe.verify()
-        if image_format not in ALLOWED_FORMATS:
-            raise _not_an_image(upload)
-        if width * height > MAX_PIXELS:
-            raise ValidationError(
-                _("%(name)s has too many pixels."), params={"name": upload.name}, code="too_big"
-            )
-        # verify() leaves the image unusable: open it again to decode the pixels.
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            return _reencode(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise _not_an_image(upload) from None
 
 
-def _not_an_image(upload) -> ValidationError:
+def _refusal(upload, refused: ImageRefused) -> ValidationError:
+    if isinstance(refused, TooManyPixels):
+        return ValidationError(
+            _("%(name)s has too many pixels: at most %(limit)s megapixels."),
+            params={"name": upload.name, "limit": megapixels(refused.limit)},
+            code="too_big",
+        )
     return ValidationError(
         _("%(name)s is not a JPEG, PNG, WebP or GIF image."),
         params={"name": upload.name},
@@ -60,8 +75,6 @@ def _not_an_image(upload) -> ValidationError:
 
 
 def _reencode(image: Image.Image) -> ContentFile:
-    image = ImageOps.exif_transpose(image)
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
     has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     buffer = io.BytesIO()
     if has_alpha:

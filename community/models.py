@@ -60,6 +60,10 @@ class Post(models.Model):
 
     # Kinds a customer may choose when writing a post.
     MEMBER_KINDS = (Kind.FEEDBACK, Kind.SUGGESTION, Kind.MODIFICATION, Kind.QUESTION)
+    # The designers answered the post publicly (or a moderator merged it): it is part of the
+    # record (a product's co-created ideas, the review queue, a merge's target), so its author
+    # can no longer delete it. "Under review" is not a decision yet.
+    DECIDED_STATUSES = (Status.PLANNED, Status.ADOPTED, Status.DECLINED, Status.DUPLICATE)
 
     product = models.ForeignKey(
         "products.Product",
@@ -187,6 +191,11 @@ class Post(models.Model):
     def is_visible(self) -> bool:
         """Shown to everyone: not hidden and not deleted."""
         return not (self.is_hidden or self.is_deleted)
+
+    @property
+    def is_decided(self) -> bool:
+        """The designers decided on it (or it was merged): its author may no longer delete it."""
+        return self.status in self.DECIDED_STATUSES
 
     @property
     def accepts_interaction(self) -> bool:

@@ -26,20 +26,12 @@ from rest_framework.throttling import BaseThrottle
 
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 class Action(StrEnum):
     POST = "post"
     COMMENT = "comment"
     VOTE = "vote"
     FLAG = "flag"
-
-
-def _parse(rate: str) -> RateLimit:
-    """ "20/hour" → RateLimit(20, 3600) (the format DRF's throttles use)."""
-    count, period = rate.split("/")
-    return RateLimit(int(count), _PERIODS[period.strip()[0]])
 
 
 def is_new_account(user) -> bool:
@@ -51,7 +43,7 @@ def rate_for(user, action: Action) -> RateLimit:
     scope = f"community_{action}"
     if is_new_account(user):
         scope += "_new_account"
-    return _parse(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+    return RateLimit.parse(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
 
 
 def community_rate_limit_hit(*, user, action: Action) -> int | None:

@@ -22,7 +22,7 @@ from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
 
-from .images import prepare_image
+from .images import check_image, prepare_image
 from .models import (
     REPUTATION_POINTS,
     Comment,
@@ -45,6 +45,12 @@ MAX_TAGS = 5
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 MAX_PARTS = 30
 MAX_QUANTITY = 999
+
+
+class PostStateConflict(ValidationError):
+    """The post's current state forbids the action (a vote or comment on a locked, hidden or
+    deleted post, a decided post deleted): the API answers 409, pages show the message like
+    any other refusal."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,10 @@ def _clean_post_fields(*, kind, title, body, tag_names, parts, images=(), existi
             _("A post can carry at most %(n)d images.")
             % {"n": settings.COMMUNITY_MAX_IMAGES_PER_POST}
         ]
+    else:
+        image_errors = _check_images(images)
+        if image_errors:
+            errors["images"] = image_errors
     if errors:
         raise ValidationError(errors)
     return title, body, tags
@@ -132,6 +142,17 @@ def _check_parts(kind: str, parts: Sequence[tuple]) -> list[str]:
                 _("The quantity of %(part)s must be between 1 and %(max)d.")
                 % {"part": part.name, "max": MAX_QUANTITY}
             )
+    return errors
+
+
+def _check_images(images) -> list[str]:
+    """What is wrong with the uploads' sizes, types or dimensions, read from their headers."""
+    errors = []
+    for upload in images:
+        try:
+            check_image(upload)
+        except ValidationError as error:
+            errors.extend(error.messages)
     return errors
 
 
@@ -181,8 +202,9 @@ def post_validate(
     """Raise the ValidationError post_create would raise for this content; writes nothing.
 
     Pages and the API call it before counting a post against the rate limit, so a post counts
-    once its content follows the rules, on both (community/ratelimits.py). Image files are only
-    decoded by post_create.
+    once its content follows the rules, on both (community/ratelimits.py); an edit carrying
+    images, before counting it against the image rate (cocreate/core/images.py). Images are
+    checked from their headers here; only post_create and post_update decode them.
     """
     _clean_post_fields(
         kind=kind, title=title, body=body, tag_names=tags, parts=parts, images=images
@@ -281,11 +303,34 @@ def post_update(
     return post
 
 
+def post_delete_refusal(post: Post) -> PostStateConflict | None:
+    """Why the author may not delete `post` as it is, or None: pages ask before offering it."""
+    if not post.is_decided:
+        return None
+    return PostStateConflict(
+        _(
+            "The designers have answered this post (%(status)s): it stays on the record and "
+            "can no longer be deleted."
+        )
+        % {"status": post.get_status_display()},
+        code="decided",
+    )
+
+
 @transaction.atomic
 def post_delete(*, post: Post, actor) -> None:
-    """Soft delete by the author: the post leaves every list, its votes and ledger lines stay."""
+    """Soft delete by the author: the post leaves every list, its votes and ledger lines stay.
+
+    Raises PostStateConflict once the post is decided (`Post.DECIDED_STATUSES`): an adopted,
+    planned, declined or merged post stays where the product page and the review queue show it.
+    """
     if actor.pk != post.author_id:
         raise PermissionDenied(_("Only the author can delete this post."))
+    # Locked, so a designer's decision made at the same moment is seen here, or waits for this.
+    post = _lock_post(post.pk)
+    refusal = post_delete_refusal(post)
+    if refusal is not None:
+        raise refusal
     Post.objects.filter(pk=post.pk, is_deleted=False).update(
         is_deleted=True, deleted_at=timezone.now()
     )
@@ -296,11 +341,11 @@ def post_delete(*, post: Post, actor) -> None:
 
 def _refuse_interaction(post: Post, *, what: str) -> None:
     if post.is_deleted:
-        raise ValidationError(_("This post was deleted."), code="deleted")
+        raise PostStateConflict(_("This post was deleted."), code="deleted")
     if post.is_hidden:
-        raise ValidationError(_("This post is hidden while moderators review it."), code="hidden")
+        raise PostStateConflict(_("This post is hidden while moderators review it."), code="hidden")
     if post.is_locked:
-        raise ValidationError(
+        raise PostStateConflict(
             _("This post is locked: it takes no more %(what)s.") % {"what": what}, code="locked"
         )
 
@@ -536,13 +581,16 @@ def comment_hide(*, comment: Comment, moderator, hidden: bool) -> None:
 
 
 @transaction.atomic
-def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> Post:
-    """Merge the duplicate `source` into `target`.
+def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> StatusChange:
+    """Merge the duplicate `source` into `target`; returns the StatusChange it records.
 
-    The source becomes status "duplicate" of the target and is locked; its votes and followers
-    move to the target, except those of people already there (nobody counts twice) and the
-    target author's own vote (nobody votes for themselves). The ledger moves the votes' points
-    from the source's author to the target's.
+    The one rule of duplicates: a moderator's merge and a designer marking a post duplicate
+    (designers.services.post_status_change) both come here. The source becomes status
+    "duplicate" of the target and is locked; its votes and followers move to the target, except
+    those of people already there (nobody counts twice) and the target author's own vote (nobody
+    votes for themselves). The ledger moves the votes' points from the source's author to the
+    target's. Raises ValidationError (field "target") for a target of another product, a hidden,
+    deleted or duplicate target, or the source itself.
     """
     _require_moderator(moderator)
     if source.pk == target.pk:
@@ -605,7 +653,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> P
             actor=moderator,
         )
     message = (message or "").strip()
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         post=source,
         old_status=source.status,
         new_status=Post.Status.DUPLICATE,
@@ -627,8 +675,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> P
             url=target.get_absolute_url(),
             dedupe_key=f"post-merged:{source.pk}",
         )
-    source.refresh_from_db()
-    return source
+    return change
 
 
 # --- Reputation ----------------------------------------------------------------------------------

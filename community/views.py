@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core import keyset
+from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.pagecache import anonymous_page_cache
 from products.models import Product, ProductLine
 
@@ -41,7 +42,10 @@ INDEX_TOP_POSTS = 8  # the index's "Most supported" list, across all communities
 
 
 def _rate_limited(request, action: Action) -> HttpResponse | None:
-    wait = community_rate_limit_hit(user=request.user, action=action)
+    return _too_fast(request, community_rate_limit_hit(user=request.user, action=action))
+
+
+def _too_fast(request, wait: int | None) -> HttpResponse | None:
     if wait is None:
         return None
     template = "community/_rate_limited.html" if request.htmx else "community/rate_limited.html"
@@ -297,6 +301,18 @@ def _post_form_page(request, product, *, post=None):
                 post = services.post_create(author=request.user, product=product, **fields)
                 messages.success(request, _("Your post is published."))
             else:
+                if fields["images"]:
+                    # An edit carrying images counts once its content follows the rules and
+                    # the images' headers pass, before a pixel is decoded (cocreate/core/
+                    # images.py); edits without images do not count.
+                    services.post_validate(
+                        **{name: fields[name] for name in ("kind", "title", "body", "tags")},
+                        parts=fields["parts"],
+                        images=fields["images"],
+                    )
+                    limited = _too_fast(request, image_upload_rate_limit_hit(user=request.user))
+                    if limited:
+                        return limited
                 post = services.post_update(
                     post=post,
                     editor=request.user,
@@ -342,8 +358,16 @@ def post_delete(request, product_slug, pk):
     post = _post_or_404(request, product_slug, pk)
     if post.author_id != request.user.pk:
         raise Http404
+    refusal = services.post_delete_refusal(post)
+    if refusal is not None:
+        messages.error(request, _error_text(refusal))
+        return redirect(post)
     if request.method == "POST":
-        services.post_delete(post=post, actor=request.user)
+        try:
+            services.post_delete(post=post, actor=request.user)
+        except ValidationError as error:  # decided in the meantime
+            messages.error(request, _error_text(error))
+            return redirect(post)
         messages.success(request, _("Your post is deleted."))
         return redirect("community:product", post.product.slug)
     return render(request, "community/post_delete.html", {"post": post, "product": post.product})

@@ -1,7 +1,10 @@
 """The designers' weekly digest: the items of their products still waiting for a decision."""
 
+import zlib
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +18,7 @@ from .models import JobState, ReviewItem
 from .selectors import product_designers
 
 DIGEST_JOB = "weekly_digest"
+LOCK_KEY = zlib.crc32(b"designers.weekly_digest")
 # A digest lists this many items; the title counts them all.
 DIGEST_LINES = 20
 
@@ -70,16 +74,37 @@ def _designers_and_their_counts(recent) -> dict[int, tuple]:
     return by_designer
 
 
+@contextmanager
+def _one_run_at_a_time():
+    """A session-level PostgreSQL advisory lock, held across the run's several transactions:
+    a run that starts meanwhile waits for it, then finds the week done (or, if that run died,
+    finishes it). A killed run's connection closes, which releases the lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
 def weekly_digest_send(*, now=None) -> int:
     """One digest per designer per ISO week, listing their products' waiting items, the post's
     current score first (the top DIGEST_LINES of them).
 
     Idempotent per week: the run records its week in JobState once every digest is out, and a
-    later run the same week sends nothing. A run that died half-way is finished by the next;
-    the dedupe key (per designer and week) keeps that to one digest each, and e-mails only a
-    digest the dead run left un-e-mailed. Returns the number of digests created."""
-    now = now or timezone.now()
+    later run the same week sends nothing. Runs take turns (an advisory lock), so runs started
+    together send each digest once, and only the one that sent them counts them. A run that
+    died half-way is finished by the next; the dedupe key (per designer and week) keeps that to
+    one digest each, and e-mails only a digest the dead run left un-e-mailed. Returns the number
+    of digests this run created."""
+    with _one_run_at_a_time():
+        return _send(now=now or timezone.now())
+
+
+def _send(*, now) -> int:
     year, week = week_of(now)
+    # Read after taking the lock: what a run that went before recorded.
     state, _created = JobState.objects.get_or_create(name=DIGEST_JOB)
     if state.last_started_at and week_of(state.last_started_at) == (year, week):
         return 0

@@ -3,6 +3,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.text import SingleLineField, validate_single_line
 from community.models import Post
 from products.models import Product
 
@@ -78,15 +79,21 @@ class EvaluationForm(forms.Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.order_by("name"), to_field_name="slug"
     )
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = SingleLineField(label=_("Title"), max_length=160)
     body = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 8}))
-    question = forms.CharField(label=_("Poll question"), max_length=200, required=False)
+    question = SingleLineField(label=_("Poll question"), max_length=200, required=False)
     choices = forms.CharField(
         label=_("Poll choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=lazy(_choices_help, str)(),
     )
+
+    def clean_choices(self) -> str:
+        text = self.cleaned_data.get("choices", "")
+        for line in text.splitlines():
+            validate_single_line(line.strip())  # each line is a choice
+        return text
 
     def choice_list(self) -> list[str]:
         return [

@@ -13,7 +13,7 @@ from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
 from community.models import Follow, Post, ReputationEvent, StatusChange
-from community.services import reputation_record
+from community.services import post_merge, reputation_record
 from partners.selectors import product_collaborators
 
 from .models import Poll, PollAnswer, PollChoice, ReviewItem
@@ -64,15 +64,10 @@ def _check_decision(*, post, status, message, adopted_in, duplicate_of) -> dict:
             errors["adopted_in"] = [_("Choose a product of the same product line.")]
     elif adopted_in is not None:
         errors["adopted_in"] = [_("Only an adopted post names a product generation.")]
+    # Which post a duplicate may name is the merge's rule (community.services.post_merge).
     if status == Post.Status.DUPLICATE:
         if duplicate_of is None:
             errors["duplicate_of"] = [_("Name the post this one duplicates.")]
-        elif duplicate_of.pk == post.pk:
-            errors["duplicate_of"] = [_("A post cannot duplicate itself.")]
-        elif not duplicate_of.is_visible or duplicate_of.duplicate_of_id == post.pk:
-            errors["duplicate_of"] = [
-                _("Choose a visible post that is not a duplicate of this one.")
-            ]
     elif duplicate_of is not None:
         errors["duplicate_of"] = [_("Only a duplicate names another post.")]
     return errors
@@ -87,10 +82,20 @@ def post_status_change(
     Writes the StatusChange (shown on the post's public timeline as the team's response), moves
     the post, closes its review item, notifies the followers (in-app now, e-mail by Celery; one
     per change), awards the author on planning and adoption (once per post, ledger constraint),
-    and emits the `post.status_changed` / `post.adopted` webhooks. Raises PermissionDenied for a
-    non-designer and ValidationError (per field) for an invalid decision.
+    and emits the `post.status_changed` / `post.adopted` webhooks. Marking a duplicate is the
+    moderators' merge (community.services.post_merge: same product, votes and followers moved,
+    the duplicate locked; it tells the author). Raises PermissionDenied for a non-designer and
+    ValidationError (per field) for an invalid decision.
     """
     _require_designer(author)
+    if status == Post.Status.DUPLICATE and duplicate_of is not None:
+        # The merge locks both posts in id order: taken in that order here too, a decision and
+        # a merge of the same two posts cannot deadlock.
+        list(
+            Post.objects.select_for_update()
+            .filter(pk__in=[post.pk, duplicate_of.pk])
+            .order_by("pk")
+        )
     post = Post.objects.select_for_update().select_related("product", "author").get(pk=post.pk)
     errors = _check_decision(
         post=post, status=status, message=message, adopted_in=adopted_in, duplicate_of=duplicate_of
@@ -98,22 +103,33 @@ def post_status_change(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    change = StatusChange.objects.create(
-        post=post,
-        old_status=post.status,
-        new_status=status,
-        message=message,
-        message_html=render_markdown(message),
-        author=author,
-        adopted_in=adopted_in,
+    # Read before a merge moves them to the original.
+    followers = list(
+        get_user_model().objects.filter(community_follows__post=post, is_active=True).distinct()
     )
-    post.status = status
-    post.adopted_in = adopted_in if status == Post.Status.ADOPTED else None
-    post.duplicate_of = duplicate_of if status == Post.Status.DUPLICATE else None
-    post.last_activity_at = now
-    post.save(
-        update_fields=["status", "adopted_in", "duplicate_of", "last_activity_at", "updated_at"]
-    )
+    if status == Post.Status.DUPLICATE:
+        try:
+            change = post_merge(source=post, target=duplicate_of, moderator=author, message=message)
+        except ValidationError as error:
+            raise ValidationError({"duplicate_of": error.messages}) from error
+        post.status, post.duplicate_of = status, duplicate_of
+    else:
+        change = StatusChange.objects.create(
+            post=post,
+            old_status=post.status,
+            new_status=status,
+            message=message,
+            message_html=render_markdown(message),
+            author=author,
+            adopted_in=adopted_in,
+        )
+        post.status = status
+        post.adopted_in = adopted_in if status == Post.Status.ADOPTED else None
+        post.duplicate_of = None
+        post.last_activity_at = now
+        post.save(
+            update_fields=["status", "adopted_in", "duplicate_of", "last_activity_at", "updated_at"]
+        )
 
     item_state = (
         ReviewItem.State.DECIDED
@@ -135,12 +151,12 @@ def post_status_change(
             user=post.author, kind=ReputationEvent.Kind.IDEA_ADOPTED, post=post, actor=author
         )
 
-    followers = list(
-        get_user_model().objects.filter(community_follows__post=post, is_active=True).distinct()
-    )
     if post.author not in followers:
         followers.append(post.author)
     recipients = [user for user in followers if user.pk != author.pk]
+    if status == Post.Status.DUPLICATE:
+        # The merge told the author already ("merged into an earlier one").
+        recipients = [user for user in recipients if user.pk != post.author_id]
     status_label = Post.Status(status).label
     if status == Post.Status.ADOPTED:
         title = gettext_lazy("Adopted in %(product)s: %(title)s")

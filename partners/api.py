@@ -14,12 +14,14 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from cocreate.core.api import Conflict
+from cocreate.core.images import image_upload_rate_limit_enforce
+from cocreate.core.text import SingleLineSerializerField
 from cocreate.core.throttling import ScopedRateThrottle
 from products.models import Product
 
 from . import selectors, services
 from .forms import DirectoryFilterForm
-from .logos import logo_clean
+from .logos import logo_check, logo_clean
 from .models import Application, CollaborationProject, Partner, PartnerKind
 from .taxonomy import Capability, Certification, area_choices, is_area_code
 
@@ -123,12 +125,14 @@ class PartnerUpdateSerializer(serializers.Serializer):
     )
 
     def validate_logo(self, upload):
+        # Its header only: partial_update decodes it once it is counted against the image rate.
         if upload is None:
             return None
         try:
-            return logo_clean(upload)
+            logo_check(upload)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
+        return upload
 
 
 _DIRECTORY_PARAMETERS = [
@@ -207,13 +211,16 @@ class PartnerViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         logo = data.pop("logo", "unchanged")
+        upload = logo if logo not in (None, "unchanged") else None
+        if upload is not None:
+            # Counted once the input is valid, decoded only if allowed (cocreate/core/images.py).
+            image_upload_rate_limit_enforce(user=request.user)
+            try:
+                upload = logo_clean(upload)
+            except DjangoValidationError as error:
+                raise ApiValidationError({"logo": error.messages}) from error
         try:
-            services.partner_update(
-                partner=partner,
-                logo=logo if logo not in (None, "unchanged") else None,
-                remove_logo=logo is None,
-                **data,
-            )
+            services.partner_update(partner=partner, logo=upload, remove_logo=logo is None, **data)
         except DjangoValidationError as error:
             raise _as_api_error(error) from error
         return Response(PartnerSerializer(partner, context=self.get_serializer_context()).data)
@@ -223,6 +230,7 @@ class PartnerViewSet(
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
+    name = SingleLineSerializerField(max_length=Application._meta.get_field("name").max_length)
     country = serializers.ChoiceField(choices=list(countries))
     capabilities = ChoiceListField(choices=Capability.choices, required=False, default=list)
     applicant = serializers.CharField(source="applicant.username", read_only=True)
@@ -399,6 +407,12 @@ class ProjectSerializer(serializers.ModelSerializer):
 class ProjectWriteSerializer(serializers.ModelSerializer):
     """Partners and products by slug; non-staff must include a partner they own."""
 
+    title = SingleLineSerializerField(
+        max_length=CollaborationProject._meta.get_field("title").max_length
+    )
+    summary = SingleLineSerializerField(
+        max_length=CollaborationProject._meta.get_field("summary").max_length
+    )
     partners = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Partner.objects.active()
     )

@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cocreate.core.text import SingleLineField
 from products.models import Part, Product, ValueAddedService
 
-from .logos import LOGO_MAX_BYTES, logo_clean
+from .logos import LOGO_MAX_BYTES, logo_check
 from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
 from .selectors import Sort
 from .services import PARTNER_EDITABLE_FIELDS, partner_name_taken
@@ -86,6 +87,7 @@ class ApplicationForm(forms.ModelForm):
         model = Application
         # The website is declared above (https by default), so it is not generated here.
         fields = ("name", "kind", "country", "capabilities", "description")
+        field_classes = {"name": SingleLineField}
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"description": _("Markdown. Who you are, and what you would do with us.")}
 
@@ -159,7 +161,9 @@ class PartnerProfileForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = tuple(name for name in PARTNER_EDITABLE_FIELDS if name != "website")
+        # Every editable field, the website included: a field left out here gets no initial
+        # value from the partner, so saving the form unchanged would blank it.
+        fields = PARTNER_EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"description": _("Markdown.")}
 
@@ -173,8 +177,12 @@ class PartnerProfileForm(forms.ModelForm):
             del self.fields["remove_logo"]
 
     def clean_logo_upload(self):
+        # Its header only: the view decodes it (logos.logo_clean) once the upload is counted
+        # against the image rate.
         upload = self.cleaned_data.get("logo_upload")
-        return logo_clean(upload) if upload else None
+        if upload:
+            logo_check(upload)
+        return upload or None
 
     def _post_clean(self):
         # Model validation happens in the service, which reports it back onto this form.
@@ -191,8 +199,8 @@ class InvitationForm(forms.Form):
 
 
 class SupplyForm(forms.Form):
-    sku = forms.CharField(label=_("Part SKU"), max_length=40)
-    note = forms.CharField(
+    sku = SingleLineField(label=_("Part SKU"), max_length=40)
+    note = SingleLineField(
         label=_("Note"),
         required=False,
         max_length=200,
@@ -212,7 +220,7 @@ class ProvisionForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Value-added service"), queryset=ValueAddedService.objects.order_by("name")
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+    note = SingleLineField(label=_("Note"), required=False, max_length=200)
 
 
 class PartnerChoiceField(forms.ModelMultipleChoiceField):
@@ -256,6 +264,7 @@ class ProjectForm(forms.ModelForm):
             "description",
             "outcomes",
         )
+        field_classes = {"title": SingleLineField, "summary": SingleLineField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

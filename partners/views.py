@@ -7,9 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cocreate.core.charts import bar_chart
+from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 
 from . import selectors, services
@@ -23,6 +25,7 @@ from .forms import (
     ProvisionForm,
     SupplyForm,
 )
+from .logos import logo_clean
 from .models import Application, CollaborationProject, Invitation, Membership, Partner
 
 DIRECTORY_PAGE_SIZE = 24
@@ -187,26 +190,57 @@ def manage_profile(request, slug):
     membership = _membership_or_404(request, slug)
     partner = membership.partner
     form = PartnerProfileForm(request.POST or None, request.FILES or None, instance=partner)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.PARTNER_EDITABLE_FIELDS}
-        try:
-            services.partner_update(
-                partner=partner,
-                logo=form.cleaned_data.get("logo_upload"),
-                remove_logo=form.cleaned_data.get("remove_logo", False),
-                **data,
+        upload = form.cleaned_data.get("logo_upload")
+        # A logo counts against the image rate once the form is valid, and is decoded only if
+        # the rate allows it (cocreate/core/images.py).
+        wait = image_upload_rate_limit_hit(user=request.user) if upload else None
+        if wait is not None:
+            form.add_error(
+                "logo_upload",
+                ngettext(
+                    "Too many images uploaded. Try again in %(seconds)d second.",
+                    "Too many images uploaded. Try again in %(seconds)d seconds.",
+                    wait,
+                )
+                % {"seconds": wait},
             )
-        except PermissionDenied as error:
-            return _refused(request, error, back_url=reverse("partners:manage", args=[slug]))
-        except ValidationError as error:
-            partner.refresh_from_db()
-            _add_errors(form, error)
+            status = 429
         else:
-            messages.success(request, _("Your organisation's profile was saved."))
-            return redirect("partners:manage", slug=partner.slug)
+            try:
+                logo = _logo_or_field_error(upload)
+                services.partner_update(
+                    partner=partner,
+                    logo=logo,
+                    remove_logo=form.cleaned_data.get("remove_logo", False),
+                    **data,
+                )
+            except PermissionDenied as error:
+                return _refused(request, error, back_url=reverse("partners:manage", args=[slug]))
+            except ValidationError as error:
+                partner.refresh_from_db()
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Your organisation's profile was saved."))
+                return redirect("partners:manage", slug=partner.slug)
     return render(
-        request, "partners/manage_profile.html", _manage_context(membership, "profile", form=form)
+        request,
+        "partners/manage_profile.html",
+        _manage_context(membership, "profile", form=form),
+        status=status,
     )
+
+
+def _logo_or_field_error(upload):
+    """The re-encoded logo (None without an upload); its refusal as the field's error."""
+    if not upload:
+        return None
+    try:
+        return logo_clean(upload)
+    except ValidationError as error:
+        raise ValidationError({"logo_upload": error.messages}) from error
 
 
 @login_required

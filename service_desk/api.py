@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from cocreate.accounts.models import User
 from cocreate.core.api import SLUG_SCHEMA, Conflict
+from cocreate.core.text import SingleLineSerializerField
 from cocreate.core.throttling import ScopedRateThrottle
 from products.models import Product
 
@@ -121,7 +122,7 @@ class TicketCreateSerializer(serializers.Serializer):
         error_messages={"does_not_exist": gettext_lazy("There is no product “{value}”.")},
     )
     category = serializers.ChoiceField(choices=Category.choices)
-    subject = serializers.CharField(max_length=200)
+    subject = SingleLineSerializerField(max_length=200)
     description = serializers.CharField(max_length=20000)
 
 

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.text import SingleLineField
 from products.models import Product, Registration
 
 from .attachments import MAX_FILES_PER_MESSAGE, accepted_types_label, validate_attachments
@@ -69,7 +70,7 @@ class TicketForm(forms.Form):
         help_text=_("Optional: pick the registered unit this is about."),
     )
     category = forms.ChoiceField(choices=Category.choices, label=_("What do you need?"))
-    subject = forms.CharField(max_length=200, label=_("Subject"))
+    subject = SingleLineField(max_length=200, label=_("Subject"))
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=20000,
@@ -167,9 +168,9 @@ class DeskTicketForm(forms.Form):
 
 class ShipmentForm(forms.Form):
     direction = forms.ChoiceField(choices=Shipment.Direction.choices, label=_("Direction"))
-    carrier = forms.CharField(max_length=80, label=_("Carrier"))
-    tracking_number = forms.CharField(max_length=80, label=_("Tracking number"))
-    note = forms.CharField(max_length=300, required=False, label=_("Note for the customer"))
+    carrier = SingleLineField(max_length=80, label=_("Carrier"))
+    tracking_number = SingleLineField(max_length=80, label=_("Tracking number"))
+    note = SingleLineField(max_length=300, required=False, label=_("Note for the customer"))
 
 
 class ShipmentUpdateForm(forms.Form):
@@ -191,7 +192,7 @@ class ShipmentUpdateForm(forms.Form):
             "invalid_choice": _("Choose the shipment's new status."),
         },
     )
-    note = forms.CharField(max_length=300, required=False, label=_("Note for the customer"))
+    note = SingleLineField(max_length=300, required=False, label=_("Note for the customer"))
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,7 +200,7 @@ class ShipmentUpdateForm(forms.Form):
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(max_length=200, label=_("Title"))
+    title = SingleLineField(max_length=200, label=_("Title"))
     product = forms.ModelChoiceField(
         queryset=Product.objects.order_by("name"),
         required=False,

@@ -5,6 +5,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cocreate.core.text import SingleLineSerializerField
 from cocreate.core.throttling import ScopedRateThrottle
 
 from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
@@ -16,7 +17,7 @@ DEFAULT_TOKEN_NAME = "API"
 class GuardedAuthTokenSerializer(AuthTokenSerializer):
     """Token login with the same slow-down and lockout as the login page."""
 
-    name = serializers.CharField(
+    name = SingleLineSerializerField(
         max_length=100,
         required=False,
         default=DEFAULT_TOKEN_NAME,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from cocreate.core.i18n import as_reader, known_time_zones
+from cocreate.core.text import SingleLineField
 
 from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
 from .models import User
@@ -51,6 +52,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("display_name", "email", "bio", "language", "time_zone")
+        field_classes = {"display_name": SingleLineField}
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -98,7 +100,7 @@ class ReaderPasswordResetForm(PasswordResetForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Token name"),
         max_length=100,
         help_text=_("Which integration uses it, e.g. “ERP sync”."),

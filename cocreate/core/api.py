@@ -36,7 +36,8 @@ class StrictOrderingFilter(OrderingFilter):
 
     DRF's filter ignores an unknown field; here it is a 400 naming `ordering`, like an unknown
     filter value, and the schema lists the accepted values. One field at a time: the lists'
-    default orders already break ties. Lists without `ordering_fields` take no ordering."""
+    default orders already break ties. Lists without `ordering_fields` take no ordering: there
+    any `?ordering=` value is unknown, a 400 as well (an empty one is no ordering)."""
 
     def choices(self, view) -> list[str]:
         fields = getattr(view, "ordering_fields", None) or []
@@ -45,8 +46,12 @@ class StrictOrderingFilter(OrderingFilter):
     def get_ordering(self, request, queryset, view):
         value = request.query_params.get(self.ordering_param, "").strip()
         choices = self.choices(view)
-        if not value or not choices:
+        if not value:
             return self.get_default_ordering(view)
+        if not choices:
+            raise exceptions.ValidationError(
+                {self.ordering_param: [_("This list has a fixed order: it takes no ordering.")]}
+            )
         if value not in choices:
             raise exceptions.ValidationError(
                 {

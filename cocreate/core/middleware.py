@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .views import uri_too_long
+
 
 class ContentSecurityPolicyMiddleware:
     """Send the site's Content-Security-Policy: only our own scripts, styles and images."""
@@ -87,3 +89,21 @@ def _refusal(request, *, status, code, detail, template, context=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": detail, "code": code}, status=status)
     return render(request, template, context, status=status)
+
+
+class RejectLongUrlsMiddleware:
+    """Answer 414 to an address (path and query string) longer than settings.MAX_URL_LENGTH:
+    JSON under /api/, the styled page elsewhere (cocreate.core.views.uri_too_long).
+
+    No view needs such an address, and some would fail on one (an id too long for Python to
+    read as a number, a file name too long for the file system). gunicorn refuses request lines
+    longer than its `limit_request_line` itself, with an HTML 414, before the app sees them:
+    keep that limit above this one so the app's answer is the one clients get."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if len(request.get_full_path()) > settings.MAX_URL_LENGTH:
+            return uri_too_long(request)
+        return self.get_response(request)

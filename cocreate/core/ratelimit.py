@@ -10,6 +10,8 @@ from django.core.cache import cache
 from cocreate.core.cache import CacheUnavailable, cache_required
 from cocreate.core.degraded import degraded
 
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
 
 @dataclass(frozen=True)
 class RateLimit:
@@ -17,6 +19,13 @@ class RateLimit:
 
     limit: int
     window: int
+
+    @classmethod
+    def parse(cls, rate: str) -> "RateLimit":
+        """ "20/hour" → RateLimit(20, 3600): the format of DRF's throttle rates (and of the
+        THROTTLE_* settings), so a page and the API can share one rate."""
+        count, period = rate.split("/")
+        return cls(int(count), _PERIODS[period.strip()[0]])
 
 
 def rate_limit_hit(*, key: str, rate: RateLimit) -> int | None:

@@ -23,6 +23,7 @@ ERRORS_BY_STATUS = {
     "405": "Method not allowed.",
     "409": "Conflicts with the current state (e.g. rating twice).",
     "413": "Request body too large.",
+    "414": "Address (path and query string) too long.",
     "415": "Unsupported media type: send JSON (or a form where the operation takes files).",
     "429": "Too many requests: wait for the seconds in Retry-After.",
 }

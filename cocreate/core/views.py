@@ -117,6 +117,16 @@ def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
 
+def uri_too_long(request):
+    """414, from RejectLongUrlsMiddleware."""
+    if _wants_json(request):
+        detail = _("The address is too long: at most %(limit)d characters.") % {
+            "limit": settings.MAX_URL_LENGTH
+        }
+        return JsonResponse({"detail": detail, "code": "uri_too_long"}, status=414)
+    return render(request, "400.html", status=414)
+
+
 def page_not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
@@ -164,7 +174,10 @@ def public_media(request, path):
     target = (media_root / path).resolve()
     if not target.is_relative_to(media_root) or target.is_relative_to(private_root):
         raise Http404(path)
-    response = serve(request, path, document_root=media_root)
+    try:
+        response = serve(request, path, document_root=media_root)
+    except OSError as error:  # a name the file system refuses (too long): no such upload
+        raise Http404(path) from error
     if response.status_code in (200, 304):
         patch_cache_control(response, public=True, max_age=PUBLIC_MEDIA_MAX_AGE)
         response.headers["Content-Security-Policy"] = PUBLIC_MEDIA_CSP

@@ -230,3 +230,21 @@ def test_the_schema_lists_each_lists_orderings_and_only_where_there_are_some(api
     assert set(ordering("/api/v1/products/")["enum"]) >= {"name", "-launch_date", "generation"}
     assert set(ordering("/api/v1/parts/")["enum"]) >= {"price", "-price", "name", "-name"}
     assert ordering("/api/v1/registrations/") is None
+
+
+@pytest.mark.parametrize("depth", [1000, 100_000])
+def test_a_deeply_nested_json_body_is_a_json_400(api, depth):
+    body = '{"body": ' + "[" * depth + "]" * depth + "}"
+
+    response = api.post("/api/v1/registrations/", body, content_type="application/json")
+
+    assert _is_error(response, 400, "parse_error")
+
+
+def test_a_body_nested_deeper_than_the_bound_is_a_400_below_the_recursion_limit_too(api):
+    body = '{"serial_number": ' + "[" * 40 + "]" * 40 + "}"
+
+    response = api.post("/api/v1/registrations/", body, content_type="application/json")
+
+    assert _is_error(response, 400, "parse_error")
+    assert "nested" in response.json()["detail"]

@@ -1,4 +1,5 @@
-"""docs/api.md stays true: its paths exist and its signature snippet accepts our signatures."""
+"""docs/api.md stays true: its paths exist and its signature snippet accepts our signatures.
+The other notes (docs/*.md, README.md) name only API paths that exist too."""
 
 import re
 import time
@@ -9,7 +10,12 @@ from django.urls import Resolver404, resolve
 
 from cocreate.webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 
-DOC = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+ROOT = Path(__file__).resolve().parents[2]
+DOC = (ROOT / "docs" / "api.md").read_text()
+NOTES = {
+    path.relative_to(ROOT).as_posix(): path.read_text()
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+}
 
 
 def _snippet():
@@ -39,13 +45,31 @@ def test_the_documented_check_accepts_a_real_signature_and_refuses_tampering():
     assert not is_from_cocreate(secret, stale, body)
 
 
-@pytest.mark.parametrize(
-    "path",
-    sorted(set(re.findall(r"/api/v1/[A-Za-z0-9_./<>{}-]*", DOC))),
-)
-def test_every_documented_api_path_exists(path):
-    concrete = re.sub(r"<[^>]+>|\{[^}]+\}", "x", path)
+API_PATH = r"/api/v1/[A-Za-z0-9_./<>{}-]*"
+
+
+def _resolves(path: str) -> bool:
+    concrete = re.sub(r"<[^>]+>|\{[^}]+\}", "1", path)  # an id or a slug
     try:
         resolve(concrete)
     except Resolver404:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", sorted(set(re.findall(API_PATH, DOC))))
+def test_every_documented_api_path_exists(path):
+    if not _resolves(path):
         pytest.fail(f"{path} in docs/api.md does not resolve")
+
+
+@pytest.mark.parametrize(
+    ("note", "path"),
+    sorted(
+        {(name, path) for name, text in NOTES.items() for path in re.findall(API_PATH, text)}
+        - {("docs/api.md", path) for path in re.findall(API_PATH, DOC)}
+    ),
+)
+def test_every_api_path_in_the_other_notes_exists(note, path):
+    if not _resolves(path):
+        pytest.fail(f"{path} in {note} does not resolve")

@@ -223,12 +223,28 @@ def test_voting_on_a_locked_or_hidden_post_is_refused(product):
     hidden = PostFactory(product=product, is_hidden=True, hidden_reason="moderator")
 
     locked_response = api_as(veteran()).post(f"/api/v1/posts/{locked.pk}/vote/")
-    assert locked_response.status_code == 400
-    assert "locked" in str(locked_response.json()["errors"])
+    # The post's state refuses it: a 409, like every other state refusal.
+    assert locked_response.status_code == 409
+    assert locked_response.json()["code"] == "conflict"
+    assert "locked" in locked_response.json()["detail"]
     # Customers cannot see a hidden post at all; a moderator sees it but cannot vote.
     assert api_as(veteran()).post(f"/api/v1/posts/{hidden.pk}/vote/").status_code == 404
-    assert api_as(agent()).post(f"/api/v1/posts/{hidden.pk}/vote/").status_code == 400
+    assert api_as(agent()).post(f"/api/v1/posts/{hidden.pk}/vote/").status_code == 409
     assert not Vote.objects.exists()
+
+
+def test_commenting_on_a_locked_post_is_a_409(product):
+    locked = PostFactory(product=product, is_locked=True)
+
+    response = api_as(veteran()).post(f"/api/v1/posts/{locked.pk}/comments/", {"body": "+1"})
+
+    assert response.status_code == 409
+    assert set(response.json()) == {"detail", "code"}
+    assert response.json()["code"] == "conflict"
+    assert "locked" in response.json()["detail"]
+    # Invalid input is still a 400, whatever the post's state.
+    empty = api_as(veteran()).post(f"/api/v1/posts/{locked.pk}/comments/", {"body": ""})
+    assert empty.status_code == 400
 
 
 def test_comments_list_and_create_official_by_team(product):

@@ -196,3 +196,19 @@ def test_the_team_reads_poll_results_but_may_not_answer(make):
     response = client.get(url)
     assert response.status_code == 200
     assert {row["id"]: row["answers"] for row in response.json()} == {choice.pk: 0}
+
+
+@pytest.mark.parametrize("ordering", ["bogus", "score", "-surfaced_at"])
+def test_the_review_queue_takes_no_ordering(ordering):
+    ReviewItemFactory()
+
+    response = _client(designer()).get("/api/v1/review-queue/", {"ordering": ordering})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["ordering"]
+
+
+def test_an_empty_ordering_on_the_review_queue_is_no_ordering():
+    ReviewItemFactory()
+
+    assert _client(designer()).get("/api/v1/review-queue/?ordering=").status_code == 200

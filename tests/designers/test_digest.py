@@ -10,6 +10,7 @@ from designers import digest, tasks
 from designers.digest import week_of, weekly_digest_send
 from designers.models import ReviewItem
 from designers.scoring import score_for_points
+from tests.concurrency import run_at_once
 from tests.factories.accounts import designer
 from tests.factories.designers import ProductTeamFactory, ReviewItemFactory
 
@@ -168,3 +169,30 @@ def test_the_digest_lists_the_hottest_items_and_reads_a_bounded_number_of_rows()
         if 'FROM "designers_reviewitem"' in query["sql"] and "GROUP BY" not in query["sql"]
     ]
     assert item_reads and all("LIMIT" in sql for sql in item_reads)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_send_each_digest_once_and_count_it_once(monkeypatch):
+    # Given two designers with waiting items
+    for _ in range(2):
+        team = ProductTeamFactory()
+        ReviewItemFactory(post__product=team.product)
+    monday = datetime(2026, 11, 23, 7, tzinfo=UTC)
+    sends = []
+    real_send = digest.notification_send
+
+    def counted_send(**kwargs):
+        sends.append(kwargs["recipients"])
+        return real_send(**kwargs)
+
+    monkeypatch.setattr(digest, "notification_send", counted_send)
+
+    # When three runs start at the same moment
+    results, errors = run_at_once([lambda: weekly_digest_send(now=monday)] * 3)
+
+    # Then one run sends the two digests (and asks for their e-mails once), and the others
+    # report that they sent none
+    assert not errors
+    assert sorted(results) == [0, 0, 2]
+    assert len(sends) == 2
+    assert Notification.objects.filter(kind="designers.digest").count() == 2

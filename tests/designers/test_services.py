@@ -7,8 +7,8 @@ from cocreate.accounts.roles import Role
 from cocreate.accounts.services import role_grant
 from cocreate.notifications.models import Notification
 from cocreate.webhooks.models import WebhookDelivery, WebhookEndpoint
-from community.models import Follow, Post, ReputationEvent, StatusChange
-from community.services import follow_add
+from community.models import Follow, Post, ReputationEvent, StatusChange, Vote
+from community.services import follow_add, vote_cast
 from designers.models import PollAnswer, ReviewItem
 from designers.services import (
     PollAlreadyAnswered,
@@ -201,3 +201,56 @@ def test_an_answer_must_belong_to_the_poll():
     other = PollChoiceFactory()
     with pytest.raises(ValidationError):
         poll_answer(poll=choice.poll, choice=other, user=customer())
+
+
+def test_marking_a_duplicate_merges_it_into_the_original(idea):
+    # given a duplicate with voters and a follower, and the original it repeats
+    post, _successor = idea
+    original = PostFactory(product=post.product)
+    voters = [customer(), customer()]
+    for voter in voters:
+        vote_cast(user=voter, post=post)
+    vote_cast(user=voters[0], post=original)
+    follower = customer()
+    follow_add(user=follower, post=post)
+    item = ReviewItemFactory(post=post)
+
+    # when a designer marks it duplicate
+    change = post_status_change(
+        post=post,
+        status="duplicate",
+        message="Same idea as the original.",
+        author=designer(),
+        duplicate_of=original,
+    )
+
+    # then it is the moderators' merge: votes and followers moved, the duplicate locked
+    post.refresh_from_db()
+    original.refresh_from_db()
+    assert (post.status, post.duplicate_of, post.is_locked) == ("duplicate", original, True)
+    assert post.vote_count == 0 and not Vote.objects.filter(post=post).exists()
+    assert original.vote_count == 2 == Vote.objects.filter(post=original).count()
+    assert Follow.objects.filter(post=original, user=follower).exists()
+    assert not Follow.objects.filter(post=post).exists()
+    # one public record of the decision, with the designer's message
+    assert list(StatusChange.objects.filter(post=post)) == [change]
+    assert change.message == "Same idea as the original."
+    item.refresh_from_db()
+    assert (item.state, item.decision) == (ReviewItem.State.DECIDED, "duplicate")
+    # the follower hears of the decision, the author once (of the merge)
+    assert Notification.objects.filter(recipient=follower, kind="post.duplicate").exists()
+    assert Notification.objects.filter(recipient=post.author).count() == 1
+
+
+def test_a_duplicate_of_another_products_post_is_refused(idea):
+    post, _successor = idea
+    elsewhere = PostFactory()
+
+    with pytest.raises(ValidationError) as error:
+        post_status_change(
+            post=post, status="duplicate", message="Dup", author=designer(), duplicate_of=elsewhere
+        )
+
+    assert error.value.message_dict["duplicate_of"] == ["Merge only posts of the same product."]
+    post.refresh_from_db()
+    assert (post.status, post.duplicate_of, post.is_locked) == ("open", None, False)

@@ -198,3 +198,24 @@ def test_my_organisations_runs_a_fixed_number_of_queries(client, django_assert_n
         PartnerFactory(members=[member])
     with django_assert_num_queries(5):
         client.get(reverse("partners:mine"))
+
+
+def test_saving_the_profile_unchanged_keeps_every_field(member_client):
+    # given a partner with a website, and the profile form as the page renders it
+    client, partner = member_client
+    form = client.get(manage_url(partner)).context["form"]
+    unchanged = {
+        name: form[name].value()
+        for name in form.fields
+        if name not in ("logo_upload", "remove_logo") and form[name].value() is not None
+    }
+
+    # when the member saves it without touching anything
+    response = client.post(manage_url(partner), unchanged)
+
+    # then nothing changed, the website included
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.website == "https://example.com"
+    assert partner.country.code == "DE"
+    assert partner.capabilities == ["injection_moulding"]
