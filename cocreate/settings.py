@@ -26,7 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    # Ours first so our templates (registration/, 404 …) win over contrib's.
+    # Ours first so our templates (registration/, 404 …) win over contrib's; in the floors' order
+    # (docs/design.md), the ground floor first: seed_demo and generate_scale follow it.
     "cocreate.core",
     "cocreate.outbox",
     "cocreate.accounts",
@@ -34,9 +35,9 @@ INSTALLED_APPS = [
     "cocreate.webhooks",
     "products",
     "community",
+    "partners",
     "designers",
     "service_desk",
-    "partners",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
