@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ServiceDeskConfig(AppConfig):
     name = "service_desk"
     verbose_name = _("Service desk")
+
+    def ready(self):
+        from cocreate.core.media import register_private_root
+
+        from . import checks  # noqa: F401  (registers the system checks)
+
+        # Ticket attachments are private: /media/ refuses them wherever their directory is.
+        register_private_root("SERVICE_DESK_ATTACHMENT_ROOT")
