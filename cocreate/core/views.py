@@ -30,7 +30,7 @@ PUBLIC_MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline
 
 
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "home.html")
 
 
 # /healthz answers within HEALTH_DEADLINE_SECONDS whatever hangs: each check runs in a thread of
