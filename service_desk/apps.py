@@ -8,8 +8,15 @@ class ServiceDeskConfig(AppConfig):
 
     def ready(self):
         from cocreate.core.media import register_private_root
+        from cocreate.core.menu import register_menu_entry
 
         from . import checks  # noqa: F401  (registers the system checks)
 
+        register_menu_entry(_("Support"), "service_desk:home")
+        register_menu_entry(
+            _("Desk"),
+            "service_desk:desk_queue",
+            visible=lambda user: user.is_agent or user.is_staff,
+        )
         # Ticket attachments are private: /media/ refuses them wherever their directory is.
         register_private_root("SERVICE_DESK_ATTACHMENT_ROOT")
