@@ -14,3 +14,9 @@ class DesignersConfig(AppConfig):
         register_feed_sort(
             "trending", _("Trending"), ("-trending_score", "-last_activity_at", "-id")
         )
+
+        from cocreate.core.menu import register_menu_entry
+
+        register_menu_entry(
+            _("Design"), "designers:queue", visible=lambda user: user.is_designer or user.is_staff
+        )
