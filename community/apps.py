@@ -9,9 +9,10 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from cocreate.core.menu import register_menu_entry
 
-        register_menu_entry(_("Community"), "community:index")
+        register_menu_entry(_("Community"), "community:index", position=20)
         register_menu_entry(
             _("Moderation"),
             "community:moderation",
+            position=30,
             visible=lambda user: user.is_agent or user.is_designer or user.is_staff,
         )

@@ -18,5 +18,8 @@ class DesignersConfig(AppConfig):
         from cocreate.core.menu import register_menu_entry
 
         register_menu_entry(
-            _("Design"), "designers:queue", visible=lambda user: user.is_designer or user.is_staff
+            _("Design"),
+            "designers:queue",
+            position=20,
+            visible=lambda user: user.is_designer or user.is_staff,
         )

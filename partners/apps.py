@@ -9,7 +9,10 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from cocreate.core.menu import register_menu_entry
 
-        register_menu_entry(_("Partners"), "partners:directory")
+        register_menu_entry(_("Partners"), "partners:directory", position=40)
         register_menu_entry(
-            _("My organisation"), "partners:mine", visible=lambda user: user.is_partner_member
+            _("My organisation"),
+            "partners:mine",
+            position=40,
+            visible=lambda user: user.is_partner_member,
         )

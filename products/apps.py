@@ -9,4 +9,4 @@ class ProductsConfig(AppConfig):
     def ready(self):
         from cocreate.core.menu import register_menu_entry
 
-        register_menu_entry(_("Products"), "products:catalog")
+        register_menu_entry(_("Products"), "products:catalog", position=10)

@@ -12,10 +12,11 @@ class ServiceDeskConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
 
-        register_menu_entry(_("Support"), "service_desk:home")
+        register_menu_entry(_("Support"), "service_desk:home", position=30)
         register_menu_entry(
             _("Desk"),
             "service_desk:desk_queue",
+            position=10,
             visible=lambda user: user.is_agent or user.is_staff,
         )
         # Ticket attachments are private: /media/ refuses them wherever their directory is.

@@ -57,7 +57,9 @@ def test_the_current_section_is_marked(client):
     assert 'href="/community/" aria-current="page"' in html
 
 
-def test_the_apps_links_come_in_the_floors_order(client):
+def test_the_apps_links_come_in_the_order_they_ask_for_not_the_floors(client):
+    # A customer's path through the site (catalog, community, support, partners), then the
+    # role pages from the busiest: the order people knew before the apps registered them.
     client.force_login(staff())
 
     nav = nav_links(client)
@@ -66,11 +68,11 @@ def test_the_apps_links_come_in_the_floors_order(client):
     assert hrefs == [
         "/products/",
         "/community/",
-        "/partners/",
         "/support/",
-        "/community/moderation/",
-        "/design/",
+        "/partners/",
         "/desk/",
+        "/design/",
+        "/community/moderation/",
         "/admin/",
     ]
 
@@ -86,11 +88,15 @@ def test_a_page_rendered_before_authentication_still_has_the_header(client):
 
 def test_an_app_adds_its_links_by_registering_them(client, monkeypatch):
     monkeypatch.setattr(menu, "_entries", dict(menu._entries))
-    menu.register_menu_entry("Status", "core:healthz")
-    menu.register_menu_entry("Admin home", "admin:index", visible=lambda user: user.is_staff)
+    menu.register_menu_entry("Status", "core:healthz", position=15)
+    menu.register_menu_entry(
+        "Admin home", "admin:index", position=99, visible=lambda user: user.is_staff
+    )
     client.force_login(staff())
 
     nav = nav_links(client)
 
     assert '<a href="/healthz" >Status</a>' in nav
     assert '<a class="nav-role" href="/admin/">Admin home</a>' in nav
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert hrefs.index("/products/") < hrefs.index("/healthz") < hrefs.index("/community/")
