@@ -20,6 +20,7 @@ from cocreate.core.money import sum_by_currency
 from cocreate.core.search import any_term_query, websearch_query
 from products.models import Part, Product, ProductLine, Registration
 
+from .links import linked_tickets
 from .models import (
     SEARCH_CONFIG,
     Comment,
@@ -254,12 +255,12 @@ def parts_prefetch() -> Prefetch:
 
 
 def _with_linked_ticket_count(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """The service desk links tickets to posts (Ticket.linked_post, reverse `linked_tickets`):
-    read through that relation, so this app never imports the service desk."""
-    if not hasattr(Post, "linked_tickets"):
+    """The tickets the service desk links to the post (community/links.py), counted."""
+    links = linked_tickets()
+    if links is None:
         return posts
     return posts.annotate(
-        linked_ticket_count=Count("linked_tickets", distinct=True),
+        linked_ticket_count=Count(links.query_name, distinct=True),
     )
 
 
