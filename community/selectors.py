@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -471,4 +471,39 @@ def moderation_counts() -> dict[str, int]:
         flagged=Count("id", filter=Q(flag_count__gt=0) | Q(hidden_reason="flags")),
         hidden=Count("id", filter=Q(is_hidden=True)),
         locked=Count("id", filter=Q(is_locked=True)),
+    )
+
+
+# --- For the catalog's contracts (registered in apps.py) -----------------------------------------
+
+
+def annotate_part_demand(rows: QuerySet, *, part: str) -> QuerySet:
+    """Add to rows that reach a catalog part through `part` how many modifications everyone may
+    see list it (`modification_count`), in what total quantity and with how many votes."""
+    uses = f"{part}__post_uses"
+    post = f"{uses}__post"
+    counted = Q(
+        **{
+            f"{post}__kind": Post.Kind.MODIFICATION,
+            f"{post}__is_hidden": False,
+            f"{post}__is_deleted": False,
+        }
+    )
+    return rows.annotate(
+        modification_count=Count(post, filter=counted, distinct=True),
+        total_quantity=Coalesce(Sum(f"{uses}__quantity", filter=counted), 0),
+        total_votes=Coalesce(Sum(f"{post}__vote_count", filter=counted), 0),
+    )
+
+
+def popular_builds(part_ids, *, limit: int) -> QuerySet[Post]:
+    """The most voted modifications everyone may see that list any of `part_ids`."""
+    return (
+        listed_posts()
+        .filter(
+            kind=Post.Kind.MODIFICATION,
+            pk__in=PostPart.objects.filter(part_id__in=part_ids).values("post_id"),
+        )
+        .select_related("product")
+        .order_by("-vote_count", "-pk")[:limit]
     )

@@ -1,5 +1,6 @@
 """Reads of the catalog shared by pages and the API; each carries its joins in one place."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -220,6 +221,33 @@ def part_list(filters: PartFilters = PartFilters()) -> QuerySet[Part]:
     if filters.compatible_with is not None:
         parts = parts.filter(compatible_products=filters.compatible_with)
     return parts.order_by("kind", "name", "id")
+
+
+@dataclass(frozen=True)
+class PartDemand:
+    """How the community's builds use catalog parts, for the partners who supply them.
+
+    Community and partners are siblings that never import each other, so community registers
+    this from its AppConfig.ready() (`register_part_demand`) and partners reads it here:
+    `annotate(rows, part=path)` adds `modification_count`, `total_quantity` and `total_votes` to
+    rows that reach a part through `path`; `popular_builds(part_ids, limit=n)` returns the most
+    voted builds listing any of `part_ids`. Builds count only while everyone may see them."""
+
+    annotate: Callable[..., QuerySet]
+    popular_builds: Callable[..., QuerySet]
+
+
+_part_demand: PartDemand | None = None
+
+
+def register_part_demand(*, annotate: Callable, popular_builds: Callable) -> None:
+    global _part_demand
+    _part_demand = PartDemand(annotate, popular_builds)
+
+
+def part_demand() -> PartDemand | None:
+    """The registered demand, or None when no app lists parts in builds."""
+    return _part_demand
 
 
 # --- Registrations ------------------------------------------------------------------------------
