@@ -477,6 +477,16 @@ def moderation_counts() -> dict[str, int]:
 # --- For the catalog's contracts (registered in apps.py) -----------------------------------------
 
 
+def adopted_ideas(product: Product, *, limit: int) -> QuerySet[Post]:
+    """Ideas adopted into `product` that everyone may see, most supported first."""
+    return (
+        listed_posts()
+        .filter(adopted_in=product, status=Post.Status.ADOPTED)
+        .select_related("product")
+        .order_by("-vote_count", "-id")[:limit]
+    )
+
+
 def annotate_part_demand(rows: QuerySet, *, part: str) -> QuerySet:
     """Add to rows that reach a catalog part through `part` how many modifications everyone may
     see list it (`modification_count`), in what total quantity and with how many votes."""

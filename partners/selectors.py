@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 
 from cocreate.core.search import prefix_query, websearch_text
 from products.selectors import part_demand
@@ -191,6 +191,28 @@ def partner_demand(*, partner: Partner) -> dict:
     )
     top_posts = demand.popular_builds(supplies.values("part_id"), limit=TOP_MODIFICATIONS)
     return {"available": True, "rows": list(rows), "top_posts": list(top_posts)}
+
+
+# --- For the catalog's pages (registered in apps.py) --------------------------------------------
+
+
+def _listed(rows: QuerySet) -> QuerySet:
+    """The active partners of Supply or Provision rows as {name, slug}, by name."""
+    return (
+        rows.filter(partner__status=Partner.Status.ACTIVE)
+        .order_by("partner__name")
+        .values(json=JSONObject(name="partner__name", slug="partner__slug"))
+    )
+
+
+def part_suppliers(part) -> QuerySet:
+    """Who supplies `part` (a pk or an OuterRef), for the catalog's parts."""
+    return _listed(Supply.objects.filter(part=part))
+
+
+def service_providers(service) -> QuerySet:
+    """Who provides `service` (a pk or an OuterRef), for the catalog's services."""
+    return _listed(Provision.objects.filter(service=service))
 
 
 def product_collaborators(product_id: int) -> QuerySet:
