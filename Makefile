@@ -70,6 +70,7 @@ test: install-dev messages browser nginx
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -16,3 +16,11 @@ class PartnersConfig(AppConfig):
             position=40,
             visible=lambda user: user.is_partner_member,
         )
+        # The catalog, a floor below, names who supplies a part and who provides a service.
+        from products.models import Part, ValueAddedService
+        from products.selectors import register_partners_listed
+
+        from .selectors import part_suppliers, service_providers
+
+        register_partners_listed(Part, part_suppliers)
+        register_partners_listed(ValueAddedService, service_providers)

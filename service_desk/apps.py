@@ -21,3 +21,10 @@ class ServiceDeskConfig(AppConfig):
         )
         # Ticket attachments are private: /media/ refuses them wherever their directory is.
         register_private_root("SERVICE_DESK_ATTACHMENT_ROOT")
+        # Tickets linked to a post count on its page and in the designers' score; the community
+        # and the designers, floors below, read them through this registration.
+        from community.links import register_linked_tickets
+
+        from .models import Ticket
+
+        register_linked_tickets(Ticket._meta.get_field("linked_post"))

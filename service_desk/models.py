@@ -171,7 +171,7 @@ class Ticket(models.Model):
     csat_rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
 
     # Escalation to the product team: the community post this problem belongs to. Linked tickets
-    # count in the post's score (`post.linked_tickets`).
+    # count in the post's score: apps.py registers this key with community/links.py.
     linked_post = models.ForeignKey(
         "community.Post",
         on_delete=models.SET_NULL,
