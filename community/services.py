@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
@@ -47,7 +48,7 @@ MAX_PARTS = 30
 MAX_QUANTITY = 999
 
 
-class PostStateConflict(ValidationError):
+class PostStateConflict(StateConflict):
     """The post's current state forbids the action (a vote or comment on a locked, hidden or
     deleted post, a decided post deleted): the API answers 409, pages show the message like
     any other refusal."""

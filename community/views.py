@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core import keyset
+from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.pagecache import anonymous_page_cache
 from products.models import Product, ProductLine
@@ -134,18 +135,15 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _apply_errors(error: ValidationError, form, formset=None) -> None:
-    """Put a service's field errors on the form (and the build's on the formset)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        if field == "parts" and formset is not None:
-            formset._non_form_errors = formset.error_class(errors, renderer=formset.renderer)
-        elif field in form.fields:
-            form.add_error(field, errors)
-        else:
-            form.add_error(None, errors)
+def _apply_errors(error: ValidationError, form, formset) -> None:
+    """Put a service's errors on the form, and the build's (`parts`) on the formset."""
+    errors = getattr(error, "error_dict", {})
+    if "parts" in errors:
+        formset._non_form_errors = formset.error_class(
+            ValidationError(errors["parts"]).messages, renderer=formset.renderer
+        )
+        error = ValidationError({field: e for field, e in errors.items() if field != "parts"})
+    add_service_errors(form, error)
 
 
 # --- Communities ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
@@ -52,12 +53,8 @@ Status = Ticket.Status
 logger = logging.getLogger(__name__)
 
 
-class TicketConflict(Exception):
+class TicketConflict(StateConflict):
     """The ticket's state does not allow this (rate twice, reply to a closed ticket …): HTTP 409."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 # --- helpers ------------------------------------------------------------------------------------
