@@ -273,7 +273,8 @@ class PostViewSet(
     # On top of the per-user and anonymous limits, not instead of them.
     throttle_classes = [*viewsets.GenericViewSet.throttle_classes, CommunityActionThrottle]
     # A vote has no input: every request counts. Posts, comments and flags count once their
-    # content is valid (community_rate_limit_enforce in the action), as on the pages.
+    # content is valid (services.post_submit, community_rate_limit_enforce in the action), as
+    # on the pages.
     community_throttled_actions = {"vote": Action.VOTE}
 
     def get_queryset(self):
@@ -372,16 +373,14 @@ class PostViewSet(
         data = PostWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        parts = [(line["part"], line["quantity"]) for line in fields["parts"]]
-        content = {name: fields[name] for name in ("kind", "title", "body", "tags")}
-        # A post counts once its content follows the rules, as on the pages.
-        services.post_validate(**content, parts=parts)
-        community_rate_limit_enforce(user=request.user, action=Action.POST)
-        post = services.post_create(
+        post = services.post_submit(
             author=request.user,
             product=fields["product"],
-            **content,
-            parts=parts,
+            kind=fields["kind"],
+            title=fields["title"],
+            body=fields["body"],
+            tags=fields["tags"],
+            parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
             language=fields["language"],
         )
         return self._read(post.pk, status.HTTP_201_CREATED)

@@ -17,6 +17,7 @@ from cocreate.core import keyset
 from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.pagecache import anonymous_page_cache
+from cocreate.core.ratelimit import RateLimited
 from products.models import Product, ProductLine
 
 from . import selectors, services
@@ -286,17 +287,9 @@ def _post_form_page(request, product, *, post=None):
         try:
             fields["parts"] = formset.rows()
             if post is None:
-                # A post counts against the rate limit once its content follows the rules, as
-                # in the API (community/ratelimits.py): fixing a typo is not spamming. Edits
-                # do not count.
-                services.post_validate(
-                    **{name: fields[name] for name in ("kind", "title", "body", "tags", "parts")},
-                    images=fields["images"],
-                )
-                limited = _rate_limited(request, Action.POST)
-                if limited:
-                    return limited
-                post = services.post_create(author=request.user, product=product, **fields)
+                # Counted against the rate limit once its content follows the rules, as in the
+                # API (community/ratelimits.py): fixing a typo is not spamming. Edits do not count.
+                post = services.post_submit(author=request.user, product=product, **fields)
                 messages.success(request, _("Your post is published."))
             else:
                 if fields["images"]:
@@ -319,6 +312,8 @@ def _post_form_page(request, product, *, post=None):
                 )
                 messages.success(request, _("Your changes are saved."))
             return redirect(post)
+        except RateLimited as limited:
+            return _too_fast(request, limited.wait)
         except ValidationError as error:
             _apply_errors(error, form, formset)
     return render(

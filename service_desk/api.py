@@ -5,7 +5,6 @@ actions called by a customer answer 403. Rules live in services.py.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -242,20 +241,7 @@ class TicketViewSet(
             raise exceptions.PermissionDenied(
                 _("Only agents change priority, category or assignee.")
             )
-        with transaction.atomic():  # every change, or none
-            if agent and ({"priority", "category"} & set(data)):
-                services.ticket_update(
-                    ticket=ticket,
-                    actor=request.user,
-                    priority=data.get("priority"),
-                    category=data.get("category"),
-                )
-            if agent and "assignee" in data:
-                services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
-            if "status" in data:
-                services.ticket_change_status(
-                    ticket=ticket, actor=request.user, status=data["status"]
-                )
+        services.ticket_edit(ticket=ticket, actor=request.user, **data)
         return Response(TicketSerializer(self.get_object()).data)
 
     @extend_schema(methods=["get"], responses=MessageSerializer(many=True), parameters=[NUMBER])

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -433,18 +432,14 @@ def _desk_reply(request, ticket):
     if data["canned"] and not body.strip():
         body = data["canned"].render_for(ticket)
     try:
-        with transaction.atomic():  # the reply and the status change, or neither
-            services.ticket_reply(
-                ticket=ticket,
-                author=request.user,
-                body=body,
-                attachments=data["attachments"],
-                internal=data["internal"],
-            )
-            if data["then_status"] and not data["internal"]:
-                services.ticket_change_status(
-                    ticket=ticket, actor=request.user, status=data["then_status"]
-                )
+        services.ticket_answer(
+            ticket=ticket,
+            author=request.user,
+            body=body,
+            attachments=data["attachments"],
+            internal=data["internal"],
+            then_status=data["then_status"],
+        )
     except ValidationError as error:
         add_service_errors(form, error)
         return {"reply_form": form}
@@ -458,15 +453,14 @@ def _desk_update(request, ticket):
         return {"update_form": form}
     data = form.cleaned_data
     try:
-        with transaction.atomic():  # every change of the form, or none
-            services.ticket_update(
-                ticket=ticket,
-                actor=request.user,
-                priority=data["priority"],
-                category=data["category"],
-            )
-            services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
-            services.ticket_change_status(ticket=ticket, actor=request.user, status=data["status"])
+        services.ticket_edit(
+            ticket=ticket,
+            actor=request.user,
+            priority=data["priority"],
+            category=data["category"],
+            assignee=data["assignee"],
+            status=data["status"],
+        )
     except ValidationError as error:
         add_service_errors(form, error)
         return {"update_form": form}

@@ -15,6 +15,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from cocreate.core import keyset
 from cocreate.core.errors import StateConflict
+from cocreate.core.ratelimit import RateLimited
 
 
 def requested_page_size(request, *, default: int, maximum: int) -> int:
@@ -239,6 +240,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(*exc.args[:1])
     elif isinstance(exc, DjangoValidationError):
         exc = _service_error(exc)
+    elif isinstance(exc, RateLimited):
+        exc = exceptions.Throttled(wait=exc.wait)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
