@@ -625,13 +625,13 @@ def ticket_edit(
 
     Priority and category (ticket_update), then the assignee (ticket_assign), then the status
     (ticket_change_status), each with its own rules, history lines and notifications; what is
-    None (the assignee: UNCHANGED) stays as it is."""
+    None (the assignee: UNCHANGED) stays as it is. Returns the ticket as saved."""
     if priority is not None or category is not None:
-        ticket_update(ticket=ticket, actor=actor, priority=priority, category=category)
+        ticket = ticket_update(ticket=ticket, actor=actor, priority=priority, category=category)
     if assignee is not UNCHANGED:
-        ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
+        ticket = ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
     if status is not None:
-        ticket_change_status(ticket=ticket, actor=actor, status=status)
+        ticket = ticket_change_status(ticket=ticket, actor=actor, status=status)
     return ticket
 
 

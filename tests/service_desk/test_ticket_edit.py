@@ -15,7 +15,7 @@ Status = Ticket.Status
 def test_an_edit_makes_each_change_with_its_history_and_notification(alice, sam, tina, product):
     ticket = file_ticket(alice, product)
 
-    services.ticket_edit(
+    saved = services.ticket_edit(
         ticket=ticket,
         actor=sam,
         priority=Priority.HIGH,
@@ -24,6 +24,7 @@ def test_an_edit_makes_each_change_with_its_history_and_notification(alice, sam,
         status=Status.OPEN,
     )
 
+    assert (saved.priority, saved.assignee, saved.status) == (Priority.HIGH, tina, Status.OPEN)
     ticket.refresh_from_db()
     assert (ticket.priority, ticket.category, ticket.assignee, ticket.status) == (
         Priority.HIGH,
