@@ -18,8 +18,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
+from cocreate.core.ratelimit import RateLimited
 from cocreate.notifications.services import notification_send
 
 from .images import check_image, prepare_image
@@ -36,6 +38,7 @@ from .models import (
     Tag,
     Vote,
 )
+from .ratelimits import Action, community_rate_limit_hit
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
@@ -47,7 +50,7 @@ MAX_PARTS = 30
 MAX_QUANTITY = 999
 
 
-class PostStateConflict(ValidationError):
+class PostStateConflict(StateConflict):
     """The post's current state forbids the action (a vote or comment on a locked, hidden or
     deleted post, a decided post deleted): the API answers 409, pages show the message like
     any other refusal."""
@@ -249,6 +252,41 @@ def post_create(
     _save_images(post, prepared)
     Follow.objects.create(user=author, post=post)
     return post
+
+
+def post_submit(
+    *,
+    author,
+    product,
+    kind: str,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+    parts: Sequence[tuple] = (),
+    images: Sequence = (),
+    language: str = "",
+) -> Post:
+    """A member's new post, as pages and the API take it: the content is checked, then counted
+    against the author's post rate (RateLimited past it), then published by post_create.
+
+    Content refused as invalid costs nothing (community/ratelimits.py). Nothing before
+    post_create writes to the database, so its transaction is the only one needed.
+    """
+    post_validate(kind=kind, title=title, body=body, tags=tags, parts=parts, images=images)
+    wait = community_rate_limit_hit(user=author, action=Action.POST)
+    if wait is not None:
+        raise RateLimited(wait)
+    return post_create(
+        author=author,
+        product=product,
+        kind=kind,
+        title=title,
+        body=body,
+        tags=tags,
+        parts=parts,
+        images=images,
+        language=language,
+    )
 
 
 @transaction.atomic

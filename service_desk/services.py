@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
@@ -52,12 +53,8 @@ Status = Ticket.Status
 logger = logging.getLogger(__name__)
 
 
-class TicketConflict(Exception):
+class TicketConflict(StateConflict):
     """The ticket's state does not allow this (rate twice, reply to a closed ticket …): HTTP 409."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -392,6 +389,27 @@ def ticket_reply(
     return message
 
 
+@transaction.atomic
+def ticket_answer(
+    *,
+    ticket: Ticket,
+    author,
+    body: str,
+    attachments=(),
+    internal: bool = False,
+    then_status: str = "",
+) -> TicketMessage:
+    """An agent's answer from the desk: the reply (or internal note) and, for a reply, the status
+    `then_status` it leaves the ticket in. Both or neither: a status the ticket cannot take
+    takes the reply and its files with it."""
+    message = ticket_reply(
+        ticket=ticket, author=author, body=body, attachments=attachments, internal=internal
+    )
+    if then_status and not internal:
+        ticket_change_status(ticket=ticket, actor=author, status=then_status)
+    return message
+
+
 def ticket_add_note(*, ticket: Ticket, author, body: str, attachments=()) -> TicketMessage:
     """An internal note: agents only, never shown to the customer."""
     if not is_desk_agent(author):
@@ -587,6 +605,33 @@ def ticket_update(
         _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=ticket.category))
         _refresh_sla_state(ticket, timezone.now())
         ticket.save()
+    return ticket
+
+
+UNCHANGED = object()  # ticket_edit: the assignee is left as it is (None is "nobody")
+
+
+@transaction.atomic
+def ticket_edit(
+    *,
+    ticket: Ticket,
+    actor,
+    priority: int | None = None,
+    category: str | None = None,
+    assignee=UNCHANGED,
+    status: str | None = None,
+) -> Ticket:
+    """What the desk's ticket form and the API's PATCH change, every change or none.
+
+    Priority and category (ticket_update), then the assignee (ticket_assign), then the status
+    (ticket_change_status), each with its own rules, history lines and notifications; what is
+    None (the assignee: UNCHANGED) stays as it is. Returns the ticket as saved."""
+    if priority is not None or category is not None:
+        ticket = ticket_update(ticket=ticket, actor=actor, priority=priority, category=category)
+    if assignee is not UNCHANGED:
+        ticket = ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
+    if status is not None:
+        ticket = ticket_change_status(ticket=ticket, actor=actor, status=status)
     return ticket
 
 
