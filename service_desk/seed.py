@@ -8,11 +8,11 @@ a ticket or article whose product is missing is skipped.
 
 from contextlib import contextmanager
 from datetime import timedelta
-from unittest import mock
 
 from django.utils import timezone
 
 from cocreate.accounts.models import User
+from cocreate.core.clock import clock_at
 from products.models import Product, Registration
 
 from . import services
@@ -211,33 +211,27 @@ def _seed_articles(author, products: dict[str, Product]) -> int:
     return count
 
 
-class _StoryClock:
-    """The time a demo ticket's story is told at: while it runs, `timezone.now()` answers the
-    story's moment, so every row the services write (the ticket, its SLA times, messages,
-    shipments, notifications and the append-only audit history) carries it from the start and
-    nothing is rewritten afterwards.
+class _Story:
+    """The moments a demo ticket's story is told at: each service call runs in `step()`, under
+    `clock_at` (cocreate/core/clock.py), so every row it writes (the ticket, its SLA times,
+    messages, shipments, notifications and the append-only audit history) carries the story's
+    time from the start and nothing is rewritten afterwards.
 
     Step k of n happens (k/n)³ of the ticket's age after its filing: the agent takes it and
     answers quickly, then the conversation slows down, as real ones do; the demo's SLAs are met
     unless a story is meant to breach them."""
 
     def __init__(self, *, age: timedelta, steps: int):
-        self.now = timezone.now()
-        self.start = self.now - age
+        self.start = timezone.now() - age
         self.age = age
         self.steps = max(steps, 1)
-        self.step = 0
-
-    def __call__(self):
-        return self.start + self.age * (self.step / self.steps) ** 3
-
-    def tick(self) -> None:
-        self.step += 1
+        self.done = 0
 
     @contextmanager
-    def running(self):
-        with mock.patch.object(timezone, "now", self):
-            yield self
+    def step(self):
+        with clock_at(self.start + self.age * (self.done / self.steps) ** 3):
+            yield
+        self.done += 1
 
 
 def _steps(spec: dict) -> int:
@@ -255,52 +249,48 @@ def _steps(spec: dict) -> int:
 
 
 def _ticket(spec: dict, customer, product, agents) -> Ticket:
-    clock = _StoryClock(age=timedelta(hours=spec.get("age_hours", 1)), steps=_steps(spec))
-    with clock.running():
-        return _tell(spec, customer, product, agents, clock)
-
-
-def _tell(spec: dict, customer, product, agents, clock: _StoryClock) -> Ticket:
+    story = _Story(age=timedelta(hours=spec.get("age_hours", 1)), steps=_steps(spec))
     registration = Registration.objects.filter(customer=customer, product=product).first()
-    ticket = services.ticket_create(
-        customer=customer,
-        product=product,
-        registration=registration,
-        category=spec["category"],
-        subject=spec["subject"],
-        description=spec["description"],
-    )
+    with story.step():
+        ticket = services.ticket_create(
+            customer=customer,
+            product=product,
+            registration=registration,
+            category=spec["category"],
+            subject=spec["subject"],
+            description=spec["description"],
+        )
     agent = agents.get(spec.get("agent", ""))
     if agent is not None:
-        clock.tick()
-        services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
+        with story.step():
+            services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
     for who, body, internal in spec.get("conversation", []):
-        clock.tick()
         author = customer if who == "customer" else agent
-        services.ticket_reply(ticket=ticket, author=author, body=body, internal=internal)
+        with story.step():
+            services.ticket_reply(ticket=ticket, author=author, body=body, internal=internal)
     for direction, carrier, tracking, statuses in spec.get("shipments", []):
-        clock.tick()
-        shipment = services.shipment_create(
-            ticket=ticket,
-            actor=agent,
-            direction=direction,
-            carrier=carrier,
-            tracking_number=tracking,
-            note=statuses[0][1],
-        )
+        with story.step():
+            shipment = services.shipment_create(
+                ticket=ticket,
+                actor=agent,
+                direction=direction,
+                carrier=carrier,
+                tracking_number=tracking,
+                note=statuses[0][1],
+            )
         for status, note in statuses[1:]:
-            clock.tick()
-            services.shipment_update(shipment=shipment, actor=agent, status=status, note=note)
+            with story.step():
+                services.shipment_update(shipment=shipment, actor=agent, status=status, note=note)
     for status in spec.get("statuses", []):
-        clock.tick()
-        services.ticket_change_status(ticket=ticket, actor=agent, status=status)
+        with story.step():
+            services.ticket_change_status(ticket=ticket, actor=agent, status=status)
     if spec.get("rating"):
-        clock.tick()
         score, comment = spec["rating"]
-        services.ticket_rate(ticket=ticket, customer=customer, score=score, comment=comment)
+        with story.step():
+            services.ticket_rate(ticket=ticket, customer=customer, score=score, comment=comment)
     if spec.get("closed"):
-        clock.tick()
-        services.ticket_change_status(ticket=ticket, actor=agent, status=Status.CLOSED)
+        with story.step():
+            services.ticket_change_status(ticket=ticket, actor=agent, status=Status.CLOSED)
     return ticket
 
 
