@@ -1,7 +1,7 @@
-"""Demo data of the service desk: SLA policies, canned responses, articles, and tickets of alice
+"""Demo data of the service desk: canned responses, articles, and tickets of alice
 and bob in every state (with replies, notes, a repair shipment and ratings).
 
-Idempotent: policies, responses and articles are found by their natural keys, tickets by their
+Idempotent: responses and articles are found by their natural keys, tickets by their
 customer and subject; what exists is left alone. Products come from products/seed.py by slug;
 a ticket or article whose product is missing is skipped.
 """
@@ -20,21 +20,12 @@ from .models import (
     CannedResponse,
     Category,
     KnowledgeArticle,
-    Priority,
     SlaPolicy,
     Ticket,
 )
+from .sla_defaults import default_policies_create
 
 Status = Ticket.Status
-
-# priority, category ("" = all), first response minutes, resolution minutes
-SLA_POLICIES = [
-    (Priority.URGENT, "", 30, 8 * 60),
-    (Priority.HIGH, "", 2 * 60, 24 * 60),
-    (Priority.NORMAL, "", 8 * 60, 3 * 24 * 60),
-    (Priority.LOW, "", 24 * 60, 7 * 24 * 60),
-    (Priority.NORMAL, Category.LOGISTICS, 4 * 60, 2 * 24 * 60),
-]
 
 CANNED = [
     (
@@ -125,22 +116,6 @@ ARTICLES = [
 
 def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
-
-
-def _seed_policies() -> None:
-    for priority, category, first, resolution in SLA_POLICIES:
-        name = f"{Priority(priority).label}" + (
-            f" · {Category(category).label}" if category else ""
-        )
-        SlaPolicy.objects.get_or_create(
-            priority=priority,
-            category=category,
-            defaults={
-                "name": name,
-                "first_response_minutes": first,
-                "resolution_minutes": resolution,
-            },
-        )
 
 
 def _seed_canned(author) -> None:
@@ -460,7 +435,7 @@ def seed(out) -> None:
         return
     agents = {name: agent or agents["sam"] for name, agent in agents.items()}
     products = {product.slug: product for product in Product.objects.all()}
-    _seed_policies()
+    default_policies_create()  # the migration made them, unless a test emptied the table
     _seed_canned(agents["sam"])
     articles = _seed_articles(agents["sam"], products)
     articles += _seed_translations(agents["sam"])
@@ -478,7 +453,7 @@ def seed(out) -> None:
         created += 1
     result = services.sla_check()
     out.write(
-        f"  service desk: {created} tickets, {articles} articles, {len(SLA_POLICIES)} SLA "
+        f"  service desk: {created} tickets, {articles} articles, {SlaPolicy.objects.count()} SLA "
         f"policies, {len(CANNED)} canned responses ({skipped} tickets skipped for a missing "
         f"product or customer; SLA check: {result})"
     )
