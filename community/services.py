@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core import clock
 from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
@@ -325,7 +325,7 @@ def post_update(
     post.kind, post.title, post.body = kind, title, body
     post.body_html = render_markdown(body)
     post.language = post_language(language, title=title, body=body)
-    post.edited_at = timezone.now()
+    post.edited_at = clock.now()
     post.save(
         update_fields=["kind", "title", "body", "body_html", "language", "edited_at", "updated_at"]
     )
@@ -370,7 +370,7 @@ def post_delete(*, post: Post, actor) -> None:
     if refusal is not None:
         raise refusal
     Post.objects.filter(pk=post.pk, is_deleted=False).update(
-        is_deleted=True, deleted_at=timezone.now()
+        is_deleted=True, deleted_at=clock.now()
     )
 
 
@@ -416,7 +416,7 @@ def vote_cast(*, user, post: Post) -> VoteState:
     _refuse_interaction(post, what=_("votes"))
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot vote for your own post."), code="own_post")
-    now = timezone.now()
+    now = clock.now()
     if not insert_once(Vote, user_id=user.pk, post_id=post.pk, created_at=now):
         return VoteState(vote_count=post.vote_count, voted=True)
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1, last_activity_at=now)
@@ -473,7 +473,7 @@ def comment_create(*, post: Post, author, body: str) -> Comment:
         is_official=author.is_team_member,
     )
     Post.objects.filter(pk=post.pk).update(
-        comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
+        comment_count=F("comment_count") + 1, last_activity_at=clock.now()
     )
     Follow.objects.get_or_create(user=author, post=post)
     _notify_comment(post, comment)
@@ -579,7 +579,7 @@ def _require_moderator(moderator) -> None:
 
 def _resolve_open_flags(post: Post, moderator, resolution: str) -> None:
     post.flags.filter(resolution=Flag.Resolution.OPEN).update(
-        resolution=resolution, resolved_by=moderator, resolved_at=timezone.now()
+        resolution=resolution, resolved_by=moderator, resolved_at=clock.now()
     )
 
 
@@ -662,7 +662,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> S
     Follow.objects.filter(post=source).exclude(user_id__in=target_followers).update(post=target)
     Follow.objects.filter(post=source).delete()
 
-    now = timezone.now()
+    now = clock.now()
     Post.objects.filter(pk=target.pk).update(
         vote_count=F("vote_count") + len(movable), last_activity_at=now
     )

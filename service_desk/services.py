@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core import clock
 from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
@@ -332,7 +332,7 @@ def ticket_reply(
         raise ValidationError({"body": [_("Write a message.")]})
     validated = validate_attachments(attachments)
     ticket = _locked(ticket)
-    now = timezone.now()
+    now = clock.now()
     if not agent and not internal:
         if ticket.status == Status.CLOSED:
             raise TicketConflict(_("This ticket is closed. Reopen it or file a new ticket."))
@@ -435,7 +435,7 @@ def customer_reopen_deadline(ticket: Ticket):
 def customer_may_reopen(ticket: Ticket, now=None) -> bool:
     """Customers may reopen within SERVICE_DESK_REOPEN_DAYS of the resolution or closure."""
     deadline = customer_reopen_deadline(ticket)
-    return deadline is None or (now or timezone.now()) <= deadline
+    return deadline is None or (now or clock.now()) <= deadline
 
 
 def _set_status(ticket: Ticket, actor, status: str, now) -> None:
@@ -489,7 +489,7 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
             },
             code="invalid_transition",
         )
-    now = timezone.now()
+    now = clock.now()
     if not agent:
         # The transition exists (agents make it), the customer may not: PermissionDenied (403).
         reopening = status == Status.OPEN and ticket.status in (Status.RESOLVED, Status.CLOSED)
@@ -603,7 +603,7 @@ def ticket_update(
         changed = True
     if changed:
         _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=ticket.category))
-        _refresh_sla_state(ticket, timezone.now())
+        _refresh_sla_state(ticket, clock.now())
         ticket.save()
     return ticket
 
@@ -679,7 +679,7 @@ def ticket_rate(*, ticket: Ticket, customer, score: int, comment: str = "") -> T
         raise TicketConflict(_("A ticket can be rated once it is resolved."))
     ticket.csat_score = score
     ticket.csat_comment = (comment or "").strip()[:2000]
-    ticket.csat_rated_at = timezone.now()
+    ticket.csat_rated_at = clock.now()
     ticket.save(update_fields=["csat_score", "csat_comment", "csat_rated_at", "updated_at"])
     _event(ticket, customer, TicketEvent.Kind.RATED, new=str(score))
     return ticket
@@ -746,7 +746,7 @@ def sla_check(*, now=None) -> dict[str, int]:
     twice; a ticket's history says once that it became at risk. Tickets waiting for the
     customer are skipped: their clock is paused.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     running = Ticket.objects.filter(sla_running())
     overdue = sla_overdue(now)
     warned = Q(first_responded_at__isnull=True, first_response_warn_at__lte=now) | Q(
@@ -988,7 +988,7 @@ def article_save(
     if creating or not article.slug:
         article.slug = _unique_slug(article.title)
     if status == KnowledgeArticle.Status.PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()
+        article.published_at = clock.now()
     article.full_clean(exclude=["search_vector", "author", "source_ticket"])
     article.save()
     if creating and source_ticket is not None:
@@ -1006,7 +1006,7 @@ def article_vote(*, article: KnowledgeArticle, user, helpful: bool) -> Knowledge
         article_id=article.pk,
         user_id=user.pk,
         helpful=bool(helpful),
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     if first:
         delta_helpful, delta_not = (1, 0) if helpful else (0, 1)
