@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
+from cocreate.core.sql import insert_once
 from cocreate.notifications.services import notification_send
 
 from .images import check_image, prepare_image
@@ -352,23 +353,6 @@ def _refuse_interaction(post: Post, *, what: str) -> None:
 
 def _lock_post(post_id: int) -> Post:
     return Post.objects.select_for_update().get(pk=post_id)
-
-
-def insert_once(model, **values) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on the model's unique constraint (one vote or follow per
-    user and post, one vote per user and article): True when the row is new. A concurrent
-    insert of the same row waits for the other's commit, then finds it there instead of failing.
-    One query, where get_or_create takes four (select, savepoint, insert, release): the vote is
-    the hottest write."""
-    columns = ", ".join(connection.ops.quote_name(column) for column in values)
-    placeholders = ", ".join(["%s"] * len(values))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
-            f"VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id",
-            list(values.values()),
-        )
-        return cursor.fetchone() is not None
 
 
 @transaction.atomic

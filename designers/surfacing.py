@@ -17,12 +17,13 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext, pgettext
 
+from cocreate.core.sql import advisory_lock_tried
 from cocreate.notifications.services import notification_send
 from community.models import Post, Vote
 from products.models import Product, Registration
@@ -44,26 +45,6 @@ class RunResult:
     surfaced: int = 0
     notified: int = 0
     item_ids: list[int] = field(default_factory=list)
-
-
-class _AdvisoryLock:
-    """A session-level pg_try_advisory_lock: held across the run's several transactions."""
-
-    def __init__(self, key: int):
-        self.key = key
-        self.held = False
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.key])
-            self.held = cursor.fetchone()[0]
-        return self.held
-
-    def __exit__(self, *exc):
-        if self.held:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
-        return False
 
 
 def _active_post_ids(since) -> list[int]:
@@ -241,7 +222,7 @@ def _notify_pending() -> int:
 
 def surface_popular() -> RunResult:
     """One run of the job (see the module docstring). Returns what it did."""
-    with _AdvisoryLock(LOCK_KEY) as held:
+    with advisory_lock_tried(LOCK_KEY) as held:
         if not held:
             return RunResult(ran=False)
         state, _created = JobState.objects.get_or_create(name=JOB_NAME)

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
+from cocreate.core.sql import insert_once
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
-from community.services import insert_once
 from designers.selectors import product_team
 from partners.selectors import product_collaborators
 
