@@ -40,17 +40,17 @@ from .services import can_moderate
 def visible_posts(viewer=None) -> QuerySet[Post]:
     """Posts `viewer` may open: never deleted ones; hidden ones only for moderators and
     their author."""
-    posts = Post.objects.filter(is_deleted=False)
+    posts = Post.objects.alive()
     if can_moderate(viewer):
         return posts
     if viewer is not None and viewer.is_authenticated:
         return posts.filter(Q(is_hidden=False) | Q(author=viewer))
-    return posts.filter(is_hidden=False)
+    return Post.objects.listed()
 
 
 def listed_posts() -> QuerySet[Post]:
     """Posts that appear in feeds and searches, for everyone."""
-    return Post.objects.filter(is_deleted=False, is_hidden=False)
+    return Post.objects.listed()
 
 
 # --- Feeds ---------------------------------------------------------------------------------------
@@ -379,9 +379,7 @@ def decorate_comments(comments: list[Comment], post: Post) -> list[Comment]:
 def communities() -> QuerySet[ProductLine]:
     """Product lines with their products, each with its number of listed posts."""
     products = (
-        Product.objects.annotate(
-            post_count=Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
-        )
+        Product.objects.annotate(post_count=Count("posts", filter=Post.listed_via("posts")))
         .only("id", "name", "slug", "status", "generation", "line_id", "illustration")
         .order_by("generation", "name")
     )
@@ -395,9 +393,9 @@ def communities() -> QuerySet[ProductLine]:
 
 def line_products(line: ProductLine) -> list[Product]:
     return list(
-        line.products.annotate(
-            post_count=Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
-        ).order_by("generation", "name")
+        line.products.annotate(post_count=Count("posts", filter=Post.listed_via("posts"))).order_by(
+            "generation", "name"
+        )
     )
 
 
@@ -457,7 +455,7 @@ MODERATION_VIEWS: dict[str, Callable[[QuerySet[Post]], QuerySet[Post]]] = {
 def moderation_queue(view: str = "flagged") -> QuerySet[Post]:
     """Posts needing (or under) moderation, with their open flags and reporters."""
     open_flags = Flag.objects.filter(resolution=Flag.Resolution.OPEN).select_related("reporter")
-    posts = Post.objects.filter(is_deleted=False)
+    posts = Post.objects.alive()
     return (
         MODERATION_VIEWS[view](posts)
         .select_related("product", "author")
@@ -466,7 +464,7 @@ def moderation_queue(view: str = "flagged") -> QuerySet[Post]:
 
 
 def moderation_counts() -> dict[str, int]:
-    return Post.objects.filter(is_deleted=False).aggregate(
+    return Post.objects.alive().aggregate(
         flagged=Count("id", filter=Q(flag_count__gt=0) | Q(hidden_reason="flags")),
         hidden=Count("id", filter=Q(is_hidden=True)),
         locked=Count("id", filter=Q(is_locked=True)),

@@ -332,9 +332,7 @@ def post_delete(*, post: Post, actor) -> None:
     refusal = post_delete_refusal(post)
     if refusal is not None:
         raise refusal
-    Post.objects.filter(pk=post.pk, is_deleted=False).update(
-        is_deleted=True, deleted_at=timezone.now()
-    )
+    Post.objects.alive().filter(pk=post.pk).update(is_deleted=True, deleted_at=timezone.now())
 
 
 # --- Votes ---------------------------------------------------------------------------------------
@@ -589,7 +587,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> S
     source, target = locked[source.pk], locked[target.pk]
     if target.product_id != source.product_id:
         raise ValidationError({"target": [_("Merge only posts of the same product.")]})
-    if target.is_deleted or target.is_hidden or target.status == Post.Status.DUPLICATE:
+    if not target.is_visible or target.status == Post.Status.DUPLICATE:
         raise ValidationError({"target": [_("Merge into a live post, not a duplicate.")]})
     if source.status == Post.Status.DUPLICATE:
         raise ValidationError(_("This post was already merged."))

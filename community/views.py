@@ -516,7 +516,7 @@ def post_merge(request, product_slug, pk):
     if not form.is_valid():
         messages.error(request, _("Give the number of the post to merge into."))
         return redirect(source)
-    target = Post.objects.filter(pk=form.cleaned_data["target"], is_deleted=False).first()
+    target = Post.objects.alive().filter(pk=form.cleaned_data["target"]).first()
     if target is None:
         messages.error(request, _("There is no post with that number."))
         return redirect(source)

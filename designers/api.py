@@ -155,7 +155,7 @@ class PostStatusView(APIView):
 
     @extend_schema(request=StatusChangeInput, responses={201: StatusChangeOutput})
     def post(self, request, pk: int):
-        post = Post.objects.filter(pk=pk, is_deleted=False).first()
+        post = Post.objects.alive().filter(pk=pk).first()
         if post is None:
             raise NotFound(_("No such post."))
         data = StatusChangeInput(data=request.data)
@@ -167,7 +167,7 @@ class PostStatusView(APIView):
             if adopted_in is None:
                 raise ValidationError({"adopted_in": [_("No product has this slug.")]})
         if values.get("duplicate_of"):
-            duplicate_of = Post.objects.filter(pk=values["duplicate_of"], is_deleted=False).first()
+            duplicate_of = Post.objects.alive().filter(pk=values["duplicate_of"]).first()
             if duplicate_of is None:
                 raise ValidationError({"duplicate_of": [_("No such post.")]})
         try:
@@ -211,11 +211,7 @@ class PollAnswerView(generics.GenericAPIView):
 
     @extend_schema(request=PollAnswerInput, responses={201: PollResultSerializer(many=True)})
     def post(self, request, pk: int):
-        poll = (
-            Poll.objects.select_related("post")
-            .filter(pk=pk, post__is_deleted=False, post__is_hidden=False)
-            .first()
-        )
+        poll = Poll.objects.select_related("post").filter(Post.listed_via("post"), pk=pk).first()
         if poll is None:
             raise NotFound(_("No such poll."))
         if not services.may_answer_poll(request.user):
@@ -236,7 +232,7 @@ class PollAnswerView(generics.GenericAPIView):
     @extend_schema(responses={200: PollResultSerializer(many=True)})
     def get(self, request, pk: int):
         """The results, once the caller has answered (or is one of the team); 403 before."""
-        poll = Poll.objects.filter(pk=pk, post__is_deleted=False, post__is_hidden=False).first()
+        poll = Poll.objects.filter(Post.listed_via("post"), pk=pk).first()
         if poll is None:
             raise NotFound(_("No such poll."))
         answered = PollAnswer.objects.filter(poll=poll, user=request.user).exists()

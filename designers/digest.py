@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from cocreate.core.sql import advisory_lock
 from cocreate.notifications.models import Notification
 from cocreate.notifications.services import notification_send
+from community.models import Post
 
 from .models import JobState, ReviewItem
 from .selectors import product_designers
@@ -49,7 +50,7 @@ def week_of(moment) -> tuple[int, int]:
 def _waiting():
     """Items still waiting for a decision whose post is shown (hidden and deleted left out)."""
     return ReviewItem.objects.exclude(state=ReviewItem.State.DECIDED).filter(
-        post__is_hidden=False, post__is_deleted=False
+        Post.listed_via("post")
     )
 
 

@@ -48,7 +48,7 @@ class RunResult:
 
 
 def _active_post_ids(since) -> list[int]:
-    posts = Post.objects.filter(is_deleted=False)
+    posts = Post.objects.alive()
     active = Q(score_updated_at__isnull=True)
     if since is not None:
         active |= Q(last_activity_at__gte=since)
@@ -74,11 +74,9 @@ def _rescore(since) -> list[int]:
 
 
 def _candidates():
-    return Post.objects.filter(
+    return Post.objects.listed().filter(
         kind__in=SURFACED_KINDS,
         status__in=[Post.Status.OPEN, Post.Status.UNDER_REVIEW],
-        is_hidden=False,
-        is_deleted=False,
         review_item__isnull=True,
     )
 
@@ -103,11 +101,9 @@ def _reasons_by_post(now, rescored: list[int] | None) -> dict[int, set[str]]:
         reasons.setdefault(pk, set()).add(ReviewItem.Reason.MILESTONE)
     top_n = setting("DESIGNERS_SURFACE_TOP_N")
     if top_n:
-        ranked = Post.objects.filter(
+        ranked = Post.objects.listed().filter(
             kind__in=SURFACED_KINDS,
             status__in=[Post.Status.OPEN, Post.Status.UNDER_REVIEW],
-            is_hidden=False,
-            is_deleted=False,
             score_updated_at__isnull=False,
         )
         for product_id in Product.objects.order_by().values_list("pk", flat=True):
@@ -212,9 +208,7 @@ def review_item_notify(*, item: ReviewItem) -> int:
 
 def _notify_pending() -> int:
     notified = 0
-    pending = ReviewItem.objects.filter(
-        notified_at__isnull=True, post__is_hidden=False, post__is_deleted=False
-    )
+    pending = ReviewItem.objects.filter(Post.listed_via("post"), notified_at__isnull=True)
     for item in pending.order_by("pk"):
         notified += review_item_notify(item=item)
     return notified

@@ -191,7 +191,7 @@ def poll_detail(request, pk):
     (staff, agents, designers) sees the results and answers nothing."""
     poll = get_object_or_404(
         Poll.objects.select_related("post__product", "post__author").filter(
-            post__is_deleted=False, post__is_hidden=False
+            Post.listed_via("post")
         ),
         pk=pk,
     )

@@ -196,24 +196,17 @@ def partner_demand(*, partner: Partner) -> dict:
         return {"available": False, "rows": list(supplies), "top_posts": []}
     uses = post_part._meta.get_field("part").related_query_name()  # "post_uses"
     post = f"part__{uses}__post"
-    counted = Q(
-        **{
-            f"{post}__kind": "modification",
-            f"{post}__is_hidden": False,
-            f"{post}__is_deleted": False,
-        }
-    )
+    post_model = post_part._meta.get_field("post").related_model
+    counted = Q(**{f"{post}__kind": "modification"}) & post_model.listed_via(post)
     rows = supplies.annotate(
         modification_count=Count(post, filter=counted, distinct=True),
         total_quantity=Coalesce(Sum(f"part__{uses}__quantity", filter=counted), 0),
         total_votes=Coalesce(Sum(f"{post}__vote_count", filter=counted), 0),
     ).order_by("-modification_count", "-total_votes", "part__name")
-    post_model = post_part._meta.get_field("post").related_model
     top_posts = (
-        post_model.objects.filter(
+        post_model.objects.listed()
+        .filter(
             kind="modification",
-            is_hidden=False,
-            is_deleted=False,
             pk__in=post_part.objects.filter(part__supplies__partner=partner).values("post_id"),
         )
         .select_related("product")

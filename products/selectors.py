@@ -192,7 +192,8 @@ def product_cocreated_ideas(product: Product, *, limit: int = 6) -> list:
     if manager is None:
         return []
     return list(
-        manager.filter(status="adopted", is_hidden=False, is_deleted=False)
+        manager.listed()
+        .filter(status="adopted")
         .select_related("product")
         .order_by("-vote_count", "-id")[:limit]
     )
