@@ -32,7 +32,7 @@ from .models import (
     StatusChange,
     Vote,
 )
-from .services import can_moderate
+from .permissions import can_moderate
 
 # --- Visibility ----------------------------------------------------------------------------------
 

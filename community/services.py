@@ -37,6 +37,7 @@ from .models import (
     Tag,
     Vote,
 )
+from .permissions import can_moderate, comments_officially, may_hide_post
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
@@ -414,7 +415,7 @@ def comment_create(*, post: Post, author, body: str) -> Comment:
         author=author,
         body=body,
         body_html=render_markdown(body),
-        is_official=author.is_team_member,
+        is_official=comments_officially(author),
     )
     Post.objects.filter(pk=post.pk).update(
         comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
@@ -480,11 +481,6 @@ def follow_remove(*, user, post: Post) -> bool:
 # --- Flags and moderation ------------------------------------------------------------------------
 
 
-def can_moderate(user) -> bool:
-    """Agents, designers and staff moderate every community."""
-    return bool(user and user.is_authenticated and user.is_team_member)
-
-
 @transaction.atomic
 def flag_create(*, reporter, post: Post, reason: str, message: str = "") -> Flag:
     """Report `post`; at settings.COMMUNITY_FLAG_THRESHOLD open flags it hides until reviewed."""
@@ -529,9 +525,12 @@ def _resolve_open_flags(post: Post, moderator, resolution: str) -> None:
 
 @transaction.atomic
 def post_hide(*, post: Post, moderator) -> None:
-    """A moderator hides the post (open flags are upheld)."""
+    """A moderator hides the post (open flags are upheld), unless a moderator already did
+    (`may_hide_post`: the rule by which pages offer "Hide")."""
     _require_moderator(moderator)
     post = _lock_post(post.pk)
+    if not may_hide_post(moderator, post):
+        raise PostStateConflict(_("A moderator has already hidden this post."), code="hidden")
     _resolve_open_flags(post, moderator, Flag.Resolution.UPHELD)
     Post.objects.filter(pk=post.pk).update(
         is_hidden=True, hidden_reason=Post.HiddenReason.MODERATOR, flag_count=0

@@ -18,7 +18,7 @@ from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.pagecache import anonymous_page_cache
 from products.models import Product, ProductLine
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     CommentForm,
     FeedFilterForm,
@@ -238,7 +238,7 @@ def post_detail(request, product_slug, pk):
     number = request.GET.get("page")
     comments = paginator.get_page(paginator.num_pages if number == "last" else number)
     comments.object_list = selectors.decorate_comments(list(comments.object_list), post)
-    moderator = services.can_moderate(request.user)
+    moderator = permissions.can_moderate(request.user)
     return render(
         request,
         "community/post_detail.html",
@@ -252,6 +252,7 @@ def post_detail(request, product_slug, pk):
             "flag_form": FlagForm(),
             "merge_form": MergeForm() if moderator else None,
             "is_moderator": moderator,
+            "comments_officially": permissions.comments_officially(request.user),
             "is_author": request.user.is_authenticated and request.user.pk == post.author_id,
         },
     )
@@ -481,7 +482,7 @@ def post_flag(request, product_slug, pk):
 
 
 def _require_moderator(request) -> None:
-    if not services.can_moderate(request.user):
+    if not permissions.can_moderate(request.user):
         raise Http404
 
 
@@ -502,7 +503,11 @@ def post_moderate(request, product_slug, pk):
         messages.error(request, _("Unknown moderation action."))
         return _back(request, post)
     service, extra, done = actions[action]
-    service(post=post, moderator=request.user, **extra)
+    try:
+        service(post=post, moderator=request.user, **extra)
+    except ValidationError as error:  # the post changed since the page showed it
+        messages.error(request, _error_text(error))
+        return _back(request, post)
     messages.success(request, done)
     return _back(request, post)
 

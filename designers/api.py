@@ -15,7 +15,7 @@ from cocreate.core.api import SLUG_SCHEMA, Conflict
 from community.models import Post
 from products.models import Product
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Poll, PollAnswer, ReviewItem
 
 
@@ -23,7 +23,7 @@ class IsDesigner(BasePermission):
     message = _("Only designers may do this.")
 
     def has_permission(self, request, view):
-        return services.may_design(request.user)
+        return permissions.may_design(request.user)
 
 
 def _as_api_error(error: DjangoValidationError) -> ValidationError:
@@ -214,7 +214,7 @@ class PollAnswerView(generics.GenericAPIView):
         poll = Poll.objects.select_related("post").filter(Post.listed_via("post"), pk=pk).first()
         if poll is None:
             raise NotFound(_("No such poll."))
-        if not services.may_answer_poll(request.user):
+        if not permissions.may_answer_poll(request.user):
             raise PermissionDenied(_("Only customers answer polls; the team sees the results."))
         data = PollAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -236,7 +236,7 @@ class PollAnswerView(generics.GenericAPIView):
         if poll is None:
             raise NotFound(_("No such poll."))
         answered = PollAnswer.objects.filter(poll=poll, user=request.user).exists()
-        if not services.may_see_poll_results(request.user, answered=answered):
+        if not permissions.may_see_poll_results(request.user, answered=answered):
             raise PermissionDenied(_("Answer the poll to see its results."))
         return Response(_results(poll))
 

@@ -14,3 +14,9 @@ class DesignersConfig(AppConfig):
         register_feed_sort(
             "trending", _("Trending"), ("-trending_score", "-last_activity_at", "-id")
         )
+
+        from cocreate.core.permissions import register_rule
+
+        from .permissions import may_design
+
+        register_rule("designers.design", may_design)  # the header's Design link

@@ -1,5 +1,7 @@
 from django import template
 
+from cocreate.core.permissions import user_may
+
 register = template.Library()
 
 
@@ -13,3 +15,10 @@ def query_replace(context, **changes):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def may(user, rule: str) -> bool:
+    """`{% if user|may:"community.moderate" %}`: a rule an app registered by name
+    (cocreate/core/permissions.py)."""
+    return user_may(user, rule)
