@@ -15,8 +15,15 @@ class DesignersConfig(AppConfig):
             "trending", _("Trending"), ("-trending_score", "-last_activity_at", "-id")
         )
 
+        from cocreate.core.badges import register_status_badges
         from cocreate.core.permissions import register_rule
 
+        from .models import ReviewItem
         from .permissions import may_design
 
         register_rule("designers.design", may_design)  # the header's Design link
+        register_status_badges(
+            ReviewItem,
+            {ReviewItem.State.NEW: "badge-warn", ReviewItem.State.DECIDED: "badge-ok"},
+            field="state",
+        )

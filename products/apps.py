@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ProductsConfig(AppConfig):
     name = "products"
     verbose_name = _("Product catalog")
+
+    def ready(self):
+        from cocreate.core.badges import register_status_badges
+
+        from .models import Product
+
+        register_status_badges(
+            Product,
+            {
+                Product.Status.IN_DEVELOPMENT: "badge-accent",
+                Product.Status.ON_SALE: "badge-ok",
+                Product.Status.DISCONTINUED: "badge-muted",
+            },
+        )
