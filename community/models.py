@@ -45,7 +45,7 @@ class PostQuerySet(models.QuerySet):
 
     def listed(self):
         """Alive and not hidden: what feeds, searches and counts show everyone."""
-        return self.filter(is_deleted=False, is_hidden=False)
+        return self.alive().filter(is_hidden=False)
 
 
 class Post(models.Model):
