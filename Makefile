@@ -7,9 +7,10 @@ DEVENV := $(PY) scripts/devenv.py
 
 .PHONY: run test lint format install install-dev assets static messages makemessages browser nginx clean
 
-# Apps that own a message catalogue in <app>/locale/.
-LOCALE_APPS := cocreate/core cocreate/accounts cocreate/notifications cocreate/outbox cocreate/webhooks \
-	products community designers service_desk partners
+# Folders that own a message catalogue in <folder>/locale/: each app, and templates/ (the site
+# shell: base template, header, error pages, shared partials).
+LOCALE_APPS := templates cocreate/core cocreate/accounts cocreate/notifications cocreate/outbox \
+	cocreate/webhooks products community partners designers service_desk
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +70,7 @@ test: install-dev messages browser nginx
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

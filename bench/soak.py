@@ -220,11 +220,18 @@ def prepare(clients: int, actions_per_client: int) -> dict:
     from cocreate.accounts.models import User
     from cocreate.accounts.roles import Role
     from community import selectors
+    from products.models import Product
     from service_desk.models import Ticket
 
     posts = list(selectors.listed_posts().filter(is_locked=False).order_by("-vote_count")[:400])
     product = posts[0].product
-    votes = _voting_sessions(product, clients * actions_per_client)
+    # Each run votes on fresh (voter, post) pairs: after a few runs on one database a product's
+    # pairs run out, so take them product after product.
+    votes, wanted = [], clients * actions_per_client
+    for other in Product.objects.order_by("-pk"):
+        votes += _voting_sessions(other, wanted - len(votes))
+        if len(votes) >= wanted:
+            break
     commenters = list(
         User.objects.filter(username__startswith="user", is_active=True).exclude(email="")[:400]
     )

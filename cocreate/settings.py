@@ -26,7 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    # Ours first so our templates (registration/, 404 …) win over contrib's.
+    # Ours first so our templates (registration/ …) win over contrib's; in the floors' order
+    # (docs/design.md), the ground floor first: seed_demo and generate_scale follow it.
     "cocreate.core",
     "cocreate.outbox",
     "cocreate.accounts",
@@ -34,9 +35,9 @@ INSTALLED_APPS = [
     "cocreate.webhooks",
     "products",
     "community",
+    "partners",
     "designers",
     "service_desk",
-    "partners",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,7 +80,9 @@ WSGI_APPLICATION = "cocreate.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site shell (base.html, the header, error pages, shared partials); each app's own
+        # templates are in <app>/templates/<app>/.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -152,8 +155,9 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="cocreate-demo")
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-# Each app keeps its own catalogue in <app>/locale/ (found through INSTALLED_APPS).
-LOCALE_PATHS = []
+# Each app keeps its own catalogue in <app>/locale/ (found through INSTALLED_APPS); the site
+# shell's templates/ keeps its own in templates/locale/.
+LOCALE_PATHS = [BASE_DIR / "templates" / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -4,8 +4,6 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -21,7 +19,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from cocreate.core import pagecache
-from cocreate.core.api import Conflict, KeysetPagination, StandardPagination
+from cocreate.core.api import KeysetPagination, StandardPagination
 from cocreate.core.text import SingleLineSerializerField
 from products.models import Part, Product
 
@@ -40,15 +38,6 @@ def _get_or_404(queryset, pk) -> Post:
     if post is None:
         raise NotFound(_("No such post."))
     return post
-
-
-def _as_api_error(error: DjangoValidationError) -> ValidationError | Conflict:
-    """A service's refusal in the API's shape: the post's state is a 409, bad input a 400."""
-    if isinstance(error, services.PostStateConflict):
-        return Conflict(" ".join(error.messages))
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 # --- Serializers ---------------------------------------------------------------------------------
@@ -284,7 +273,8 @@ class PostViewSet(
     # On top of the per-user and anonymous limits, not instead of them.
     throttle_classes = [*viewsets.GenericViewSet.throttle_classes, CommunityActionThrottle]
     # A vote has no input: every request counts. Posts, comments and flags count once their
-    # content is valid (community_rate_limit_enforce in the action), as on the pages.
+    # content is valid (services.post_submit, community_rate_limit_enforce in the action), as
+    # on the pages.
     community_throttled_actions = {"vote": Action.VOTE}
 
     def get_queryset(self):
@@ -383,21 +373,16 @@ class PostViewSet(
         data = PostWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        parts = [(line["part"], line["quantity"]) for line in fields["parts"]]
-        content = {name: fields[name] for name in ("kind", "title", "body", "tags")}
-        try:
-            # A post counts once its content follows the rules, as on the pages.
-            services.post_validate(**content, parts=parts)
-            community_rate_limit_enforce(user=request.user, action=Action.POST)
-            post = services.post_create(
-                author=request.user,
-                product=fields["product"],
-                **content,
-                parts=parts,
-                language=fields["language"],
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        post = services.post_submit(
+            author=request.user,
+            product=fields["product"],
+            kind=fields["kind"],
+            title=fields["title"],
+            body=fields["body"],
+            tags=fields["tags"],
+            parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
+            language=fields["language"],
+        )
         return self._read(post.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)
@@ -416,19 +401,16 @@ class PostViewSet(
         fields = data.validated_data
         if partial:
             fields = _current_fields(post) | fields
-        try:
-            services.post_update(
-                post=post,
-                editor=request.user,
-                kind=fields["kind"],
-                title=fields["title"],
-                body=fields["body"],
-                tags=fields["tags"],
-                parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
-                language=fields["language"],
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        services.post_update(
+            post=post,
+            editor=request.user,
+            kind=fields["kind"],
+            title=fields["title"],
+            body=fields["body"],
+            tags=fields["tags"],
+            parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
+            language=fields["language"],
+        )
         return self._read(post.pk)
 
     @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)
@@ -437,12 +419,7 @@ class PostViewSet(
 
     def destroy(self, request, *args, **kwargs):
         post = self._post_for_action()
-        try:
-            services.post_delete(post=post, actor=request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        services.post_delete(post=post, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: VoteStateSerializer}, methods=["POST", "DELETE"])
@@ -450,13 +427,10 @@ class PostViewSet(
     def vote(self, request, pk=None):
         """POST casts the caller's vote, DELETE withdraws it; repeating either changes nothing."""
         post = self._post_for_action()
-        try:
-            if request.method == "POST":
-                state = services.vote_cast(user=request.user, post=post)
-            else:
-                state = services.vote_withdraw(user=request.user, post=post)
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        if request.method == "POST":
+            state = services.vote_cast(user=request.user, post=post)
+        else:
+            state = services.vote_withdraw(user=request.user, post=post)
         return Response({"vote_count": state.vote_count, "voted": state.voted})
 
     @extend_schema(
@@ -480,12 +454,9 @@ class PostViewSet(
             data = CommentSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             community_rate_limit_enforce(user=request.user, action=Action.COMMENT)
-            try:
-                comment = services.comment_create(
-                    post=post, author=request.user, body=data.validated_data["body"]
-                )
-            except DjangoValidationError as error:
-                raise _as_api_error(error) from error
+            comment = services.comment_create(
+                post=post, author=request.user, body=data.validated_data["body"]
+            )
             comment = Comment.objects.select_related("author").get(pk=comment.pk)
             selectors.decorate_comments([comment], post)
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
@@ -504,10 +475,7 @@ class PostViewSet(
         """POST follows the post, DELETE unfollows it; both idempotent."""
         post = self._post_for_action()
         if request.method == "POST":
-            try:
-                services.follow_add(user=request.user, post=post)
-            except DjangoValidationError as error:
-                raise _as_api_error(error) from error
+            services.follow_add(user=request.user, post=post)
             return Response({"following": True})
         services.follow_remove(user=request.user, post=post)
         return Response({"following": False})
@@ -520,10 +488,7 @@ class PostViewSet(
         data = FlagSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         community_rate_limit_enforce(user=request.user, action=Action.FLAG)
-        try:
-            services.flag_create(reporter=request.user, post=post, **data.validated_data)
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        services.flag_create(reporter=request.user, post=post, **data.validated_data)
         return Response(data.validated_data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -8,13 +8,25 @@ class CommunityConfig(AppConfig):
 
     def ready(self):
         from cocreate.core.badges import register_status_badges
-        from cocreate.core.permissions import register_rule
+        from cocreate.core.menu import register_menu_entry
 
         from .models import Post, StatusChange
         from .permissions import can_moderate
 
-        register_rule("community.moderate", can_moderate)  # the header's Moderation link
+        register_menu_entry(_("Community"), "community:index", position=20)
+        register_menu_entry(
+            _("Moderation"), "community:moderation", position=30, visible=can_moderate
+        )
         # Each status has its colour in static/css/community.css.
         status_classes = {status: f"status-{status}" for status in Post.Status.values}
         register_status_badges(Post, status_classes)
         register_status_badges(StatusChange, status_classes, field="new_status")
+        # The catalog, a floor below, lists the ideas adopted into a product; partners, our
+        # sibling, show their suppliers how builds use their parts. Both read them through the
+        # catalog's contracts, which this app fills.
+        from products.selectors import register_cocreated_ideas, register_part_demand
+
+        from .selectors import adopted_ideas, annotate_part_demand, popular_builds
+
+        register_cocreated_ideas(adopted_ideas)
+        register_part_demand(annotate=annotate_part_demand, popular_builds=popular_builds)

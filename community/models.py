@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cocreate.core.clock import ClockDateTimeField
 from cocreate.core.search import SpacedHan
 
 # Full-text search configuration used by the generated column and by every query against it.
@@ -145,11 +146,11 @@ class Post(models.Model):
         db_persist=True,
     )
 
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
     edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
     # Creation, votes, comments and status changes move it; trending and surfacing read it.
-    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    last_activity_at = ClockDateTimeField(_("last activity"), auto_now_add=True)
     # The trending score (time-decayed votes, verified owners, comments, linked tickets), kept by
     # the designers app's surfacing job; the "trending" feed sort reads it.
     trending_score = models.FloatField(_("trending score"), default=0)
@@ -241,7 +242,7 @@ class PostImage(models.Model):
     height = models.PositiveIntegerField(_("height"), default=0)
     alt = models.CharField(_("description"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -293,7 +294,7 @@ class Vote(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="votes", verbose_name=_("post")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -323,8 +324,8 @@ class Comment(models.Model):
     # Written by staff, an agent or a designer: speaks for the manufacturer.
     is_official = models.BooleanField(_("official"), default=False)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -348,7 +349,7 @@ class Follow(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="follows", verbose_name=_("post")
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("follow")
@@ -400,7 +401,7 @@ class Flag(models.Model):
         verbose_name=_("resolved by"),
     )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -456,7 +457,7 @@ class ReputationEvent(models.Model):
         related_name="+",
         verbose_name=_("caused by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -516,7 +517,7 @@ class StatusChange(models.Model):
         related_name="adoption_changes",
         verbose_name=_("adopted in"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]

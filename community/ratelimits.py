@@ -12,8 +12,10 @@ serializer accepts it (they check what the service checks of the text and reason
 before the service runs. Content refused as invalid costs nothing, so fixing a typo is not
 spamming; what the service then refuses for the post's state (a locked post, a second flag of
 the same post) was an attempt and counts. A vote has no input: every request counts. Edits do
-not count. Pages call community_rate_limit_hit at that point; the API calls
-community_rate_limit_enforce there, and throttles votes with CommunityActionThrottle.
+not count. A new post is counted by services.post_submit, which pages and the API both call
+(RateLimited past the rate); for the other actions pages call community_rate_limit_hit at that
+point, the API community_rate_limit_enforce, and it throttles votes with
+CommunityActionThrottle.
 """
 
 from datetime import timedelta

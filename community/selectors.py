@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -20,6 +20,7 @@ from cocreate.core.money import sum_by_currency
 from cocreate.core.search import any_term_query, websearch_query
 from products.models import Part, Product, ProductLine, Registration
 
+from .links import linked_tickets
 from .models import (
     SEARCH_CONFIG,
     Comment,
@@ -254,12 +255,12 @@ def parts_prefetch() -> Prefetch:
 
 
 def _with_linked_ticket_count(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """The service desk links tickets to posts (Ticket.linked_post, reverse `linked_tickets`):
-    read through that relation, so this app never imports the service desk."""
-    if not hasattr(Post, "linked_tickets"):
+    """The tickets the service desk links to the post (community/links.py), counted."""
+    links = linked_tickets()
+    if links is None:
         return posts
     return posts.annotate(
-        linked_ticket_count=Count("linked_tickets", distinct=True),
+        linked_ticket_count=Count(links.query_name, distinct=True),
     )
 
 
@@ -468,4 +469,43 @@ def moderation_counts() -> dict[str, int]:
         flagged=Count("id", filter=Q(flag_count__gt=0) | Q(hidden_reason="flags")),
         hidden=Count("id", filter=Q(is_hidden=True)),
         locked=Count("id", filter=Q(is_locked=True)),
+    )
+
+
+# --- For the catalog's contracts (registered in apps.py) -----------------------------------------
+
+
+def adopted_ideas(product: Product, *, limit: int) -> QuerySet[Post]:
+    """Ideas adopted into `product` that everyone may see, most supported first."""
+    return (
+        listed_posts()
+        .filter(adopted_in=product, status=Post.Status.ADOPTED)
+        .select_related("product")
+        .order_by("-vote_count", "-id")[:limit]
+    )
+
+
+def annotate_part_demand(rows: QuerySet, *, part: str) -> QuerySet:
+    """Add to rows that reach a catalog part through `part` how many modifications everyone may
+    see list it (`modification_count`), in what total quantity and with how many votes."""
+    uses = f"{part}__post_uses"
+    post = f"{uses}__post"
+    counted = Q(**{f"{post}__kind": Post.Kind.MODIFICATION}) & Post.listed_via(post)
+    return rows.annotate(
+        modification_count=Count(post, filter=counted, distinct=True),
+        total_quantity=Coalesce(Sum(f"{uses}__quantity", filter=counted), 0),
+        total_votes=Coalesce(Sum(f"{post}__vote_count", filter=counted), 0),
+    )
+
+
+def popular_builds(part_ids, *, limit: int) -> QuerySet[Post]:
+    """The most voted modifications everyone may see that list any of `part_ids`."""
+    return (
+        listed_posts()
+        .filter(
+            kind=Post.Kind.MODIFICATION,
+            pk__in=PostPart.objects.filter(part_id__in=part_ids).values("post_id"),
+        )
+        .select_related("product")
+        .order_by("-vote_count", "-pk")[:limit]
     )

@@ -13,13 +13,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core import clock
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
+from cocreate.core.ratelimit import RateLimited
 from cocreate.core.sql import insert_once
 from cocreate.notifications.services import notification_send
 
@@ -38,6 +40,7 @@ from .models import (
     Vote,
 )
 from .permissions import can_moderate, comments_officially, may_hide_post
+from .ratelimits import Action, community_rate_limit_hit
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
@@ -49,7 +52,7 @@ MAX_PARTS = 30
 MAX_QUANTITY = 999
 
 
-class PostStateConflict(ValidationError):
+class PostStateConflict(StateConflict):
     """The post's current state forbids the action (a vote or comment on a locked, hidden or
     deleted post, a decided post deleted): the API answers 409, pages show the message like
     any other refusal."""
@@ -253,6 +256,41 @@ def post_create(
     return post
 
 
+def post_submit(
+    *,
+    author,
+    product,
+    kind: str,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+    parts: Sequence[tuple] = (),
+    images: Sequence = (),
+    language: str = "",
+) -> Post:
+    """A member's new post, as pages and the API take it: the content is checked, then counted
+    against the author's post rate (RateLimited past it), then published by post_create.
+
+    Content refused as invalid costs nothing (community/ratelimits.py). Nothing before
+    post_create writes to the database, so its transaction is the only one needed.
+    """
+    post_validate(kind=kind, title=title, body=body, tags=tags, parts=parts, images=images)
+    wait = community_rate_limit_hit(user=author, action=Action.POST)
+    if wait is not None:
+        raise RateLimited(wait)
+    return post_create(
+        author=author,
+        product=product,
+        kind=kind,
+        title=title,
+        body=body,
+        tags=tags,
+        parts=parts,
+        images=images,
+        language=language,
+    )
+
+
 @transaction.atomic
 def post_update(
     *,
@@ -289,7 +327,7 @@ def post_update(
     post.kind, post.title, post.body = kind, title, body
     post.body_html = render_markdown(body)
     post.language = post_language(language, title=title, body=body)
-    post.edited_at = timezone.now()
+    post.edited_at = clock.now()
     post.save(
         update_fields=["kind", "title", "body", "body_html", "language", "edited_at", "updated_at"]
     )
@@ -333,7 +371,7 @@ def post_delete(*, post: Post, actor) -> None:
     refusal = post_delete_refusal(post)
     if refusal is not None:
         raise refusal
-    Post.objects.alive().filter(pk=post.pk).update(is_deleted=True, deleted_at=timezone.now())
+    Post.objects.alive().filter(pk=post.pk).update(is_deleted=True, deleted_at=clock.now())
 
 
 # --- Votes ---------------------------------------------------------------------------------------
@@ -361,7 +399,7 @@ def vote_cast(*, user, post: Post) -> VoteState:
     _refuse_interaction(post, what=_("votes"))
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot vote for your own post."), code="own_post")
-    now = timezone.now()
+    now = clock.now()
     if not insert_once(Vote, user_id=user.pk, post_id=post.pk, created_at=now):
         return VoteState(vote_count=post.vote_count, voted=True)
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1, last_activity_at=now)
@@ -418,7 +456,7 @@ def comment_create(*, post: Post, author, body: str) -> Comment:
         is_official=comments_officially(author),
     )
     Post.objects.filter(pk=post.pk).update(
-        comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
+        comment_count=F("comment_count") + 1, last_activity_at=clock.now()
     )
     Follow.objects.get_or_create(user=author, post=post)
     _notify_comment(post, comment)
@@ -519,7 +557,7 @@ def _require_moderator(moderator) -> None:
 
 def _resolve_open_flags(post: Post, moderator, resolution: str) -> None:
     post.flags.filter(resolution=Flag.Resolution.OPEN).update(
-        resolution=resolution, resolved_by=moderator, resolved_at=timezone.now()
+        resolution=resolution, resolved_by=moderator, resolved_at=clock.now()
     )
 
 
@@ -605,7 +643,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> S
     Follow.objects.filter(post=source).exclude(user_id__in=target_followers).update(post=target)
     Follow.objects.filter(post=source).delete()
 
-    now = timezone.now()
+    now = clock.now()
     Post.objects.filter(pk=target.pk).update(
         vote_count=F("vote_count") + len(movable), last_activity_at=now
     )

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core import keyset
+from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.pagecache import anonymous_page_cache
+from cocreate.core.ratelimit import RateLimited
 from products.models import Product, ProductLine
 
 from . import permissions, selectors, services
@@ -134,18 +136,15 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _apply_errors(error: ValidationError, form, formset=None) -> None:
-    """Put a service's field errors on the form (and the build's on the formset)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        if field == "parts" and formset is not None:
-            formset._non_form_errors = formset.error_class(errors, renderer=formset.renderer)
-        elif field in form.fields:
-            form.add_error(field, errors)
-        else:
-            form.add_error(None, errors)
+def _apply_errors(error: ValidationError, form, formset) -> None:
+    """Put a service's errors on the form, and the build's (`parts`) on the formset."""
+    errors = getattr(error, "error_dict", {})
+    if "parts" in errors:
+        formset._non_form_errors = formset.error_class(
+            ValidationError(errors["parts"]).messages, renderer=formset.renderer
+        )
+        error = ValidationError({field: e for field, e in errors.items() if field != "parts"})
+    add_service_errors(form, error)
 
 
 # --- Communities ---------------------------------------------------------------------------------
@@ -289,17 +288,9 @@ def _post_form_page(request, product, *, post=None):
         try:
             fields["parts"] = formset.rows()
             if post is None:
-                # A post counts against the rate limit once its content follows the rules, as
-                # in the API (community/ratelimits.py): fixing a typo is not spamming. Edits
-                # do not count.
-                services.post_validate(
-                    **{name: fields[name] for name in ("kind", "title", "body", "tags", "parts")},
-                    images=fields["images"],
-                )
-                limited = _rate_limited(request, Action.POST)
-                if limited:
-                    return limited
-                post = services.post_create(author=request.user, product=product, **fields)
+                # Counted against the rate limit once its content follows the rules, as in the
+                # API (community/ratelimits.py): fixing a typo is not spamming. Edits do not count.
+                post = services.post_submit(author=request.user, product=product, **fields)
                 messages.success(request, _("Your post is published."))
             else:
                 if fields["images"]:
@@ -322,6 +313,8 @@ def _post_form_page(request, product, *, post=None):
                 )
                 messages.success(request, _("Your changes are saved."))
             return redirect(post)
+        except RateLimited as limited:
+            return _too_fast(request, limited.wait)
         except ValidationError as error:
             _apply_errors(error, form, formset)
     return render(

@@ -1,7 +1,5 @@
 """REST endpoints of the designers' workspace: the review queue, post decisions, poll answers."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -11,7 +9,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cocreate.core.api import SLUG_SCHEMA, Conflict
+from cocreate.core.api import SLUG_SCHEMA
 from community.models import Post
 from products.models import Product
 
@@ -24,12 +22,6 @@ class IsDesigner(BasePermission):
 
     def has_permission(self, request, view):
         return permissions.may_design(request.user)
-
-
-def _as_api_error(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 class ReviewItemSerializer(serializers.ModelSerializer):
@@ -170,19 +162,14 @@ class PostStatusView(APIView):
             duplicate_of = Post.objects.alive().filter(pk=values["duplicate_of"]).first()
             if duplicate_of is None:
                 raise ValidationError({"duplicate_of": [_("No such post.")]})
-        try:
-            change = services.post_status_change(
-                post=post,
-                status=values["status"],
-                message=values["message"],
-                author=request.user,
-                adopted_in=adopted_in,
-                duplicate_of=duplicate_of,
-            )
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        change = services.post_status_change(
+            post=post,
+            status=values["status"],
+            message=values["message"],
+            author=request.user,
+            adopted_in=adopted_in,
+            duplicate_of=duplicate_of,
+        )
         return Response(StatusChangeOutput(change).data, status=status.HTTP_201_CREATED)
 
 
@@ -221,12 +208,7 @@ class PollAnswerView(generics.GenericAPIView):
         choice = poll.choices.filter(pk=data.validated_data["choice"]).first()
         if choice is None:
             raise ValidationError({"choice": [_("This choice belongs to another poll.")]})
-        try:
-            services.poll_answer(poll=poll, choice=choice, user=request.user)
-        except services.PollAlreadyAnswered as error:
-            raise Conflict(error.message) from None
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        services.poll_answer(poll=poll, choice=choice, user=request.user)
         return Response(_results(poll), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: PollResultSerializer(many=True)})

@@ -16,12 +16,12 @@ class DesignersConfig(AppConfig):
         )
 
         from cocreate.core.badges import register_status_badges
-        from cocreate.core.permissions import register_rule
+        from cocreate.core.menu import register_menu_entry
 
         from .models import ReviewItem
         from .permissions import may_design
 
-        register_rule("designers.design", may_design)  # the header's Design link
+        register_menu_entry(_("Design"), "designers:queue", position=20, visible=may_design)
         register_status_badges(
             ReviewItem,
             {ReviewItem.State.NEW: "badge-warn", ReviewItem.State.DECIDED: "badge-ok"},

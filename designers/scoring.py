@@ -25,6 +25,7 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
+from community.links import linked_tickets
 from community.models import Comment, Post, Vote
 from products.models import Registration
 
@@ -84,17 +85,15 @@ def score_for_points(points: float, *, now: datetime, weights: Weights | None = 
 
 
 def _linked_ticket_table() -> tuple[str, str, str] | None:
-    """(table, post column, created column) of the service desk's tickets, if that app links them
-    (Ticket.linked_post, reverse `linked_tickets`); this app never imports the service desk."""
-    try:
-        field = Post._meta.get_field("linked_tickets")
-    except Exception:
+    """(table, post column, created column) of the tickets linked to posts, or None when no app
+    links them (the service desk registers them: community/links.py)."""
+    links = linked_tickets()
+    if links is None:
         return None
-    model = field.related_model
     return (
-        model._meta.db_table,
-        field.field.column,
-        model._meta.get_field("created_at").column,
+        links.model._meta.db_table,
+        links.field.column,
+        links.model._meta.get_field("created_at").column,
     )
 
 

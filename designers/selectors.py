@@ -10,6 +10,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import pgettext
 
 from cocreate.accounts.roles import Role
+from community.links import linked_tickets
 from community.models import Post, StatusChange, Vote
 from community.selectors import parts_prefetch, similar_posts
 from products.models import Product
@@ -73,13 +74,15 @@ def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
 
 
 def _with_linked_tickets(posts: QuerySet[Post]) -> QuerySet[Post]:
-    if not hasattr(Post, "linked_tickets"):
+    """The service desk's tickets linked to each post (community/links.py), newest first, as
+    `ticket_list`; the review page shows their number, subject, category, status and desk link."""
+    links = linked_tickets()
+    if links is None:
         return posts
-    related = Post._meta.get_field("linked_tickets").related_model
     return posts.prefetch_related(
         Prefetch(
-            "linked_tickets",
-            queryset=related.objects.order_by("-created_at"),
+            links.accessor,
+            queryset=links.model.objects.order_by("-created_at"),
             to_attr="ticket_list",
         )
     )

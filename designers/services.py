@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
@@ -265,12 +266,8 @@ def evaluation_publish(
     return post
 
 
-class PollAlreadyAnswered(Exception):
+class PollAlreadyAnswered(StateConflict):
     """The user answered this poll before (one answer per customer): HTTP 409 in the API."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def poll_answer(*, poll: Poll, choice: PollChoice, user) -> PollAnswer:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 
 from cocreate.core.sql import advisory_lock_tried
 from cocreate.notifications.services import notification_send
+from community.links import linked_tickets
 from community.models import Post, Vote
 from products.models import Product, Registration
 
@@ -52,12 +53,13 @@ def _active_post_ids(since) -> list[int]:
     active = Q(score_updated_at__isnull=True)
     if since is not None:
         active |= Q(last_activity_at__gte=since)
-        if hasattr(Post, "linked_tickets"):
+        links = linked_tickets()
+        if links is not None:
             # Linking a ticket does not move the post's activity; the ticket's own update does.
-            related = Post._meta.get_field("linked_tickets").related_model
-            active |= Q(
-                Exists(related.objects.filter(linked_post=OuterRef("pk"), updated_at__gte=since))
+            updated = links.model.objects.filter(
+                **{links.field.name: OuterRef("pk"), "updated_at__gte": since}
             )
+            active |= Q(Exists(updated))
     else:
         active = Q()
     return list(posts.filter(active).order_by().values_list("pk", flat=True))
@@ -132,8 +134,9 @@ def _create_items(now, rescored: list[int] | None) -> list[int]:
         .values_list("post_id", "n")
     )
     posts = Post.objects.filter(pk__in=reasons).order_by()
-    if hasattr(Post, "linked_tickets"):
-        posts = posts.annotate(tickets=Count("linked_tickets"))
+    links = linked_tickets()
+    if links is not None:
+        posts = posts.annotate(tickets=Count(links.query_name))
     weights = Weights.from_settings()
     order = [ReviewItem.Reason.THRESHOLD, ReviewItem.Reason.TOP_N, ReviewItem.Reason.MILESTONE]
     rows = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cocreate.core.charts import bar_chart, column_chart, funnel_chart
+from cocreate.core.forms import add_service_errors
 from community.models import Post
 from products.models import Product
 
@@ -119,9 +120,7 @@ def item_status(request, pk):
                 duplicate_of=form.cleaned_data["duplicate_of"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The decision is published on the post."))
             return redirect(item)
@@ -168,9 +167,7 @@ def evaluation_new(request):
                 choices=form.choice_list(),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The evaluation is published."))
             if hasattr(post, "poll"):

@@ -13,7 +13,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from cocreate.core.api import Conflict
 from cocreate.core.images import image_upload_rate_limit_enforce
 from cocreate.core.text import SingleLineSerializerField
 from cocreate.core.throttling import ScopedRateThrottle
@@ -24,12 +23,6 @@ from .forms import DirectoryFilterForm
 from .logos import logo_check, logo_clean
 from .models import Application, CollaborationProject, Partner, PartnerKind
 from .taxonomy import Capability, Certification, area_choices, is_area_code
-
-
-def _as_api_error(error: DjangoValidationError) -> ApiValidationError:
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(error.message_dict)
-    return ApiValidationError({"non_field_errors": error.messages})
 
 
 class AreaCodesField(serializers.ListField):
@@ -219,10 +212,7 @@ class PartnerViewSet(
                 upload = logo_clean(upload)
             except DjangoValidationError as error:
                 raise ApiValidationError({"logo": error.messages}) from error
-        try:
-            services.partner_update(partner=partner, logo=upload, remove_logo=logo is None, **data)
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        services.partner_update(partner=partner, logo=upload, remove_logo=logo is None, **data)
         return Response(PartnerSerializer(partner, context=self.get_serializer_context()).data)
 
 
@@ -315,12 +305,9 @@ class ApplicationViewSet(
         return applications.filter(applicant=user).order_by("-created_at", "-pk")
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.application_submit(
-                applicant=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        serializer.instance = services.application_submit(
+            applicant=self.request.user, **serializer.validated_data
+        )
 
     def _decide(self, request, decide):
         application = self.get_object()
@@ -328,12 +315,7 @@ class ApplicationViewSet(
             raise PermissionDenied(_("Only staff decide applications."))
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            decide(application, serializer.validated_data["message"])
-        except services.AlreadyDecided as error:
-            raise Conflict(_("This application was already decided.")) from error
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        decide(application, serializer.validated_data["message"])
         application.refresh_from_db()
         return Response(ApplicationSerializer(application).data, status=status.HTTP_200_OK)
 
@@ -519,15 +501,12 @@ class ProjectViewSet(
         serializer = ProjectWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        try:
-            project = services.project_create(
-                created_by=request.user,
-                partners=data.pop("partners"),
-                products=data.pop("products", []),
-                **data,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        project = services.project_create(
+            created_by=request.user,
+            partners=data.pop("partners"),
+            products=data.pop("products", []),
+            **data,
+        )
         return self._respond(project, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -541,14 +520,11 @@ class ProjectViewSet(
         # on the project are not the caller's to drop, whether `partners` is sent or not.
         current = list(Partner.objects.filter(projects=project).order_by("pk"))
         hidden = [partner for partner in current if not partner.is_active]
-        try:
-            project = services.project_update(
-                project=project,
-                by=request.user,
-                partners=current if partners is None else [*partners, *hidden],
-                products=list(project.products.all()) if products is None else products,
-                **data,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        project = services.project_update(
+            project=project,
+            by=request.user,
+            partners=current if partners is None else [*partners, *hidden],
+            products=list(project.products.all()) if products is None else products,
+            **data,
+        )
         return self._respond(project, status.HTTP_200_OK)

@@ -8,12 +8,15 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from cocreate.core.badges import register_status_badges
-        from cocreate.core.permissions import register_rule
+        from cocreate.core.menu import register_menu_entry
 
         from .models import Application, CollaborationProject, Partner
         from .permissions import is_partner_member
 
-        register_rule("partners.member", is_partner_member)  # the header's My organisation link
+        register_menu_entry(_("Partners"), "partners:directory", position=40)
+        register_menu_entry(
+            _("My organisation"), "partners:mine", position=40, visible=is_partner_member
+        )
         # Pages show a partner's status only while it is not active.
         register_status_badges(
             Partner, {Partner.Status.PENDING: "badge-warn", Partner.Status.SUSPENDED: "badge-warn"}
@@ -35,3 +38,11 @@ class PartnersConfig(AppConfig):
                 CollaborationProject.Status.CANCELLED: "badge-danger",
             },
         )
+        # The catalog, a floor below, names who supplies a part and who provides a service.
+        from products.models import Part, ValueAddedService
+        from products.selectors import register_partners_listed
+
+        from .selectors import part_suppliers, service_providers
+
+        register_partners_listed(Part, part_suppliers)
+        register_partners_listed(ValueAddedService, service_providers)

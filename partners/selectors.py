@@ -1,12 +1,12 @@
 """Reads of the partner directory shared by pages and the API; each carries its joins."""
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 
 from cocreate.core.search import prefix_query, websearch_text
+from products.selectors import part_demand
 
 from .models import Application, CollaborationProject, Membership, Partner, Provision, Supply
 from .taxonomy import areas_serving
@@ -174,45 +174,45 @@ def project_for_page(*, slug: str) -> CollaborationProject:
 TOP_MODIFICATIONS = 5
 
 
-def _post_part_model():
-    """community.PostPart, or None while the community app has no such model."""
-    try:
-        return apps.get_model("community", "PostPart")
-    except LookupError:
-        return None
-
-
 def partner_demand(*, partner: Partner) -> dict:
     """For each part the partner supplies: how many community modifications list it, in what
     total quantity, and how many votes those builds collected; plus the most popular builds.
 
     Counts only modifications everyone can see (not hidden, not deleted). Two aggregate queries
-    whatever the number of posts, read through the reverse relation of `community.PostPart.part`
-    (community sits below partners, so partners may read it).
+    whatever the number of posts. Community is partners' sibling, so the counts come through the
+    catalog's contract (`products.selectors.part_demand`, registered by community).
     """
-    post_part = _post_part_model()
     supplies = Supply.objects.filter(partner=partner).select_related("part")
-    if post_part is None:
+    demand = part_demand()
+    if demand is None:
         return {"available": False, "rows": list(supplies), "top_posts": []}
-    uses = post_part._meta.get_field("part").related_query_name()  # "post_uses"
-    post = f"part__{uses}__post"
-    post_model = post_part._meta.get_field("post").related_model
-    counted = Q(**{f"{post}__kind": "modification"}) & post_model.listed_via(post)
-    rows = supplies.annotate(
-        modification_count=Count(post, filter=counted, distinct=True),
-        total_quantity=Coalesce(Sum(f"part__{uses}__quantity", filter=counted), 0),
-        total_votes=Coalesce(Sum(f"{post}__vote_count", filter=counted), 0),
-    ).order_by("-modification_count", "-total_votes", "part__name")
-    top_posts = (
-        post_model.objects.listed()
-        .filter(
-            kind="modification",
-            pk__in=post_part.objects.filter(part__supplies__partner=partner).values("post_id"),
-        )
-        .select_related("product")
-        .order_by("-vote_count", "-pk")[:TOP_MODIFICATIONS]
+    rows = demand.annotate(supplies, part="part").order_by(
+        "-modification_count", "-total_votes", "part__name"
     )
+    top_posts = demand.popular_builds(supplies.values("part_id"), limit=TOP_MODIFICATIONS)
     return {"available": True, "rows": list(rows), "top_posts": list(top_posts)}
+
+
+# --- For the catalog's pages (registered in apps.py) --------------------------------------------
+
+
+def _listed(rows: QuerySet) -> QuerySet:
+    """The active partners of Supply or Provision rows as {name, slug}, by name."""
+    return (
+        rows.filter(partner__status=Partner.Status.ACTIVE)
+        .order_by("partner__name")
+        .values(json=JSONObject(name="partner__name", slug="partner__slug"))
+    )
+
+
+def part_suppliers(part) -> QuerySet:
+    """Who supplies `part` (a pk or an OuterRef), for the catalog's parts."""
+    return _listed(Supply.objects.filter(part=part))
+
+
+def service_providers(service) -> QuerySet:
+    """Who provides `service` (a pk or an OuterRef), for the catalog's services."""
+    return _listed(Provision.objects.filter(service=service))
 
 
 def product_collaborators(product_id: int) -> QuerySet:

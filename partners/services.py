@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.accounts.roles import Role
 from cocreate.accounts.services import role_grant
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.notifications.services import notification_send
@@ -60,8 +61,8 @@ def _interpolate(text, **params):
     return lazy(lambda: str(text) % params, str)()
 
 
-class AlreadyDecided(Exception):
-    """The application was approved or rejected before this decision arrived."""
+class AlreadyDecided(StateConflict):
+    """The application was approved or rejected before this decision arrived: HTTP 409."""
 
 
 def _violated_constraint(error: IntegrityError) -> str:
@@ -178,7 +179,7 @@ def _emit_decided(application: Application) -> None:
 def _lock_pending(application: Application) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if not locked.is_pending:
-        raise AlreadyDecided
+        raise AlreadyDecided(_("This application was already decided."))
     return locked
 
 

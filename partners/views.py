@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cocreate.core.charts import bar_chart
+from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 
@@ -40,15 +41,6 @@ def _refused(request, error: PermissionDenied, *, back_url: str):
     return render(
         request, "partners/refused.html", {"message": message, "back_url": back_url}, status=403
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form the user sees."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Directory and partner pages ------------------------------------------------------------------
@@ -96,7 +88,7 @@ def apply(request):
         try:
             services.application_submit(applicant=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -152,7 +144,7 @@ def application_review(request, pk):
         except services.AlreadyDecided:
             messages.warning(request, _("Someone decided this application in the meantime."))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return render(
                 request,
                 "partners/application_review.html",
@@ -221,7 +213,7 @@ def manage_profile(request, slug):
                 return _refused(request, error, back_url=reverse("partners:manage", args=[slug]))
             except ValidationError as error:
                 partner.refresh_from_db()
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Your organisation's profile was saved."))
                 return redirect("partners:manage", slug=partner.slug)
@@ -266,7 +258,7 @@ def manage_members(request, slug):
             except PermissionDenied as error:
                 return _refused(request, error, back_url=reverse("partners:members", args=[slug]))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
@@ -332,7 +324,7 @@ def manage_catalog(request, slug):
             except PermissionDenied as error:
                 return _refused(request, error, back_url=reverse("partners:catalog", args=[slug]))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Added to your catalog listing."))
                 return redirect("partners:catalog", slug=slug)
@@ -474,7 +466,7 @@ def project_create(request):
         try:
             project = services.project_create(created_by=request.user, **_project_fields(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The project was created."))
             return redirect(project)
@@ -493,7 +485,7 @@ def project_edit(request, slug):
         try:
             services.project_update(project=project, by=request.user, **_project_fields(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect(project)

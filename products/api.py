@@ -1,12 +1,10 @@
 """REST endpoints of the catalog: products, parts and the caller's own registrations."""
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 
 from .models import Part, Product, Registration
@@ -149,12 +147,6 @@ class RegistrationSerializer(serializers.ModelSerializer):
         return registration.under_warranty(timezone.localdate())
 
 
-def _as_api_error(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
-
-
 class RegistrationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -175,12 +167,9 @@ class RegistrationViewSet(
         return registrations_of(self.request.user)
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = registration_create(
-                customer=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        serializer.instance = registration_create(
+            customer=self.request.user, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
         # The unit's tickets stay, without the link to the registration (see the service).

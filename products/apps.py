@@ -8,9 +8,11 @@ class ProductsConfig(AppConfig):
 
     def ready(self):
         from cocreate.core.badges import register_status_badges
+        from cocreate.core.menu import register_menu_entry
 
         from .models import Product
 
+        register_menu_entry(_("Products"), "products:catalog", position=10)
         register_status_badges(
             Product,
             {

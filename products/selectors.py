@@ -1,12 +1,12 @@
 """Reads of the catalog shared by pages and the API; each carries its joins in one place."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce
 
 from cocreate.core.search import prefix_query, websearch_text
 
@@ -75,21 +75,22 @@ def product_lines() -> QuerySet[ProductLine]:
 PRODUCT_PAGE_PARTS = 12
 
 
-def _with_partners(queryset: QuerySet, relation: str) -> QuerySet:
-    """Annotate the active partners behind each row as `partners_listed` ([{name, slug}], by name),
-    read in the same query through the partners app's reverse relation (`Part.supplies`,
-    `ValueAddedService.provisions`); unchanged when that app is not installed."""
-    try:
-        link = queryset.model._meta.get_field(relation)
-    except FieldDoesNotExist:
+# Who offers a part or a service: the partners app, a floor above, registers per catalog model a
+# function of the row's pk (an OuterRef) returning the active partners' {name, slug} by name.
+_partners_listed: dict[type, Callable[[OuterRef], QuerySet]] = {}
+
+
+def register_partners_listed(model: type, partners: Callable[[OuterRef], QuerySet]) -> None:
+    _partners_listed[model] = partners
+
+
+def _with_partners(queryset: QuerySet) -> QuerySet:
+    """Annotate the partners behind each row as `partners_listed` ([{name, slug}]), read in the
+    same query; unchanged while no app registered them for the row's model."""
+    partners = _partners_listed.get(queryset.model)
+    if partners is None:
         return queryset
-    partners = (
-        link.related_model.objects.filter(**{link.field.name: OuterRef("pk")})
-        .filter(partner__status="active")
-        .order_by("partner__name")
-        .values(json=JSONObject(name="partner__name", slug="partner__slug"))
-    )
-    return queryset.annotate(partners_listed=ArraySubquery(partners))
+    return queryset.annotate(partners_listed=ArraySubquery(partners(OuterRef("pk"))))
 
 
 def product_for_page(slug: str) -> Product:
@@ -112,16 +113,14 @@ def product_for_page(slug: str) -> Product:
         .prefetch_related(
             Prefetch(
                 "compatible_parts",
-                queryset=_with_partners(Part.objects, "supplies").order_by("kind", "name", "id")[
+                queryset=_with_partners(Part.objects).order_by("kind", "name", "id")[
                     :PRODUCT_PAGE_PARTS
                 ],
                 to_attr="featured_parts",
             ),
             Prefetch(
                 "services",
-                queryset=_with_partners(ValueAddedService.objects, "provisions").order_by(
-                    "kind", "price"
-                ),
+                queryset=_with_partners(ValueAddedService.objects).order_by("kind", "price"),
             ),
         )
         .get(slug=slug)
@@ -182,21 +181,22 @@ def registrable_products() -> QuerySet[Product]:
     return product_options().filter(status__in=Product.REGISTRABLE_STATUSES)
 
 
-def product_cocreated_ideas(product: Product, *, limit: int = 6) -> list:
-    """Community ideas adopted into this product ("co-created"), most supported first.
+# Ideas adopted into a product: the community app, a floor above, registers a function of a
+# product and a limit returning them.
+_cocreated_ideas: Callable[..., QuerySet] | None = None
 
-    The community app owns them and defines the reverse relation `adopted_posts` with its
-    Post.adopted_in foreign key; before that app is installed the product simply has none.
-    """
-    manager = getattr(product, "adopted_posts", None)
-    if manager is None:
+
+def register_cocreated_ideas(ideas: Callable[..., QuerySet]) -> None:
+    global _cocreated_ideas
+    _cocreated_ideas = ideas
+
+
+def product_cocreated_ideas(product: Product, *, limit: int = 6) -> list:
+    """Community ideas adopted into this product ("co-created"), most supported first; none
+    while no app registered them."""
+    if _cocreated_ideas is None:
         return []
-    return list(
-        manager.listed()
-        .filter(status="adopted")
-        .select_related("product")
-        .order_by("-vote_count", "-id")[:limit]
-    )
+    return list(_cocreated_ideas(product, limit=limit))
 
 
 # --- Parts --------------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ class PartFilters:
 
 def part_list(filters: PartFilters = PartFilters()) -> QuerySet[Part]:
     """Parts with the products they fit (name and slug only), ordered by kind then name."""
-    parts = _with_partners(Part.objects, "supplies").prefetch_related(
+    parts = _with_partners(Part.objects).prefetch_related(
         Prefetch(
             "compatible_products",
             queryset=Product.objects.only("id", "name", "slug").order_by("generation", "name"),
@@ -221,6 +221,33 @@ def part_list(filters: PartFilters = PartFilters()) -> QuerySet[Part]:
     if filters.compatible_with is not None:
         parts = parts.filter(compatible_products=filters.compatible_with)
     return parts.order_by("kind", "name", "id")
+
+
+@dataclass(frozen=True)
+class PartDemand:
+    """How the community's builds use catalog parts, for the partners who supply them.
+
+    Community and partners are siblings that never import each other, so community registers
+    this from its AppConfig.ready() (`register_part_demand`) and partners reads it here:
+    `annotate(rows, part=path)` adds `modification_count`, `total_quantity` and `total_votes` to
+    rows that reach a part through `path`; `popular_builds(part_ids, limit=n)` returns the most
+    voted builds listing any of `part_ids`. Builds count only while everyone may see them."""
+
+    annotate: Callable[..., QuerySet]
+    popular_builds: Callable[..., QuerySet]
+
+
+_part_demand: PartDemand | None = None
+
+
+def register_part_demand(*, annotate: Callable, popular_builds: Callable) -> None:
+    global _part_demand
+    _part_demand = PartDemand(annotate, popular_builds)
+
+
+def part_demand() -> PartDemand | None:
+    """The registered demand, or None when no app lists parts in builds."""
+    return _part_demand
 
 
 # --- Registrations ------------------------------------------------------------------------------

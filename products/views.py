@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cocreate.core.forms import add_service_errors
+
 from .forms import CatalogFilterForm, PartFilterForm, RegistrationForm
 from .models import Product, ProductLine, Registration
 from .selectors import (
@@ -126,9 +128,7 @@ def my_products(request):
         try:
             registration = registration_create(customer=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -4,11 +4,7 @@ Customers see their own tickets only (another's is 404) and never internal notes
 actions called by a customer answer 403. Rules live in services.py.
 """
 
-from contextlib import contextmanager
-
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from cocreate.accounts.models import User
-from cocreate.core.api import SLUG_SCHEMA, Conflict
+from cocreate.core.api import SLUG_SCHEMA
 from cocreate.core.text import SingleLineSerializerField
 from cocreate.core.throttling import ScopedRateThrottle
 from products.models import Product
@@ -32,18 +28,6 @@ from .permissions import is_desk_agent
 
 PRIORITY_NAMES = {priority.value: priority.name.lower() for priority in Priority}
 PRIORITY_VALUES = {name: value for value, name in PRIORITY_NAMES.items()}
-
-
-@contextmanager
-def service_errors():
-    """Translate a service's errors into API errors: 400 with per-field errors, or 409."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise exceptions.ValidationError(detail) from error
-    except services.TicketConflict as error:
-        raise Conflict(str(error.message)) from error
 
 
 class PriorityField(serializers.ChoiceField):
@@ -241,8 +225,7 @@ class TicketViewSet(
     def create(self, request, *args, **kwargs):
         payload = TicketCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        with service_errors():
-            ticket = services.ticket_create(customer=request.user, **payload.validated_data)
+        ticket = services.ticket_create(customer=request.user, **payload.validated_data)
         ticket = selectors.ticket_for(request.user, ticket.number)
         return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
@@ -258,20 +241,7 @@ class TicketViewSet(
             raise exceptions.PermissionDenied(
                 _("Only agents change priority, category or assignee.")
             )
-        with service_errors(), transaction.atomic():  # every change, or none
-            if agent and ({"priority", "category"} & set(data)):
-                services.ticket_update(
-                    ticket=ticket,
-                    actor=request.user,
-                    priority=data.get("priority"),
-                    category=data.get("category"),
-                )
-            if agent and "assignee" in data:
-                services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
-            if "status" in data:
-                services.ticket_change_status(
-                    ticket=ticket, actor=request.user, status=data["status"]
-                )
+        services.ticket_edit(ticket=ticket, actor=request.user, **data)
         return Response(TicketSerializer(self.get_object()).data)
 
     @extend_schema(methods=["get"], responses=MessageSerializer(many=True), parameters=[NUMBER])
@@ -293,13 +263,12 @@ class TicketViewSet(
             internal = payload.validated_data.get("internal", False)
             if internal and not agent:
                 raise exceptions.PermissionDenied(_("Only agents write internal notes."))
-            with service_errors():
-                message = services.ticket_reply(
-                    ticket=ticket,
-                    author=request.user,
-                    body=payload.validated_data["body"],
-                    internal=internal,
-                )
+            message = services.ticket_reply(
+                ticket=ticket,
+                author=request.user,
+                body=payload.validated_data["body"],
+                internal=internal,
+            )
             return Response(
                 MessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED
             )
@@ -338,13 +307,12 @@ class TicketViewSet(
             raise exceptions.PermissionDenied(_("Only the customer rates a ticket."))
         payload = RatingSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        with service_errors():
-            services.ticket_rate(
-                ticket=ticket,
-                customer=request.user,
-                score=payload.validated_data["score"],
-                comment=payload.validated_data.get("comment", ""),
-            )
+        services.ticket_rate(
+            ticket=ticket,
+            customer=request.user,
+            score=payload.validated_data["score"],
+            comment=payload.validated_data.get("comment", ""),
+        )
         return Response(TicketSerializer(self.get_object()).data)
 
 

@@ -16,6 +16,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cocreate.core.clock import ClockDateTimeField
 from cocreate.core.search import SpacedHan
 
 SEARCH_CONFIG = "english"
@@ -126,8 +127,8 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
         verbose_name=_("assignee"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
 
     # SLA targets are copied from the policy at creation, so editing a policy later does not
     # move the goalposts of tickets already filed. Due and warning times move forward by the
@@ -171,7 +172,7 @@ class Ticket(models.Model):
     csat_rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
 
     # Escalation to the product team: the community post this problem belongs to. Linked tickets
-    # count in the post's score (`post.linked_tickets`).
+    # count in the post's score: apps.py registers this key with community/links.py.
     linked_post = models.ForeignKey(
         "community.Post",
         on_delete=models.SET_NULL,
@@ -262,7 +263,7 @@ class TicketMessage(models.Model):
     internal = models.BooleanField(_("internal note"), default=False)
     body = models.TextField(_("message"), max_length=20000)
     body_html = models.TextField(editable=False)
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -318,7 +319,7 @@ class TicketAttachment(models.Model):
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -384,7 +385,7 @@ class TicketEvent(models.Model):
     old_value = models.CharField(_("from"), max_length=200, blank=True)
     new_value = models.CharField(_("to"), max_length=200, blank=True)
     internal = models.BooleanField(default=False)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -417,7 +418,7 @@ class CannedResponse(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["title"]
@@ -522,8 +523,8 @@ class KnowledgeArticle(models.Model):
     )
     helpful_count = models.PositiveIntegerField(_("helpful"), default=0)
     not_helpful_count = models.PositiveIntegerField(_("not helpful"), default=0)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     search_vector = models.GeneratedField(
         expression=SearchVector(SpacedHan("title"), weight="A", config=SEARCH_CONFIG)
@@ -579,7 +580,7 @@ class ArticleVote(models.Model):
         verbose_name=_("user"),
     )
     helpful = models.BooleanField(_("helpful"))
-    created_at = models.DateTimeField(_("voted"), auto_now=True)
+    created_at = ClockDateTimeField(_("voted"), auto_now=True)
 
     class Meta:
         verbose_name = _("article vote")
@@ -618,7 +619,7 @@ class Deflection(models.Model):
         verbose_name=_("product"),
     )
     query = models.CharField(_("what they typed"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    created_at = ClockDateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -660,8 +661,8 @@ class Shipment(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -692,7 +693,7 @@ class ShipmentUpdate(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    created_at = ClockDateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+
+from cocreate.core import clock
 
 
 def is_desk_agent(user) -> bool:
@@ -25,4 +26,4 @@ def customer_reopen_deadline(ticket):
 def customer_may_reopen(ticket, now=None) -> bool:
     """Customers may reopen within SERVICE_DESK_REOPEN_DAYS of the resolution or closure."""
     deadline = customer_reopen_deadline(ticket)
-    return deadline is None or (now or timezone.now()) <= deadline
+    return deadline is None or (now or clock.now()) <= deadline

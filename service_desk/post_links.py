@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.core.forms import add_service_errors
 from cocreate.core.search import any_term_query
 from community.models import SEARCH_CONFIG, Post
 
@@ -100,7 +101,7 @@ def handle(request, ticket):
                     ticket=ticket, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -120,16 +121,8 @@ def handle(request, ticket):
                 ticket=ticket, actor=request.user, post=form.cleaned_data["post"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Linked to the post: the product team sees this ticket."))
             return redirect(ticket.get_desk_url())
     return {"link_form": form}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

@@ -26,7 +26,7 @@ from products.models import Registration
 from products.scale import popularity
 
 from .models import Category, Priority, SlaPolicy, SlaState, Ticket, TicketEvent, TicketMessage
-from .seed import _seed_policies
+from .sla_defaults import default_policies_create
 
 Status, Event = Ticket.Status, TicketEvent.Kind
 STATUS_WEIGHTS = [
@@ -90,7 +90,7 @@ CSAT_COMMENTS = ["", "", "Quick and friendly.", "Took a while, but solved.", "Gr
 def generate(ctx: ScaleContext) -> None:
     if not ctx.tickets:
         return
-    _seed_policies()
+    default_policies_create()
     policies = {(p.priority, p.category): p for p in SlaPolicy.objects.all()}
     registrations = {
         (customer, product): pk

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core import clock
+from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.core.sql import insert_once
@@ -52,12 +53,8 @@ Status = Ticket.Status
 logger = logging.getLogger(__name__)
 
 
-class TicketConflict(Exception):
+class TicketConflict(StateConflict):
     """The ticket's state does not allow this (rate twice, reply to a closed ticket …): HTTP 409."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -335,7 +332,7 @@ def ticket_reply(
         raise ValidationError({"body": [_("Write a message.")]})
     validated = validate_attachments(attachments)
     ticket = _locked(ticket)
-    now = timezone.now()
+    now = clock.now()
     if not agent and not internal:
         if ticket.status == Status.CLOSED:
             raise TicketConflict(_("This ticket is closed. Reopen it or file a new ticket."))
@@ -389,6 +386,27 @@ def ticket_reply(
                 url=ticket.get_desk_url(),
             )
     ticket.save(update_fields=sorted(set(update_fields)))
+    return message
+
+
+@transaction.atomic
+def ticket_answer(
+    *,
+    ticket: Ticket,
+    author,
+    body: str,
+    attachments=(),
+    internal: bool = False,
+    then_status: str = "",
+) -> TicketMessage:
+    """An agent's answer from the desk: the reply (or internal note) and, for a reply, the status
+    `then_status` it leaves the ticket in. Both or neither: a status the ticket cannot take
+    takes the reply and its files with it."""
+    message = ticket_reply(
+        ticket=ticket, author=author, body=body, attachments=attachments, internal=internal
+    )
+    if then_status and not internal:
+        ticket_change_status(ticket=ticket, actor=author, status=then_status)
     return message
 
 
@@ -457,7 +475,7 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
             },
             code="invalid_transition",
         )
-    now = timezone.now()
+    now = clock.now()
     if not agent:
         # The transition exists (agents make it), the customer may not: PermissionDenied (403).
         reopening = status == Status.OPEN and ticket.status in (Status.RESOLVED, Status.CLOSED)
@@ -571,8 +589,35 @@ def ticket_update(
         changed = True
     if changed:
         _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=ticket.category))
-        _refresh_sla_state(ticket, timezone.now())
+        _refresh_sla_state(ticket, clock.now())
         ticket.save()
+    return ticket
+
+
+UNCHANGED = object()  # ticket_edit: the assignee is left as it is (None is "nobody")
+
+
+@transaction.atomic
+def ticket_edit(
+    *,
+    ticket: Ticket,
+    actor,
+    priority: int | None = None,
+    category: str | None = None,
+    assignee=UNCHANGED,
+    status: str | None = None,
+) -> Ticket:
+    """What the desk's ticket form and the API's PATCH change, every change or none.
+
+    Priority and category (ticket_update), then the assignee (ticket_assign), then the status
+    (ticket_change_status), each with its own rules, history lines and notifications; what is
+    None (the assignee: UNCHANGED) stays as it is. Returns the ticket as saved."""
+    if priority is not None or category is not None:
+        ticket = ticket_update(ticket=ticket, actor=actor, priority=priority, category=category)
+    if assignee is not UNCHANGED:
+        ticket = ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
+    if status is not None:
+        ticket = ticket_change_status(ticket=ticket, actor=actor, status=status)
     return ticket
 
 
@@ -620,7 +665,7 @@ def ticket_rate(*, ticket: Ticket, customer, score: int, comment: str = "") -> T
         raise TicketConflict(_("A ticket can be rated once it is resolved."))
     ticket.csat_score = score
     ticket.csat_comment = (comment or "").strip()[:2000]
-    ticket.csat_rated_at = timezone.now()
+    ticket.csat_rated_at = clock.now()
     ticket.save(update_fields=["csat_score", "csat_comment", "csat_rated_at", "updated_at"])
     _event(ticket, customer, TicketEvent.Kind.RATED, new=str(score))
     return ticket
@@ -687,7 +732,7 @@ def sla_check(*, now=None) -> dict[str, int]:
     twice; a ticket's history says once that it became at risk. Tickets waiting for the
     customer are skipped: their clock is paused.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     running = Ticket.objects.filter(sla_running())
     overdue = sla_overdue(now)
     warned = Q(first_responded_at__isnull=True, first_response_warn_at__lte=now) | Q(
@@ -929,7 +974,7 @@ def article_save(
     if creating or not article.slug:
         article.slug = _unique_slug(article.title)
     if status == KnowledgeArticle.Status.PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()
+        article.published_at = clock.now()
     article.full_clean(exclude=["search_vector", "author", "source_ticket"])
     article.save()
     if creating and source_ticket is not None:
@@ -947,7 +992,7 @@ def article_vote(*, article: KnowledgeArticle, user, helpful: bool) -> Knowledge
         article_id=article.pk,
         user_id=user.pk,
         helpful=bool(helpful),
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     if first:
         delta_helpful, delta_not = (1, 0) if helpful else (0, 1)

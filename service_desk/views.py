@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core.charts import bar_chart, column_chart
+from cocreate.core.forms import add_service_errors
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 from products.models import Product
 
@@ -52,21 +52,9 @@ def agent_required(view):
     return wrapper
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field when the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _error_message(request, error) -> None:
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, error.message)
+def _error_message(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
 
 
 def _is_id(value: str) -> bool:
@@ -131,7 +119,7 @@ def ticket_new(request):
                     attachments=data["attachments"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -202,10 +190,8 @@ def ticket_detail(request, number):
                 body=reply_form.cleaned_data["body"],
                 attachments=reply_form.cleaned_data["attachments"],
             )
-        except ValidationError as error:
-            _add_errors(reply_form, error)
-        except services.TicketConflict as error:
-            reply_form.add_error(None, error.message)
+        except ValidationError as error:  # a TicketConflict too: the ticket is closed
+            add_service_errors(reply_form, error)
         else:
             messages.success(request, _("Your reply was sent."))
             return redirect(ticket)
@@ -228,7 +214,7 @@ def ticket_status(request, number):
         raise Http404
     try:
         services.ticket_change_status(ticket=ticket, actor=request.user, status=status)
-    except (ValidationError, services.TicketConflict) as error:
+    except ValidationError as error:
         _error_message(request, error)
     else:
         messages.success(
@@ -253,7 +239,7 @@ def ticket_rate(request, number):
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
             )
-        except (ValidationError, services.TicketConflict) as error:
+        except ValidationError as error:
             _error_message(request, error)
         else:
             messages.success(request, _("Thank you for your rating."))
@@ -452,20 +438,16 @@ def _desk_reply(request, ticket):
     if data["canned"] and not body.strip():
         body = data["canned"].render_for(ticket)
     try:
-        with transaction.atomic():  # the reply and the status change, or neither
-            services.ticket_reply(
-                ticket=ticket,
-                author=request.user,
-                body=body,
-                attachments=data["attachments"],
-                internal=data["internal"],
-            )
-            if data["then_status"] and not data["internal"]:
-                services.ticket_change_status(
-                    ticket=ticket, actor=request.user, status=data["then_status"]
-                )
+        services.ticket_answer(
+            ticket=ticket,
+            author=request.user,
+            body=body,
+            attachments=data["attachments"],
+            internal=data["internal"],
+            then_status=data["then_status"],
+        )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return {"reply_form": form}
     messages.success(request, _("Internal note added.") if data["internal"] else _("Reply sent."))
     return redirect(ticket.get_desk_url())
@@ -477,17 +459,16 @@ def _desk_update(request, ticket):
         return {"update_form": form}
     data = form.cleaned_data
     try:
-        with transaction.atomic():  # every change of the form, or none
-            services.ticket_update(
-                ticket=ticket,
-                actor=request.user,
-                priority=data["priority"],
-                category=data["category"],
-            )
-            services.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
-            services.ticket_change_status(ticket=ticket, actor=request.user, status=data["status"])
+        services.ticket_edit(
+            ticket=ticket,
+            actor=request.user,
+            priority=data["priority"],
+            category=data["category"],
+            assignee=data["assignee"],
+            status=data["status"],
+        )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return {"update_form": form}
     messages.success(request, _("Ticket updated."))
     return redirect(ticket.get_desk_url())
@@ -500,7 +481,7 @@ def _desk_shipment(request, ticket):
     try:
         services.shipment_create(ticket=ticket, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return {"shipment_form": form}
     messages.success(request, _("Shipment recorded; the customer can follow it."))
     return redirect(ticket.get_desk_url())
@@ -583,7 +564,7 @@ def desk_article_new(request):
                 author=request.user, source_ticket=source_ticket, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Article saved."))
             return redirect(article)
@@ -615,7 +596,7 @@ def desk_article_edit(request, slug):
                 author=request.user, article=article, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Article saved."))
             return redirect(article)

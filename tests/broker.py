@@ -9,11 +9,11 @@ import json
 import shutil
 import socket
 import subprocess
-import time
 
 import redis
 
 from cocreate.celery import app as celery_app
+from tests.waiting import wait_until
 
 
 def free_port() -> int:
@@ -62,16 +62,22 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=1)
+
+        def answers() -> bool:
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                if self.process.poll() is not None:
+                    raise  # it exited: nothing to wait for
+                return False
+
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if client.ping():
-                        return
-                except redis.ConnectionError:
-                    if time.monotonic() > deadline or self.process.poll() is not None:
-                        raise
-                    time.sleep(0.05)
+            wait_until(
+                answers,
+                timeout=30,
+                interval=0.05,
+                message=f"the test's own redis-server on port {self.port} to answer",
+            )
         finally:
             client.close()
 

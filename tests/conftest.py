@@ -78,7 +78,7 @@ def smtp_sink(settings):
 
 
 @pytest.fixture
-def own_broker(settings, monkeypatch):
+def own_broker(settings):
     """This process's Celery uses a Redis server of the test's own (to publish, and in a worker
     started inside the test), which the test may stop and start: tests/broker.py."""
     server = RedisServer()
@@ -86,7 +86,8 @@ def own_broker(settings, monkeypatch):
     settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = server.url
     forget_pooled_broker_connections()
     # A failed publish pauses this process's publishing on commit; no other test inherits that.
-    monkeypatch.setattr(outbox_services, "_paused_until", 0.0)
+    outbox_services.outbox_publishing_resume()
     yield server
     server.stop()
     forget_pooled_broker_connections()  # the settings name the shared broker again next
+    outbox_services.outbox_publishing_resume()

@@ -1,30 +1,28 @@
+"""The demo accounts, as cocreate/accounts/seed_data/demo.toml lists them; seed_demo prints them."""
+
 from django.conf import settings
+
+from cocreate.core.seed_data import demo_data
 
 from .models import User
 from .roles import Role
 from .services import role_grant
 
+_ACCOUNTS = demo_data(__file__)["accounts"]
 # (username, role, e-mail); "staff" is is_staff + is_superuser, not a group.
 DEMO_ACCOUNTS = [
-    ("alice", Role.CUSTOMER, "alice@example.com"),
-    ("bob", Role.CUSTOMER, "bob@example.com"),
-    ("sam", Role.AGENT, "sam@example.com"),
-    ("tina", Role.AGENT, "tina@example.com"),
-    ("dana", Role.DESIGNER, "dana@example.com"),
-    ("paul", Role.PARTNER_MEMBER, "paul@example.com"),
-    ("li", Role.CUSTOMER, "li@example.com"),
-    ("admin", "staff", "admin@example.com"),
+    (row["username"], "staff" if row["role"] == "staff" else Role(row["role"]), row["email"])
+    for row in _ACCOUNTS
 ]
-# Language and time zone of the demo users who do not read in English on UTC.
-DEMO_PREFERENCES = {
-    "li": {"language": "zh-hans", "time_zone": "Asia/Shanghai", "display_name": "李娜"}
-}
+# What a demo user may have besides the defaults (li reads in Chinese, in Shanghai time).
+PREFERENCES = ("language", "time_zone", "display_name")
 
 
 def seed(out) -> None:
-    for username, role, email in DEMO_ACCOUNTS:
+    for row, (username, role, email) in zip(_ACCOUNTS, DEMO_ACCOUNTS, strict=True):
+        preferences = {name: row[name] for name in PREFERENCES if name in row}
         user, created = User.objects.get_or_create(
-            username=username, defaults={"email": email, **DEMO_PREFERENCES.get(username, {})}
+            username=username, defaults={"email": email, **preferences}
         )
         if created:
             user.set_password(settings.DEMO_PASSWORD)

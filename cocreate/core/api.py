@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, UnreadablePostError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,8 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cocreate.core import keyset
+from cocreate.core.errors import StateConflict
+from cocreate.core.ratelimit import RateLimited
 
 
 def requested_page_size(request, *, default: int, maximum: int) -> int:
@@ -200,10 +203,22 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+def _service_error(error: DjangoValidationError) -> exceptions.APIException:
+    """A service's refusal (cocreate/core/errors.py) as the API says it: a StateConflict is a
+    409 with its message; any other ValidationError a 400 with the errors per field, those of
+    no field under `non_field_errors`."""
+    if isinstance(error, StateConflict):
+        return Conflict(" ".join(error.messages))
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
 def exception_handler(exc, context):
     """Errors are `{"detail": message, "code": code}`; validation errors add `"errors"` per field.
 
     Example: `{"detail": "Invalid input.", "code": "invalid", "errors": {"title": ["…"]}}`.
+    Views let a service's ValidationError or StateConflict through: it is shaped here.
     """
     if isinstance(exc, RequestDataTooBig):
         return Response(
@@ -223,6 +238,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args[:1])
+    elif isinstance(exc, DjangoValidationError):
+        exc = _service_error(exc)
+    elif isinstance(exc, RateLimited):
+        exc = exceptions.Throttled(wait=exc.wait)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

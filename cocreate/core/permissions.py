@@ -1,8 +1,9 @@
-"""Rules that templates of other apps ask about by name: `{% if user|may:"service_desk.desk" %}`.
+"""Rules that pages of other apps ask about by name: `{% if user|may:"webhooks.use" %}`.
 
 Each app keeps its may/can rules in its own `permissions.py`. The few that a page of another
-app needs (the header's links, the profile's webhooks panel) it registers here by name from its
-AppConfig.ready(), so a lower floor asks the rule without importing the app above it.
+app needs (the profile's webhooks panel, the designers' links to the desk's tickets) it
+registers here by name from its AppConfig.ready(), so a lower floor asks the rule without
+importing the app above it. (The header's role links go through cocreate/core/menu.py.)
 """
 
 from collections.abc import Callable

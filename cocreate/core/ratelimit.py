@@ -28,6 +28,15 @@ class RateLimit:
         return cls(int(count), _PERIODS[period.strip()[0]])
 
 
+class RateLimited(Exception):
+    """A service refused an action counted past its rate: a page answers 429 with
+    `Retry-After: wait`, the API's exception handler the same as a throttle."""
+
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
+
+
 def rate_limit_hit(*, key: str, rate: RateLimit) -> int | None:
     """Count one action under `key`; return None if allowed, else seconds until it is allowed."""
     window_start = int(time.time()) // rate.window * rate.window

@@ -21,6 +21,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from cocreate.core.degraded import degraded_counts
+from cocreate.core.media import private_roots
 
 # Public uploads keep their name for life (a new upload gets a new name), so browsers may keep
 # them a day; the sandbox policy makes anything that is not an image inert.
@@ -29,7 +30,7 @@ PUBLIC_MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline
 
 
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "home.html")
 
 
 # /healthz answers within HEALTH_DEADLINE_SECONDS whatever hangs: each check runs in a thread of
@@ -165,14 +166,14 @@ def public_media(request, path):
     """Public uploads (product and post images, partner logos) from MEDIA_ROOT.
 
     Served by the app wherever no proxy serves MEDIA_ROOT at MEDIA_URL (the Docker setup's nginx
-    does, with these headers: README, "Uploaded files"). Ticket attachments are private: they
-    live in SERVICE_DESK_ATTACHMENT_ROOT and only their permission-checked view serves them,
-    never this one, even if that directory is put under MEDIA_ROOT.
+    does, with these headers: README, "Uploaded files"). Files in the private directories the
+    apps registered (cocreate.core.media) are served only by their apps' permission-checked
+    views, never by this one, even if such a directory is put under MEDIA_ROOT.
     """
     media_root = Path(settings.MEDIA_ROOT).resolve()
-    private_root = Path(settings.SERVICE_DESK_ATTACHMENT_ROOT).resolve()
     target = (media_root / path).resolve()
-    if not target.is_relative_to(media_root) or target.is_relative_to(private_root):
+    private = any(target.is_relative_to(root) for root in private_roots())
+    if private or not target.is_relative_to(media_root):
         raise Http404(path)
     try:
         response = serve(request, path, document_root=media_root)

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.clock import ClockDateTimeField
+
 
 class Notification(models.Model):
     """Something a user should know about: listed in the app, and e-mailed once by Celery.
@@ -25,7 +27,7 @@ class Notification(models.Model):
     # Senders that must notify a person only once (a job that may run twice) pass a key;
     # the unique constraint makes the second attempt a no-op.
     dedupe_key = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     send_email = models.BooleanField(_("send by e-mail"), default=True)

@@ -60,6 +60,13 @@ def outbox_enqueue_many(task, *, calls: Iterable[tuple[tuple, dict]]) -> int:
     return len(messages)
 
 
+def outbox_publishing_resume() -> None:
+    """End this process's pause after a failed publish: the next commit publishes at once.
+    For whoever knows the broker is back sooner than the pause says (a test that restarted it)."""
+    global _paused_until
+    _paused_until = 0.0
+
+
 def _publish(message: OutboxMessage) -> str:
     """Send the message's task to the broker: "" once it is there, else what went wrong."""
     global _paused_until

@@ -34,8 +34,13 @@ SLEEPER = "import time; time.sleep(120)"
 
 @pytest.fixture
 def no_terminal(monkeypatch):
-    """As under CI: a Ctrl-C reaches devenv alone, so it passes it on (never twice in a terminal)."""
-    monkeypatch.setattr(devenv, "_interrupt_reached_children", lambda: False)
+    """As under CI: a Ctrl-C reaches devenv alone, so it passes it on (never twice in a terminal).
+
+    Standard input is no terminal (not even under `pytest -s` run in one), so no Ctrl-C typed
+    there can have reached the children as well."""
+    with open(os.devnull) as nothing, monkeypatch.context() as patch:
+        patch.setattr(sys, "stdin", nothing)
+        yield
 
 
 def test_when_one_process_dies_the_others_are_stopped_and_the_status_is_non_zero(capsys):

@@ -1,8 +1,11 @@
 """The header's navigation: every visitor's links, and each role's own pages."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from cocreate.core import menu
 from tests.factories.accounts import UserFactory, agent, designer, partner_member, staff
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +55,48 @@ def test_the_current_section_is_marked(client):
     html = client.get("/community/").content.decode()
 
     assert 'href="/community/" aria-current="page"' in html
+
+
+def test_the_apps_links_come_in_the_order_they_ask_for_not_the_floors(client):
+    # A customer's path through the site (catalog, community, support, partners), then the
+    # role pages from the busiest: the order people knew before the apps registered them.
+    client.force_login(staff())
+
+    nav = nav_links(client)
+
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert hrefs == [
+        "/products/",
+        "/community/",
+        "/support/",
+        "/partners/",
+        "/desk/",
+        "/design/",
+        "/community/moderation/",
+        "/admin/",
+    ]
+
+
+def test_a_page_rendered_before_authentication_still_has_the_header(client):
+    # A Host the site does not serve is refused before the authentication middleware runs.
+    response = client.get("/", HTTP_HOST="elsewhere.example")
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="/products/"' in html and "nav-role" not in html
+
+
+def test_an_app_adds_its_links_by_registering_them(client, monkeypatch):
+    monkeypatch.setattr(menu, "_entries", dict(menu._entries))
+    menu.register_menu_entry("Status", "core:healthz", position=15)
+    menu.register_menu_entry(
+        "Admin home", "admin:index", position=99, visible=lambda user: user.is_staff
+    )
+    client.force_login(staff())
+
+    nav = nav_links(client)
+
+    assert '<a href="/healthz" >Status</a>' in nav
+    assert '<a class="nav-role" href="/admin/">Admin home</a>' in nav
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert hrefs.index("/products/") < hrefs.index("/healthz") < hrefs.index("/community/")

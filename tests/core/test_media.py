@@ -1,8 +1,8 @@
-"""/media/: public uploads served with caching headers; private attachments never."""
+"""/media/: public uploads served with caching headers; files in private directories never."""
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import SystemCheckError
+
+from cocreate.core import media
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -10,7 +10,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 @pytest.fixture
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.SERVICE_DESK_ATTACHMENT_ROOT = tmp_path / "private" / "ticket-attachments"
     (settings.MEDIA_ROOT / "partners" / "logos").mkdir(parents=True)
     (settings.MEDIA_ROOT / "partners" / "logos" / "acme.png").write_bytes(PNG)
     return settings.MEDIA_ROOT
@@ -47,22 +46,25 @@ def test_only_reads_are_allowed(client, media_root):
     assert client.post("/media/partners/logos/acme.png").status_code == 405
 
 
-def test_attachments_under_media_root_are_still_never_served(client, settings, media_root):
-    # A misconfiguration: the private directory moved under MEDIA_ROOT.
-    settings.SERVICE_DESK_ATTACHMENT_ROOT = media_root / "private"
-    (media_root / "private" / "tickets" / "1").mkdir(parents=True)
-    (media_root / "private" / "tickets" / "1" / "invoice.pdf").write_bytes(b"%PDF-1.4 secret")
+def test_files_in_a_registered_private_directory_are_never_served(
+    client, settings, media_root, monkeypatch
+):
+    # An app registers the setting naming its private directory, which is then under MEDIA_ROOT.
+    monkeypatch.setattr(media, "_private_root_settings", ["PRIVATE_TEST_ROOT"])
+    settings.PRIVATE_TEST_ROOT = media_root / "private"
+    (media_root / "private" / "1").mkdir(parents=True)
+    (media_root / "private" / "1" / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
 
-    assert client.get("/media/private/tickets/1/invoice.pdf").status_code == 404
-    assert client.get("/media/./private/tickets/1/invoice.pdf").status_code == 404
-
-
-def test_manage_py_check_refuses_attachments_under_media_root(settings, media_root):
-    settings.SERVICE_DESK_ATTACHMENT_ROOT = media_root / "private"
-
-    with pytest.raises(SystemCheckError, match="core.E001"):
-        call_command("check")
+    assert client.get("/media/private/1/secret.pdf").status_code == 404
+    assert client.get("/media/./private/1/secret.pdf").status_code == 404
+    assert client.get("/media/partners/logos/acme.png").status_code == 200
 
 
-def test_manage_py_check_accepts_separate_directories(media_root):
-    call_command("check")
+def test_registering_a_private_directory_twice_keeps_it_once(settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(media, "_private_root_settings", [])
+    settings.PRIVATE_TEST_ROOT = tmp_path / "private"
+
+    media.register_private_root("PRIVATE_TEST_ROOT")
+    media.register_private_root("PRIVATE_TEST_ROOT")
+
+    assert media.private_roots() == [(tmp_path / "private").resolve()]

@@ -1,10 +1,11 @@
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,10 +85,11 @@ def test_beat_creates_the_directory_of_its_schedule_file(tmp_path):
         text=True,
     )
     try:
-        for _ in range(300):
-            if list(schedule.parent.glob("celerybeat-schedule*")) or beat.poll() is not None:
-                break
-            time.sleep(0.1)
+        wait_until(
+            lambda: list(schedule.parent.glob("celerybeat-schedule*")) or beat.poll() is not None,
+            timeout=60,
+            message="beat to write its schedule file (or exit)",
+        )
         assert beat.poll() is None, beat.communicate()[0]
         assert list(schedule.parent.glob("celerybeat-schedule*"))
     finally:

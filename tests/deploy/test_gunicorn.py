@@ -110,7 +110,9 @@ def test_kept_alive_and_pipelined_requests_are_answered(site):
 
     with socket.create_connection(("127.0.0.1", site.port), timeout=10) as connection:
         connection.sendall(request + request[:20])
-        time.sleep(0.5)  # the first is answered, the second waits for the rest of its head
+        # A pause, not a wait for something: the rest must arrive apart, after the first
+        # request was answered, while the second waits for the rest of its head.
+        time.sleep(0.5)
         connection.sendall(request[20:] + last)
         answer = read_until_closed(connection, timeout=ANSWERED_WITHIN)
 

@@ -137,10 +137,10 @@ def test_a_run_killed_before_notifying_is_repaired_by_the_next(surfacing_setting
     post = PostFactory(product=team.design_assignments.get().product)
     _votes(post, 3)
 
-    def crash():
+    def crash(**_kwargs):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(surfacing, "_notify_pending", crash)
+    monkeypatch.setattr(surfacing, "review_item_notify", crash)  # killed as it starts notifying
     with pytest.raises(RuntimeError):
         surfacing.surface_popular()
     assert ReviewItem.objects.get().notified_at is None

@@ -14,6 +14,7 @@ from cocreate.celery import app as celery_app
 from cocreate.notifications.models import Notification
 from designers import surfacing, tasks
 from designers.models import JobState, ReviewItem
+from tests.waiting import wait_until
 
 from .workers import (
     assert_each_item_and_notice_once,
@@ -24,7 +25,6 @@ from .workers import (
     start_worker,
     stop_workers,
     wait_for_workers,
-    wait_until,
 )
 
 
@@ -46,7 +46,11 @@ def test_a_worker_killed_after_creating_items_is_repaired_by_the_next_run():
             os.kill(doomed.pid, signal.SIGKILL)
             doomed.wait(30)
         # (its database session ends once the server notices; its transaction rolls back)
-        wait_until(lambda: not backend_alive(backend), what="the killed worker's session to end")
+        wait_until(
+            lambda: not backend_alive(backend),
+            timeout=90,
+            message="the killed worker's database session to end",
+        )
         forget_unacked(killed_run.id)
 
         # Then it left the items, no notice, and the cursor where it was

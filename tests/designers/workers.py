@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -23,6 +22,7 @@ from designers.models import ReviewItem
 from tests.factories.accounts import UserFactory
 from tests.factories.community import PostFactory
 from tests.factories.designers import ProductTeamFactory
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,13 +94,13 @@ def start_worker(name: str) -> subprocess.Popen:
 
 def wait_for_workers(names: list[str], timeout: float = 90) -> None:
     """Until every named worker answers a ping."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        replies = celery_app.control.ping(timeout=1) or []
+
+    def all_answer() -> bool:
+        replies = celery_app.control.ping(timeout=1) or []  # waits a second for the replies
         answered = {key.split("@")[0] for reply in replies for key in reply}
-        if set(names) <= answered:
-            return
-    raise AssertionError(f"workers {names} did not start within {timeout} s")
+        return set(names) <= answered
+
+    wait_until(all_answer, timeout=timeout, interval=0, message=f"workers {names} to start")
 
 
 def stop_workers(workers: list[subprocess.Popen]) -> None:
@@ -113,16 +113,6 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait(10)
-
-
-def wait_until(condition, *, timeout: float = 90, interval: float = 0.2, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what or condition}")
 
 
 class NotifyGate:
@@ -146,7 +136,7 @@ class NotifyGate:
 
     def wait_for_a_run(self, timeout: float = 120) -> int:
         """The server process id of the run waiting at the gate."""
-        pids = wait_until(self.blocked_backends, timeout=timeout, what="a run at the gate")
+        pids = wait_until(self.blocked_backends, timeout=timeout, message="a run at the gate")
         assert len(pids) == 1, pids
         return pids[0]
 

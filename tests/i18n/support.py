@@ -1,4 +1,5 @@
-"""Shared helpers for the translation checks: which apps own a catalogue, and reading a .po file."""
+"""Shared helpers for the translation checks: which apps own a catalogue, where their templates
+are, and reading a .po file."""
 
 import ast
 import re
@@ -15,6 +16,13 @@ def locale_apps():
     match = re.search(r"^LOCALE_APPS\s*:?=\s*(.+)$", makefile, re.MULTILINE)
     assert match, "the Makefile has no LOCALE_APPS list"
     return match.group(1).split()
+
+
+def template_folder(app):
+    """Where a LOCALE_APPS entry keeps its templates: an app's templates/, or the top-level
+    templates/ (the site shell) itself."""
+    folder = ROOT / app
+    return folder if folder == ROOT / "templates" else folder / "templates"
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .support import ROOT, locale_apps
+from .support import ROOT, locale_apps, template_folder
 from .template_lint import lint_template
 
 APPS = locale_apps()
@@ -11,7 +11,7 @@ APPS = locale_apps()
 @pytest.mark.parametrize("app", APPS)
 def test_templates_have_no_untranslated_text(app):
     # .html pages and .txt e-mail parts (subjects, plain-text bodies).
-    folder = ROOT / app / "templates"
+    folder = template_folder(app)
     templates = sorted([*folder.rglob("*.html"), *folder.rglob("*.txt")])
     findings = [
         finding.format(path.relative_to(ROOT))

@@ -16,6 +16,7 @@ from cocreate.accounts.models import User
 from cocreate.celery import app as celery_app
 from cocreate.notifications.models import Notification
 from cocreate.notifications.services import (
+    EMAIL_SWEEP_BATCH,
     EMAIL_SWEEP_GRACE,
     email_claim_lease,
     email_message_id,
@@ -88,6 +89,23 @@ def test_the_sweep_sends_what_no_task_sent_once():
     assert (first, second) == (1, 0)
     assert [message.subject for message in mail.outbox] == ["[CoCreate] Lost"]
     assert _emailed(lost)
+
+
+def test_one_sweep_sends_a_whole_backlog_not_one_batch():
+    # Given a backlog of unsent e-mails over twice the sweep's batch (a broker lost its queue
+    # during a burst of SLA breaches, say)
+    backlog = EMAIL_SWEEP_BATCH * 2 + 5
+    recipient = UserFactory()
+    NotificationFactory.create_batch(backlog, recipient=recipient)
+    Notification.objects.update(created_at=timezone.now() - EMAIL_SWEEP_GRACE * 2)
+
+    # When the sweep runs once
+    sent = notification_emails_sweep()
+
+    # Then all of it went out, each once, not one batch a minute
+    assert sent == backlog
+    assert len(mail.outbox) == backlog
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
 
 
 def test_a_dead_workers_claim_is_sent_again_after_the_lease_with_the_same_message_id(smtp_sink):

@@ -105,6 +105,16 @@ def test_demand_counts_visible_modifications_quantities_and_votes(partner):
     assert len(demand["top_posts"]) == 2
 
 
+def test_without_community_counts_the_demand_is_unavailable(partner, monkeypatch):
+    # Community is partners' sibling: its counts come through the catalog's contract only.
+    monkeypatch.setattr("products.selectors._part_demand", None)
+    supply = SupplyFactory(partner=partner)
+
+    demand = partner_demand(partner=partner)
+
+    assert demand == {"available": False, "rows": [supply], "top_posts": []}
+
+
 def test_demand_page_shows_the_numbers_in_fixed_queries(
     client, member, partner, django_assert_num_queries
 ):

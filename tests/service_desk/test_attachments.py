@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -148,13 +147,13 @@ def test_committed_files_are_written_each_under_its_own_name(
 
 @pytest.mark.django_db
 def test_a_file_that_cannot_be_written_takes_its_attachment_with_it(
-    alice, ticket, settings, monkeypatch, django_capture_on_commit_callbacks
+    alice, ticket, settings, django_capture_on_commit_callbacks
 ):
-    # Given a disk that refuses to write
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+    # Given a folder for attachments where none can be written (a file is in the way of the
+    # tickets' folders: an OSError on writing, as a full disk gives)
+    root = Path(settings.SERVICE_DESK_ATTACHMENT_ROOT)
+    root.mkdir(parents=True)
+    (root / "tickets").write_bytes(b"")
 
     # When a reply with a file commits
     with django_capture_on_commit_callbacks(execute=True):

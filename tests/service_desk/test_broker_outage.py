@@ -15,9 +15,9 @@ from cocreate.outbox.models import OutboxMessage
 from cocreate.outbox.services import outbox_publish_due
 from service_desk import services
 from service_desk.models import Category, TicketMessage
-from tests.designers.workers import wait_until
 from tests.factories.accounts import agent, customer
 from tests.factories.products import ProductFactory
+from tests.waiting import wait_until
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,7 +49,7 @@ def test_an_agent_reply_during_a_broker_outage_is_saved_and_its_email_follows(
     own_broker.start()
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         assert outbox_publish_due(older_than=timedelta(0)) >= 1
-        wait_until(lambda: smtp_sink.to(owner.email), timeout=60, what="the customer's e-mail")
+        wait_until(lambda: smtp_sink.to(owner.email), timeout=60, message="the customer's e-mail")
 
     # Then the customer got the reply by e-mail, once, and nothing waits any more
     (message,) = smtp_sink.to(owner.email)

@@ -112,3 +112,14 @@ def test_feedback_post_errors_show_on_the_form(client, alice, sam, product):
 
     assert response.status_code == 400
     assert not Post.objects.exists()
+
+
+def test_the_posts_page_counts_its_linked_tickets_for_moderators(client, alice, bob, sam, product):
+    post = make_post(product)
+    for owner in (alice, bob):
+        services.ticket_link_post(ticket=new_ticket(owner, product), actor=sam, post=post)
+    client.force_login(sam)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert '<dd data-testid="linked-tickets">2</dd>' in html

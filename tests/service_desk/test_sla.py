@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cocreate.notifications.models import Notification
 from service_desk import services
-from service_desk.models import Priority, SlaState, Ticket, TicketEvent
+from service_desk.models import Priority, SlaPolicy, SlaState, Ticket, TicketEvent
 from service_desk.selectors import ticket_history
 from tests.factories.accounts import staff
 from tests.factories.service_desk import file_ticket
@@ -77,6 +77,7 @@ def test_paused_tickets_do_not_breach(alice, sam, product, policies):
 
 
 def test_tickets_without_a_policy_never_breach(alice, product):
+    SlaPolicy.objects.all().delete()  # the defaults of migration 0007 too
     ticket = file_ticket(alice, product)
 
     services.sla_check(now=timezone.now() + timedelta(days=30))

@@ -1,7 +1,6 @@
 """One delivery attempt: what counts as a failure, backoff, giving up, and why a duplicate task
 or a slow receiver cannot make an attempt twice or hold the delivery's row."""
 
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import timezone
 from cocreate.webhooks.models import WebhookDelivery
 from cocreate.webhooks.services import retry_delay, webhook_delivery_attempt
 from cocreate.webhooks.tasks import deliver_webhook
+from tests.waiting import wait_until
 from tests.webhooks.conftest import pending_delivery
 
 PENDING, SUCCEEDED, FAILED = (
@@ -162,9 +162,11 @@ def test_a_worker_schedules_the_next_attempt_for_when_it_is_due(
     before_task_publish.connect(record, weak=False)
     try:
         deliver_webhook.delay(delivery.pk, attempt=1)
-        deadline = time.monotonic() + 20
-        while len(published) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(
+            lambda: len(published) >= 2,
+            timeout=60,
+            message="the worker to publish the attempt's retry",
+        )
     finally:
         before_task_publish.disconnect(record)
 

@@ -2,7 +2,6 @@
 
 What the job queues is read from the real broker's queue (no worker consumes it here)."""
 
-import time
 from datetime import timedelta
 from io import StringIO
 
@@ -15,6 +14,7 @@ from cocreate.webhooks import tasks
 from cocreate.webhooks.models import WebhookDelivery
 from cocreate.webhooks.services import REQUEUE_GRACE, webhook_delivery_requeue_overdue
 from tests.broker import queued_tasks
+from tests.waiting import wait_until
 from tests.webhooks.conftest import pending_delivery
 
 DELIVER = "cocreate.webhooks.tasks.deliver_webhook"
@@ -115,10 +115,14 @@ def test_a_worker_makes_the_requeued_attempt_once_even_if_the_lost_task_turns_up
     delivery = _overdue(url=receiver.url, attempts=1)
 
     assert webhook_delivery_requeue_overdue() == 1
-    deadline = time.monotonic() + 20
-    while delivery.status == WebhookDelivery.Status.PENDING and time.monotonic() < deadline:
-        time.sleep(0.1)
-        delivery.refresh_from_db()
+    wait_until(
+        lambda: (
+            WebhookDelivery.objects.get(pk=delivery.pk).status != WebhookDelivery.Status.PENDING
+        ),
+        timeout=60,
+        message="the worker to make the requeued attempt",
+    )
+    delivery.refresh_from_db()
     late = tasks.deliver_webhook.apply(args=[delivery.pk], kwargs={"attempt": 2})
 
     assert (delivery.status, delivery.attempts) == (WebhookDelivery.Status.SUCCEEDED, 2)

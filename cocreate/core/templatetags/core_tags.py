@@ -21,7 +21,7 @@ def query_replace(context, **changes):
 
 @register.filter
 def may(user, rule: str) -> bool:
-    """`{% if user|may:"community.moderate" %}`: a rule an app registered by name
+    """`{% if user|may:"webhooks.use" %}`: a rule an app registered by name
     (cocreate/core/permissions.py)."""
     return user_may(user, rule)
 

@@ -7,19 +7,16 @@ stored values that are plain columns (a ledger mismatch is reported, never rewri
 
 import sys
 import time
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cocreate.core.discovery import app_modules
+
 
 def all_checks():
-    for app_config in apps.get_app_configs():
-        name = f"{app_config.name}.consistency"
-        if find_spec(name) is not None:
-            yield from import_module(name).CHECKS
+    for _app_config, module in app_modules("consistency"):
+        yield from module.CHECKS
 
 
 class Command(BaseCommand):

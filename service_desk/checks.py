@@ -1,4 +1,4 @@
-"""System checks for the deployment's file layout."""
+"""System checks for where the service desk keeps its files."""
 
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from django.core.checks import Error, register
 
 
 @register()
-def private_files_outside_media(app_configs=None, **kwargs):
+def attachments_outside_media(app_configs=None, **kwargs):
     """Ticket attachments must not sit under MEDIA_ROOT: a proxy serving /media/ would publish them."""
     media_root = Path(settings.MEDIA_ROOT).resolve()
     private_root = Path(settings.SERVICE_DESK_ATTACHMENT_ROOT).resolve()
@@ -17,7 +17,7 @@ def private_files_outside_media(app_configs=None, **kwargs):
                 "SERVICE_DESK_ATTACHMENT_ROOT and MEDIA_ROOT overlap.",
                 hint="Keep ticket attachments in a directory outside MEDIA_ROOT (README, "
                 "'Uploaded files'): everything under MEDIA_ROOT is public.",
-                id="core.E001",
+                id="service_desk.E001",
             )
         ]
     return []

@@ -1,23 +1,20 @@
 """Load the demo data: each app contributes its own `seed.py` with a `seed(out)` function.
 
-Apps are seeded in INSTALLED_APPS order, which follows the direction of their dependencies
-(accounts before products before community …), so an app's seed can use what earlier ones made.
+Apps are seeded in INSTALLED_APPS order, which is the floors' order (docs/design.md), so an app's
+seed can use what the apps below it made.
 Every seed is idempotent: a second run changes nothing.
 
 For a demo or development database only: every account, the superuser `admin` included, gets
 DEMO_PASSWORD, which the README publishes.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cocreate.accounts.models import User
 from cocreate.accounts.seed import DEMO_ACCOUNTS
+from cocreate.core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -43,7 +40,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded.")
         else:
             with transaction.atomic():
-                for module in self._seed_modules():
+                for _app_config, module in app_modules("seed"):
                     module.seed(self.stdout)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
@@ -52,13 +49,6 @@ class Command(BaseCommand):
     def _demo_accounts_exist() -> bool:
         usernames = [username for username, _role, _email in DEMO_ACCOUNTS]
         return User.objects.filter(username__in=usernames).count() == len(usernames)
-
-    @staticmethod
-    def _seed_modules():
-        for app_config in apps.get_app_configs():
-            name = f"{app_config.name}.seed"
-            if find_spec(name) is not None:
-                yield import_module(name)
 
     def _print_accounts(self):
         self.stdout.write(f"\nDemo accounts (password: {settings.DEMO_PASSWORD}):")

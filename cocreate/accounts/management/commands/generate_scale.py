@@ -13,10 +13,7 @@ benchmark database has one known size; `--if-empty` makes that case a quiet no-o
 
 import random
 import time
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +21,7 @@ from django.utils import timezone
 from cocreate.accounts.models import User
 from cocreate.accounts.scale import username
 from cocreate.core.bulkload import ScaleContext, bulk_load_mode
+from cocreate.core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -69,8 +67,10 @@ class Command(BaseCommand):
             out=self.stdout,
         )
         started = time.perf_counter()
-        modules = list(self._scale_modules())
-        with transaction.atomic(), bulk_load_mode(self._tables(modules)):
+        found = list(app_modules("scale"))
+        app_configs = [app_config for app_config, _module in found]
+        modules = [module for _app_config, module in found]
+        with transaction.atomic(), bulk_load_mode(self._tables(app_configs)):
             for module in modules:
                 self._timed(module.__name__, module.generate, ctx)
             for module in modules:
@@ -94,19 +94,10 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
 
     @staticmethod
-    def _tables(modules) -> list[str]:
+    def _tables(app_configs) -> list[str]:
         """The tables of the apps that generate (their many-to-many tables included)."""
-        labels = {module.__name__.rsplit(".", 1)[0] for module in modules}
-        tables = []
-        for app_config in apps.get_app_configs():
-            if app_config.name in labels:
-                for model in app_config.get_models(include_auto_created=True):
-                    tables.append(model._meta.db_table)
-        return tables
-
-    @staticmethod
-    def _scale_modules():
-        for app_config in apps.get_app_configs():
-            name = f"{app_config.name}.scale"
-            if find_spec(name) is not None:
-                yield import_module(name)
+        return [
+            model._meta.db_table
+            for app_config in app_configs
+            for model in app_config.get_models(include_auto_created=True)
+        ]

@@ -1,0 +1,23 @@
+"""Private directories: /media/ never serves a file in one, even one put under MEDIA_ROOT.
+
+An app that keeps private files registers the setting that names their directory from its
+AppConfig.ready() (the service desk: SERVICE_DESK_ATTACHMENT_ROOT), so the ground floor need not
+know which apps keep them.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+
+_private_root_settings: list[str] = []
+
+
+def register_private_root(setting: str) -> None:
+    """Keep /media/ from serving the directory named by the setting `setting`."""
+    if setting not in _private_root_settings:
+        _private_root_settings.append(setting)
+
+
+def private_roots() -> list[Path]:
+    """The registered private directories, resolved; read from the settings on each call."""
+    return [Path(getattr(settings, setting)).resolve() for setting in _private_root_settings]
