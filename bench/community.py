@@ -90,6 +90,7 @@ def _session_cookie(user) -> str:
 def _voting_sessions(product, count: int) -> list[tuple[str, int]]:
     """(session key, post id): distinct users, each on a distinct post that they did not write
     nor vote for yet. Sessions are bulk-inserted (one per voter)."""
+    # Raw SQL for the row numbering; `p` is Post.objects.listed() that are not locked.
     with connection.cursor() as cursor:
         cursor.execute(
             f"""

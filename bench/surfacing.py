@@ -50,7 +50,7 @@ def _new_votes(count: int) -> None:
         User(username=f"fresh-{start + i}", email=f"f{start + i}@example.com", password="!")
         for i in range(count)
     )
-    posts = Post.objects.filter(is_hidden=False, is_locked=False, is_deleted=False).order_by("?")
+    posts = Post.objects.listed().filter(is_locked=False).order_by("?")
     for voter, post in zip(voters, posts[:count], strict=False):
         vote_cast(user=voter, post=post)
 

@@ -7,15 +7,20 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Communities")
 
     def ready(self):
+        from cocreate.core.badges import register_status_badges
         from cocreate.core.menu import register_menu_entry
+
+        from .models import Post, StatusChange
+        from .permissions import can_moderate
 
         register_menu_entry(_("Community"), "community:index", position=20)
         register_menu_entry(
-            _("Moderation"),
-            "community:moderation",
-            position=30,
-            visible=lambda user: user.is_agent or user.is_designer or user.is_staff,
+            _("Moderation"), "community:moderation", position=30, visible=can_moderate
         )
+        # Each status has its colour in static/css/community.css.
+        status_classes = {status: f"status-{status}" for status in Post.Status.values}
+        register_status_badges(Post, status_classes)
+        register_status_badges(StatusChange, status_classes, field="new_status")
         # The catalog, a floor below, lists the ideas adopted into a product; partners, our
         # sibling, show their suppliers how builds use their parts. Both read them through the
         # catalog's contracts, which this app fills.

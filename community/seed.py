@@ -212,7 +212,8 @@ def _moderation_examples(rng, spec, members) -> None:
     for reporter in rng.sample(members, k=settings.COMMUNITY_FLAG_THRESHOLD):
         flag_create(reporter=reporter, post=advert, reason=Flag.Reason.SPAM)
     disputed = (
-        Post.objects.filter(product=product, kind=Post.Kind.SUGGESTION, is_hidden=False)
+        Post.objects.listed()
+        .filter(product=product, kind=Post.Kind.SUGGESTION)
         .order_by("-vote_count", "id")
         .first()
     )

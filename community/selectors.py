@@ -33,7 +33,7 @@ from .models import (
     StatusChange,
     Vote,
 )
-from .services import can_moderate
+from .permissions import can_moderate
 
 # --- Visibility ----------------------------------------------------------------------------------
 
@@ -41,17 +41,17 @@ from .services import can_moderate
 def visible_posts(viewer=None) -> QuerySet[Post]:
     """Posts `viewer` may open: never deleted ones; hidden ones only for moderators and
     their author."""
-    posts = Post.objects.filter(is_deleted=False)
+    posts = Post.objects.alive()
     if can_moderate(viewer):
         return posts
     if viewer is not None and viewer.is_authenticated:
         return posts.filter(Q(is_hidden=False) | Q(author=viewer))
-    return posts.filter(is_hidden=False)
+    return Post.objects.listed()
 
 
 def listed_posts() -> QuerySet[Post]:
     """Posts that appear in feeds and searches, for everyone."""
-    return Post.objects.filter(is_deleted=False, is_hidden=False)
+    return Post.objects.listed()
 
 
 # --- Feeds ---------------------------------------------------------------------------------------
@@ -380,9 +380,7 @@ def decorate_comments(comments: list[Comment], post: Post) -> list[Comment]:
 def communities() -> QuerySet[ProductLine]:
     """Product lines with their products, each with its number of listed posts."""
     products = (
-        Product.objects.annotate(
-            post_count=Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
-        )
+        Product.objects.annotate(post_count=Count("posts", filter=Post.listed_via("posts")))
         .only("id", "name", "slug", "status", "generation", "line_id", "illustration")
         .order_by("generation", "name")
     )
@@ -396,9 +394,9 @@ def communities() -> QuerySet[ProductLine]:
 
 def line_products(line: ProductLine) -> list[Product]:
     return list(
-        line.products.annotate(
-            post_count=Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
-        ).order_by("generation", "name")
+        line.products.annotate(post_count=Count("posts", filter=Post.listed_via("posts"))).order_by(
+            "generation", "name"
+        )
     )
 
 
@@ -458,7 +456,7 @@ MODERATION_VIEWS: dict[str, Callable[[QuerySet[Post]], QuerySet[Post]]] = {
 def moderation_queue(view: str = "flagged") -> QuerySet[Post]:
     """Posts needing (or under) moderation, with their open flags and reporters."""
     open_flags = Flag.objects.filter(resolution=Flag.Resolution.OPEN).select_related("reporter")
-    posts = Post.objects.filter(is_deleted=False)
+    posts = Post.objects.alive()
     return (
         MODERATION_VIEWS[view](posts)
         .select_related("product", "author")
@@ -467,7 +465,7 @@ def moderation_queue(view: str = "flagged") -> QuerySet[Post]:
 
 
 def moderation_counts() -> dict[str, int]:
-    return Post.objects.filter(is_deleted=False).aggregate(
+    return Post.objects.alive().aggregate(
         flagged=Count("id", filter=Q(flag_count__gt=0) | Q(hidden_reason="flags")),
         hidden=Count("id", filter=Q(is_hidden=True)),
         locked=Count("id", filter=Q(is_locked=True)),
@@ -492,13 +490,7 @@ def annotate_part_demand(rows: QuerySet, *, part: str) -> QuerySet:
     see list it (`modification_count`), in what total quantity and with how many votes."""
     uses = f"{part}__post_uses"
     post = f"{uses}__post"
-    counted = Q(
-        **{
-            f"{post}__kind": Post.Kind.MODIFICATION,
-            f"{post}__is_hidden": False,
-            f"{post}__is_deleted": False,
-        }
-    )
+    counted = Q(**{f"{post}__kind": Post.Kind.MODIFICATION}) & Post.listed_via(post)
     return rows.annotate(
         modification_count=Count(post, filter=counted, distinct=True),
         total_quantity=Coalesce(Sum(f"{uses}__quantity", filter=counted), 0),

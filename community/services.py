@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 from cocreate.core.ratelimit import RateLimited
+from cocreate.core.sql import insert_once
 from cocreate.notifications.services import notification_send
 
 from .images import check_image, prepare_image
@@ -38,6 +39,7 @@ from .models import (
     Tag,
     Vote,
 )
+from .permissions import can_moderate, comments_officially, may_hide_post
 from .ratelimits import Action, community_rate_limit_hit
 
 TITLE_MIN_LENGTH = 5
@@ -369,9 +371,7 @@ def post_delete(*, post: Post, actor) -> None:
     refusal = post_delete_refusal(post)
     if refusal is not None:
         raise refusal
-    Post.objects.filter(pk=post.pk, is_deleted=False).update(
-        is_deleted=True, deleted_at=clock.now()
-    )
+    Post.objects.alive().filter(pk=post.pk).update(is_deleted=True, deleted_at=clock.now())
 
 
 # --- Votes ---------------------------------------------------------------------------------------
@@ -390,23 +390,6 @@ def _refuse_interaction(post: Post, *, what: str) -> None:
 
 def _lock_post(post_id: int) -> Post:
     return Post.objects.select_for_update().get(pk=post_id)
-
-
-def insert_once(model, **values) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on the model's unique constraint (one vote or follow per
-    user and post, one vote per user and article): True when the row is new. A concurrent
-    insert of the same row waits for the other's commit, then finds it there instead of failing.
-    One query, where get_or_create takes four (select, savepoint, insert, release): the vote is
-    the hottest write."""
-    columns = ", ".join(connection.ops.quote_name(column) for column in values)
-    placeholders = ", ".join(["%s"] * len(values))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
-            f"VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id",
-            list(values.values()),
-        )
-        return cursor.fetchone() is not None
 
 
 @transaction.atomic
@@ -470,7 +453,7 @@ def comment_create(*, post: Post, author, body: str) -> Comment:
         author=author,
         body=body,
         body_html=render_markdown(body),
-        is_official=author.is_team_member,
+        is_official=comments_officially(author),
     )
     Post.objects.filter(pk=post.pk).update(
         comment_count=F("comment_count") + 1, last_activity_at=clock.now()
@@ -536,11 +519,6 @@ def follow_remove(*, user, post: Post) -> bool:
 # --- Flags and moderation ------------------------------------------------------------------------
 
 
-def can_moderate(user) -> bool:
-    """Agents, designers and staff moderate every community."""
-    return bool(user and user.is_authenticated and user.is_team_member)
-
-
 @transaction.atomic
 def flag_create(*, reporter, post: Post, reason: str, message: str = "") -> Flag:
     """Report `post`; at settings.COMMUNITY_FLAG_THRESHOLD open flags it hides until reviewed."""
@@ -585,9 +563,12 @@ def _resolve_open_flags(post: Post, moderator, resolution: str) -> None:
 
 @transaction.atomic
 def post_hide(*, post: Post, moderator) -> None:
-    """A moderator hides the post (open flags are upheld)."""
+    """A moderator hides the post (open flags are upheld), unless a moderator already did
+    (`may_hide_post`: the rule by which pages offer "Hide")."""
     _require_moderator(moderator)
     post = _lock_post(post.pk)
+    if not may_hide_post(moderator, post):
+        raise PostStateConflict(_("A moderator has already hidden this post."), code="hidden")
     _resolve_open_flags(post, moderator, Flag.Resolution.UPHELD)
     Post.objects.filter(pk=post.pk).update(
         is_hidden=True, hidden_reason=Post.HiddenReason.MODERATOR, flag_count=0
@@ -643,7 +624,7 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> S
     source, target = locked[source.pk], locked[target.pk]
     if target.product_id != source.product_id:
         raise ValidationError({"target": [_("Merge only posts of the same product.")]})
-    if target.is_deleted or target.is_hidden or target.status == Post.Status.DUPLICATE:
+    if not target.is_visible or target.status == Post.Status.DUPLICATE:
         raise ValidationError({"target": [_("Merge into a live post, not a duplicate.")]})
     if source.status == Post.Status.DUPLICATE:
         raise ValidationError(_("This post was already merged."))

@@ -20,7 +20,7 @@ from cocreate.core.pagecache import anonymous_page_cache
 from cocreate.core.ratelimit import RateLimited
 from products.models import Product, ProductLine
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     CommentForm,
     FeedFilterForm,
@@ -237,7 +237,7 @@ def post_detail(request, product_slug, pk):
     number = request.GET.get("page")
     comments = paginator.get_page(paginator.num_pages if number == "last" else number)
     comments.object_list = selectors.decorate_comments(list(comments.object_list), post)
-    moderator = services.can_moderate(request.user)
+    moderator = permissions.can_moderate(request.user)
     return render(
         request,
         "community/post_detail.html",
@@ -251,6 +251,7 @@ def post_detail(request, product_slug, pk):
             "flag_form": FlagForm(),
             "merge_form": MergeForm() if moderator else None,
             "is_moderator": moderator,
+            "comments_officially": permissions.comments_officially(request.user),
             "is_author": request.user.is_authenticated and request.user.pk == post.author_id,
         },
     )
@@ -474,7 +475,7 @@ def post_flag(request, product_slug, pk):
 
 
 def _require_moderator(request) -> None:
-    if not services.can_moderate(request.user):
+    if not permissions.can_moderate(request.user):
         raise Http404
 
 
@@ -495,7 +496,11 @@ def post_moderate(request, product_slug, pk):
         messages.error(request, _("Unknown moderation action."))
         return _back(request, post)
     service, extra, done = actions[action]
-    service(post=post, moderator=request.user, **extra)
+    try:
+        service(post=post, moderator=request.user, **extra)
+    except ValidationError as error:  # the post changed since the page showed it
+        messages.error(request, _error_text(error))
+        return _back(request, post)
     messages.success(request, done)
     return _back(request, post)
 
@@ -509,7 +514,7 @@ def post_merge(request, product_slug, pk):
     if not form.is_valid():
         messages.error(request, _("Give the number of the post to merge into."))
         return redirect(source)
-    target = Post.objects.filter(pk=form.cleaned_data["target"], is_deleted=False).first()
+    target = Post.objects.alive().filter(pk=form.cleaned_data["target"]).first()
     if target is None:
         messages.error(request, _("There is no post with that number."))
         return redirect(source)

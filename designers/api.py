@@ -13,7 +13,7 @@ from cocreate.core.api import SLUG_SCHEMA
 from community.models import Post
 from products.models import Product
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Poll, PollAnswer, ReviewItem
 
 
@@ -21,7 +21,7 @@ class IsDesigner(BasePermission):
     message = _("Only designers may do this.")
 
     def has_permission(self, request, view):
-        return services.may_design(request.user)
+        return permissions.may_design(request.user)
 
 
 class ReviewItemSerializer(serializers.ModelSerializer):
@@ -147,7 +147,7 @@ class PostStatusView(APIView):
 
     @extend_schema(request=StatusChangeInput, responses={201: StatusChangeOutput})
     def post(self, request, pk: int):
-        post = Post.objects.filter(pk=pk, is_deleted=False).first()
+        post = Post.objects.alive().filter(pk=pk).first()
         if post is None:
             raise NotFound(_("No such post."))
         data = StatusChangeInput(data=request.data)
@@ -159,7 +159,7 @@ class PostStatusView(APIView):
             if adopted_in is None:
                 raise ValidationError({"adopted_in": [_("No product has this slug.")]})
         if values.get("duplicate_of"):
-            duplicate_of = Post.objects.filter(pk=values["duplicate_of"], is_deleted=False).first()
+            duplicate_of = Post.objects.alive().filter(pk=values["duplicate_of"]).first()
             if duplicate_of is None:
                 raise ValidationError({"duplicate_of": [_("No such post.")]})
         change = services.post_status_change(
@@ -198,14 +198,10 @@ class PollAnswerView(generics.GenericAPIView):
 
     @extend_schema(request=PollAnswerInput, responses={201: PollResultSerializer(many=True)})
     def post(self, request, pk: int):
-        poll = (
-            Poll.objects.select_related("post")
-            .filter(pk=pk, post__is_deleted=False, post__is_hidden=False)
-            .first()
-        )
+        poll = Poll.objects.select_related("post").filter(Post.listed_via("post"), pk=pk).first()
         if poll is None:
             raise NotFound(_("No such poll."))
-        if not services.may_answer_poll(request.user):
+        if not permissions.may_answer_poll(request.user):
             raise PermissionDenied(_("Only customers answer polls; the team sees the results."))
         data = PollAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -218,11 +214,11 @@ class PollAnswerView(generics.GenericAPIView):
     @extend_schema(responses={200: PollResultSerializer(many=True)})
     def get(self, request, pk: int):
         """The results, once the caller has answered (or is one of the team); 403 before."""
-        poll = Poll.objects.filter(pk=pk, post__is_deleted=False, post__is_hidden=False).first()
+        poll = Poll.objects.filter(Post.listed_via("post"), pk=pk).first()
         if poll is None:
             raise NotFound(_("No such poll."))
         answered = PollAnswer.objects.filter(poll=poll, user=request.user).exists()
-        if not services.may_see_poll_results(request.user, answered=answered):
+        if not permissions.may_see_poll_results(request.user, answered=answered):
             raise PermissionDenied(_("Answer the poll to see its results."))
         return Response(_results(poll))
 

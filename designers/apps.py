@@ -15,11 +15,15 @@ class DesignersConfig(AppConfig):
             "trending", _("Trending"), ("-trending_score", "-last_activity_at", "-id")
         )
 
+        from cocreate.core.badges import register_status_badges
         from cocreate.core.menu import register_menu_entry
 
-        register_menu_entry(
-            _("Design"),
-            "designers:queue",
-            position=20,
-            visible=lambda user: user.is_designer or user.is_staff,
+        from .models import ReviewItem
+        from .permissions import may_design
+
+        register_menu_entry(_("Design"), "designers:queue", position=20, visible=may_design)
+        register_status_badges(
+            ReviewItem,
+            {ReviewItem.State.NEW: "badge-warn", ReviewItem.State.DECIDED: "badge-ok"},
+            field="state",
         )

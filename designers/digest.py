@@ -1,18 +1,18 @@
 """The designers' weekly digest: the items of their products still waiting for a decision."""
 
 import zlib
-from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 
+from cocreate.core.sql import advisory_lock
 from cocreate.notifications.models import Notification
 from cocreate.notifications.services import notification_send
+from community.models import Post
 
 from .models import JobState, ReviewItem
 from .selectors import product_designers
@@ -50,7 +50,7 @@ def week_of(moment) -> tuple[int, int]:
 def _waiting():
     """Items still waiting for a decision whose post is shown (hidden and deleted left out)."""
     return ReviewItem.objects.exclude(state=ReviewItem.State.DECIDED).filter(
-        post__is_hidden=False, post__is_deleted=False
+        Post.listed_via("post")
     )
 
 
@@ -74,20 +74,6 @@ def _designers_and_their_counts(recent) -> dict[int, tuple]:
     return by_designer
 
 
-@contextmanager
-def _one_run_at_a_time():
-    """A session-level PostgreSQL advisory lock, held across the run's several transactions:
-    a run that starts meanwhile waits for it, then finds the week done (or, if that run died,
-    finishes it). A killed run's connection closes, which releases the lock."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
-
-
 def weekly_digest_send(*, now=None) -> int:
     """One digest per designer per ISO week, listing their products' waiting items, the post's
     current score first (the top DIGEST_LINES of them).
@@ -98,7 +84,7 @@ def weekly_digest_send(*, now=None) -> int:
     died half-way is finished by the next; the dedupe key (per designer and week) keeps that to
     one digest each, and e-mails only a digest the dead run left un-e-mailed. Returns the number
     of digests this run created."""
-    with _one_run_at_a_time():
+    with advisory_lock(LOCK_KEY):
         return _send(now=now or timezone.now())
 
 

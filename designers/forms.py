@@ -65,7 +65,7 @@ class StatusChangeForm(forms.Form):
         pk = self.cleaned_data.get("duplicate_of")
         if pk is None:
             return None
-        post = Post.objects.filter(pk=pk, is_deleted=False, is_hidden=False).first()
+        post = Post.objects.listed().filter(pk=pk).first()
         if post is None:
             raise forms.ValidationError(_("No visible post has this number."))
         return post

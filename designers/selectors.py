@@ -55,7 +55,7 @@ class QueueFilters:
 def _in_queue() -> QuerySet[ReviewItem]:
     """Items whose post is still shown: a post hidden by a moderator or deleted by its author
     leaves the queue (its item stays, for the record; an unhidden post comes back)."""
-    return ReviewItem.objects.filter(post__is_hidden=False, post__is_deleted=False)
+    return ReviewItem.objects.filter(Post.listed_via("post"))
 
 
 def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
@@ -149,9 +149,7 @@ def designed_products() -> QuerySet[Product]:
 def dashboard(product: Product | None, *, weeks: int = 12) -> dict:
     """Figures of the dashboard for one product (or all): a fixed number of queries."""
     items = ReviewItem.objects.all()
-    posts = Post.objects.filter(
-        is_deleted=False, kind__in=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION]
-    )
+    posts = Post.objects.alive().filter(kind__in=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION])
     adopted = Post.objects.filter(status=Post.Status.ADOPTED, adopted_in__isnull=False)
     votes = Vote.objects.all()
     if product:

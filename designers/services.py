@@ -18,6 +18,7 @@ from community.services import post_merge, reputation_record
 from partners.selectors import product_collaborators
 
 from .models import Poll, PollAnswer, PollChoice, ReviewItem
+from .permissions import may_answer_poll, may_design
 from .selectors import product_team
 
 # The statuses a designer may set, and from which.
@@ -31,10 +32,6 @@ DECISIONS = (
 FINAL = (Post.Status.ADOPTED, Post.Status.DECLINED, Post.Status.DUPLICATE)
 DECIDABLE_KINDS = (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION)
 MESSAGE_MAX_LENGTH = StatusChange._meta.get_field("message").max_length
-
-
-def may_design(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_designer or user.is_staff))
 
 
 def _require_designer(user) -> None:
@@ -271,16 +268,6 @@ def evaluation_publish(
 
 class PollAlreadyAnswered(StateConflict):
     """The user answered this poll before (one answer per customer): HTTP 409 in the API."""
-
-
-def may_answer_poll(user) -> bool:
-    """Polls ask customers; the manufacturer's team (staff, agents, designers) sees the results."""
-    return bool(user and user.is_authenticated and user.is_customer and not user.is_team_member)
-
-
-def may_see_poll_results(user, *, answered: bool) -> bool:
-    """A customer sees the results once they answered; the team sees them without answering."""
-    return answered or bool(user and user.is_authenticated and user.is_team_member)
 
 
 def poll_answer(*, poll: Poll, choice: PollChoice, user) -> PollAnswer:

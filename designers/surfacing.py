@@ -17,12 +17,13 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext, pgettext
 
+from cocreate.core.sql import advisory_lock_tried
 from cocreate.notifications.services import notification_send
 from community.links import linked_tickets
 from community.models import Post, Vote
@@ -47,28 +48,8 @@ class RunResult:
     item_ids: list[int] = field(default_factory=list)
 
 
-class _AdvisoryLock:
-    """A session-level pg_try_advisory_lock: held across the run's several transactions."""
-
-    def __init__(self, key: int):
-        self.key = key
-        self.held = False
-
-    def __enter__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.key])
-            self.held = cursor.fetchone()[0]
-        return self.held
-
-    def __exit__(self, *exc):
-        if self.held:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
-        return False
-
-
 def _active_post_ids(since) -> list[int]:
-    posts = Post.objects.filter(is_deleted=False)
+    posts = Post.objects.alive()
     active = Q(score_updated_at__isnull=True)
     if since is not None:
         active |= Q(last_activity_at__gte=since)
@@ -95,11 +76,9 @@ def _rescore(since) -> list[int]:
 
 
 def _candidates():
-    return Post.objects.filter(
+    return Post.objects.listed().filter(
         kind__in=SURFACED_KINDS,
         status__in=[Post.Status.OPEN, Post.Status.UNDER_REVIEW],
-        is_hidden=False,
-        is_deleted=False,
         review_item__isnull=True,
     )
 
@@ -124,11 +103,9 @@ def _reasons_by_post(now, rescored: list[int] | None) -> dict[int, set[str]]:
         reasons.setdefault(pk, set()).add(ReviewItem.Reason.MILESTONE)
     top_n = setting("DESIGNERS_SURFACE_TOP_N")
     if top_n:
-        ranked = Post.objects.filter(
+        ranked = Post.objects.listed().filter(
             kind__in=SURFACED_KINDS,
             status__in=[Post.Status.OPEN, Post.Status.UNDER_REVIEW],
-            is_hidden=False,
-            is_deleted=False,
             score_updated_at__isnull=False,
         )
         for product_id in Product.objects.order_by().values_list("pk", flat=True):
@@ -234,9 +211,7 @@ def review_item_notify(*, item: ReviewItem) -> int:
 
 def _notify_pending() -> int:
     notified = 0
-    pending = ReviewItem.objects.filter(
-        notified_at__isnull=True, post__is_hidden=False, post__is_deleted=False
-    )
+    pending = ReviewItem.objects.filter(Post.listed_via("post"), notified_at__isnull=True)
     for item in pending.order_by("pk"):
         notified += review_item_notify(item=item)
     return notified
@@ -244,7 +219,7 @@ def _notify_pending() -> int:
 
 def surface_popular() -> RunResult:
     """One run of the job (see the module docstring). Returns what it did."""
-    with _AdvisoryLock(LOCK_KEY) as held:
+    with advisory_lock_tried(LOCK_KEY) as held:
         if not held:
             return RunResult(ran=False)
         state, _created = JobState.objects.get_or_create(name=JOB_NAME)

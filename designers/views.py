@@ -18,7 +18,7 @@ from cocreate.core.forms import add_service_errors
 from community.models import Post
 from products.models import Product
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import EvaluationForm, PollAnswerForm, QueueFilterForm, StatusChangeForm
 from .models import Poll, PollAnswer, ReviewItem
 
@@ -31,7 +31,7 @@ def designer_required(view):
     @wraps(view)
     @login_required
     def wrapped(request, *args, **kwargs):
-        if not services.may_design(request.user):
+        if not permissions.may_design(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -60,12 +60,6 @@ def _status_form(item, data=None):
     return StatusChangeForm(data, targets=selectors.adoption_targets(item.post))
 
 
-def _may_open_desk(user) -> bool:
-    """Agents and staff work tickets at the desk (service_desk.permissions.is_desk_agent);
-    a designer may not open a customer's ticket, so theirs are listed without a link."""
-    return user.is_staff or user.is_agent
-
-
 def _item_page(request, item, form, status=200):
     post = item.post
     return render(
@@ -80,7 +74,7 @@ def _item_page(request, item, form, status=200):
             ),
             "similar": selectors.similar_to(post),
             "tickets": getattr(post, "ticket_list", None),
-            "desk_links": _may_open_desk(request.user),
+            "desk_links": permissions.may_open_desk_tickets(request.user),
             "parts": list(post.parts.all()),
             "history": list(post.status_changes.all()),
         },
@@ -188,14 +182,14 @@ def poll_detail(request, pk):
     (staff, agents, designers) sees the results and answers nothing."""
     poll = get_object_or_404(
         Poll.objects.select_related("post__product", "post__author").filter(
-            post__is_deleted=False, post__is_hidden=False
+            Post.listed_via("post")
         ),
         pk=pk,
     )
     answered = None
     if request.user.is_authenticated:
         answered = PollAnswer.objects.filter(poll=poll, user=request.user).first()
-    may_answer = services.may_answer_poll(request.user)
+    may_answer = permissions.may_answer_poll(request.user)
     form = PollAnswerForm(poll=poll)
     status = 200
     if request.method == "POST":
@@ -223,7 +217,7 @@ def poll_detail(request, pk):
             status = 400
     choices = list(poll.choices.annotate(n=Count("answers")))
     total = sum(choice.n for choice in choices)
-    show_results = services.may_see_poll_results(request.user, answered=answered is not None)
+    show_results = permissions.may_see_poll_results(request.user, answered=answered is not None)
     return render(
         request,
         "designers/poll.html",

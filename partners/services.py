@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +33,7 @@ from .models import (
     Provision,
     Supply,
 )
+from .permissions import acting_ownerships, can_create_project, can_manage_project
 from .tasks import send_invitation_email
 
 INVITATION_VALID_FOR = timedelta(days=14)
@@ -522,13 +522,6 @@ def catalog_remove(*, partner: Partner, listing: Supply | Provision) -> None:
 # --- Collaboration projects ------------------------------------------------------------------------
 
 
-def acting_ownerships(user) -> QuerySet[Membership]:
-    """`user`'s owner memberships they may act through: a suspended partner's owners may not."""
-    return Membership.objects.filter(user=user, role=Membership.Role.OWNER).exclude(
-        partner__status=Partner.Status.SUSPENDED
-    )
-
-
 def _suspended_owned(user, **filters) -> Partner | None:
     membership = (
         Membership.objects.filter(
@@ -543,25 +536,9 @@ def _suspended_owned(user, **filters) -> Partner | None:
     return membership.partner if membership else None
 
 
-def project_creatable_by(user) -> bool:
-    """Staff, and the owners of a partner that is not suspended, start projects."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or acting_ownerships(user).exists()
-
-
-def project_manageable_by(user, project: CollaborationProject) -> bool:
-    """Staff, and the owners of any partner in the project that is not suspended, manage it."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return acting_ownerships(user).filter(partner__projects=project).exists()
-
-
 def project_require_creator(*, user) -> None:
     """PermissionDenied, with the reason, unless `user` may start projects."""
-    if project_creatable_by(user):
+    if can_create_project(user):
         return
     suspended = _suspended_owned(user) if user.is_authenticated else None
     if suspended is not None:
@@ -571,7 +548,7 @@ def project_require_creator(*, user) -> None:
 
 def project_require_manager(*, user, project: CollaborationProject) -> None:
     """PermissionDenied, with the reason, unless `user` may change `project`."""
-    if project_manageable_by(user, project):
+    if can_manage_project(user, project):
         return
     suspended = _suspended_owned(user, partner__projects=project) if user.is_authenticated else None
     if suspended is not None:

@@ -15,7 +15,7 @@ from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import (
     ApplicationForm,
     DecisionForm,
@@ -420,7 +420,7 @@ def project_list(request):
     page = Paginator(selectors.project_list(kind=kind, status=status), 20).get_page(
         request.GET.get("page")
     )
-    can_create = services.project_creatable_by(request.user)
+    can_create = permissions.can_create_project(request.user)
     return render(
         request,
         "partners/project_list.html",
@@ -440,7 +440,7 @@ def project_detail(request, slug):
         project = selectors.project_for_page(slug=slug)
     except CollaborationProject.DoesNotExist:
         raise Http404 from None
-    can_manage = services.project_manageable_by(request.user, project)
+    can_manage = permissions.can_manage_project(request.user, project)
     return render(
         request, "partners/project_detail.html", {"project": project, "can_manage": can_manage}
     )
@@ -458,7 +458,7 @@ def project_create(request):
     except PermissionDenied as error:
         return _refused(request, error, back_url=reverse("partners:projects"))
     # The organisations the service lets them start a project for, chosen to begin with.
-    owned = services.acting_ownerships(request.user).values_list("partner_id", flat=True)
+    owned = permissions.acting_ownerships(request.user).values_list("partner_id", flat=True)
     form = ProjectForm(
         request.POST or None, initial={"partners": list(owned), "kind": request.GET.get("kind")}
     )

@@ -33,7 +33,7 @@ class LinkPostForm(forms.Form):
         numbers = re.findall(r"\d+", self.cleaned_data["post"])
         post = None
         if numbers:
-            post = Post.objects.filter(pk=int(numbers[-1]), is_deleted=False).first()
+            post = Post.objects.alive().filter(pk=int(numbers[-1])).first()
         if post is None:
             raise ValidationError(gettext_lazy("There is no such post."))
         return post
@@ -64,9 +64,8 @@ def candidate_posts(ticket) -> list[Post]:
     if query is None:
         return []
     posts = (
-        Post.objects.filter(
-            product_id=ticket.product_id, is_deleted=False, is_hidden=False, search_vector=query
-        )
+        Post.objects.listed()
+        .filter(product_id=ticket.product_id, search_vector=query)
         .exclude(pk=ticket.linked_post_id or 0)
         .select_related("product")
         .order_by(SearchRank(F("search_vector"), query).desc(), F("vote_count").desc())

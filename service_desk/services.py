@@ -20,10 +20,10 @@ from cocreate.core import clock
 from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
+from cocreate.core.sql import insert_once
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
-from community.services import insert_once
 from designers.selectors import product_team
 from partners.selectors import product_collaborators
 
@@ -46,7 +46,7 @@ from .models import (
     sla_overdue,
     sla_running,
 )
-from .permissions import is_desk_agent
+from .permissions import customer_may_reopen, is_desk_agent
 from .selectors import desk_agents
 
 Status = Ticket.Status
@@ -422,20 +422,6 @@ def ticket_add_note(*, ticket: Ticket, author, body: str, attachments=()) -> Tic
 _STATUS_FIELDS = ["status", "paused_at", "paused_seconds", "resolved_at", "closed_at",
                   "first_response_due_at", "first_response_warn_at", "resolution_due_at",
                   "resolution_warn_at"]  # fmt: skip
-
-
-def customer_reopen_deadline(ticket: Ticket):
-    """Until when the customer may reopen (or reply to) the resolved or closed ticket, else None."""
-    ended = ticket.closed_at or ticket.resolved_at
-    if ended is None:
-        return None
-    return ended + timedelta(days=settings.SERVICE_DESK_REOPEN_DAYS)
-
-
-def customer_may_reopen(ticket: Ticket, now=None) -> bool:
-    """Customers may reopen within SERVICE_DESK_REOPEN_DAYS of the resolution or closure."""
-    deadline = customer_reopen_deadline(ticket)
-    return deadline is None or (now or clock.now()) <= deadline
 
 
 def _set_status(ticket: Ticket, actor, status: str, now) -> None:

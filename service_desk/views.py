@@ -33,7 +33,7 @@ from .forms import (
     TicketForm,
 )
 from .models import CannedResponse, KnowledgeArticle, Shipment, Ticket, TicketMessage
-from .permissions import is_desk_agent
+from .permissions import customer_may_reopen, customer_reopen_deadline, is_desk_agent
 
 TICKET_CREATE_RATE = RateLimit(10, 3600)
 QUEUE_PAGE_SIZE = 25
@@ -170,8 +170,8 @@ def _customer_ticket_context(request, ticket, *, reply_form=None, rating_form=No
         "reply_form": reply_form or ReplyForm(),
         "rating_form": rating_form or RatingForm(),
         "can_reopen": ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
-        and services.customer_may_reopen(ticket),
-        "reopen_until": services.customer_reopen_deadline(ticket),
+        and customer_may_reopen(ticket),
+        "reopen_until": customer_reopen_deadline(ticket),
         "reopen_days": settings.SERVICE_DESK_REOPEN_DAYS,
     }
 
@@ -288,16 +288,21 @@ def kb_index(request):
     product = None
     if filters.get("product"):
         product = Product.objects.filter(slug=filters["product"]).first()
+    agent = is_desk_agent(request.user)
     rows = selectors.articles(
         q=filters.get("q", ""),
         product=product,
         category=filters.get("category", ""),
-        include_drafts=is_desk_agent(request.user),
+        include_drafts=agent,
         language=filters.get("language", ""),
         reader_language=request.LANGUAGE_CODE,
     )
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
-    return render(request, "service_desk/kb_index.html", {"form": form, "page": page})
+    return render(
+        request,
+        "service_desk/kb_index.html",
+        {"form": form, "page": page, "may_write_articles": agent},
+    )
 
 
 def kb_article(request, slug):
@@ -319,6 +324,7 @@ def kb_article(request, slug):
             "vote": vote,
             "versions": versions,
             "in_reader_language": in_reader_language,
+            "may_write_articles": is_desk_agent(request.user),
         },
     )
 

@@ -5,7 +5,8 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 
 from .models import Event, WebhookDelivery, WebhookEndpoint
-from .services import may_use_webhooks, webhook_endpoint_create
+from .permissions import may_use_webhooks
+from .services import webhook_endpoint_create
 from .targets import validate_target
 
 

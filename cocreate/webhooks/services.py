@@ -18,6 +18,7 @@ from cocreate.outbox.services import outbox_enqueue_many
 
 from . import transport
 from .models import Event, WebhookDelivery, WebhookEndpoint
+from .permissions import may_use_webhooks
 from .signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 from .targets import Target, validate_target
 
@@ -31,11 +32,6 @@ REQUEUE_BATCH = 500
 OWNER_MAY_NOT_RECEIVE = gettext_noop(
     "Not sent: the endpoint's owner is no longer a partner member or staff."
 )
-
-
-def may_use_webhooks(user) -> bool:
-    """Partners integrate through webhooks, and staff; others have no endpoints."""
-    return user.is_authenticated and user.is_active and (user.is_staff or user.is_partner_member)
 
 
 def _owner_may_receive() -> Q:

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_POST
 
 from .forms import WebhookEndpointForm
 from .models import WebhookEndpoint
+from .permissions import may_use_webhooks
 from .selectors import webhook_endpoints_with_recent_deliveries
-from .services import may_use_webhooks, webhook_endpoint_create
+from .services import webhook_endpoint_create
 
 
 @login_required

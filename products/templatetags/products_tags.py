@@ -10,13 +10,6 @@ register = template.Library()
 
 BILLING_SUFFIXES = {"monthly": _("/ month"), "yearly": _("/ year")}
 
-STATUS_BADGES = {
-    "concept": "badge",
-    "in_development": "badge-accent",
-    "on_sale": "badge-ok",
-    "discontinued": "badge-muted",
-}
-
 
 @register.filter
 def money(amount: Decimal | None, currency: str = settings.DEFAULT_CURRENCY) -> str:
@@ -27,12 +20,6 @@ def money(amount: Decimal | None, currency: str = settings.DEFAULT_CURRENCY) -> 
 @register.filter
 def billing_suffix(billing: str) -> str:
     return str(BILLING_SUFFIXES.get(billing, ""))
-
-
-@register.filter
-def status_badge(status: str) -> str:
-    """The badge class for a lifecycle status."""
-    return STATUS_BADGES.get(status, "badge")
 
 
 @register.filter

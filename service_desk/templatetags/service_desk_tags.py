@@ -8,13 +8,6 @@ from ..models import Category, Priority, Shipment, Ticket
 
 register = template.Library()
 
-_STATUS_BADGES = {
-    "new": "badge",
-    "open": "badge badge-accent",
-    "pending_customer": "badge badge-warn",
-    "resolved": "badge badge-ok",
-    "closed": "badge badge-muted",
-}
 _SLA_BADGES = {
     "on_track": "badge badge-ok",
     "at_risk": "badge badge-warn",
@@ -26,11 +19,6 @@ _PRIORITY_BADGES = {
     3: "badge badge-warn",
     4: "badge badge-danger",
 }
-
-
-@register.filter
-def status_badge(status: str) -> str:
-    return _STATUS_BADGES.get(status, "badge")
 
 
 @register.filter

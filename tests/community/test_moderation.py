@@ -7,7 +7,7 @@ from django.urls import reverse
 from community import services
 from community.models import Flag, Follow, Post, ReputationEvent, StatusChange, Vote
 from community.selectors import reputation_of
-from tests.factories.accounts import agent, customer, designer
+from tests.factories.accounts import agent, customer, designer, staff
 from tests.factories.community import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +176,57 @@ def test_customers_get_404_on_moderation_actions(client, product):
     assert client.post(url, {"action": "hide"}).status_code == 404
     post.refresh_from_db()
     assert not post.is_hidden
+
+
+# Posts in each state a moderator meets, and the queue tab listing it (a post that shows and
+# has no flag is in none).
+POST_STATES = {
+    "shown": ({}, None),
+    "flagged": ({"flag_count": 1}, "flagged"),
+    "hidden by flags": (
+        {"is_hidden": True, "hidden_reason": Post.HiddenReason.FLAGS, "flag_count": 3},
+        "flagged",
+    ),
+    "hidden by a moderator": (
+        {"is_hidden": True, "hidden_reason": Post.HiddenReason.MODERATOR},
+        "hidden",
+    ),
+    "locked": ({"is_locked": True}, "locked"),
+}
+
+
+@pytest.mark.parametrize("state", POST_STATES)
+@pytest.mark.parametrize("make_user", [customer, agent, designer, staff])
+def test_hide_is_offered_exactly_when_post_hide_allows_it(client, product, state, make_user):
+    """The post page and the moderation queue offer "Hide" by the rule post_hide enforces
+    (community.permissions.may_hide_post): offered iff allowed, on every page."""
+    fields, tab = POST_STATES[state]
+    post = PostFactory(product=product, **fields)
+    user = make_user()
+    client.force_login(user)
+
+    pages = [client.get(post.get_absolute_url()).content.decode()]
+    if tab is not None:
+        pages.append(client.get(reverse("community:moderation"), {"view": tab}).content.decode())
+    offered = {'name="action" value="hide"' in html for html in pages}
+    try:
+        services.post_hide(post=post, moderator=user)
+        allowed = True
+    except (PermissionDenied, ValidationError):
+        allowed = False
+
+    assert offered == {allowed}
+
+
+def test_hide_sent_for_a_post_a_moderator_already_hid_is_refused_with_a_message(client, product):
+    post = PostFactory(product=product, is_hidden=True, hidden_reason=Post.HiddenReason.MODERATOR)
+    client.force_login(agent())
+
+    response = client.post(
+        reverse("community:post_moderate", args=[product.slug, post.pk]),
+        {"action": "hide"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "A moderator has already hidden this post." in response.content.decode()

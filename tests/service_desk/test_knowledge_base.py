@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from service_desk import services
 from service_desk.models import ArticleVote, Category, KnowledgeArticle
+from tests.factories.accounts import agent, customer, designer, staff
 from tests.factories.service_desk import KnowledgeArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,18 @@ def test_same_title_gets_a_distinct_slug(sam):
     )
 
     assert (first.slug, second.slug) == ("reset", "reset-2")
+
+
+@pytest.mark.parametrize("make_user", [customer, designer, agent, staff])
+def test_writing_articles_is_offered_exactly_to_those_the_desk_editor_lets_in(client, make_user):
+    """The index's "Write an article" and an article's "Edit this article" follow the desk's
+    rule (service_desk.permissions.is_desk_agent), as the editor itself does."""
+    article = KnowledgeArticleFactory()
+    client.force_login(make_user())
+
+    index = client.get(reverse("service_desk:kb_index")).content.decode()
+    page = client.get(article.get_absolute_url()).content.decode()
+    allowed = client.get(reverse("service_desk:desk_article_new")).status_code == 200
+
+    assert ("Write an article" in index) == allowed
+    assert ("Edit this article" in page) == allowed

@@ -8,7 +8,7 @@ from django.urls import reverse
 from cocreate.accounts.roles import Role
 from cocreate.webhooks.models import WebhookDelivery, WebhookEndpoint
 from cocreate.webhooks.selectors import RECENT_DELIVERIES
-from tests.factories.accounts import partner_member
+from tests.factories.accounts import agent, customer, partner_member, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,14 @@ def test_the_page_loads_only_the_deliveries_it_shows(client):
         post_init.disconnect(count, sender=WebhookDelivery)
 
     assert len(loaded) == 3 * RECENT_DELIVERIES
+
+
+@pytest.mark.parametrize("make_user", [customer, agent, partner_member, staff])
+def test_the_profile_links_to_webhooks_exactly_for_those_who_may_use_them(client, make_user):
+    """The profile's webhooks panel follows may_use_webhooks, as the page itself does."""
+    client.force_login(make_user())
+
+    profile = client.get(reverse("profile")).content.decode()
+    allowed = client.get(PAGE).status_code == 200
+
+    assert ("Manage webhooks" in profile) == allowed

@@ -1,0 +1,34 @@
+"""Who may do what with partners: their members keep their organisation's profile, the owners
+of a partner that is not suspended (and staff) run collaboration projects."""
+
+from django.db.models import QuerySet
+
+from .models import CollaborationProject, Membership, Partner
+
+
+def is_partner_member(user) -> bool:
+    """Holds the partner member role: keeps their organisation's profile (/partners/mine/)."""
+    return bool(user and user.is_authenticated and user.is_partner_member)
+
+
+def acting_ownerships(user) -> QuerySet[Membership]:
+    """`user`'s owner memberships they may act through: a suspended partner's owners may not."""
+    return Membership.objects.filter(user=user, role=Membership.Role.OWNER).exclude(
+        partner__status=Partner.Status.SUSPENDED
+    )
+
+
+def can_create_project(user) -> bool:
+    """Staff, and the owners of a partner that is not suspended, start projects."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or acting_ownerships(user).exists()
+
+
+def can_manage_project(user, project: CollaborationProject) -> bool:
+    """Staff, and the owners of any partner in the project that is not suspended, manage it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return acting_ownerships(user).filter(partner__projects=project).exists()
