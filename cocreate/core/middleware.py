@@ -1,11 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import JsonResponse
-from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from .views import uri_too_long
+from .views import refusal, uri_too_long
 
 
 class ContentSecurityPolicyMiddleware:
@@ -57,7 +55,7 @@ class RequestSizeLimitMiddleware:
     def __call__(self, request):
         length = _declared_length(request)
         if length is None and "HTTP_TRANSFER_ENCODING" in request.META:
-            return _refusal(
+            return refusal(
                 request,
                 status=411,
                 code="length_required",
@@ -66,7 +64,7 @@ class RequestSizeLimitMiddleware:
             )
         if length is not None and length > settings.MAX_REQUEST_BYTES:
             limit = filesizeformat(settings.MAX_REQUEST_BYTES)
-            return _refusal(
+            return refusal(
                 request,
                 status=413,
                 code="too_large",
@@ -83,12 +81,6 @@ def _declared_length(request) -> int | None:
         return int(request.META.get("CONTENT_LENGTH") or "")
     except ValueError:
         return None
-
-
-def _refusal(request, *, status, code, detail, template, context=None):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail, "code": code}, status=status)
-    return render(request, template, context, status=status)
 
 
 class RejectLongUrlsMiddleware:

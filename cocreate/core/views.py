@@ -118,14 +118,19 @@ def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
 
+def refusal(request, *, status, code, detail, template, context=None):
+    """An error answered before any view: the API's JSON shape under /api/, the page elsewhere."""
+    if _wants_json(request):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return render(request, template, context, status=status)
+
+
 def uri_too_long(request):
     """414, from RejectLongUrlsMiddleware."""
-    if _wants_json(request):
-        detail = _("The address is too long: at most %(limit)d characters.") % {
-            "limit": settings.MAX_URL_LENGTH
-        }
-        return JsonResponse({"detail": detail, "code": "uri_too_long"}, status=414)
-    return render(request, "400.html", status=414)
+    detail = _("The address is too long: at most %(limit)d characters.") % {
+        "limit": settings.MAX_URL_LENGTH
+    }
+    return refusal(request, status=414, code="uri_too_long", detail=detail, template="400.html")
 
 
 def page_not_found(request, exception=None):
