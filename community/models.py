@@ -62,6 +62,7 @@ class Post(models.Model):
         OPEN = "open", pgettext_lazy("post status", "Open")
         UNDER_REVIEW = "under_review", _("Under review")
         PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
         ADOPTED = "adopted", _("Adopted")
         DECLINED = "declined", _("Declined")
         DUPLICATE = "duplicate", _("Duplicate")
@@ -76,7 +77,13 @@ class Post(models.Model):
     # The designers answered the post publicly (or a moderator merged it): it is part of the
     # record (a product's co-created ideas, the review queue, a merge's target), so its author
     # can no longer delete it. "Under review" is not a decision yet.
-    DECIDED_STATUSES = (Status.PLANNED, Status.ADOPTED, Status.DECLINED, Status.DUPLICATE)
+    DECIDED_STATUSES = (
+        Status.PLANNED,
+        Status.IN_PROGRESS,
+        Status.ADOPTED,
+        Status.DECLINED,
+        Status.DUPLICATE,
+    )
 
     product = models.ForeignKey(
         "products.Product",
@@ -111,8 +118,9 @@ class Post(models.Model):
         related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
-    # The product generation that adopted this idea (set by the designers' workflow); the
-    # product page lists its "co-created" ideas through `product.adopted_posts`.
+    # The product generation the designers' decision names: the one a planned or in-progress idea
+    # is planned for, or the one that adopted it. The product page lists its "co-created" ideas
+    # through `product.adopted_posts`.
     adopted_in = models.ForeignKey(
         "products.Product",
         on_delete=models.PROTECT,

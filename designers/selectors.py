@@ -178,7 +178,13 @@ def dashboard(product: Product | None, *, weeks: int = 12) -> dict:
         posts.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
     )
     # A post that went further passed through the earlier stages: the funnel counts it there too.
-    order = [Post.Status.OPEN, Post.Status.UNDER_REVIEW, Post.Status.PLANNED, Post.Status.ADOPTED]
+    order = [
+        Post.Status.OPEN,
+        Post.Status.UNDER_REVIEW,
+        Post.Status.PLANNED,
+        Post.Status.IN_PROGRESS,
+        Post.Status.ADOPTED,
+    ]
     funnel = []
     for index, status in enumerate(order):
         funnel.append((status.label, sum(status_counts.get(s, 0) for s in order[index:])))

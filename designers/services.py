@@ -25,6 +25,7 @@ from .selectors import product_team
 DECISIONS = (
     Post.Status.UNDER_REVIEW,
     Post.Status.PLANNED,
+    Post.Status.IN_PROGRESS,
     Post.Status.ADOPTED,
     Post.Status.DECLINED,
     Post.Status.DUPLICATE,
