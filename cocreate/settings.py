@@ -298,7 +298,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectKindEnum": "partners.models.CollaborationProject.Kind",
         "ProjectStatusEnum": "partners.models.CollaborationProject.Status",
         "PostKindEnum": "community.models.Post.Kind",
-        "PostMemberKindEnum": "community.api.MEMBER_KIND_CHOICES",
+        "PostMemberKindEnum": "community.api.serializers.MEMBER_KIND_CHOICES",
         "PostStatusEnum": "community.models.Post.Status",
         "FlagReasonEnum": "community.models.Flag.Reason",
     },

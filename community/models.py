@@ -1,7 +1,7 @@
 """Per-product communities: posts, their parts, votes, comments, follows, flags and reputation.
 
 Counters on Post (vote_count, comment_count, flag_count) are denormalised for feeds; only the
-services in community/services.py change them, under a row lock, in the same transaction as
+services in community/services/ change them, under a row lock, in the same transaction as
 the rows they count, so they always equal COUNT(*) of those rows.
 """
 

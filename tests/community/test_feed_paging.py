@@ -112,9 +112,9 @@ def test_a_mixed_direction_sort_pages_correctly(client, product, feed):
 
 
 def test_the_html_feed_links_older_and_newer_pages(client, product, feed, monkeypatch):
-    from community import views
+    from community.views import communities
 
-    monkeypatch.setattr(views, "FEED_PAGE_SIZE", 4)
+    monkeypatch.setattr(communities, "FEED_PAGE_SIZE", 4)
     url = reverse("community:product", args=[product.slug])
 
     first = client.get(url)

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from community import selectors, services, views
+from community import selectors, services
 from community.models import Post
+from community.views import communities
 from tests.factories.accounts import agent, customer
 from tests.factories.community import PostFactory, TagFactory
 from tests.factories.products import PartFactory, RegistrationFactory
@@ -29,7 +30,7 @@ def test_index_lists_the_most_voted_posts_not_the_newest(client, product):
     services.vote_cast(user=customer(), post=supported)
     runner_up = PostFactory(product=product, title="Newer with one vote")
     services.vote_cast(user=customer(), post=runner_up)
-    for i in range(views.INDEX_TOP_POSTS):
+    for i in range(communities.INDEX_TOP_POSTS):
         PostFactory(product=product, title=f"Brand new {i}")
 
     # when the index is read
@@ -37,7 +38,7 @@ def test_index_lists_the_most_voted_posts_not_the_newest(client, product):
 
     # then the most voted come first, and the list stops at INDEX_TOP_POSTS
     assert [post.title for post in top_posts[:2]] == ["Old and popular", "Newer with one vote"]
-    assert len(top_posts) == views.INDEX_TOP_POSTS
+    assert len(top_posts) == communities.INDEX_TOP_POSTS
 
 
 def test_product_feed_shows_posts_with_author_reputation_and_verified_badge(client, product):

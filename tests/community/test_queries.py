@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from community import services, views
+from community import services
 from community.models import Flag, Post
+from community.views import communities
 from tests.conftest import clear_cache
 from tests.factories.accounts import agent, customer
 from tests.factories.community import TagFactory
@@ -61,7 +62,7 @@ def test_every_feed_page_runs_the_same_queries_without_a_count(
     client, viewer, product, django_assert_num_queries, monkeypatch, n
 ):
     _populate(product, n)
-    monkeypatch.setattr(views, "FEED_PAGE_SIZE", 1)
+    monkeypatch.setattr(communities, "FEED_PAGE_SIZE", 1)
     url = reverse("community:product", args=[product.slug])
     params, seen = {"sort": "top", "tag": "common"}, []
     while True:

@@ -1,46 +1,29 @@
-"""Community pages. Thin: they read through selectors, write through services."""
+"""A post's page, its form (new and edit), delete, and a member's vote, comment, follow, flag."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cocreate.core import keyset
 from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.pagecache import anonymous_page_cache
 from cocreate.core.ratelimit import RateLimited
-from products.models import Product, ProductLine
 
-from . import permissions, selectors, services
-from .forms import (
-    CommentForm,
-    FeedFilterForm,
-    FlagForm,
-    MergeForm,
-    PartFormSet,
-    PostForm,
-    SimilarPostsForm,
-)
-from .models import REPUTATION_POINTS, Comment, Post, ReputationEvent
-from .ratelimits import Action, community_rate_limit_hit
+from .. import permissions, selectors, services
+from ..forms import CommentForm, FlagForm, MergeForm, PartFormSet, PostForm
+from ..models import Post
+from ..ratelimits import Action, community_rate_limit_hit
+from ._shared import _back, _error_text, _post_or_404, _product_or_404
 
-FEED_PAGE_SIZE = 20
 COMMENTS_PAGE_SIZE = 50
-PROFILE_PAGE_SIZE = 20
-MODERATION_PAGE_SIZE = 25
-INDEX_TOP_POSTS = 8  # the index's "Most supported" list, across all communities
-
-
-# --- Helpers -------------------------------------------------------------------------------------
 
 
 def _rate_limited(request, action: Action) -> HttpResponse | None:
@@ -56,86 +39,6 @@ def _too_fast(request, wait: int | None) -> HttpResponse | None:
     return response
 
 
-def _feed_filters(request) -> tuple[FeedFilterForm, selectors.FeedFilters]:
-    form = FeedFilterForm(request.GET or None)
-    form.is_valid()  # invalid fields are dropped from cleaned_data, valid ones still filter
-    data = getattr(form, "cleaned_data", {})
-    filters = selectors.FeedFilters(
-        kind=data.get("kind") or "",
-        status=data.get("status") or "",
-        tag=data.get("tag") or "",
-        q=data.get("q") or "",
-        sort=data.get("sort") or "",
-        language=data.get("language") or "",
-    )
-    return form, filters
-
-
-def _feed_page(request, posts) -> tuple[keyset.KeysetPage, bool]:
-    """The page the `cursor` parameter points at (keyset pagination: as fast 2,000 pages deep
-    as on the first, with no count of the feed), and whether that cursor was valid."""
-    try:
-        page = keyset.paginate(
-            posts, cursor=request.GET.get("cursor") or None, page_size=FEED_PAGE_SIZE
-        )
-    except keyset.InvalidCursor:
-        return keyset.KeysetPage([]), False
-    page.object_list = selectors.decorate_posts(page.object_list, request.user)
-    return page, True
-
-
-def _feed_context(request, form, filters, posts) -> tuple[dict, int]:
-    """The feed's page and the response status: 400 for bad filters or a bad cursor, with an
-    empty page rather than a guess at what was meant."""
-    if form.errors:
-        return {"page": keyset.KeysetPage([]), "bad_input": True}, 400
-    page, valid = _feed_page(request, posts)
-    context = {"page": page, "bad_input": not valid}
-    if valid and filters.q:
-        cap = selectors.SEARCH_COUNT_CAP
-        context |= {"match_count": selectors.count_capped(posts, cap), "match_cap": cap}
-    return context, 200 if valid else 400
-
-
-def _sort_tabs(filters: selectors.FeedFilters) -> list[dict]:
-    current = filters.sort or (selectors.RELEVANCE if filters.q else selectors.DEFAULT_SORT)
-    return [
-        {"value": value, "label": label, "current": value == current}
-        for value, label in selectors.sort_choices(with_relevance=bool(filters.q))
-    ]
-
-
-def _kind_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(label, counts[value]) for value, label in Post.Kind.choices if counts.get(value)]
-
-
-def _product_or_404(slug: str) -> Product:
-    return get_object_or_404(Product.objects.select_related("line"), slug=slug)
-
-
-def _post_or_404(request, product_slug: str, pk: int) -> Post:
-    """The post if the viewer may see it; hidden and deleted posts are 404 for others."""
-    post = get_object_or_404(
-        selectors.visible_posts(request.user).select_related("product", "author"), pk=pk
-    )
-    if post.product.slug != product_slug:
-        raise Http404
-    return post
-
-
-def _back(request, post: Post) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = post.get_absolute_url()
-    return redirect(target)
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 def _apply_errors(error: ValidationError, form, formset) -> None:
     """Put a service's errors on the form, and the build's (`parts`) on the formset."""
     errors = getattr(error, "error_dict", {})
@@ -145,82 +48,6 @@ def _apply_errors(error: ValidationError, form, formset) -> None:
         )
         error = ValidationError({field: e for field, e in errors.items() if field != "parts"})
     add_service_errors(form, error)
-
-
-# --- Communities ---------------------------------------------------------------------------------
-
-
-@require_GET
-def index(request):
-    """Every community, grouped by product line, and the most voted posts across them."""
-    top_posts = selectors.decorate_posts(
-        list(selectors.post_feed(selectors.FeedFilters(sort="top"))[:INDEX_TOP_POSTS]),
-        request.user,
-    )
-    return render(
-        request,
-        "community/index.html",
-        {"lines": selectors.communities(), "top_posts": top_posts},
-    )
-
-
-@require_GET
-def line_detail(request, slug):
-    """A product line: its products' communities and their posts in one feed."""
-    line = get_object_or_404(ProductLine, slug=slug)
-    form, filters = _feed_filters(request)
-    feed, status = _feed_context(
-        request, form, filters, selectors.post_feed(filters, products=line.products.all())
-    )
-    context = feed | {
-        "line": line,
-        "form": form,
-        "filters": filters,
-        "sort_tabs": _sort_tabs(filters),
-        "show_product": True,
-    }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "community/_feed_results.html", context, status=status)
-    context["products"] = selectors.line_products(line)
-    return render(request, "community/line.html", context, status=status)
-
-
-@require_GET
-@anonymous_page_cache
-def product_feed(request, product_slug):
-    """A product's community: its posts, filtered, searched and sorted."""
-    product = _product_or_404(product_slug)
-    form, filters = _feed_filters(request)
-    feed, status = _feed_context(
-        request, form, filters, selectors.post_feed(filters, product=product)
-    )
-    context = feed | {
-        "product": product,
-        "form": form,
-        "filters": filters,
-        "sort_tabs": _sort_tabs(filters),
-    }
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "community/_feed_results.html", context, status=status)
-    context["kind_counts"] = _kind_counts(selectors.product_post_counts(product))
-    return render(request, "community/product.html", context, status=status)
-
-
-@require_GET
-def similar(request, product_slug):
-    """htmx: the product's posts most like the title being typed."""
-    product = _product_or_404(product_slug)
-    form = SimilarPostsForm(request.GET)
-    if not form.is_valid():  # an exclude that is no post id: our own pages never send one
-        return render(request, "community/_similar.html", {"posts": [], "text": ""}, status=400)
-    text = form.cleaned_data["title"]
-    posts = selectors.similar_posts(
-        product=product, text=text, exclude_id=form.cleaned_data["exclude"]
-    )
-    return render(request, "community/_similar.html", {"posts": posts, "text": text})
-
-
-# --- Posts ---------------------------------------------------------------------------------------
 
 
 @require_GET
@@ -469,131 +296,3 @@ def post_flag(request, product_slug, pk):
     else:
         messages.error(request, _("Choose a reason for the flag."))
     return _back(request, post)
-
-
-# --- Moderation ----------------------------------------------------------------------------------
-
-
-def _require_moderator(request) -> None:
-    if not permissions.can_moderate(request.user):
-        raise Http404
-
-
-@login_required
-@require_POST
-def post_moderate(request, product_slug, pk):
-    """hide / restore / lock / unlock, by a moderator."""
-    _require_moderator(request)
-    post = _post_or_404(request, product_slug, pk)
-    action = request.POST.get("action", "")
-    actions = {
-        "hide": (services.post_hide, {}, _("The post is hidden.")),
-        "restore": (services.post_restore, {}, _("The post is visible again; flags dismissed.")),
-        "lock": (services.post_lock, {"locked": True}, _("The post is locked.")),
-        "unlock": (services.post_lock, {"locked": False}, _("The post is unlocked.")),
-    }
-    if action not in actions:
-        messages.error(request, _("Unknown moderation action."))
-        return _back(request, post)
-    service, extra, done = actions[action]
-    try:
-        service(post=post, moderator=request.user, **extra)
-    except ValidationError as error:  # the post changed since the page showed it
-        messages.error(request, _error_text(error))
-        return _back(request, post)
-    messages.success(request, done)
-    return _back(request, post)
-
-
-@login_required
-@require_POST
-def post_merge(request, product_slug, pk):
-    _require_moderator(request)
-    source = _post_or_404(request, product_slug, pk)
-    form = MergeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the number of the post to merge into."))
-        return redirect(source)
-    target = Post.objects.alive().filter(pk=form.cleaned_data["target"]).first()
-    if target is None:
-        messages.error(request, _("There is no post with that number."))
-        return redirect(source)
-    try:
-        services.post_merge(
-            source=source,
-            target=target,
-            moderator=request.user,
-            message=form.cleaned_data["message"],
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(source)
-    messages.success(request, _("Merged: votes and followers moved to this post."))
-    return redirect(target)
-
-
-@login_required
-@require_POST
-def comment_moderate(request, product_slug, pk, comment_pk):
-    _require_moderator(request)
-    post = _post_or_404(request, product_slug, pk)
-    comment = get_object_or_404(Comment, pk=comment_pk, post=post)
-    hidden = request.POST.get("hidden") == "1"
-    services.comment_hide(comment=comment, moderator=request.user, hidden=hidden)
-    messages.success(
-        request, _("The comment is hidden.") if hidden else _("The comment is visible again.")
-    )
-    return _back(request, post)
-
-
-@login_required
-@require_GET
-def moderation(request):
-    """The moderation queue: flagged posts first, then hidden and locked ones."""
-    _require_moderator(request)
-    view = request.GET.get("view", "flagged")
-    if view not in selectors.MODERATION_VIEWS:
-        view = "flagged"
-    page = Paginator(selectors.moderation_queue(view), MODERATION_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    counts = selectors.moderation_counts()
-    tabs = [
-        {"value": "flagged", "label": _("Flagged"), "count": counts["flagged"]},
-        {"value": "hidden", "label": _("Hidden"), "count": counts["hidden"]},
-        {"value": "locked", "label": _("Locked"), "count": counts["locked"]},
-    ]
-    return render(
-        request,
-        "community/moderation.html",
-        {"page": page, "view": view, "tabs": tabs},
-    )
-
-
-# --- People --------------------------------------------------------------------------------------
-
-
-@require_GET
-def profile(request, username):
-    """A member's public page: reputation (total, by kind, latest lines) and posts."""
-    person = get_object_or_404(get_user_model(), username=username, is_active=True)
-    page = Paginator(selectors.posts_by_author(person, request.user), PROFILE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = selectors.decorate_posts(list(page.object_list), request.user)
-    return render(
-        request,
-        "community/profile.html",
-        {
-            "person": person,
-            "reputation": selectors.reputation_of(person),
-            "breakdown": selectors.reputation_breakdown(person),
-            "recent_events": selectors.reputation_recent(person),
-            "points": {
-                "vote": REPUTATION_POINTS[ReputationEvent.Kind.VOTE_RECEIVED],
-                "planned": REPUTATION_POINTS[ReputationEvent.Kind.IDEA_PLANNED],
-                "adopted": REPUTATION_POINTS[ReputationEvent.Kind.IDEA_ADOPTED],
-            },
-            "page": page,
-        },
-    )

@@ -1,0 +1,197 @@
+"""The posts API's serializers: posts as read and written, comments, flags, votes, follows."""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from cocreate.core.text import SingleLineSerializerField
+from products.models import Part, Product
+
+from .. import selectors, services
+from ..models import Comment, Flag, Post
+
+# The kinds a member may post (evaluations are the designers'); named for the OpenAPI schema.
+MEMBER_KIND_CHOICES = [(kind.value, kind.label) for kind in Post.MEMBER_KINDS]
+
+
+class AuthorSerializer(serializers.Serializer):
+    username = serializers.CharField(source="author.username")
+    name = serializers.CharField(source="author.public_name")
+    reputation = serializers.IntegerField(source="author_reputation")
+    verified_owner = serializers.BooleanField(source="author_verified")
+
+
+class BuildPartSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="part.pk")
+    sku = serializers.CharField(source="part.sku")
+    name = serializers.CharField(source="part.name")
+    unit_price = serializers.DecimalField(source="part.price", max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    quantity = serializers.IntegerField()
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    compatible = serializers.BooleanField()
+
+
+class MoneySerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A post as read: with author reputation, the viewer's vote and the build with its cost."""
+
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    author = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+    parts = serializers.SerializerMethodField()
+    total_cost = serializers.SerializerMethodField()
+    voted = serializers.BooleanField(source="viewer_voted", read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "product",
+            "kind",
+            "title",
+            "body",
+            "body_html",
+            "author",
+            "vote_count",
+            "comment_count",
+            "voted",
+            "status",
+            "duplicate_of",
+            "is_locked",
+            "language",
+            "tags",
+            "parts",
+            "total_cost",
+            "created_at",
+            "edited_at",
+            "last_activity_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AuthorSerializer)
+    def get_author(self, post):
+        return AuthorSerializer(post).data
+
+    def get_tags(self, post) -> list[str]:
+        return [tag.name for tag in post.tags.all()]
+
+    def _build(self, post) -> selectors.Build:
+        if not hasattr(post, "_api_build"):
+            post._api_build = selectors.build_of(post)
+        return post._api_build
+
+    @extend_schema_field(BuildPartSerializer(many=True))
+    def get_parts(self, post):
+        return BuildPartSerializer(self._build(post).lines, many=True).data
+
+    @extend_schema_field(MoneySerializer(many=True))
+    def get_total_cost(self, post):
+        """One amount per currency: prices in different currencies are never added."""
+        totals = self._build(post).total_list
+        return MoneySerializer(
+            [{"amount": amount, "currency": currency} for currency, amount in totals], many=True
+        ).data
+
+
+class PartLineInput(serializers.Serializer):
+    part = serializers.PrimaryKeyRelatedField(
+        queryset=Part.objects.all(),
+        error_messages={"does_not_exist": _("No part has the id {pk_value}.")},
+        help_text=_("Part id (see /api/v1/parts/)."),
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=services.MAX_QUANTITY, default=1)
+
+
+class PostWriteSerializer(serializers.Serializer):
+    product = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Product.objects.all(),
+        error_messages={"does_not_exist": _("No product has the slug “{value}”.")},
+    )
+    kind = serializers.ChoiceField(choices=MEMBER_KIND_CHOICES)
+    title = SingleLineSerializerField(max_length=services.TITLE_MAX_LENGTH, allow_blank=True)
+    body = serializers.CharField(max_length=services.BODY_MAX_LENGTH, allow_blank=True)
+    tags = serializers.ListField(
+        child=SingleLineSerializerField(max_length=60),
+        required=False,
+        default=list,
+        max_length=20,
+    )
+    parts = PartLineInput(many=True, required=False, default=list)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The language the post is written in; empty: detected from the text.",
+    )
+
+
+class PostUpdateSerializer(PostWriteSerializer):
+    product = None  # a post stays in its community
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "body_html", "is_official", "created_at"]
+        read_only_fields = ["id", "author", "body_html", "is_official", "created_at"]
+
+    @extend_schema_field(AuthorSerializer)
+    def get_author(self, comment):
+        return AuthorSerializer(comment).data
+
+
+class FlagSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Flag.Reason.choices)
+    message = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+VoteStateSerializer = inline_serializer(
+    "VoteState",
+    {"vote_count": serializers.IntegerField(), "voted": serializers.BooleanField()},
+)
+PaginatedCommentListSerializer = inline_serializer(
+    "PaginatedCommentList",
+    {
+        "count": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": CommentSerializer(many=True),
+    },
+)
+FollowStateSerializer = inline_serializer("FollowState", {"following": serializers.BooleanField()})
+
+
+class SimilarPostSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url")
+
+    class Meta:
+        model = Post
+        fields = ["id", "title", "kind", "status", "vote_count", "url"]
+
+
+def _current_fields(post: Post) -> dict:
+    """A post's editable fields as PostUpdateSerializer validates them."""
+    return {
+        "kind": post.kind,
+        "title": post.title,
+        "body": post.body,
+        "tags": [tag.name for tag in post.tags.all()],
+        "parts": [
+            {"part": row.part, "quantity": row.quantity}
+            for row in post.parts.select_related("part").order_by("id")
+        ],
+        "language": post.language,
+    }

@@ -1,0 +1,40 @@
+"""Community pages. Thin: they read through selectors, write through services.
+
+One module per section: communities (index and feeds), posts, moderation and people; what
+several share is in _shared. urls.py names the views from here. The page sizes are the
+sections' own (`communities.FEED_PAGE_SIZE`): set or patch them there.
+"""
+
+from .communities import index, line_detail, product_feed, similar
+from .moderation import comment_moderate, moderation, post_merge, post_moderate
+from .people import profile
+from .posts import (
+    post_comment,
+    post_delete,
+    post_detail,
+    post_edit,
+    post_flag,
+    post_follow,
+    post_new,
+    post_vote,
+)
+
+__all__ = [
+    "comment_moderate",
+    "index",
+    "line_detail",
+    "moderation",
+    "post_comment",
+    "post_delete",
+    "post_detail",
+    "post_edit",
+    "post_flag",
+    "post_follow",
+    "post_merge",
+    "post_moderate",
+    "post_new",
+    "post_vote",
+    "product_feed",
+    "profile",
+    "similar",
+]

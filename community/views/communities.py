@@ -1,0 +1,139 @@
+"""The communities: the index, a product line's and a product's feeds, similar posts."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from cocreate.core import keyset
+from cocreate.core.pagecache import anonymous_page_cache
+from products.models import ProductLine
+
+from .. import selectors
+from ..forms import FeedFilterForm, SimilarPostsForm
+from ..models import Post
+from ._shared import _product_or_404
+
+FEED_PAGE_SIZE = 20
+INDEX_TOP_POSTS = 8  # the index's "Most supported" list, across all communities
+
+
+def _feed_filters(request) -> tuple[FeedFilterForm, selectors.FeedFilters]:
+    form = FeedFilterForm(request.GET or None)
+    form.is_valid()  # invalid fields are dropped from cleaned_data, valid ones still filter
+    data = getattr(form, "cleaned_data", {})
+    filters = selectors.FeedFilters(
+        kind=data.get("kind") or "",
+        status=data.get("status") or "",
+        tag=data.get("tag") or "",
+        q=data.get("q") or "",
+        sort=data.get("sort") or "",
+        language=data.get("language") or "",
+    )
+    return form, filters
+
+
+def _feed_page(request, posts) -> tuple[keyset.KeysetPage, bool]:
+    """The page the `cursor` parameter points at (keyset pagination: as fast 2,000 pages deep
+    as on the first, with no count of the feed), and whether that cursor was valid."""
+    try:
+        page = keyset.paginate(
+            posts, cursor=request.GET.get("cursor") or None, page_size=FEED_PAGE_SIZE
+        )
+    except keyset.InvalidCursor:
+        return keyset.KeysetPage([]), False
+    page.object_list = selectors.decorate_posts(page.object_list, request.user)
+    return page, True
+
+
+def _feed_context(request, form, filters, posts) -> tuple[dict, int]:
+    """The feed's page and the response status: 400 for bad filters or a bad cursor, with an
+    empty page rather than a guess at what was meant."""
+    if form.errors:
+        return {"page": keyset.KeysetPage([]), "bad_input": True}, 400
+    page, valid = _feed_page(request, posts)
+    context = {"page": page, "bad_input": not valid}
+    if valid and filters.q:
+        cap = selectors.SEARCH_COUNT_CAP
+        context |= {"match_count": selectors.count_capped(posts, cap), "match_cap": cap}
+    return context, 200 if valid else 400
+
+
+def _sort_tabs(filters: selectors.FeedFilters) -> list[dict]:
+    current = filters.sort or (selectors.RELEVANCE if filters.q else selectors.DEFAULT_SORT)
+    return [
+        {"value": value, "label": label, "current": value == current}
+        for value, label in selectors.sort_choices(with_relevance=bool(filters.q))
+    ]
+
+
+def _kind_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(label, counts[value]) for value, label in Post.Kind.choices if counts.get(value)]
+
+
+@require_GET
+def index(request):
+    """Every community, grouped by product line, and the most voted posts across them."""
+    top_posts = selectors.decorate_posts(
+        list(selectors.post_feed(selectors.FeedFilters(sort="top"))[:INDEX_TOP_POSTS]),
+        request.user,
+    )
+    return render(
+        request,
+        "community/index.html",
+        {"lines": selectors.communities(), "top_posts": top_posts},
+    )
+
+
+@require_GET
+def line_detail(request, slug):
+    """A product line: its products' communities and their posts in one feed."""
+    line = get_object_or_404(ProductLine, slug=slug)
+    form, filters = _feed_filters(request)
+    feed, status = _feed_context(
+        request, form, filters, selectors.post_feed(filters, products=line.products.all())
+    )
+    context = feed | {
+        "line": line,
+        "form": form,
+        "filters": filters,
+        "sort_tabs": _sort_tabs(filters),
+        "show_product": True,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "community/_feed_results.html", context, status=status)
+    context["products"] = selectors.line_products(line)
+    return render(request, "community/line.html", context, status=status)
+
+
+@require_GET
+@anonymous_page_cache
+def product_feed(request, product_slug):
+    """A product's community: its posts, filtered, searched and sorted."""
+    product = _product_or_404(product_slug)
+    form, filters = _feed_filters(request)
+    feed, status = _feed_context(
+        request, form, filters, selectors.post_feed(filters, product=product)
+    )
+    context = feed | {
+        "product": product,
+        "form": form,
+        "filters": filters,
+        "sort_tabs": _sort_tabs(filters),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "community/_feed_results.html", context, status=status)
+    context["kind_counts"] = _kind_counts(selectors.product_post_counts(product))
+    return render(request, "community/product.html", context, status=status)
+
+
+@require_GET
+def similar(request, product_slug):
+    """htmx: the product's posts most like the title being typed."""
+    product = _product_or_404(product_slug)
+    form = SimilarPostsForm(request.GET)
+    if not form.is_valid():  # an exclude that is no post id: our own pages never send one
+        return render(request, "community/_similar.html", {"posts": [], "text": ""}, status=400)
+    text = form.cleaned_data["title"]
+    posts = selectors.similar_posts(
+        product=product, text=text, exclude_id=form.cleaned_data["exclude"]
+    )
+    return render(request, "community/_similar.html", {"posts": posts, "text": text})

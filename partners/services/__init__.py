@@ -1,0 +1,63 @@
+"""Every write of the partner directory that carries a rule, one function each.
+
+One module per section: applications, the partner's profile, memberships (and invitations), its
+catalog listing (supplies and provisions) and collaboration projects; what several share is in
+_shared. Callers import from here, `services.application_approve`.
+"""
+
+from .applications import (
+    AlreadyDecided,
+    application_approve,
+    application_reject,
+    application_submit,
+    partner_name_taken,
+)
+from .catalog import catalog_remove, provision_add, supply_add
+from .memberships import (
+    INVITATION_VALID_FOR,
+    invitation_accept,
+    invitation_addressed_to,
+    invitation_create,
+    invitation_refusal,
+    invitation_revoke,
+    invitation_validate,
+    membership_of,
+    membership_remove,
+    membership_save,
+)
+from .profile import PARTNER_EDITABLE_FIELDS, partner_update
+from .projects import (
+    PROJECT_SLUG_ATTEMPTS,
+    project_create,
+    project_require_creator,
+    project_require_manager,
+    project_update,
+)
+
+__all__ = [
+    "INVITATION_VALID_FOR",
+    "PARTNER_EDITABLE_FIELDS",
+    "PROJECT_SLUG_ATTEMPTS",
+    "AlreadyDecided",
+    "application_approve",
+    "application_reject",
+    "application_submit",
+    "catalog_remove",
+    "invitation_accept",
+    "invitation_addressed_to",
+    "invitation_create",
+    "invitation_refusal",
+    "invitation_revoke",
+    "invitation_validate",
+    "membership_of",
+    "membership_remove",
+    "membership_save",
+    "partner_name_taken",
+    "partner_update",
+    "project_create",
+    "project_require_creator",
+    "project_require_manager",
+    "project_update",
+    "provision_add",
+    "supply_add",
+]
