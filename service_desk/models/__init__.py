@@ -16,7 +16,7 @@ from .conversation import (
     TicketAttachment,
     TicketMessage,
     attachment_path,
-    private_storage,
+    attachment_storage,
 )
 
 # Migration 0001 names the attachments' storage callable here: service_desk.models._private_storage
@@ -44,7 +44,7 @@ __all__ = [
     "TicketMessage",
     "TicketQuerySet",
     "attachment_path",
-    "private_storage",
+    "attachment_storage",
     "sla_overdue",
     "sla_running",
     "ticket_number",

@@ -5,10 +5,12 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.clock import ClockDateTimeField
@@ -44,20 +46,31 @@ class TicketMessage(models.Model):
         return f"{self.ticket_id}: {self.body[:40]}"
 
 
-class _PrivateStorage(LazyObject):
-    """Attachments live outside MEDIA_ROOT: /media/ is public, attachments are not."""
+class _AttachmentStorage(LazyObject):
+    """storages["attachments"] (settings.STORAGES): private, outside MEDIA_ROOT, as /media/ is
+    public and attachments are not.
+
+    TicketAttachment.file calls its storage callable once, when the model is defined, and keeps
+    what it returns; this stand-in looks the storage up on first use, and again after STORAGES
+    changes (a test's `settings.STORAGES = ...`), as Django's own default_storage does.
+    """
 
     def _setup(self):
-        self._wrapped = FileSystemStorage(
-            location=settings.SERVICE_DESK_ATTACHMENT_ROOT, base_url=None
-        )
+        self._wrapped = storages["attachments"]
 
 
-private_storage = _PrivateStorage()
+attachment_storage = _AttachmentStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        attachment_storage._wrapped = empty
 
 
 def _private_storage():
-    return private_storage
+    """TicketAttachment.file's storage (migration 0001 names this callable)."""
+    return attachment_storage
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -6,7 +6,7 @@ from functools import partial
 
 from django.db import transaction
 
-from ..models import TicketAttachment, private_storage
+from ..models import TicketAttachment, attachment_storage
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def _save_attachments(ticket, message, uploader, validated) -> list[TicketAttach
             content_type=content_type,
             size=upload.size,
         )
-        attachment.file.name = private_storage.get_available_name(
+        attachment.file.name = attachment_storage.get_available_name(
             file_field.generate_filename(attachment, attachment.filename),
             max_length=file_field.max_length,
         )
@@ -44,7 +44,7 @@ def _save_attachments(ticket, message, uploader, validated) -> list[TicketAttach
 def _write_attachment(pk: int, name: str, upload) -> None:
     """After the commit: write the file; if that fails, the attachment goes rather than dangle."""
     try:
-        stored = private_storage.save(
+        stored = attachment_storage.save(
             name, upload, max_length=TicketAttachment._meta.get_field("file").max_length
         )
     except (OSError, ValueError):  # disk full, permissions, the upload already closed
