@@ -8,7 +8,7 @@ limits high enough for four clients hammering one account-less page.
 import warnings
 
 from cocreate.settings import *  # noqa: F403
-from cocreate.settings import REST_FRAMEWORK
+from cocreate.settings import REST_FRAMEWORK, STORAGES
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
@@ -16,8 +16,7 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+STORAGES = STORAGES | {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = REST_FRAMEWORK | {

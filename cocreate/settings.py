@@ -175,6 +175,11 @@ STATICFILES_DIRS = [
 # reverse proxy (README, "Uploaded files"); private files never go here (SERVICE_DESK_*_ROOT).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
+# Ticket attachments are private: stored outside MEDIA_ROOT (`manage.py check` refuses an overlap),
+# served only by the service desk's permission-checked view. /media/ refuses this directory too.
+SERVICE_DESK_ATTACHMENT_ROOT = env.path(
+    "SERVICE_DESK_ATTACHMENT_ROOT", default=DATA_DIR / "private" / "ticket-attachments"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,6 +188,11 @@ STORAGES = {
             if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
+    },
+    # TicketAttachment.file's storage (service_desk/models/conversation.py).
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": SERVICE_DESK_ATTACHMENT_ROOT},
     },
 }
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -375,10 +385,7 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
 
 # --- Service desk ------------------------------------------------------------------------------
-# Ticket attachments are private: stored outside MEDIA_ROOT, served by a permission-checked view.
-SERVICE_DESK_ATTACHMENT_ROOT = env.path(
-    "SERVICE_DESK_ATTACHMENT_ROOT", default=DATA_DIR / "private" / "ticket-attachments"
-)
+# SERVICE_DESK_ATTACHMENT_ROOT: with the uploaded files above, as STORAGES["attachments"].
 SERVICE_DESK_REOPEN_DAYS = env.int("SERVICE_DESK_REOPEN_DAYS", default=14)
 # A ticket is "at risk" once less than this share of an SLA target's time is left.
 SERVICE_DESK_SLA_WARN_FRACTION = env.float("SERVICE_DESK_SLA_WARN_FRACTION", default=0.25)

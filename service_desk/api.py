@@ -1,7 +1,7 @@
 """REST endpoints: tickets (by number) with messages, take-next and rating; knowledge-base articles.
 
 Customers see their own tickets only (another's is 404) and never internal notes; agent-only
-actions called by a customer answer 403. Rules live in services.py.
+actions called by a customer answer 403. Rules live in the services package.
 """
 
 from django.conf import settings

@@ -4,20 +4,32 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.files.storage import FileSystemStorage, storages
+
+
+def _attachment_directories() -> dict[str, Path]:
+    """The directory /media/ refuses and, on disk, the one the attachments' storage writes to;
+    settings.py roots the storage in the first."""
+    directories = {"SERVICE_DESK_ATTACHMENT_ROOT": Path(settings.SERVICE_DESK_ATTACHMENT_ROOT)}
+    storage = storages["attachments"]
+    if isinstance(storage, FileSystemStorage):  # another backend keeps them off this disk
+        directories['STORAGES["attachments"]'] = Path(storage.location)
+    return directories
 
 
 @register()
 def attachments_outside_media(app_configs=None, **kwargs):
     """Ticket attachments must not sit under MEDIA_ROOT: a proxy serving /media/ would publish them."""
     media_root = Path(settings.MEDIA_ROOT).resolve()
-    private_root = Path(settings.SERVICE_DESK_ATTACHMENT_ROOT).resolve()
-    if private_root.is_relative_to(media_root) or media_root.is_relative_to(private_root):
-        return [
-            Error(
-                "SERVICE_DESK_ATTACHMENT_ROOT and MEDIA_ROOT overlap.",
-                hint="Keep ticket attachments in a directory outside MEDIA_ROOT (README, "
-                "'Uploaded files'): everything under MEDIA_ROOT is public.",
-                id="service_desk.E001",
-            )
-        ]
+    for name, directory in _attachment_directories().items():
+        private_root = directory.resolve()
+        if private_root.is_relative_to(media_root) or media_root.is_relative_to(private_root):
+            return [
+                Error(
+                    f"{name} and MEDIA_ROOT overlap.",
+                    hint="Keep ticket attachments in a directory outside MEDIA_ROOT (README, "
+                    "'Uploaded files'): everything under MEDIA_ROOT is public.",
+                    id="service_desk.E001",
+                )
+            ]
     return []

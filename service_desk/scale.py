@@ -217,7 +217,7 @@ def _status_event(when, agent, old: str, new: str) -> tuple:
 
 
 def _sla_targets(story: _Story, policy: SlaPolicy | None) -> None:
-    """Due and warning times, as services._apply_sla sets them at creation."""
+    """Due and warning times, as services.sla._apply_sla sets them at creation."""
     fields = story.fields
     if policy is None:
         fields.update(first_due=None, first_warn=None, resolution_due=None, resolution_warn=None)
@@ -287,7 +287,7 @@ def _conversation(ctx: ScaleContext, story: _Story, status: str) -> None:
 
 
 def _sla_outcome(ctx: ScaleContext, story: _Story) -> None:
-    """sla_state and sla_breached_at as services._sla_state leaves them (a breach stays)."""
+    """sla_state and sla_breached_at as services.sla._sla_state leaves them (a breach stays)."""
     fields = story.fields
     met_late = [
         (fields.get("first_responded_at"), fields["first_due"]),

@@ -1,7 +1,6 @@
 import pytest
-from django.utils.functional import empty
 
-from service_desk.models import Priority, private_storage
+from service_desk.models import Priority
 from tests.factories.accounts import agent, customer
 from tests.factories.products import ProductFactory
 from tests.factories.service_desk import SlaPolicyFactory
@@ -9,12 +8,18 @@ from tests.factories.service_desk import SlaPolicyFactory
 
 @pytest.fixture(autouse=True)
 def _private_attachments(settings, tmp_path):
-    """Attachments go to a throw-away folder, outside MEDIA_ROOT as in production."""
+    """Attachments go to a throw-away folder, outside MEDIA_ROOT as in production: the
+    directory /media/ refuses and the storage the files are written to, as settings.py sets
+    both."""
     settings.SERVICE_DESK_ATTACHMENT_ROOT = tmp_path / "attachments"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            **settings.STORAGES["attachments"],
+            "OPTIONS": {"location": settings.SERVICE_DESK_ATTACHMENT_ROOT},
+        },
+    }
     settings.MEDIA_ROOT = tmp_path / "media"
-    private_storage._wrapped = empty  # the lazy storage re-reads the setting
-    yield
-    private_storage._wrapped = empty
 
 
 @pytest.fixture

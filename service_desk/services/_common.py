@@ -1,0 +1,65 @@
+"""Helpers the service sections share: the ticket's row lock, a history line, the customer's
+notification, the webhook event and a message's excerpt."""
+
+from cocreate.notifications.services import notification_send
+from cocreate.webhooks.models import Event
+from cocreate.webhooks.services import webhook_event_emit
+from designers.selectors import product_team
+from partners.selectors import product_collaborators
+
+from ..models import Priority, Ticket, TicketEvent
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock, so concurrent writers (agents, the SLA job) queue up."""
+    return (
+        Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=ticket.pk)
+    )
+
+
+def _event(ticket, actor, kind, old="", new="", *, internal=False) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor,
+        kind=kind,
+        old_value=str(old)[:200],
+        new_value=str(new)[:200],
+        internal=internal,
+    )
+
+
+def _notify_customer(ticket: Ticket, *, kind: str, title, body="") -> None:
+    notification_send(
+        recipients=[ticket.customer],
+        kind=kind,
+        title=title,
+        body=body,
+        url=ticket.get_absolute_url(),
+    )
+
+
+def _emit_webhook(ticket: Ticket, event: Event, **fields) -> None:
+    """Send `event` to the endpoints of the ticket's customer, of the product's team (assigned
+    designers, members of partners collaborating on it) and of staff. The payload leaves out
+    what the customer wrote: integrations read it through the API, which checks who asks."""
+    payload = {
+        "number": ticket.number,
+        "product": ticket.product.slug,
+        "category": ticket.category,
+        # The API's name for the priority ("normal"), not the rank the database keeps.
+        "priority": Priority(ticket.priority).name.lower(),
+        "status": ticket.status,
+        **fields,
+        "url": ticket.get_absolute_url(),
+    }
+    audience = [
+        ticket.customer,
+        product_team(ticket.product_id),
+        product_collaborators(ticket.product_id),
+    ]
+    webhook_event_emit(event=event, payload=payload, audience=audience)
+
+
+def _excerpt(text: str, length: int = 300) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,327 @@
+"""The agents' desk under /desk/: the queue, take next, a ticket's page and its forms, canned
+responses, writing articles, the numbers."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cocreate.core.charts import bar_chart, column_chart
+from cocreate.core.forms import add_service_errors
+
+from .. import metrics as desk_numbers
+from .. import post_links, selectors, services
+from ..forms import (
+    AgentReplyForm,
+    ArticleForm,
+    DeskTicketForm,
+    QueueFilterForm,
+    ShipmentForm,
+    ShipmentUpdateForm,
+)
+from ..models import CannedResponse, KnowledgeArticle, Shipment, TicketMessage
+from ._common import _error_message, _is_id, agent_required
+
+QUEUE_PAGE_SIZE = 25
+
+
+def _queue_filters(form, user) -> selectors.QueueFilters:
+    # An unknown value (?sla=xx) is an error on its field and no filter; the others still apply.
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    status = data.get("status", "")
+    return selectors.QueueFilters(
+        status="" if status == "all" else status,
+        include_done=status == "all",
+        priority=str(data.get("priority") or ""),
+        category=data.get("category", ""),
+        product=data.get("product", ""),
+        assignee=data.get("assignee", ""),
+        sla=data.get("sla", ""),
+        q=data.get("q", ""),
+    )
+
+
+@agent_required
+def desk_queue(request):
+    form = QueueFilterForm(request.GET or None)
+    tickets = selectors.ticket_queue(_queue_filters(form, request.user), viewer=request.user)
+    tickets = tickets.defer("description", "description_html")  # the queue shows subjects only
+    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "service_desk/desk_queue.html", {"form": form, "page": page})
+
+
+@agent_required
+@require_POST
+def desk_take_next(request):
+    ticket = services.ticket_take_next(agent=request.user)
+    if ticket is None:
+        messages.info(request, _("Nothing left to take: every new or open ticket has an agent."))
+        return redirect("service_desk:desk_queue")
+    messages.success(request, _("%(number)s is yours.") % {"number": ticket.number})
+    return redirect(ticket.get_desk_url())
+
+
+def _desk_context(request, ticket, **forms):
+    shipments = selectors.ticket_shipments(ticket)
+    context = {
+        "ticket": ticket,
+        "conversation": selectors.ticket_conversation(ticket, include_internal=True),
+        "initial_attachments": selectors.ticket_initial_attachments(ticket),
+        "history": selectors.ticket_history(ticket, include_internal=True),
+        "shipments": shipments,
+        "reply_form": forms.get("reply_form") or AgentReplyForm(),
+        "update_form": forms.get("update_form")
+        or DeskTicketForm(
+            initial={
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "category": ticket.category,
+                "assignee": ticket.assignee_id,
+            }
+        ),
+        "shipment_form": forms.get("shipment_form") or ShipmentForm(),
+        "statuses": Shipment.Status.choices,
+    }
+    context.update(post_links.desk_context(ticket, forms))
+    return context
+
+
+@agent_required
+def desk_ticket(request, number):
+    ticket = selectors.ticket_for(request.user, number)
+    forms = {}
+    if request.method == "POST":
+        handler = _DESK_ACTIONS.get(request.POST.get("form", ""))
+        if handler is None:
+            raise Http404
+        outcome = handler(request, ticket)
+        if not isinstance(outcome, dict):
+            return outcome  # a redirect after success
+        forms = outcome
+    status = 400 if forms else 200
+    return render(
+        request,
+        "service_desk/desk_ticket.html",
+        _desk_context(request, ticket, **forms),
+        status=status,
+    )
+
+
+def _desk_reply(request, ticket):
+    form = AgentReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return {"reply_form": form}
+    data = form.cleaned_data
+    body = data["body"] or ""
+    if data["canned"] and not body.strip():
+        body = data["canned"].render_for(ticket)
+    try:
+        services.ticket_answer(
+            ticket=ticket,
+            author=request.user,
+            body=body,
+            attachments=data["attachments"],
+            internal=data["internal"],
+            then_status=data["then_status"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return {"reply_form": form}
+    messages.success(request, _("Internal note added.") if data["internal"] else _("Reply sent."))
+    return redirect(ticket.get_desk_url())
+
+
+def _desk_update(request, ticket):
+    form = DeskTicketForm(request.POST)
+    if not form.is_valid():
+        return {"update_form": form}
+    data = form.cleaned_data
+    try:
+        services.ticket_edit(
+            ticket=ticket,
+            actor=request.user,
+            priority=data["priority"],
+            category=data["category"],
+            assignee=data["assignee"],
+            status=data["status"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return {"update_form": form}
+    messages.success(request, _("Ticket updated."))
+    return redirect(ticket.get_desk_url())
+
+
+def _desk_shipment(request, ticket):
+    form = ShipmentForm(request.POST)
+    if not form.is_valid():
+        return {"shipment_form": form}
+    try:
+        services.shipment_create(ticket=ticket, actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return {"shipment_form": form}
+    messages.success(request, _("Shipment recorded; the customer can follow it."))
+    return redirect(ticket.get_desk_url())
+
+
+def _desk_shipment_update(request, ticket):
+    form = ShipmentUpdateForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(ticket.get_desk_url())
+    try:
+        services.shipment_update(actor=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("Shipment status updated."))
+    return redirect(ticket.get_desk_url())
+
+
+_DESK_ACTIONS = {
+    "reply": _desk_reply,
+    "update": _desk_update,
+    "shipment": _desk_shipment,
+    "shipment_update": _desk_shipment_update,
+    "link_post": post_links.handle,
+    "feedback_post": post_links.handle,
+}
+
+
+@agent_required
+@require_GET
+def desk_canned(request, number):
+    """htmx: the reply box with the chosen canned response added to what was typed."""
+    ticket = selectors.ticket_for(request.user, number)
+    canned = None
+    if _is_id(canned_id := request.GET.get("canned", "")):
+        canned = CannedResponse.objects.filter(pk=canned_id).first()
+    body = request.GET.get("body", "")
+    if canned is not None:
+        body = f"{body.rstrip()}\n\n{canned.render_for(ticket)}".strip()
+    form = AgentReplyForm(initial={"body": body})
+    return render(request, "service_desk/_reply_body.html", {"field": form["body"]})
+
+
+@agent_required
+def desk_article_new(request):
+    """Write an article; from a ticket ("turn this answer into an article") it starts filled in."""
+    source_ticket = None
+    initial = {"status": KnowledgeArticle.Status.DRAFT}
+    number = request.GET.get("ticket") or request.POST.get("ticket")
+    if number:
+        source_ticket = selectors.ticket_for(request.user, number)
+        initial.update(
+            title=source_ticket.subject,
+            product=source_ticket.product_id,
+            category=source_ticket.category,
+        )
+        message_id = request.GET.get("message", "")
+        answer = None
+        if _is_id(message_id):
+            answer = TicketMessage.objects.filter(
+                ticket=source_ticket, pk=message_id, internal=False
+            ).first()
+        if answer is not None:
+            initial["body"] = answer.body
+    original_slug = request.GET.get("translation_of", "")
+    original = KnowledgeArticle.objects.filter(slug=original_slug).first()
+    if original is not None:  # "translate this article": the original's place in the base
+        initial.update(
+            translation_of=(original.translation_of or original).slug,
+            product=original.product_id,
+            category=original.category,
+        )
+    form = ArticleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_save(
+                author=request.user, source_ticket=source_ticket, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Article saved."))
+            return redirect(article)
+    return render(
+        request,
+        "service_desk/desk_article_form.html",
+        {"form": form, "source_ticket": source_ticket, "article": None},
+    )
+
+
+@agent_required
+def desk_article_edit(request, slug):
+    article = get_object_or_404(KnowledgeArticle, slug=slug)
+    form = ArticleForm(
+        request.POST or None,
+        initial={
+            "title": article.title,
+            "product": article.product_id,
+            "category": article.category,
+            "body": article.body,
+            "status": article.status,
+            "language": article.language,
+            "translation_of": article.translation_of.slug if article.translation_of else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.article_save(
+                author=request.user, article=article, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Article saved."))
+            return redirect(article)
+    return render(
+        request,
+        "service_desk/desk_article_form.html",
+        {"form": form, "article": article, "source_ticket": None},
+    )
+
+
+METRIC_PERIODS = (7, 30, 90)
+
+
+@agent_required
+def desk_metrics(request):
+    days = int(request.GET["days"]) if request.GET.get("days") in {"7", "30", "90"} else 30
+    metrics = desk_numbers.desk_metrics(days=days)
+    hours = _("h")
+    charts = {
+        "by_category": bar_chart(metrics.by_category, title=_("Tickets by category")),
+        "by_product": bar_chart(metrics.by_product, title=_("Tickets by product")),
+        "by_day": column_chart(metrics.by_day, title=_("New tickets per day")),
+        "times": bar_chart(
+            [
+                (_("First response, median"), metrics.first_response_median_h or 0),
+                (_("First response, p90"), metrics.first_response_p90_h or 0),
+                (_("Resolution, median"), metrics.resolution_median_h or 0),
+                (_("Resolution, p90"), metrics.resolution_p90_h or 0),
+            ],
+            title=_("Response and resolution times (hours)"),
+            unit=f" {hours}",
+        ),
+        "sla": bar_chart(
+            metrics.sla_by_priority, title=_("SLA met, by priority (%)"), unit=" %", color="#047857"
+        ),
+        "csat": bar_chart(
+            [(f"{label} ★", count) for label, count in metrics.csat_distribution],
+            title=_("Satisfaction scores"),
+            color="#d97706",
+        ),
+    }
+    return render(
+        request,
+        "service_desk/desk_metrics.html",
+        {"metrics": metrics, "charts": charts, "periods": METRIC_PERIODS},
+    )
