@@ -6,10 +6,10 @@ follows and flags are also unique in the database, so a double click or a retrie
 can never count twice.
 
 One module per section: posts, votes, comments (and follows), moderation (flags too) and
-reputation; what several share is in _shared. Callers import from here, `services.post_create`.
+reputation; what several share is in _common. Callers import from here, `services.post_create`.
 """
 
-from ._shared import PostStateConflict
+from ._common import PostStateConflict
 from .comments import COMMENT_MAX_LENGTH, comment_create, follow_add, follow_remove
 from .moderation import comment_hide, flag_create, post_hide, post_lock, post_merge, post_restore
 from .posts import (

@@ -12,7 +12,7 @@ from cocreate.notifications.services import notification_send
 
 from ..models import Comment, Follow, Post
 from ..permissions import comments_officially
-from ._shared import _Formatted, _lock_post, _refuse_interaction
+from ._common import _Formatted, _lock_post, _refuse_interaction
 
 COMMENT_MAX_LENGTH = Comment._meta.get_field("body").max_length
 

@@ -22,7 +22,7 @@ from ..models import (
     Vote,
 )
 from ..permissions import can_moderate, may_hide_post
-from ._shared import PostStateConflict, _Formatted, _lock_post
+from ._common import PostStateConflict, _Formatted, _lock_post
 
 
 @transaction.atomic

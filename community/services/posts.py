@@ -16,7 +16,7 @@ from cocreate.core.ratelimit import RateLimited
 from ..images import check_image, prepare_image
 from ..models import Follow, Post, PostImage, PostPart, Tag
 from ..ratelimits import Action, community_rate_limit_hit
-from ._shared import PostStateConflict, _lock_post
+from ._common import PostStateConflict, _lock_post
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length

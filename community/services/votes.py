@@ -11,7 +11,7 @@ from cocreate.core import clock
 from cocreate.core.sql import insert_once
 
 from ..models import Follow, Post, ReputationEvent, Vote
-from ._shared import _lock_post, _refuse_interaction
+from ._common import _lock_post, _refuse_interaction
 from .reputation import _reputation_add
 
 

@@ -1,7 +1,7 @@
 """Community pages. Thin: they read through selectors, write through services.
 
 One module per section: communities (index and feeds), posts, moderation and people; what
-several share is in _shared. urls.py names the views from here. The page sizes are the
+several share is in _common. urls.py names the views from here. The page sizes are the
 sections' own (`communities.FEED_PAGE_SIZE`): set or patch them there.
 """
 

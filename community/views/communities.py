@@ -10,7 +10,7 @@ from products.models import ProductLine
 from .. import selectors
 from ..forms import FeedFilterForm, SimilarPostsForm
 from ..models import Post
-from ._shared import _product_or_404
+from ._common import _product_or_404
 
 FEED_PAGE_SIZE = 20
 INDEX_TOP_POSTS = 8  # the index's "Most supported" list, across all communities

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import permissions, selectors, services
 from ..forms import MergeForm
 from ..models import Comment, Post
-from ._shared import _back, _error_text, _post_or_404
+from ._common import _back, _error_text, _post_or_404
 
 MODERATION_PAGE_SIZE = 25
 

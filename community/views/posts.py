@@ -21,7 +21,7 @@ from .. import permissions, selectors, services
 from ..forms import CommentForm, FlagForm, MergeForm, PartFormSet, PostForm
 from ..models import Post
 from ..ratelimits import Action, community_rate_limit_hit
-from ._shared import _back, _error_text, _post_or_404, _product_or_404
+from ._common import _back, _error_text, _post_or_404, _product_or_404
 
 COMMENTS_PAGE_SIZE = 50
 

@@ -2,7 +2,7 @@
 
 One module per section: applications, the partner's profile, memberships (and invitations), its
 catalog listing (supplies and provisions) and collaboration projects; what several share is in
-_shared. Callers import from here, `services.application_approve`.
+_common. Callers import from here, `services.application_approve`.
 """
 
 from .applications import (

@@ -18,7 +18,7 @@ from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
 
 from ..models import Application, Membership, Partner
-from ._shared import _interpolate, _unique_slug
+from ._common import _interpolate, _unique_slug
 
 
 class AlreadyDecided(StateConflict):

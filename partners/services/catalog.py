@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Partner, Provision, Supply
-from ._shared import _require_not_suspended
+from ._common import _require_not_suspended
 
 
 @transaction.atomic

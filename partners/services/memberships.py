@@ -17,7 +17,7 @@ from cocreate.outbox.services import outbox_enqueue
 
 from ..models import Invitation, Membership, Partner
 from ..tasks import send_invitation_email
-from ._shared import _interpolate, _require_not_suspended, _suspended_message, _violated_constraint
+from ._common import _interpolate, _require_not_suspended, _suspended_message, _violated_constraint
 
 INVITATION_VALID_FOR = timedelta(days=14)
 

@@ -6,7 +6,7 @@ from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markdown import render_markdown
 
 from ..models import Partner
-from ._shared import _require_not_suspended
+from ._common import _require_not_suspended
 
 # The fields a partner's members may change about their own organisation; the rest (status,
 # verified, name) is staff's to decide.

@@ -8,7 +8,7 @@ from cocreate.core.markdown import render_markdown
 
 from ..models import CollaborationProject, Membership, Partner
 from ..permissions import acting_ownerships, can_create_project, can_manage_project
-from ._shared import _suspended_message, _unique_slug, _violated_constraint
+from ._common import _suspended_message, _unique_slug, _violated_constraint
 
 # A slug computed from a title can be taken by a twin saved in the same instant: try again.
 PROJECT_SLUG_ATTEMPTS = 5
