@@ -225,6 +225,18 @@ def _current_fields(post: Post) -> dict:
     }
 
 
+def _content(fields: dict) -> dict:
+    """A post's content as post_submit and post_update take it, from a write serializer's data."""
+    return {
+        "kind": fields["kind"],
+        "title": fields["title"],
+        "body": fields["body"],
+        "tags": fields["tags"],
+        "parts": [(line["part"], line["quantity"]) for line in fields["parts"]],
+        "language": fields["language"],
+    }
+
+
 # --- Viewset -------------------------------------------------------------------------------------
 
 
@@ -374,14 +386,7 @@ class PostViewSet(
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         post = services.post_submit(
-            author=request.user,
-            product=fields["product"],
-            kind=fields["kind"],
-            title=fields["title"],
-            body=fields["body"],
-            tags=fields["tags"],
-            parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
-            language=fields["language"],
+            author=request.user, product=fields["product"], **_content(fields)
         )
         return self._read(post.pk, status.HTTP_201_CREATED)
 
@@ -401,16 +406,7 @@ class PostViewSet(
         fields = data.validated_data
         if partial:
             fields = _current_fields(post) | fields
-        services.post_update(
-            post=post,
-            editor=request.user,
-            kind=fields["kind"],
-            title=fields["title"],
-            body=fields["body"],
-            tags=fields["tags"],
-            parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
-            language=fields["language"],
-        )
+        services.post_update(post=post, editor=request.user, **_content(fields))
         return self._read(post.pk)
 
     @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)
