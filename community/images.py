@@ -1,26 +1,23 @@
 """Post images: checked (size, real image type, dimensions) and re-encoded by Pillow.
 
-The stored file is always one Pillow wrote: metadata (EXIF location …) and anything a crafted
-file might carry beyond its pixels are dropped, and the name is ours, never the uploader's.
-Decoding stays within a memory bound (cocreate/core/images.py): the dimensions are read from
-the header and capped by settings.IMAGE_MAX_PIXELS before a pixel is decoded.
+The generic part is the ground floor's (cocreate/core/images.py): the size and header checks,
+decoding within a memory bound, and the re-encoding that drops metadata and names the file.
+Here: what a post accepts, and how a refusal reads (naming the file, since a post carries several).
 """
-
-import io
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from cocreate.core.images import (
+    FileTooLarge,
     ImageRefused,
     TooManyPixels,
-    image_decode,
-    image_header,
+    image_reencoded,
+    image_upload_check,
+    image_upload_decode,
     megapixels,
 )
 
@@ -31,36 +28,33 @@ MAX_SIDE = 2000  # stored images are scaled down to fit this box
 def check_image(upload) -> None:
     """Raise the ValidationError prepare_image would raise for the upload's size, type or
     dimensions, reading only its header (no pixel decoded)."""
-    _check_size(upload)
-    try:
-        image_header(upload, formats=ALLOWED_FORMATS)
-    except ImageRefused as refused:
-        raise _refusal(upload, refused) from None
+    image_upload_check(
+        upload,
+        formats=ALLOWED_FORMATS,
+        max_bytes=settings.COMMUNITY_IMAGE_MAX_BYTES,
+        refusal=_refusal,
+    )
 
 
 def prepare_image(upload) -> ContentFile:
     """Return a re-encoded copy of `upload` ready to save, or raise ValidationError."""
-    _check_size(upload)
-    try:
-        image = image_decode(upload, formats=ALLOWED_FORMATS, box=MAX_SIDE)
-    except ImageRefused as refused:
-        raise _refusal(upload, refused) from None
-    return _reencode(image)
-
-
-def _check_size(upload) -> None:
-    if upload.size > settings.COMMUNITY_IMAGE_MAX_BYTES:
-        raise ValidationError(
-            _("%(name)s is larger than %(limit)s."),
-            params={
-                "name": upload.name,
-                "limit": filesizeformat(settings.COMMUNITY_IMAGE_MAX_BYTES),
-            },
-            code="too_large",
-        )
+    image = image_upload_decode(
+        upload,
+        formats=ALLOWED_FORMATS,
+        max_bytes=settings.COMMUNITY_IMAGE_MAX_BYTES,
+        box=MAX_SIDE,
+        refusal=_refusal,
+    )
+    return image_reencoded(image)
 
 
 def _refusal(upload, refused: ImageRefused) -> ValidationError:
+    if isinstance(refused, FileTooLarge):
+        return ValidationError(
+            _("%(name)s is larger than %(limit)s."),
+            params={"name": upload.name, "limit": filesizeformat(refused.limit)},
+            code="too_large",
+        )
     if isinstance(refused, TooManyPixels):
         return ValidationError(
             _("%(name)s has too many pixels: at most %(limit)s megapixels."),
@@ -72,15 +66,3 @@ def _refusal(upload, refused: ImageRefused) -> ValidationError:
         params={"name": upload.name},
         code="invalid_image",
     )
-
-
-def _reencode(image: Image.Image) -> ContentFile:
-    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-    buffer = io.BytesIO()
-    if has_alpha:
-        image.convert("RGBA").save(buffer, format="PNG", optimize=True)
-        extension = "png"
-    else:
-        image.convert("RGB").save(buffer, format="JPEG", quality=85, optimize=True)
-        extension = "jpg"
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

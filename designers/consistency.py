@@ -55,16 +55,7 @@ def expected_scores_sql(where: str = "TRUE", *, weights: Weights | None = None):
         {tickets_join}
         WHERE {where}
     """
-    params = {
-        "epoch": weights.epoch.timestamp(),
-        "hl": weights.half_life_seconds,
-        "w_post": weights.post,
-        "w_vote": weights.vote,
-        "w_verified": weights.verified_vote,
-        "w_comment": weights.comment,
-        "w_ticket": weights.linked_ticket,
-    }
-    return sql, params
+    return sql, weights.sql_params()
 
 
 def _scored_and_current() -> str:

@@ -60,6 +60,18 @@ class Weights:
         """Half-lives from the epoch to `when`."""
         return (when - self.epoch).total_seconds() / self.half_life_seconds
 
+    def sql_params(self) -> dict:
+        """The weights as the scoring SQL names them (rescore_posts, consistency's twin)."""
+        return {
+            "epoch": self.epoch.timestamp(),
+            "hl": self.half_life_seconds,
+            "w_post": self.post,
+            "w_vote": self.vote,
+            "w_verified": self.verified_vote,
+            "w_comment": self.comment,
+            "w_ticket": self.linked_ticket,
+        }
+
 
 def stored_score(events: Iterable[tuple[datetime, float]], *, weights: Weights) -> float:
     """log2(Σ weight · 2^(age(t))) for (t, weight) events, computed without overflow."""
@@ -148,17 +160,7 @@ def rescore_posts(post_ids: list[int], *, weights: Weights | None = None) -> int
             score_updated_at = %(now)s
         WHERE p.id = ANY(%(ids)s)
     """
-    params = {
-        "epoch": weights.epoch.timestamp(),
-        "hl": weights.half_life_seconds,
-        "w_post": weights.post,
-        "w_vote": weights.vote,
-        "w_verified": weights.verified_vote,
-        "w_comment": weights.comment,
-        "w_ticket": weights.linked_ticket,
-        "ids": list(post_ids),
-        "now": timezone.now(),
-    }
+    params = {**weights.sql_params(), "ids": list(post_ids), "now": timezone.now()}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

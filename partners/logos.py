@@ -1,13 +1,12 @@
 """Partner logos: checked, shrunk and re-encoded by Pillow before anything is stored.
 
-Re-encoding drops whatever else the upload carried (metadata, trailing payloads, a script
-posing as an image), so the files we serve from /media/ are plain PNGs we wrote ourselves.
-Decoding stays within a memory bound (cocreate/core/images.py): the dimensions are read from
-the header and capped by settings.IMAGE_MAX_PIXELS before a pixel is decoded.
+The generic part is the ground floor's (cocreate/core/images.py): the size and header checks,
+decoding within a memory bound (the dimensions are read from the header and capped by
+settings.IMAGE_MAX_PIXELS before a pixel is decoded), and the re-encoding, which drops whatever
+else the upload carried (metadata, trailing payloads, a script posing as an image), so the files
+we serve from /media/ are plain PNGs we wrote ourselves. Here: what a logo accepts, and how a
+refusal reads.
 """
-
-import io
-import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -15,11 +14,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.images import (
+    FileTooLarge,
     FormatNotAccepted,
     ImageRefused,
     TooManyPixels,
-    image_decode,
-    image_header,
+    image_reencoded,
+    image_upload_check,
+    image_upload_decode,
     megapixels,
 )
 
@@ -31,11 +32,7 @@ ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 def logo_check(upload) -> None:
     """Raise the ValidationError logo_clean would raise for the upload's size, format or
     dimensions, reading only its header (no pixel decoded)."""
-    _check_size(upload)
-    try:
-        image_header(upload, formats=ACCEPTED_FORMATS)
-    except ImageRefused as refused:
-        raise _refusal(refused) from None
+    image_upload_check(upload, formats=ACCEPTED_FORMATS, max_bytes=LOGO_MAX_BYTES, refusal=_refusal)
 
 
 def logo_clean(upload) -> ContentFile:
@@ -44,26 +41,23 @@ def logo_clean(upload) -> ContentFile:
     Raises ValidationError for a file that is too large, is not an image, is an image in a
     format we do not accept or has too many pixels.
     """
-    _check_size(upload)
-    try:
-        image = image_decode(upload, formats=ACCEPTED_FORMATS, box=LOGO_MAX_SIDE)
-    except ImageRefused as refused:
-        raise _refusal(refused) from None
-    buffer = io.BytesIO()
-    image.convert("RGBA").save(buffer, format="PNG", optimize=True)
-    return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(8)}.png")
+    image = image_upload_decode(
+        upload,
+        formats=ACCEPTED_FORMATS,
+        max_bytes=LOGO_MAX_BYTES,
+        box=LOGO_MAX_SIDE,
+        refusal=_refusal,
+    )
+    return image_reencoded(image, png=True)
 
 
-def _check_size(upload) -> None:
-    if upload.size > LOGO_MAX_BYTES:
-        raise ValidationError(
+def _refusal(upload, refused: ImageRefused) -> ValidationError:
+    if isinstance(refused, FileTooLarge):
+        return ValidationError(
             _("The logo is %(size)s; the limit is %(limit)s."),
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(LOGO_MAX_BYTES)},
+            params={"size": filesizeformat(refused.size), "limit": filesizeformat(refused.limit)},
             code="too_large",
         )
-
-
-def _refusal(refused: ImageRefused) -> ValidationError:
     if isinstance(refused, FormatNotAccepted):
         return ValidationError(_("Upload a PNG, JPEG, GIF or WebP image."), code="invalid_format")
     if isinstance(refused, TooManyPixels):

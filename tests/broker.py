@@ -92,6 +92,11 @@ def forget_pooled_broker_connections():
     """After the broker's URL changed in the settings: the next publish connects to the new one.
 
     Celery pools broker connections per process for the URL it first used, in private fields
-    that no public call resets."""
+    that no public call resets (Celery 5.7, kombu 5.7): `app.pool` and `app.amqp.producer_pool`
+    are read-only properties that fill `_pool` and `amqp._producer_pool` once; `app.close()`
+    empties `_pool` only, and takes the app out of Celery's registry of apps, which later
+    `shared_task`s are attached to; kombu's `pools.reset()` and `Resource.force_close_all()` close
+    the pools' connections but leave the app holding the closed pool, bound to the old URL. These
+    two assignments are what Celery itself does in a forked child (`Celery._after_fork`)."""
     celery_app._pool = None
     celery_app.amqp._producer_pool = None

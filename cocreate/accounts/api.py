@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -58,12 +57,9 @@ class ObtainTokenView(APIView):
     def post(self, request):
         serializer = GuardedAuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        try:
-            _token, key = api_token_create(
-                user=serializer.validated_data["user"],
-                name=serializer.validated_data["name"],
-                replace=True,
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        _token, key = api_token_create(
+            user=serializer.validated_data["user"],
+            name=serializer.validated_data["name"],
+            replace=True,
+        )
         return Response({"token": key})

@@ -5,14 +5,17 @@ delay after the previous failure (5 s, 10 s, 20 s …) up to LOCKOUT_SECONDS. A 
 record. Counters live in the cache (Redis), so every web worker sees them; while it is down the
 guard lets attempts through unchecked and unrecorded, each counted and logged as degraded
 "login_guard" (docs/running_without_redis.md): people can still sign in.
+
+The time of a failure is the clock's (`cocreate.core.clock.now()`), so a test moves it with
+`clock_at` rather than waiting out a delay.
 """
 
 import math
-import time
 
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
+from cocreate.core import clock
 from cocreate.core.cache import CacheUnavailable, cache_required
 from cocreate.core.degraded import degraded
 
@@ -49,7 +52,7 @@ def login_failure_counts(*, username: str, client_ip: str) -> tuple[int, int]:
 
 def login_wait_seconds(*, username: str, client_ip: str) -> int:
     """Seconds before another attempt is allowed; 0 when it may go ahead."""
-    now = time.time()
+    now = clock.now().timestamp()
     identities = _identities(username, client_ip)
     keys = [key for identity in identities for key in (_count_key(identity), _last_key(identity))]
     try:
@@ -70,7 +73,7 @@ def login_wait_seconds(*, username: str, client_ip: str) -> int:
 def login_failed(*, username: str, client_ip: str) -> None:
     """Count one failure. The counter is incremented in the cache (atomic in Redis), so parallel
     guesses each count: a read-then-write would let them overwrite one another."""
-    now = time.time()
+    now = clock.now().timestamp()
     try:
         with cache_required():
             for identity in _identities(username, client_ip):

@@ -1,7 +1,7 @@
 """What every API endpoint shares: pagination, ordering and the JSON shape of errors."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, UnreadablePostError
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -211,7 +212,21 @@ def _service_error(error: DjangoValidationError) -> exceptions.APIException:
         return Conflict(" ".join(error.messages))
     if hasattr(error, "error_dict"):
         return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({"non_field_errors": error.messages})
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+
+
+def _errors_per_field(data) -> dict:
+    """A validation error's details keyed by field. Those of no field are under
+    `non_field_errors`, whether they came as a list or under Django's "__all__" (a model's
+    full_clean, a form's clean())."""
+    key = api_settings.NON_FIELD_ERRORS_KEY
+    if not isinstance(data, dict):
+        return {key: data}
+    if NON_FIELD_ERRORS not in data:
+        return data
+    errors = {field: value for field, value in data.items() if field != NON_FIELD_ERRORS}
+    errors[key] = [*errors.get(key, []), *data[NON_FIELD_ERRORS]]
+    return errors
 
 
 def exception_handler(exc, context):
@@ -246,11 +261,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = (
-            response.data
-            if isinstance(response.data, dict)
-            else {"non_field_errors": response.data}
-        )
+        errors = _errors_per_field(response.data)
         response.data = {"detail": _("Invalid input."), "code": "invalid", "errors": errors}
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()

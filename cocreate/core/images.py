@@ -8,11 +8,23 @@ or 1/8 scale by the decoder itself (Pillow's `draft`), other formats reduced by 
 factor right after decoding (`thumbnail` → `reduce`), and only the small image is turned
 upright or converted. Writes that carry images also count against a per-user rate
 (`image_upload_rate_limit_hit`), shared by pages and the API.
+
+An app takes an upload in two steps, each refusing in the app's own words (`refusal`):
+`image_upload_check` (its size, then its header: nothing decoded; a form's or serializer's
+field check) and `image_upload_decode` (the same, then the pixels); `image_reencoded` then
+writes the file that is stored, which Pillow writes from the pixels alone, so metadata (EXIF
+location …) and anything a crafted file carried beyond its pixels are dropped, under a name of
+ours, never the uploader's.
 """
 
+import io
+import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from rest_framework.exceptions import Throttled
 
@@ -24,6 +36,14 @@ IMAGE_UPLOAD_SCOPE = "image_uploads"
 
 class ImageRefused(Exception):
     """The upload is not an image we decode; callers turn it into their own message."""
+
+
+class FileTooLarge(ImageRefused):
+    """More bytes than the app accepts (checked before the file is opened)."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(size, limit)
+        self.size, self.limit = size, limit
 
 
 class NotAnImage(ImageRefused):
@@ -127,6 +147,54 @@ def _upright(image: Image.Image) -> None:
     orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     if orientation != 1:
         ImageOps.exif_transpose(image, in_place=True)
+
+
+# An app's words for a refusal: (the upload, what refused it) → the ValidationError it raises.
+Refusal = Callable[[object, ImageRefused], ValidationError]
+
+
+def image_upload_check(
+    upload, *, formats: Collection[str], max_bytes: int, refusal: Refusal
+) -> ImageHeader:
+    """The upload's header, once its size (at most `max_bytes`) and its header (`image_header`)
+    passed; else raises `refusal(upload, refused)`. No pixel is decoded."""
+    try:
+        _check_size(upload, max_bytes)
+        return image_header(upload, formats=formats)
+    except ImageRefused as refused:
+        raise refusal(upload, refused) from None
+
+
+def image_upload_decode(
+    upload, *, formats: Collection[str], max_bytes: int, box: int, refusal: Refusal
+) -> Image.Image:
+    """`image_decode` of the upload once its size passed; raises `refusal(upload, refused)`."""
+    try:
+        _check_size(upload, max_bytes)
+        return image_decode(upload, formats=formats, box=box)
+    except ImageRefused as refused:
+        raise refusal(upload, refused) from None
+
+
+def _check_size(upload, max_bytes: int) -> None:
+    if upload.size > max_bytes:
+        raise FileTooLarge(upload.size, max_bytes)
+
+
+def image_reencoded(image: Image.Image, *, png: bool = False) -> ContentFile:
+    """The file to store: the pixels written anew under a random name, as a PNG when `png` or
+    when the image has transparency, else as a JPEG."""
+    transparent = image.mode in ("RGBA", "LA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    buffer = io.BytesIO()
+    if png or transparent:
+        image.convert("RGBA").save(buffer, format="PNG", optimize=True)
+        extension = "png"
+    else:
+        image.convert("RGB").save(buffer, format="JPEG", quality=85, optimize=True)
+        extension = "jpg"
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
 
 
 def image_upload_rate() -> RateLimit:

@@ -7,7 +7,7 @@ from pathlib import Path
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
@@ -111,18 +111,21 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def bad_request(request, exception=None):
+def refusal(request, *, status, code, detail, template, context=None, bare=False):
+    """An error answered by no view of its own (a middleware's refusal, Django's handler400,
+    403, 404 and 500): the API's JSON shape under /api/, the page elsewhere. `bare` renders the
+    page without the request (no context processors), for the 500 page: what failed must not
+    fail again on it."""
     if _wants_json(request):
-        detail = exception.args[0] if exception and exception.args else _("Bad request.")
-        return JsonResponse({"detail": str(detail), "code": "bad_request"}, status=400)
-    return render(request, "400.html", status=400)
-
-
-def refusal(request, *, status, code, detail, template, context=None):
-    """An error answered before any view: the API's JSON shape under /api/, the page elsewhere."""
-    if _wants_json(request):
-        return JsonResponse({"detail": detail, "code": code}, status=status)
+        return JsonResponse({"detail": str(detail), "code": code}, status=status)
+    if bare:
+        return HttpResponse(loader.get_template(template).render(context), status=status)
     return render(request, template, context, status=status)
+
+
+def bad_request(request, exception=None):
+    detail = exception.args[0] if exception and exception.args else _("Bad request.")
+    return refusal(request, status=400, code="bad_request", detail=detail, template="400.html")
 
 
 def uri_too_long(request):
@@ -134,19 +137,20 @@ def uri_too_long(request):
 
 
 def page_not_found(request, exception=None):
-    if _wants_json(request):
-        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
-    return render(request, "404.html", status=404)
+    return refusal(
+        request, status=404, code="not_found", detail=_("Not found."), template="404.html"
+    )
 
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    if _wants_json(request):
-        return JsonResponse(
-            {"detail": _("You do not have permission to do this."), "code": "permission_denied"},
-            status=403,
-        )
-    return render(request, "403.html", status=403)
+    return refusal(
+        request,
+        status=403,
+        code="permission_denied",
+        detail=_("You do not have permission to do this."),
+        template="403.html",
+    )
 
 
 def _stylesheet_url() -> str:
@@ -159,11 +163,15 @@ def _stylesheet_url() -> str:
 
 
 def server_error(request):
-    if _wants_json(request):
-        return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
-    # Rendered without context processors: what failed must not fail again on the error page.
-    context = {"stylesheet_url": _stylesheet_url()}
-    return HttpResponseServerError(loader.get_template("500.html").render(context))
+    return refusal(
+        request,
+        status=500,
+        code="server_error",
+        detail=_("Server error."),
+        template="500.html",
+        context={"stylesheet_url": _stylesheet_url()},
+        bare=True,
+    )
 
 
 @require_safe

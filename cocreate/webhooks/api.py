@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -26,18 +25,13 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         read_only_fields = ["secret", "is_active", "created_at"]
 
     def validate_url(self, url):
-        # The same guard runs again in the service; here it reports the problem on "url".
-        try:
-            validate_target(url)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
+        # The same guard runs again in the service; here DRF reports its refusal on "url".
+        validate_target(url)
         return url
 
     def create(self, validated_data):
-        try:
-            return webhook_endpoint_create(owner=self.context["request"].user, **validated_data)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        # A refusal of the service reaches the caller through cocreate.core.api.exception_handler.
+        return webhook_endpoint_create(owner=self.context["request"].user, **validated_data)
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):

@@ -44,6 +44,18 @@ def _get_or_404(queryset, pk) -> Post:
     return post
 
 
+def _content(fields: dict) -> dict:
+    """A post's content as post_submit and post_update take it, from a write serializer's data."""
+    return {
+        "kind": fields["kind"],
+        "title": fields["title"],
+        "body": fields["body"],
+        "tags": fields["tags"],
+        "parts": [(line["part"], line["quantity"]) for line in fields["parts"]],
+        "language": fields["language"],
+    }
+
+
 class FeedQuerySerializer(serializers.Serializer):
     """The posts list's query parameters: every one is checked before any is used, and an
     empty value is no filter."""
@@ -190,14 +202,7 @@ class PostViewSet(
         data.is_valid(raise_exception=True)
         fields = data.validated_data
         post = services.post_submit(
-            author=request.user,
-            product=fields["product"],
-            kind=fields["kind"],
-            title=fields["title"],
-            body=fields["body"],
-            tags=fields["tags"],
-            parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
-            language=fields["language"],
+            author=request.user, product=fields["product"], **_content(fields)
         )
         return self._read(post.pk, status.HTTP_201_CREATED)
 
@@ -217,16 +222,7 @@ class PostViewSet(
         fields = data.validated_data
         if partial:
             fields = _current_fields(post) | fields
-        services.post_update(
-            post=post,
-            editor=request.user,
-            kind=fields["kind"],
-            title=fields["title"],
-            body=fields["body"],
-            tags=fields["tags"],
-            parts=[(line["part"], line["quantity"]) for line in fields["parts"]],
-            language=fields["language"],
-        )
+        services.post_update(post=post, editor=request.user, **_content(fields))
         return self._read(post.pk)
 
     @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)

@@ -1,10 +1,12 @@
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
 from cocreate.accounts import login_guard
+from cocreate.core.clock import clock_at
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,31 +35,34 @@ def test_free_attempts_then_refused_even_with_the_right_password(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_delay_grows_with_each_failure(monkeypatch):
-    clock = [1_000_000.0]
-    monkeypatch.setattr(login_guard.time, "time", lambda: clock[0])
+# The guard reads the time from cocreate.core.clock: a test moves it with clock_at.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_the_delay_grows_with_each_failure():
     who = {"username": "carol", "client_ip": "203.0.113.9"}
-    for _ in range(login_guard.FREE_ATTEMPTS):
+    with clock_at(START):
+        for _ in range(login_guard.FREE_ATTEMPTS):
+            login_guard.login_failed(**who)
+        first_wait = login_guard.login_wait_seconds(**who)
+
+    with clock_at(START + timedelta(seconds=first_wait)):
+        assert login_guard.login_wait_seconds(**who) == 0
         login_guard.login_failed(**who)
-    first_wait = login_guard.login_wait_seconds(**who)
 
-    clock[0] += first_wait
-    login_guard.login_failed(**who)
-
-    assert 0 < first_wait < login_guard.login_wait_seconds(**who)
+        assert 0 < first_wait < login_guard.login_wait_seconds(**who)
 
 
-def test_waiting_out_the_delay_allows_a_successful_login(client, monkeypatch):
-    clock = [1_000_000.0]
-    monkeypatch.setattr(login_guard.time, "time", lambda: clock[0])
+def test_waiting_out_the_delay_allows_a_successful_login(client):
     UserFactory(username="carol")
-    for _ in range(login_guard.FREE_ATTEMPTS):
-        fail_login(client)
+    with clock_at(START):
+        for _ in range(login_guard.FREE_ATTEMPTS):
+            fail_login(client)
 
-    clock[0] += login_guard.FIRST_DELAY_SECONDS + 1
-    response = client.post(
-        reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
-    )
+    with clock_at(START + timedelta(seconds=login_guard.FIRST_DELAY_SECONDS + 1)):
+        response = client.post(
+            reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
+        )
 
     assert response.status_code == 302
 

@@ -15,6 +15,7 @@ from PIL import ImageFile
 from community import services
 from community.images import prepare_image
 from community.models import Post, PostImage
+from tests.community.post_forms import edit_form
 from tests.factories.accounts import customer
 from tests.factories.community import PostFactory
 from tests.images import huge_png, image_upload
@@ -96,21 +97,6 @@ def test_exif_orientation_is_still_applied(decoded_sizes):
 # --- Rate limit of edits carrying images -----------------------------------------------------------
 
 
-def _edit_form(post, **changes):
-    return {
-        "kind": post.kind,
-        "title": post.title,
-        "body": post.body,
-        "tags": "",
-        "parts-TOTAL_FORMS": "1",
-        "parts-INITIAL_FORMS": "0",
-        "parts-MIN_NUM_FORMS": "0",
-        "parts-MAX_NUM_FORMS": "30",
-        "parts-0-part": "",
-        "parts-0-quantity": "1",
-    } | changes
-
-
 @pytest.fixture
 def own_post(client, product, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -129,7 +115,7 @@ def test_edits_carrying_images_are_rate_limited(client, own_post):
     post, url = own_post
 
     answers = [
-        client.post(url, _edit_form(post, images=image_upload(f"{n}.jpg"))).status_code
+        client.post(url, edit_form(post, images=image_upload(f"{n}.jpg"))).status_code
         for n in range(3)
     ]
 
@@ -140,10 +126,10 @@ def test_edits_carrying_images_are_rate_limited(client, own_post):
 def test_edits_without_images_or_with_refused_ones_do_not_count(client, own_post):
     post, url = own_post
 
-    plain = [client.post(url, _edit_form(post, body=f"Take {n}")).status_code for n in range(3)]
-    refused = client.post(url, _edit_form(post, images=huge_png(6300, 6300))).status_code
+    plain = [client.post(url, edit_form(post, body=f"Take {n}")).status_code for n in range(3)]
+    refused = client.post(url, edit_form(post, images=huge_png(6300, 6300))).status_code
     with_images = [
-        client.post(url, _edit_form(post, images=image_upload(f"{n}.jpg"))).status_code
+        client.post(url, edit_form(post, images=image_upload(f"{n}.jpg"))).status_code
         for n in range(2)
     ]
 

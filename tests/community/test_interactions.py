@@ -11,6 +11,7 @@ from PIL import Image
 
 from community import services
 from community.models import Post, Vote
+from tests.community.post_forms import post_form
 from tests.factories.accounts import customer
 from tests.factories.community import PostFactory
 
@@ -22,21 +23,13 @@ def veteran():
 
 
 def _form(product, **changes):
-    data = {
+    modification = {
         "kind": "modification",
         "title": "Silent fan swap",
         "body": "Replace the stock fan",
         "tags": "fan, noise",
-        "parts-TOTAL_FORMS": "2",
-        "parts-INITIAL_FORMS": "0",
-        "parts-MIN_NUM_FORMS": "0",
-        "parts-MAX_NUM_FORMS": "30",
-        "parts-0-part": "",
-        "parts-0-quantity": "1",
-        "parts-1-part": "",
-        "parts-1-quantity": "1",
     }
-    return data | changes
+    return post_form(parts=2, **modification) | changes
 
 
 def test_posting_a_modification_with_parts_through_the_form(client, product, part):

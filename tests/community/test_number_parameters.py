@@ -12,6 +12,7 @@ from PIL import Image
 
 from community import services
 from community.models import Post, PostImage
+from tests.community.post_forms import edit_form
 from tests.factories.accounts import customer
 from tests.factories.community import PostFactory
 
@@ -53,19 +54,6 @@ def _png(name="shot.png"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def _edit_form(post, **changes):
-    return {
-        "kind": post.kind,
-        "title": post.title,
-        "body": post.body,
-        "tags": "",
-        "parts-TOTAL_FORMS": "0",
-        "parts-INITIAL_FORMS": "0",
-        "parts-MIN_NUM_FORMS": "0",
-        "parts-MAX_NUM_FORMS": "30",
-    } | changes
-
-
 @pytest.fixture
 def post_with_images(product):
     author = customer(date_joined=timezone.now() - timedelta(days=365))
@@ -91,7 +79,7 @@ def test_removing_an_image_by_something_that_is_not_an_id_is_a_form_error(
     # when the form names one real image and one that is not a number
     response = client.post(
         reverse("community:post_edit", args=[post.product.slug, post.pk]),
-        _edit_form(post, title="Renamed", remove_image=[str(first.pk), bad_id]),
+        edit_form(post, parts=0, title="Renamed", remove_image=[str(first.pk), bad_id]),
     )
 
     # then the form comes back with an error and nothing changed
@@ -109,7 +97,7 @@ def test_the_author_removes_an_image_through_the_form(client, post_with_images):
 
     response = client.post(
         reverse("community:post_edit", args=[post.product.slug, post.pk]),
-        _edit_form(post, remove_image=[str(first.pk)]),
+        edit_form(post, parts=0, remove_image=[str(first.pk)]),
     )
 
     assert response.status_code == 302

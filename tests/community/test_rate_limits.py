@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from community.models import Comment, Flag, Post
+from tests.community.post_forms import post_form
 from tests.factories.accounts import customer
 from tests.factories.community import PostFactory
 
@@ -47,18 +48,7 @@ def _api_post(client, product, **changes):
 
 
 def _page_post(client, product, **changes):
-    form = {
-        "kind": "question",
-        "title": "Which case?",
-        "body": "?",
-        "tags": "",
-        "parts-TOTAL_FORMS": "1",
-        "parts-INITIAL_FORMS": "0",
-        "parts-MIN_NUM_FORMS": "0",
-        "parts-MAX_NUM_FORMS": "30",
-        "parts-0-part": "",
-        "parts-0-quantity": "1",
-    }
+    form = post_form(kind="question", title="Which case?", body="?")
     return client.post(reverse("community:post_new", args=[product.slug]), form | changes)
 
 

@@ -1,4 +1,5 @@
-"""The 403 and 500 pages: in the site's style, translated; the 500 page's stylesheet URL."""
+"""The 403 and 500 pages: in the site's style, translated; the 500 page's stylesheet URL; the
+same errors as the API's JSON under /api/."""
 
 import json
 
@@ -86,3 +87,41 @@ def test_the_500_page_falls_back_to_the_plain_path_when_the_manifest_lacks_it(
 
     assert response.status_code == 500
     assert '<link rel="stylesheet" href="/static/css/app.css">' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path, status, body",
+    [
+        ("/api/suspicious/", 400, {"detail": "Refused header.", "code": "bad_request"}),
+        (
+            "/api/forbidden/",
+            403,
+            {"detail": "You do not have permission to do this.", "code": "permission_denied"},
+        ),
+        ("/api/no-such-thing/", 404, {"detail": "Not found.", "code": "not_found"}),
+        ("/api/broken/", 500, {"detail": "Server error.", "code": "server_error"}),
+    ],
+)
+def test_under_api_the_error_views_answer_the_apis_json(failing_client, path, status, body):
+    response = failing_client.get(path)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == body
+
+
+@pytest.mark.parametrize(
+    "path, status, text",
+    [
+        ("/suspicious/", 400, "We could not read that request."),
+        ("/forbidden/", 403, "You are not allowed to do that."),
+        ("/no-such-thing/", 404, "We could not find that page."),
+        ("/broken/", 500, "Something went wrong on our side."),
+    ],
+)
+def test_elsewhere_the_error_views_answer_the_page(failing_client, path, status, text):
+    response = failing_client.get(path)
+
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/html")
+    assert text in response.content.decode()

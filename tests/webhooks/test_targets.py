@@ -1,6 +1,7 @@
 """The SSRF guard on malformed URLs, and where a delivery connects: to the address it checked."""
 
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -96,7 +97,7 @@ def test_outside_development_the_public_address_checked_is_the_one_connected_to(
         connected.append(address)
         raise ConnectionRefusedError("stub: no network in tests")
 
-    monkeypatch.setattr(transport.socket, "create_connection", create_connection)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
     delivery = pending_delivery("https://rebind.example/hook")
 
     webhook_delivery_attempt(delivery_id=delivery.pk, attempt=1)

@@ -130,6 +130,26 @@ def test_api_rejects_a_private_target_and_an_unknown_event(client, public_only):
 
 
 @pytest.mark.django_db
+def test_the_services_refusal_reaches_the_api_through_the_exception_handler(client):
+    # The serializer takes an empty list; webhook_endpoint_create refuses it, on "events".
+    client.force_login(partner_member())
+
+    response = client.post(
+        "/api/v1/webhooks/",
+        {"url": "https://93.184.216.34/hook", "events": []},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Invalid input.",
+        "code": "invalid",
+        "errors": {"events": ["Choose one or more known events."]},
+    }
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.django_db
 def test_api_lists_only_own_endpoints_and_their_deliveries(client):
     owner = partner_member()
     endpoint = WebhookEndpoint.objects.create(
