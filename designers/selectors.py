@@ -17,8 +17,6 @@ from products.models import Product
 
 from .models import ReviewItem
 
-VOTE_CHART_DAYS = 30
-
 
 def axis_day(day) -> str:
     """A short day and month for a chart axis, in the reader's order (23/11 or 11/23)."""
@@ -108,22 +106,82 @@ def review_item_for_page(pk: int) -> ReviewItem:
     )
 
 
-def votes_per_day(post: Post, *, days: int = VOTE_CHART_DAYS, today=None) -> list[tuple[str, int]]:
-    """Votes on `post` per day over the last `days` days (oldest first, zero days included)."""
-    today = today or timezone.localdate()
-    start = today - timedelta(days=days - 1)
+# The votes chart's bucket follows the post's age, so a chart stays readable (at most about
+# 45 columns, a few more for posts older than four years) and never starts after the votes.
+DAILY_UP_TO_DAYS = 45
+WEEKLY_UP_TO_DAYS = 40 * 7
+SHORTEST_CHART_DAYS = 7
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class VoteHistory:
+    """Votes on a post per `unit` ("day", "week" or "month") over its whole life, oldest first
+    (empty buckets included, each labelled for a chart's axis); `total` and `recent` (the last
+    RECENT_DAYS days, today included) count the same votes."""
+
+    unit: str
+    columns: list[tuple[str, int]]
+    total: int
+    recent: int
+
+
+def axis_month(day) -> str:
+    """A short month and year for a chart axis (Mar 2026, 2026年3月)."""
+    return dateformat.format(day, pgettext("PHP date format of a month on a chart axis", "M Y"))
+
+
+def _month_starts(first, last):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def votes_over_time(post: Post, *, today=None) -> VoteHistory:
+    """The post's votes per day, week (from Monday) or month since it was published, in the
+    current time zone: by day up to DAILY_UP_TO_DAYS, by week up to WEEKLY_UP_TO_DAYS, by month
+    beyond. One query, whatever the number of votes (one row per day that had some).
+
+    The chart starts at the post's first day, or at its first vote's if that is earlier (a merge
+    moves a duplicate's votes with their dates), and shows SHORTEST_CHART_DAYS days at least."""
     tz = timezone.get_current_timezone()
-    counts = dict(
-        Vote.objects.filter(post=post, created_at__date__gte=start)
+    today = today or timezone.localdate()
+    per_day = dict(
+        Vote.objects.filter(post=post)
+        .order_by()
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
-    return [
-        (axis_day(start + timedelta(days=i)), counts.get(start + timedelta(days=i), 0))
-        for i in range(days)
-    ]
+    first = min([timezone.localtime(post.created_at, tz).date(), *per_day])
+    last = max([today, *per_day])
+    span = (last - first).days + 1
+    if span <= DAILY_UP_TO_DAYS:
+        unit = "day"
+        first = min(first, last - timedelta(days=SHORTEST_CHART_DAYS - 1))
+        starts = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        bucket, label = (lambda day: day), axis_day
+    elif span <= WEEKLY_UP_TO_DAYS:
+        unit = "week"
+        monday = first - timedelta(days=first.weekday())
+        starts = [monday + timedelta(weeks=i) for i in range((last - monday).days // 7 + 1)]
+        bucket, label = (lambda day: day - timedelta(days=day.weekday())), axis_day
+    else:
+        unit = "month"
+        starts = list(_month_starts(first, last))
+        bucket, label = (lambda day: day.replace(day=1)), axis_month
+    per_bucket = dict.fromkeys(starts, 0)
+    for day, count in per_day.items():
+        per_bucket[bucket(day)] += count
+    since = today - timedelta(days=RECENT_DAYS - 1)
+    return VoteHistory(
+        unit=unit,
+        columns=[(label(start), per_bucket[start]) for start in starts],
+        total=sum(per_day.values()),
+        recent=sum(count for day, count in per_day.items() if day >= since),
+    )
 
 
 def similar_to(post: Post, *, limit: int = 5) -> list[Post]:

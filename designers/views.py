@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cocreate.core.charts import bar_chart, column_chart, funnel_chart
@@ -23,6 +24,12 @@ from .forms import EvaluationForm, PollAnswerForm, QueueFilterForm, StatusChange
 from .models import Poll, PollAnswer, ReviewItem
 
 QUEUE_PAGE_SIZE = 25
+# The item page's votes chart, by the bucket the post's age asks for (selectors.votes_over_time).
+VOTE_CHART_TITLES = {
+    "day": gettext_lazy("Votes per day since the post was published"),
+    "week": gettext_lazy("Votes per week since the post was published"),
+    "month": gettext_lazy("Votes per month since the post was published"),
+}
 
 
 def designer_required(view):
@@ -62,6 +69,7 @@ def _status_form(item, data=None):
 
 def _item_page(request, item, form, status=200):
     post = item.post
+    votes = selectors.votes_over_time(post)
     return render(
         request,
         "designers/item.html",
@@ -69,9 +77,8 @@ def _item_page(request, item, form, status=200):
             "item": item,
             "post": post,
             "form": form,
-            "vote_chart": column_chart(
-                selectors.votes_per_day(post), title=_("Votes per day, last 30 days")
-            ),
+            "votes": votes,
+            "vote_chart": column_chart(votes.columns, title=str(VOTE_CHART_TITLES[votes.unit])),
             "similar": selectors.similar_to(post),
             "tickets": getattr(post, "ticket_list", None),
             "desk_links": permissions.may_open_desk_tickets(request.user),
