@@ -4,15 +4,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import Left, TruncDate, TruncWeek
 from django.utils import dateformat, timezone
 from django.utils.translation import pgettext
 
 from cocreate.accounts.roles import Role
 from community.links import linked_tickets
-from community.models import Post, StatusChange, Vote
-from community.selectors import parts_prefetch, similar_posts
+from community.models import Post, PostImage, StatusChange, Vote
+from community.selectors import (
+    comments_for_post,
+    decorate_comments,
+    parts_prefetch,
+    similar_posts,
+)
 from products.models import Product
 
 from .models import ReviewItem
@@ -71,31 +77,52 @@ def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
     return items.order_by("-post__trending_score", "-id")
 
 
+# The review page lists a post's newest linked tickets, each with the start of what the customer
+# wrote (read this far; the page shortens it further), and counts the others.
+TICKETS_SHOWN = 10
+TICKET_EXCERPT_LENGTH = 300
+# The discussion on the review page, oldest first, a page at a time (as on the post's page).
+COMMENTS_PAGE_SIZE = 50
+
+
 def _with_linked_tickets(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """The service desk's tickets linked to each post (community/links.py), newest first, as
-    `ticket_list`; the review page shows their number, subject, category, status and desk link."""
+    """The service desk's newest TICKETS_SHOWN tickets linked to each post (community/links.py)
+    as `ticket_list`: number, subject, category, status, when, and the first
+    TICKET_EXCERPT_LENGTH characters of the description as `excerpt`; all of them counted as
+    `linked_ticket_total`."""
     links = linked_tickets()
     if links is None:
         return posts
-    return posts.prefetch_related(
-        Prefetch(
-            links.accessor,
-            queryset=links.model.objects.order_by("-created_at"),
-            to_attr="ticket_list",
+    tickets = (
+        links.model.objects.only(
+            "id", links.field.attname, "number", "subject", "category", "status", "created_at"
         )
+        .annotate(excerpt=Left("description", TICKET_EXCERPT_LENGTH))
+        .order_by("-created_at", "-id")
+    )
+    return posts.annotate(
+        linked_ticket_total=Count(links.query_name, distinct=True)
+    ).prefetch_related(
+        Prefetch(links.accessor, queryset=tickets[:TICKETS_SHOWN], to_attr="ticket_list")
     )
 
 
 def review_item_for_page(pk: int) -> ReviewItem:
-    """An item with its post, parts, linked tickets and status history. Raises DoesNotExist."""
+    """An item with its post and what the review page shows of it: images, tags, build (parts
+    marked `compatible`), status history with the generations named, linked tickets (above).
+    Raises DoesNotExist."""
     posts = _with_linked_tickets(
         Post.objects.select_related(
-            "product", "author", "adopted_in", "duplicate_of"
+            "product__line", "author", "adopted_in", "duplicate_of__product"
         ).prefetch_related(
+            "tags",
+            Prefetch("images", queryset=PostImage.objects.order_by("position", "id")),
             parts_prefetch(),
             Prefetch(
                 "status_changes",
-                queryset=StatusChange.objects.select_related("author", "adopted_in"),
+                queryset=StatusChange.objects.select_related("author", "adopted_in").order_by(
+                    "created_at", "id"
+                ),
             ),
         )
     )
@@ -104,6 +131,15 @@ def review_item_for_page(pk: int) -> ReviewItem:
         .prefetch_related(Prefetch("post", queryset=posts))
         .get(pk=pk)
     )
+
+
+def discussion(post: Post, viewer, *, page=None):
+    """A page of the post's comments, oldest first, each with its author's reputation and
+    verified ownership. Hidden comments as the community shows them to `viewer`
+    (community.selectors.comments_for_post): moderators, which designers are, see them."""
+    comments = Paginator(comments_for_post(post, viewer), COMMENTS_PAGE_SIZE).get_page(page)
+    comments.object_list = decorate_comments(list(comments.object_list), post)
+    return comments
 
 
 # The votes chart's bucket follows the post's age, so a chart stays readable (at most about
@@ -189,8 +225,13 @@ def similar_to(post: Post, *, limit: int = 5) -> list[Post]:
 
 
 def adoption_targets(post: Post) -> QuerySet[Product]:
-    """Products an idea may be adopted in: the post's product line, newest generations first."""
-    return Product.objects.filter(line_id=post.product.line_id).order_by("-generation", "name")
+    """The generations a decision may name: the products of the post's line that are not
+    discontinued (the rule services._check_generation enforces), newest first."""
+    return (
+        Product.objects.filter(line_id=post.product.line_id)
+        .exclude(status=Product.Status.DISCONTINUED)
+        .order_by("-generation", "name")
+    )
 
 
 def queue_counts() -> dict[str, int]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cocreate.core.charts import bar_chart, column_chart, funnel_chart
 from cocreate.core.forms import add_service_errors
 from community.models import Post
+from community.selectors import build_of
 from products.models import Product
 
 from . import permissions, selectors, services
@@ -64,12 +65,13 @@ def queue(request):
 
 
 def _status_form(item, data=None):
-    return StatusChangeForm(data, targets=selectors.adoption_targets(item.post))
+    return StatusChangeForm(data, post=item.post, targets=selectors.adoption_targets(item.post))
 
 
 def _item_page(request, item, form, status=200):
     post = item.post
     votes = selectors.votes_over_time(post)
+    tickets = getattr(post, "ticket_list", None)
     return render(
         request,
         "designers/item.html",
@@ -77,12 +79,15 @@ def _item_page(request, item, form, status=200):
             "item": item,
             "post": post,
             "form": form,
+            "final": not services.next_statuses(post),
+            "build": build_of(post),
+            "comments": selectors.discussion(post, request.user, page=request.GET.get("page")),
             "votes": votes,
             "vote_chart": column_chart(votes.columns, title=str(VOTE_CHART_TITLES[votes.unit])),
             "similar": selectors.similar_to(post),
-            "tickets": getattr(post, "ticket_list", None),
+            "tickets": tickets,
+            "more_tickets": getattr(post, "linked_ticket_total", 0) - len(tickets or ()),
             "desk_links": permissions.may_open_desk_tickets(request.user),
-            "parts": list(post.parts.all()),
             "history": list(post.status_changes.all()),
         },
         status=status,
