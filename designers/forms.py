@@ -35,12 +35,11 @@ class QueueFilterForm(forms.Form):
 
 
 class GenerationField(forms.ModelChoiceField):
-    """A product generation, labelled with its number and lifecycle status."""
+    """A product generation (newest first), labelled with its lifecycle status."""
 
     def label_from_instance(self, product):
-        return gettext("%(name)s · generation %(generation)s · %(status)s") % {
+        return gettext("%(name)s · %(status)s") % {
             "name": product.name,
-            "generation": product.generation,
             "status": product.get_status_display(),
         }
 

@@ -49,7 +49,7 @@ def test_generations_offered_are_those_not_discontinued(designer_client, line, i
 
     offered = options(html, "adopted_in")
     assert [value for value, _label in offered] == ["", str(upcoming.pk), str(current.pk)]
-    assert f"{upcoming.name} · generation 3 · In development" in dict(offered).values()
+    assert f"{upcoming.name} · In development" in dict(offered).values()
     assert old.name not in html.split('name="adopted_in"')[1].split("</select>")[0]
 
 
