@@ -8,7 +8,9 @@ linked tickets.
 
 Besides the foreign key, readers rely on the ticket model's `created_at` (a ticket counts in the
 designers' score from its creation) and `updated_at` (a change to a linked ticket rescores its
-post): designers/scoring.py.
+post): designers/scoring.py. The designers' review page also shows each ticket's `number`,
+`subject`, `category`, `status`, the start of its `description` and, to agents, its
+`get_desk_url()` (designers/selectors.py).
 """
 
 from dataclasses import dataclass

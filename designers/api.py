@@ -126,7 +126,16 @@ class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 class StatusChangeInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=[(s.value, s.label) for s in services.DECISIONS])
     message = serializers.CharField(max_length=services.MESSAGE_MAX_LENGTH)
-    adopted_in = serializers.SlugField(required=False, allow_null=True, allow_blank=True)
+    adopted_in = serializers.SlugField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text=_(
+            "The product generation (slug) the decision names: required to adopt, optional to "
+            "plan or put in progress (the one it is planned for), refused otherwise; never a "
+            "discontinued one."
+        ),
+    )
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
@@ -141,7 +150,10 @@ class StatusChangeOutput(serializers.Serializer):
 
 
 class PostStatusView(APIView):
-    """POST a designer's decision on a post: `{status, message, adopted_in, duplicate_of}`."""
+    """POST a designer's decision on a post: `{status, message, adopted_in, duplicate_of}`.
+
+    Statuses go forward only (planned → in progress → adopted; a final status never changes):
+    another step is a 400 on `status` listing the possible ones (docs/design.md, "Decisions")."""
 
     permission_classes = [IsAuthenticated, IsDesigner]
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,7 @@ from community.models import Post
 from products.models import Product
 
 from .models import PollChoice, ReviewItem
-from .services import DECISIONS, POLL_MAX_CHOICES
+from .services import DECISIONS, MESSAGE_MAX_LENGTH, POLL_MAX_CHOICES, next_statuses
 
 
 class QueueFilterForm(forms.Form):
@@ -33,21 +34,34 @@ class QueueFilterForm(forms.Form):
     )
 
 
+class GenerationField(forms.ModelChoiceField):
+    """A product generation (newest first), labelled with its lifecycle status."""
+
+    def label_from_instance(self, product):
+        return gettext("%(name)s · %(status)s") % {
+            "name": product.name,
+            "status": product.get_status_display(),
+        }
+
+
 class StatusChangeForm(forms.Form):
+    """A designer's decision. The status and generation lists offer what the decision service
+    allows now (the next statuses, the generations not discontinued); anything else posted still
+    reaches the service, which says why it refuses it, as the API does."""
+
     status = forms.ChoiceField(
         label=_("New status"), choices=[(s.value, s.label) for s in DECISIONS]
     )
-    message = forms.CharField(
-        label=_("Public message"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Shown on the post's timeline as the team's response; Markdown allowed."),
-        max_length=10000,
-    )
-    adopted_in = forms.ModelChoiceField(
-        label=_("Adopted in"),
-        queryset=Product.objects.none(),
+    adopted_in = GenerationField(
+        label=_("Product generation"),
+        queryset=Product.objects.all(),
         required=False,
-        help_text=_("For an adoption: the product generation that takes the idea."),
+        empty_label=_("None"),
+        help_text=_(
+            "Adopted: the generation that takes the idea. Planned or in progress: the one it is "
+            "planned for, if known. Discontinued generations are not offered."
+        ),
+        error_messages={"invalid_choice": _("No such product.")},
     )
     duplicate_of = forms.IntegerField(
         label=_("Duplicate of post #"),
@@ -55,11 +69,34 @@ class StatusChangeForm(forms.Form):
         min_value=1,
         help_text=_("For a duplicate: the number of the original post."),
     )
+    message = forms.CharField(
+        label=_("Public message"),
+        widget=forms.Textarea(
+            attrs={"rows": 10, "data-count-format": _("%(count)s of %(max)s characters")}
+        ),
+        max_length=MESSAGE_MAX_LENGTH,
+    )
 
-    def __init__(self, *args, targets=None, **kwargs):
+    def __init__(self, *args, post=None, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["message"].help_text = gettext(
+            "Public: on the post's timeline as the team's answer, and sent to its followers. "
+            "Markdown allowed, up to %(max)s characters."
+        ) % {"max": number_format(MESSAGE_MAX_LENGTH, force_grouping=True)}
+        if post is not None:
+            self.fields["status"].widget.choices = [
+                ("", gettext("Choose a status")),
+                *((status, _status_label(status, post)) for status in next_statuses(post)),
+            ]
         if targets is not None:
-            self.fields["adopted_in"].queryset = targets
+            field = self.fields["adopted_in"]
+            offered = list(targets)
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((product.pk, field.label_from_instance(product)) for product in offered),
+            ]
+            if post is not None and post.adopted_in_id in {product.pk for product in offered}:
+                self.initial.setdefault("adopted_in", post.adopted_in_id)
 
     def clean_duplicate_of(self):
         pk = self.cleaned_data.get("duplicate_of")
@@ -69,6 +106,14 @@ class StatusChangeForm(forms.Form):
         if post is None:
             raise forms.ValidationError(_("No visible post has this number."))
         return post
+
+
+def _status_label(status: str, post: Post) -> str:
+    label = Post.Status(status).label
+    if status == post.status:
+        # Planned or in progress again: the decision moves the idea to another generation.
+        return gettext("%(status)s, for another generation") % {"status": label}
+    return str(label)
 
 
 def _choices_help() -> str:

@@ -4,20 +4,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import Left, TruncDate, TruncWeek
 from django.utils import dateformat, timezone
 from django.utils.translation import pgettext
 
 from cocreate.accounts.roles import Role
 from community.links import linked_tickets
-from community.models import Post, StatusChange, Vote
-from community.selectors import parts_prefetch, similar_posts
+from community.models import Post, PostImage, StatusChange, Vote
+from community.selectors import (
+    comments_for_post,
+    decorate_comments,
+    parts_prefetch,
+    similar_posts,
+)
 from products.models import Product
 
 from .models import ReviewItem
-
-VOTE_CHART_DAYS = 30
 
 
 def axis_day(day) -> str:
@@ -73,31 +77,52 @@ def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
     return items.order_by("-post__trending_score", "-id")
 
 
+# The review page lists a post's newest linked tickets, each with the start of what the customer
+# wrote (read this far; the page shortens it further), and counts the others.
+TICKETS_SHOWN = 10
+TICKET_EXCERPT_LENGTH = 300
+# The discussion on the review page, oldest first, a page at a time (as on the post's page).
+COMMENTS_PAGE_SIZE = 50
+
+
 def _with_linked_tickets(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """The service desk's tickets linked to each post (community/links.py), newest first, as
-    `ticket_list`; the review page shows their number, subject, category, status and desk link."""
+    """The service desk's newest TICKETS_SHOWN tickets linked to each post (community/links.py)
+    as `ticket_list`: number, subject, category, status, when, and the first
+    TICKET_EXCERPT_LENGTH characters of the description as `excerpt`; all of them counted as
+    `linked_ticket_total`."""
     links = linked_tickets()
     if links is None:
         return posts
-    return posts.prefetch_related(
-        Prefetch(
-            links.accessor,
-            queryset=links.model.objects.order_by("-created_at"),
-            to_attr="ticket_list",
+    tickets = (
+        links.model.objects.only(
+            "id", links.field.attname, "number", "subject", "category", "status", "created_at"
         )
+        .annotate(excerpt=Left("description", TICKET_EXCERPT_LENGTH))
+        .order_by("-created_at", "-id")
+    )
+    return posts.annotate(
+        linked_ticket_total=Count(links.query_name, distinct=True)
+    ).prefetch_related(
+        Prefetch(links.accessor, queryset=tickets[:TICKETS_SHOWN], to_attr="ticket_list")
     )
 
 
 def review_item_for_page(pk: int) -> ReviewItem:
-    """An item with its post, parts, linked tickets and status history. Raises DoesNotExist."""
+    """An item with its post and what the review page shows of it: images, tags, build (parts
+    marked `compatible`), status history with the generations named, linked tickets (above).
+    Raises DoesNotExist."""
     posts = _with_linked_tickets(
         Post.objects.select_related(
-            "product", "author", "adopted_in", "duplicate_of"
+            "product__line", "author", "adopted_in", "duplicate_of__product"
         ).prefetch_related(
+            "tags",
+            Prefetch("images", queryset=PostImage.objects.order_by("position", "id")),
             parts_prefetch(),
             Prefetch(
                 "status_changes",
-                queryset=StatusChange.objects.select_related("author", "adopted_in"),
+                queryset=StatusChange.objects.select_related("author", "adopted_in").order_by(
+                    "created_at", "id"
+                ),
             ),
         )
     )
@@ -108,22 +133,91 @@ def review_item_for_page(pk: int) -> ReviewItem:
     )
 
 
-def votes_per_day(post: Post, *, days: int = VOTE_CHART_DAYS, today=None) -> list[tuple[str, int]]:
-    """Votes on `post` per day over the last `days` days (oldest first, zero days included)."""
-    today = today or timezone.localdate()
-    start = today - timedelta(days=days - 1)
+def discussion(post: Post, viewer, *, page=None):
+    """A page of the post's comments, oldest first, each with its author's reputation and
+    verified ownership. Hidden comments as the community shows them to `viewer`
+    (community.selectors.comments_for_post): moderators, which designers are, see them."""
+    comments = Paginator(comments_for_post(post, viewer), COMMENTS_PAGE_SIZE).get_page(page)
+    comments.object_list = decorate_comments(list(comments.object_list), post)
+    return comments
+
+
+# The votes chart's bucket follows the post's age, so a chart stays readable (at most about
+# 45 columns, a few more for posts older than four years) and never starts after the votes.
+DAILY_UP_TO_DAYS = 45
+WEEKLY_UP_TO_DAYS = 40 * 7
+SHORTEST_CHART_DAYS = 7
+RECENT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class VoteHistory:
+    """Votes on a post per `unit` ("day", "week" or "month") over its whole life, oldest first
+    (empty buckets included, each labelled for a chart's axis); `total` and `recent` (the last
+    RECENT_DAYS days, today included) count the same votes."""
+
+    unit: str
+    columns: list[tuple[str, int]]
+    total: int
+    recent: int
+
+
+def axis_month(day) -> str:
+    """A short month and year for a chart axis (Mar 2026, 2026年3月)."""
+    return dateformat.format(day, pgettext("PHP date format of a month on a chart axis", "M Y"))
+
+
+def _month_starts(first, last):
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def votes_over_time(post: Post, *, today=None) -> VoteHistory:
+    """The post's votes per day, week (from Monday) or month since it was published, in the
+    current time zone: by day up to DAILY_UP_TO_DAYS, by week up to WEEKLY_UP_TO_DAYS, by month
+    beyond. One query, whatever the number of votes (one row per day that had some).
+
+    The chart starts at the post's first day, or at its first vote's if that is earlier (a merge
+    moves a duplicate's votes with their dates), and shows SHORTEST_CHART_DAYS days at least."""
     tz = timezone.get_current_timezone()
-    counts = dict(
-        Vote.objects.filter(post=post, created_at__date__gte=start)
+    today = today or timezone.localdate()
+    per_day = dict(
+        Vote.objects.filter(post=post)
+        .order_by()
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
-    return [
-        (axis_day(start + timedelta(days=i)), counts.get(start + timedelta(days=i), 0))
-        for i in range(days)
-    ]
+    first = min([timezone.localtime(post.created_at, tz).date(), *per_day])
+    last = max([today, *per_day])
+    span = (last - first).days + 1
+    if span <= DAILY_UP_TO_DAYS:
+        unit = "day"
+        first = min(first, last - timedelta(days=SHORTEST_CHART_DAYS - 1))
+        starts = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        bucket, label = (lambda day: day), axis_day
+    elif span <= WEEKLY_UP_TO_DAYS:
+        unit = "week"
+        monday = first - timedelta(days=first.weekday())
+        starts = [monday + timedelta(weeks=i) for i in range((last - monday).days // 7 + 1)]
+        bucket, label = (lambda day: day - timedelta(days=day.weekday())), axis_day
+    else:
+        unit = "month"
+        starts = list(_month_starts(first, last))
+        bucket, label = (lambda day: day.replace(day=1)), axis_month
+    per_bucket = dict.fromkeys(starts, 0)
+    for day, count in per_day.items():
+        per_bucket[bucket(day)] += count
+    since = today - timedelta(days=RECENT_DAYS - 1)
+    return VoteHistory(
+        unit=unit,
+        columns=[(label(start), per_bucket[start]) for start in starts],
+        total=sum(per_day.values()),
+        recent=sum(count for day, count in per_day.items() if day >= since),
+    )
 
 
 def similar_to(post: Post, *, limit: int = 5) -> list[Post]:
@@ -131,8 +225,13 @@ def similar_to(post: Post, *, limit: int = 5) -> list[Post]:
 
 
 def adoption_targets(post: Post) -> QuerySet[Product]:
-    """Products an idea may be adopted in: the post's product line, newest generations first."""
-    return Product.objects.filter(line_id=post.product.line_id).order_by("-generation", "name")
+    """The generations a decision may name: the products of the post's line that are not
+    discontinued (the rule services._check_generation enforces), newest first."""
+    return (
+        Product.objects.filter(line_id=post.product.line_id)
+        .exclude(status=Product.Status.DISCONTINUED)
+        .order_by("-generation", "name")
+    )
 
 
 def queue_counts() -> dict[str, int]:

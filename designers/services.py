@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language
@@ -16,12 +16,13 @@ from cocreate.webhooks.services import webhook_event_emit
 from community.models import Follow, Post, ReputationEvent, StatusChange
 from community.services import post_merge, reputation_record
 from partners.selectors import product_collaborators
+from products.models import Product
 
 from .models import Poll, PollAnswer, PollChoice, ReviewItem
 from .permissions import may_answer_poll, may_design
 from .selectors import product_team
 
-# The statuses a designer may set, and from which.
+# The statuses a designer may set.
 DECISIONS = (
     Post.Status.UNDER_REVIEW,
     Post.Status.PLANNED,
@@ -31,8 +32,32 @@ DECISIONS = (
     Post.Status.DUPLICATE,
 )
 FINAL = (Post.Status.ADOPTED, Post.Status.DECLINED, Post.Status.DUPLICATE)
+# Where a decision may take a post from its status (docs/design.md, "Decisions"): forward only,
+# planned → in progress → adopted, and declined from anywhere short of final. Planned and in
+# progress may stay as they are to name another generation. A final status has no way out.
+NEXT_STATUSES = {
+    Post.Status.OPEN: DECISIONS,
+    Post.Status.UNDER_REVIEW: DECISIONS[1:],
+    Post.Status.PLANNED: (
+        Post.Status.PLANNED,
+        Post.Status.IN_PROGRESS,
+        Post.Status.ADOPTED,
+        Post.Status.DECLINED,
+    ),
+    Post.Status.IN_PROGRESS: (Post.Status.IN_PROGRESS, Post.Status.ADOPTED, Post.Status.DECLINED),
+}
+# The statuses that name a product generation (Post.adopted_in): the one a planned or
+# in-progress idea is planned for (optional), the one that adopted it (required).
+TARGETED = (Post.Status.PLANNED, Post.Status.IN_PROGRESS, Post.Status.ADOPTED)
+# Milestones of the author's reputation: an idea in progress was planned, too.
+PLANNED_MILESTONE = (Post.Status.PLANNED, Post.Status.IN_PROGRESS)
 DECIDABLE_KINDS = (Post.Kind.SUGGESTION, Post.Kind.MODIFICATION)
 MESSAGE_MAX_LENGTH = StatusChange._meta.get_field("message").max_length
+
+
+def next_statuses(post: Post) -> tuple[str, ...]:
+    """The statuses a decision may give `post` now (none once it is final)."""
+    return NEXT_STATUSES.get(post.status, ())
 
 
 def _require_designer(user) -> None:
@@ -40,14 +65,60 @@ def _require_designer(user) -> None:
         raise PermissionDenied(_("Only designers may do this."))
 
 
+def _labels(statuses) -> str:
+    return pgettext("between the items of a list", ", ").join(
+        str(Post.Status(status).label) for status in statuses
+    )
+
+
+def _check_status(*, post, status, adopted_in) -> list[str]:
+    if status not in DECISIONS:
+        return [_("Choose one of the designers' statuses.")]
+    if post.status in FINAL:
+        return [_("A decided post cannot change status again.")]
+    allowed = next_statuses(post)
+    if status == post.status and status in allowed:
+        # Planned or in progress again: only to name another generation.
+        if adopted_in == post.adopted_in:
+            return [_("The post already has this status and names this generation.")]
+        return []
+    if status == post.status:
+        return [_("The post already has this status.")]
+    if status not in allowed:
+        return [
+            _("A post that is “%(current)s” can become: %(allowed)s.")
+            % {
+                "current": Post.Status(post.status).label,
+                "allowed": _labels(other for other in allowed if other != post.status),
+            }
+        ]
+    return []
+
+
+def _check_generation(*, post, status, adopted_in) -> list[str]:
+    if status not in TARGETED:
+        if adopted_in is not None:
+            return [_("Only a planned, in-progress or adopted post names a product generation.")]
+        return []
+    if adopted_in is None:
+        if status == Post.Status.ADOPTED:
+            return [_("Name the product generation that adopts the idea.")]
+        return []
+    if adopted_in.line_id != post.product.line_id:
+        return [_("Choose a product of the same product line.")]
+    # The same rule as the choices offered (selectors.adoption_targets).
+    if adopted_in.status == Product.Status.DISCONTINUED:
+        return [
+            _("%(name)s is discontinued: choose a generation that is not.")
+            % {"name": adopted_in.name}
+        ]
+    return []
+
+
 def _check_decision(*, post, status, message, adopted_in, duplicate_of) -> dict:
     errors: dict[str, list[str]] = {}
-    if status not in DECISIONS:
-        errors["status"] = [_("Choose one of the designers' statuses.")]
-    elif status == post.status:
-        errors["status"] = [_("The post already has this status.")]
-    elif post.status in FINAL:
-        errors["status"] = [_("A decided post cannot change status again.")]
+    if status_errors := _check_status(post=post, status=status, adopted_in=adopted_in):
+        errors["status"] = status_errors
     if post.kind not in DECIDABLE_KINDS:
         errors.setdefault("status", []).append(
             _("Only suggestions and modifications take a status.")
@@ -56,13 +127,8 @@ def _check_decision(*, post, status, message, adopted_in, duplicate_of) -> dict:
         errors["message"] = [_("Write the public message the community will read.")]
     elif len(message) > MESSAGE_MAX_LENGTH:
         errors["message"] = [_("The message is too long.")]
-    if status == Post.Status.ADOPTED:
-        if adopted_in is None:
-            errors["adopted_in"] = [_("Name the product generation that adopts the idea.")]
-        elif adopted_in.line_id != post.product.line_id:
-            errors["adopted_in"] = [_("Choose a product of the same product line.")]
-    elif adopted_in is not None:
-        errors["adopted_in"] = [_("Only an adopted post names a product generation.")]
+    if generation_errors := _check_generation(post=post, status=status, adopted_in=adopted_in):
+        errors["adopted_in"] = generation_errors
     # Which post a duplicate may name is the merge's rule (community.services.post_merge).
     if status == Post.Status.DUPLICATE:
         if duplicate_of is None:
@@ -79,8 +145,11 @@ def post_status_change(
     """A designer decides on a post, publicly.
 
     Writes the StatusChange (shown on the post's public timeline as the team's response), moves
-    the post, closes its review item, notifies the followers (in-app now, e-mail by Celery; one
-    per change), awards the author on planning and adoption (once per post, ledger constraint),
+    the post (NEXT_STATUSES: forward only; planned or in progress again to name another
+    generation), sets the generation it names (`adopted_in`: required to adopt, optional to plan,
+    never discontinued), closes its review item, notifies the followers (in-app now, e-mail by
+    Celery; one per change), awards the author on planning (or in progress) and adoption (once per
+    post, ledger constraint),
     and emits the `post.status_changed` / `post.adopted` webhooks. Marking a duplicate is the
     moderators' merge (community.services.post_merge: same product, votes and followers moved,
     the duplicate locked; it tells the author). Raises PermissionDenied for a non-designer and
@@ -123,7 +192,7 @@ def post_status_change(
             adopted_in=adopted_in,
         )
         post.status = status
-        post.adopted_in = adopted_in if status == Post.Status.ADOPTED else None
+        post.adopted_in = adopted_in if status in TARGETED else None
         post.duplicate_of = None
         post.last_activity_at = now
         post.save(
@@ -141,7 +210,7 @@ def post_status_change(
         decided_at=now if item_state == ReviewItem.State.DECIDED else None,
     )
 
-    if status == Post.Status.PLANNED:
+    if status in PLANNED_MILESTONE:
         reputation_record(
             user=post.author, kind=ReputationEvent.Kind.IDEA_PLANNED, post=post, actor=author
         )
@@ -159,6 +228,12 @@ def post_status_change(
     status_label = Post.Status(status).label
     if status == Post.Status.ADOPTED:
         title = gettext_lazy("Adopted in %(product)s: %(title)s")
+        params = {"product": adopted_in.name, "title": post.title}
+    elif status == Post.Status.PLANNED and adopted_in is not None:
+        title = gettext_lazy("Planned for %(product)s: %(title)s")
+        params = {"product": adopted_in.name, "title": post.title}
+    elif status == Post.Status.IN_PROGRESS and adopted_in is not None:
+        title = gettext_lazy("In progress for %(product)s: %(title)s")
         params = {"product": adopted_in.name, "title": post.title}
     else:
         title = gettext_lazy("%(status)s: %(title)s")

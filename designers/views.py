@@ -11,11 +11,13 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cocreate.core.charts import bar_chart, column_chart, funnel_chart
 from cocreate.core.forms import add_service_errors
 from community.models import Post
+from community.selectors import build_of
 from products.models import Product
 
 from . import permissions, selectors, services
@@ -23,6 +25,12 @@ from .forms import EvaluationForm, PollAnswerForm, QueueFilterForm, StatusChange
 from .models import Poll, PollAnswer, ReviewItem
 
 QUEUE_PAGE_SIZE = 25
+# The item page's votes chart, by the bucket the post's age asks for (selectors.votes_over_time).
+VOTE_CHART_TITLES = {
+    "day": gettext_lazy("Votes per day since the post was published"),
+    "week": gettext_lazy("Votes per week since the post was published"),
+    "month": gettext_lazy("Votes per month since the post was published"),
+}
 
 
 def designer_required(view):
@@ -57,11 +65,13 @@ def queue(request):
 
 
 def _status_form(item, data=None):
-    return StatusChangeForm(data, targets=selectors.adoption_targets(item.post))
+    return StatusChangeForm(data, post=item.post, targets=selectors.adoption_targets(item.post))
 
 
 def _item_page(request, item, form, status=200):
     post = item.post
+    votes = selectors.votes_over_time(post)
+    tickets = getattr(post, "ticket_list", None)
     return render(
         request,
         "designers/item.html",
@@ -69,13 +79,15 @@ def _item_page(request, item, form, status=200):
             "item": item,
             "post": post,
             "form": form,
-            "vote_chart": column_chart(
-                selectors.votes_per_day(post), title=_("Votes per day, last 30 days")
-            ),
+            "final": not services.next_statuses(post),
+            "build": build_of(post),
+            "comments": selectors.discussion(post, request.user, page=request.GET.get("page")),
+            "votes": votes,
+            "vote_chart": column_chart(votes.columns, title=str(VOTE_CHART_TITLES[votes.unit])),
             "similar": selectors.similar_to(post),
-            "tickets": getattr(post, "ticket_list", None),
+            "tickets": tickets,
+            "more_tickets": getattr(post, "linked_ticket_total", 0) - len(tickets or ()),
             "desk_links": permissions.may_open_desk_tickets(request.user),
-            "parts": list(post.parts.all()),
             "history": list(post.status_changes.all()),
         },
         status=status,

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from community.models import Post
 from designers.scoring import score_for_points
+from products.models import Product
 from tests.factories.accounts import agent, customer, designer, staff
 from tests.factories.community import PostFactory
 from tests.factories.designers import PollChoiceFactory, ReviewItemFactory
@@ -138,6 +139,50 @@ def test_post_status_endpoint():
     response = _client(designer()).post(url, {"status": "declined", "message": "x"}, format="json")
     assert response.status_code == 400
     assert _client(designer()).post("/api/v1/posts/999999/status/", payload).status_code == 404
+
+
+def test_adopting_into_a_discontinued_generation_is_a_400_naming_the_field():
+    # Given a post of a line whose oldest generation is discontinued
+    old, current = generation_chain(2)
+    Product.objects.filter(pk=old.pk).update(status=Product.Status.DISCONTINUED)
+    post = PostFactory(product=current)
+
+    # When a designer adopts it into the discontinued generation
+    response = _client(designer()).post(
+        f"/api/v1/posts/{post.pk}/status/",
+        {"status": "adopted", "message": "Into the old one", "adopted_in": old.slug},
+        format="json",
+    )
+
+    # Then it is refused with the reason on the field, and nothing changed
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["errors"] == {
+        "adopted_in": [f"{old.name} is discontinued: choose a generation that is not."]
+    }
+    post.refresh_from_db()
+    assert (post.status, post.adopted_in) == ("open", None)
+
+
+def test_a_planned_decision_names_its_generation_through_the_api():
+    current, upcoming = generation_chain(2)
+    post = PostFactory(product=current)
+    url = f"/api/v1/posts/{post.pk}/status/"
+    client = _client(designer())
+
+    response = client.post(
+        url, {"status": "planned", "message": "For gen 2", "adopted_in": upcoming.slug}, "json"
+    )
+    assert response.status_code == 201
+    assert (response.json()["new_status"], response.json()["adopted_in"]) == (
+        "planned",
+        upcoming.slug,
+    )
+    response = client.post(url, {"status": "in_progress", "message": "Building it"}, "json")
+    assert (response.status_code, response.json()["adopted_in"]) == (201, None)
+    response = client.post(url, {"status": "planned", "message": "Back to the plan"}, "json")
+    assert response.status_code == 400 and "status" in response.json()["errors"]
 
 
 def test_post_status_duplicate_of():

@@ -89,20 +89,6 @@ def test_queue_query_count_does_not_grow(designer_client, django_assert_num_quer
         assert designer_client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("parts", [1, 6])
-def test_item_page_query_count_does_not_grow(designer_client, django_assert_num_queries, parts):
-    post = PostFactory(kind=Post.Kind.MODIFICATION)
-    for _ in range(parts):
-        PostPartFactory(post=post)
-        TicketFactory(product=post.product, linked_post=post)
-        Vote.objects.create(user=UserFactory(), post=post)
-    item = ReviewItemFactory(post=post)
-    designer_client.get(item.get_absolute_url())
-    with django_assert_num_queries(12):
-        response = designer_client.get(item.get_absolute_url())
-    assert response.status_code == 200
-
-
 def test_item_page_shows_post_parts_tickets_similar_and_chart(designer_client):
     post = PostFactory(kind=Post.Kind.MODIFICATION, title="Bigger battery pack mod")
     line = PostPartFactory(post=post)
