@@ -30,3 +30,9 @@ class CommunityConfig(AppConfig):
 
         register_cocreated_ideas(adopted_ideas)
         register_part_demand(annotate=annotate_part_demand, popular_builds=popular_builds)
+        # A generation's release credits the ideas it ships and tells their supporters.
+        from products.services import register_release_hook
+
+        from .releases import release_credit
+
+        register_release_hook(release_credit)
