@@ -435,6 +435,21 @@ def reputation_breakdown(user) -> list[dict]:
     return [row | {"label": labels.get(row["kind"], row["kind"])} for row in rows]
 
 
+def credited_generations(user) -> list[dict]:
+    """The generations that shipped ideas `user` is credited for (community/releases.py), newest
+    first: `product__name`, `product__slug`, `ideas` (how many) and `authored` (how many of them
+    they wrote themselves). Ideas hidden or deleted since count no more. One query."""
+    return list(
+        Credit.objects.filter(Post.listed_via("post"), user=user)
+        .values("product__name", "product__slug", "product__launch_date")
+        .annotate(
+            ideas=Count("post", distinct=True),
+            authored=Count("post", filter=Q(role=Credit.Role.AUTHOR), distinct=True),
+        )
+        .order_by(F("product__launch_date").desc(nulls_last=True), "product__name")
+    )
+
+
 def reputation_recent(user, *, limit: int = 15) -> list[ReputationEvent]:
     return list(
         ReputationEvent.objects.filter(user=user)

@@ -589,6 +589,7 @@ def profile(request, username):
             "reputation": selectors.reputation_of(person),
             "breakdown": selectors.reputation_breakdown(person),
             "recent_events": selectors.reputation_recent(person),
+            "credits": selectors.credited_generations(person),
             "points": {
                 "vote": REPUTATION_POINTS[ReputationEvent.Kind.VOTE_RECEIVED],
                 "planned": REPUTATION_POINTS[ReputationEvent.Kind.IDEA_PLANNED],
