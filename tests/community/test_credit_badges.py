@@ -67,9 +67,7 @@ def test_no_badge_before_the_release_nor_for_an_idea_hidden_since(client, chain)
 
 def test_the_badge_reads_in_chinese(client, chain):
     older, newer = chain
-    PostFactory(
-        product=older, author=customer(username="ada"), adopted_in=newer, status="adopted"
-    )
+    PostFactory(product=older, author=customer(username="ada"), adopted_in=newer, status="adopted")
     product_release(product=newer, by=staff())
     client.force_login(customer(language="zh-hans"))
 
