@@ -14,6 +14,7 @@ class CommunityConfig(AppConfig):
         from .permissions import can_moderate
 
         register_menu_entry(_("Community"), "community:index", position=20)
+        register_menu_entry(_("Roadmap"), "community:roadmap", position=25)
         register_menu_entry(
             _("Moderation"), "community:moderation", position=30, visible=can_moderate
         )
