@@ -14,6 +14,7 @@ class CommunityConfig(AppConfig):
         from .permissions import can_moderate
 
         register_menu_entry(_("Community"), "community:index", position=20)
+        register_menu_entry(_("Roadmap"), "community:roadmap", position=25)
         register_menu_entry(
             _("Moderation"), "community:moderation", position=30, visible=can_moderate
         )
@@ -30,3 +31,9 @@ class CommunityConfig(AppConfig):
 
         register_cocreated_ideas(adopted_ideas)
         register_part_demand(annotate=annotate_part_demand, popular_builds=popular_builds)
+        # A generation's release credits the ideas it ships and tells their supporters.
+        from products.services import register_release_hook
+
+        from .releases import release_credit
+
+        register_release_hook(release_credit)

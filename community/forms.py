@@ -9,6 +9,7 @@ from products.models import Part, Product
 from products.templatetags.products_tags import money
 
 from .models import Flag, Post
+from .roadmap import NOT_SCHEDULED, ROADMAP_KINDS, ROADMAP_STATUSES
 from .selectors import FEED_SORTS, RELEVANCE
 from .services import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, MAX_QUANTITY, TITLE_MAX_LENGTH
 
@@ -272,4 +273,34 @@ class FeedFilterForm(forms.Form):
             ("", _("Default")),
             (RELEVANCE, _("Relevance")),
             *((name, sort.label) for name, sort in FEED_SORTS.items()),
+        ]
+
+
+class RoadmapFilterForm(forms.Form):
+    """The roadmap's filters; `generations` (from `roadmap_generations`) are the choices of the
+    generation an idea is planned for. The status is chosen with the tabs."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *((s.value, s.label) for s in ROADMAP_STATUSES)],
+        widget=forms.HiddenInput,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *((k.value, k.label) for k in ROADMAP_KINDS)],
+    )
+    generation = forms.ChoiceField(label=_("Planned for"), required=False)
+
+    def __init__(self, *args, generations, **kwargs):
+        super().__init__(*args, **kwargs)
+        by_line: dict[str, list] = {}
+        for product in generations:
+            by_line.setdefault(product.line.name, []).append((product.slug, product.name))
+        options = list(by_line.values())[0] if len(by_line) == 1 else list(by_line.items())
+        self.fields["generation"].choices = [
+            ("", _("Every generation")),
+            (NOT_SCHEDULED, _("Not scheduled yet")),
+            *options,
         ]

@@ -231,6 +231,23 @@ class Post(models.Model):
         """Votes and comments are accepted: visible and not locked."""
         return self.is_visible and not self.is_locked
 
+    @property
+    def credited(self) -> list["Credit"]:
+        """The people credited for this idea, its author first: the credits the release of its
+        generation wrote (prefetched as `credit_rows`, see community/releases.py), else, for an
+        idea not shipped yet, its author alone (unsaved)."""
+        rows = getattr(self, "credit_rows", None)
+        if rows:
+            return rows
+        return [Credit(user=self.author, post=self, role=Credit.Role.AUTHOR)]
+
+    @property
+    def latest_answer(self) -> "StatusChange | None":
+        """The team's latest public answer (a status change with a message), prefetched as
+        `latest_answers` by the selectors that show it (community/roadmap.py)."""
+        answers = getattr(self, "latest_answers", None)
+        return answers[0] if answers else None
+
 
 def post_image_path(instance, filename: str) -> str:
     # The file name is ours (re-encoded image), never the uploader's.
@@ -535,3 +552,69 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.post_id}: {self.old_status} → {self.new_status}"
+
+
+class Credit(models.Model):
+    """A person credited for an idea a released generation shipped: the idea's author, and each
+    author of a duplicate merged into it (a co-author; through merges of merges too).
+
+    Written by the release (community/releases.py), once per person and idea; the changelog
+    names them beside the idea and their community profile shows a badge per generation.
+    """
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", _("Author")
+        CO_AUTHOR = "co_author", _("Co-author")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_credits",
+        verbose_name=_("person"),
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="credits", verbose_name=_("idea")
+    )
+    # The generation that shipped the idea (the post's `adopted_in` when it was released).
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.PROTECT,
+        related_name="idea_credits",
+        verbose_name=_("shipped in"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # For a co-author: the duplicate they wrote, merged into the idea.
+    via = models.ForeignKey(
+        Post,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged duplicate"),
+    )
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        # "author" sorts before "co_author": the author is named first.
+        ordering = ["role", "created_at", "id"]
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="credit_once_per_person_and_idea")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.post_id} ({self.role})"
+
+    @property
+    def is_author(self) -> bool:
+        return self.role == self.Role.AUTHOR
+
+    @property
+    def name(self) -> str:
+        return self.user.public_name
+
+    @property
+    def url(self) -> str:
+        """The credited person's community profile."""
+        return reverse("community:profile", args=[self.user.username])

@@ -24,6 +24,7 @@ from .links import linked_tickets
 from .models import (
     SEARCH_CONFIG,
     Comment,
+    Credit,
     Flag,
     Follow,
     Post,
@@ -434,6 +435,21 @@ def reputation_breakdown(user) -> list[dict]:
     return [row | {"label": labels.get(row["kind"], row["kind"])} for row in rows]
 
 
+def credited_generations(user) -> list[dict]:
+    """The generations that shipped ideas `user` is credited for (community/releases.py), newest
+    first: `product__name`, `product__slug`, `ideas` (how many) and `authored` (how many of them
+    they wrote themselves). Ideas hidden or deleted since count no more. One query."""
+    return list(
+        Credit.objects.filter(Post.listed_via("post"), user=user)
+        .values("product__name", "product__slug", "product__launch_date")
+        .annotate(
+            ideas=Count("post", distinct=True),
+            authored=Count("post", filter=Q(role=Credit.Role.AUTHOR), distinct=True),
+        )
+        .order_by(F("product__launch_date").desc(nulls_last=True), "product__name")
+    )
+
+
 def reputation_recent(user, *, limit: int = 15) -> list[ReputationEvent]:
     return list(
         ReputationEvent.objects.filter(user=user)
@@ -475,13 +491,37 @@ def moderation_counts() -> dict[str, int]:
 # --- For the catalog's contracts (registered in apps.py) -----------------------------------------
 
 
-def adopted_ideas(product: Product, *, limit: int) -> QuerySet[Post]:
-    """Ideas adopted into `product` that everyone may see, most supported first."""
+def adopted_ideas(product: Product) -> QuerySet[Post]:
+    """Ideas adopted into `product` that everyone may see, most supported first, with the
+    people credited for them (`Post.credited`) and the team's latest answer
+    (`Post.latest_answer`): two queries more, whatever their number."""
     return (
         listed_posts()
         .filter(adopted_in=product, status=Post.Status.ADOPTED)
-        .select_related("product")
-        .order_by("-vote_count", "-id")[:limit]
+        .select_related("product", "author")
+        .prefetch_related(credits_prefetch(), latest_answer_prefetch())
+        .order_by("-vote_count", "-id")
+    )
+
+
+def credits_prefetch() -> Prefetch:
+    """A post's credits with their people, author first, as `credit_rows` (`Post.credited`)."""
+    return Prefetch(
+        "credits",
+        queryset=Credit.objects.select_related("user").order_by("role", "id"),
+        to_attr="credit_rows",
+    )
+
+
+def latest_answer_prefetch() -> Prefetch:
+    """A post's latest status change with a public message, with its author, as
+    `latest_answers` (`Post.latest_answer`): one query for any number of posts."""
+    return Prefetch(
+        "status_changes",
+        queryset=StatusChange.objects.exclude(message="")
+        .select_related("author")
+        .order_by("-created_at", "-id")[:1],
+        to_attr="latest_answers",
     )
 
 

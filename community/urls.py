@@ -7,6 +7,8 @@ app_name = "community"
 # Fixed paths come before `<product_slug>/`: a product slugged "moderation", "people" or "lines"
 # would be shadowed by them.
 urlpatterns = [
+    path("roadmap/", views.roadmap_all, name="roadmap"),
+    path("roadmap/<slug:product_slug>/", views.roadmap_product, name="roadmap_product"),
     path("community/", views.index, name="index"),
     path("community/moderation/", views.moderation, name="moderation"),
     path("community/people/<str:username>/", views.profile, name="profile"),

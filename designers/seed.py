@@ -3,7 +3,8 @@ seed (INSTALLED_APPS order).
 
 Dana (the demo designer) is on the Aurora team; the surfacing job fills the review queue from
 the seeded communities; a few decisions are published (one idea adopted into Aurora 4); an
-evaluation with a poll asks the community. Idempotent, and skips what earlier seeds lack.
+evaluation with a poll asks the community; the roadmap and Aurora 3's changelog are told by
+seed_roadmap.py. Idempotent, and skips what earlier seeds lack.
 """
 
 from django.db.models import Q
@@ -14,6 +15,7 @@ from community.models import Post, StatusChange
 from products.models import Product
 
 from .models import PollAnswer, ProductTeam, ReviewItem
+from .seed_roadmap import seed_roadmap
 from .services import evaluation_publish, poll_answer, post_status_change
 from .surfacing import surface_popular
 
@@ -33,9 +35,10 @@ def seed(out) -> None:
     surfaced = 0 if ReviewItem.objects.exists() else surface_popular().surfaced
     decided = _decisions(dana, data["decisions"])
     evaluation = _evaluation(dana, data["evaluation"])
+    roadmap = seed_roadmap(dana, data["roadmap"])
     out.write(
         f"  designers: {ReviewItem.objects.count()} items in the review queue "
-        f"({surfaced} new), {decided} decisions, evaluation: {evaluation}"
+        f"({surfaced} new), {decided} decisions, evaluation: {evaluation}; {roadmap}"
     )
 
 

@@ -1,11 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
-from .services import registration_create, registration_update, registration_validate
+from .services import (
+    UNRELEASED_STATUSES,
+    product_release,
+    registration_create,
+    registration_update,
+    registration_validate,
+)
 
 
 class ProductInline(admin.TabularInline):
@@ -65,6 +72,7 @@ class ProductAdmin(admin.ModelAdmin):
     autocomplete_fields = ("predecessor",)
     date_hierarchy = "launch_date"
     inlines = [CompatiblePartInline, ServiceInline]
+    actions = ["release"]
     fieldsets = (
         (None, {"fields": ("line", "name", "slug", "model_number", "status")}),
         (_("Generation"), {"fields": ("generation", "predecessor", "launch_date")}),
@@ -73,6 +81,33 @@ class ProductAdmin(admin.ModelAdmin):
             {"fields": ("description", "specs", "image", "illustration", "warranty_months")},
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        """Putting a concept or a generation in development on sale is its release: the other
+        fields are saved as typed, the status through `product_release` (credits, notices)."""
+        was = form.initial.get("status")
+        releasing = change and obj.status == Product.Status.ON_SALE and was in UNRELEASED_STATUSES
+        if releasing:
+            obj.status = was
+        super().save_model(request, obj, form, change)
+        if releasing:
+            released = product_release(product=obj, by=request.user)
+            obj.status, obj.launch_date = released.status, released.launch_date
+
+    @admin.action(
+        description=_("Release: put on sale, credit the ideas it ships, tell their supporters"),
+        permissions=["change"],
+    )
+    def release(self, request, queryset):
+        products = list(queryset.order_by("pk"))
+        for product in products:
+            product_release(product=product, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d product released.", "%(count)d products released.", len(products))
+            % {"count": len(products)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Part)

@@ -182,11 +182,15 @@ def registrable_products() -> QuerySet[Product]:
 
 
 # Ideas adopted into a product: the community app, a floor above, registers a function of a
-# product and a limit returning them.
-_cocreated_ideas: Callable[..., QuerySet] | None = None
+# product returning them all, most supported first, as a queryset (sliced or paged here). Each
+# idea offers `title`, `language` (the one it is written in), `vote_count`, `get_absolute_url()`,
+# `get_kind_display()`, `kind`, `credited` (the people credited for it, author first: each with
+# `name`, `url` and `is_author`) and `latest_answer` (the team's latest public answer, with
+# `message_html`, `created_at` and `author`, or None).
+_cocreated_ideas: Callable[[Product], QuerySet] | None = None
 
 
-def register_cocreated_ideas(ideas: Callable[..., QuerySet]) -> None:
+def register_cocreated_ideas(ideas: Callable[[Product], QuerySet]) -> None:
     global _cocreated_ideas
     _cocreated_ideas = ideas
 
@@ -196,7 +200,15 @@ def product_cocreated_ideas(product: Product, *, limit: int = 6) -> list:
     while no app registered them."""
     if _cocreated_ideas is None:
         return []
-    return list(_cocreated_ideas(product, limit=limit))
+    return list(_cocreated_ideas(product)[:limit])
+
+
+def product_changelog(product: Product) -> QuerySet | list:
+    """Every idea adopted into this product, most supported first, to page through: once it is
+    released, the changelog of what it shipped. Empty while no app registered them."""
+    if _cocreated_ideas is None:
+        return []
+    return _cocreated_ideas(product)
 
 
 # --- Parts --------------------------------------------------------------------------------------

@@ -1,19 +1,22 @@
-"""Writes of the catalog that carry a rule: registering, correcting and removing an owned unit.
+"""Writes of the catalog that carry a rule: registering, correcting and removing an owned unit;
+releasing a generation.
 
 Registering and correcting save a single row in a savepoint (`_save_registration`), so they
-need no outer transaction of their own; removing runs in one.
+need no outer transaction of their own; removing and releasing run in one.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Product, Registration
+from .permissions import may_release_products
 
 SERIAL_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,63}$")
 _UNIQUE_SERIAL = "registration_unique_serial_per_product"
@@ -129,3 +132,45 @@ def registration_delete(*, customer, registration: Registration) -> None:
     if registration.customer_id != customer.pk:
         raise ValidationError(_("This registration is not yours."), code="not_owner")
     registration.delete()
+
+
+# --- Releases -----------------------------------------------------------------------------------
+
+# What a release sets off on the floors above: the community credits the ideas a generation ships
+# and tells the people who supported them. Each hook is called as `hook(product=…, by=…)` inside
+# the release's transaction, so it commits with the release or not at all; it must be idempotent
+# (a release may be repeated) and leave slow work to the outbox.
+_release_hooks: list[Callable[..., None]] = []
+
+
+def register_release_hook(hook: Callable[..., None]) -> None:
+    """Have `hook(product=…, by=…)` run in each release (from an AppConfig.ready())."""
+    if hook not in _release_hooks:
+        _release_hooks.append(hook)
+
+
+UNRELEASED_STATUSES = (Product.Status.CONCEPT, Product.Status.IN_DEVELOPMENT)
+
+
+@transaction.atomic
+def product_release(*, product: Product, by) -> Product:
+    """Release a generation: it goes on sale, and the floors above hear of it (the hooks).
+
+    A concept or a generation in development goes on sale; its launch date becomes today unless
+    one in the past was entered (a release recorded late). A generation already on sale or
+    discontinued keeps its status and date. Either way the hooks run, in this transaction: they
+    are idempotent, so a repeated release changes nothing already done and only catches up on
+    ideas adopted into the generation since. Raises PermissionDenied unless `by` may release.
+    """
+    if not may_release_products(by):
+        raise PermissionDenied(_("Only staff who edit the catalog may release a product."))
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if product.status in UNRELEASED_STATUSES:
+        today = timezone.localdate()
+        product.status = Product.Status.ON_SALE
+        if product.launch_date is None or product.launch_date > today:
+            product.launch_date = today
+        product.save(update_fields=["status", "launch_date"])
+    for hook in _release_hooks:
+        hook(product=product, by=by)
+    return product

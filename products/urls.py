@@ -12,4 +12,5 @@ urlpatterns = [
     path("products/mine/<int:pk>/remove/", views.registration_remove, name="registration_remove"),
     path("products/lines/<slug:slug>/", views.line_detail, name="line"),
     path("products/<slug:slug>/", views.product_detail, name="detail"),
+    path("products/<slug:slug>/changelog/", views.changelog, name="changelog"),
 ]

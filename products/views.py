@@ -16,6 +16,7 @@ from .selectors import (
     PartFilters,
     customer_owns,
     part_list,
+    product_changelog,
     product_cocreated_ideas,
     product_for_page,
     product_generations,
@@ -30,6 +31,7 @@ from .services import registration_create, registration_delete
 CATALOG_PAGE_SIZE = 48
 PARTS_PAGE_SIZE = 30
 REGISTRATIONS_PAGE_SIZE = 50
+CHANGELOG_PAGE_SIZE = 30
 
 
 def _status_tabs(counts: dict[str, int]) -> list[dict]:
@@ -160,3 +162,16 @@ def registration_remove(request, pk):
         % {"product": registration.product.name, "serial": registration.serial_number},
     )
     return redirect("products:mine")
+
+
+def changelog(request, slug):
+    """What a generation shipped from its community (or, before its release, what it will)."""
+    product = get_object_or_404(Product.objects.select_related("line"), slug=slug)
+    page = Paginator(product_changelog(product), CHANGELOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "products/changelog.html",
+        {"product": product, "page": page, "released": product.is_registrable},
+    )

@@ -1,6 +1,6 @@
 """Community pages. Thin: they read through selectors, write through services.
 
-One module per section: communities (index and feeds), posts, moderation and people; what
+One module per section: communities (index and feeds), posts, moderation, people and roadmaps; what
 several share is in _common. urls.py names the views from here. The page sizes are the
 sections' own (`communities.FEED_PAGE_SIZE`): set or patch them there.
 """
@@ -18,6 +18,7 @@ from .posts import (
     post_new,
     post_vote,
 )
+from .roadmap import roadmap_all, roadmap_product
 
 __all__ = [
     "comment_moderate",
@@ -36,5 +37,7 @@ __all__ = [
     "post_vote",
     "product_feed",
     "profile",
+    "roadmap_all",
+    "roadmap_product",
     "similar",
 ]

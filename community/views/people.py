@@ -1,4 +1,4 @@
-"""People: a member's public page, with their reputation and posts."""
+"""People: a member's public page, with their reputation, credits and posts."""
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -27,6 +27,7 @@ def profile(request, username):
             "reputation": selectors.reputation_of(person),
             "breakdown": selectors.reputation_breakdown(person),
             "recent_events": selectors.reputation_recent(person),
+            "credits": selectors.credited_generations(person),
             "points": {
                 "vote": REPUTATION_POINTS[ReputationEvent.Kind.VOTE_RECEIVED],
                 "planned": REPUTATION_POINTS[ReputationEvent.Kind.IDEA_PLANNED],

@@ -113,8 +113,8 @@ def test_profile(client, viewer, product, django_assert_num_queries, n):
     author = customer(username="prolific")
     _populate(product, n, author=author)
     # person, their roles, count, posts, tags, reputation, verified, viewer's votes, total,
-    # breakdown, recent ledger lines
-    with django_assert_num_queries(BASE + 11):
+    # breakdown, recent ledger lines, credits per released generation
+    with django_assert_num_queries(BASE + 12):
         client.get(reverse("community:profile", args=["prolific"]))
 
 

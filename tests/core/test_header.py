@@ -10,7 +10,7 @@ from tests.factories.accounts import UserFactory, agent, designer, partner_membe
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = ["/products/", "/community/", "/support/", "/partners/"]
+EVERYONE = ["/products/", "/community/", "/roadmap/", "/support/", "/partners/"]
 
 
 def nav_links(client) -> str:
@@ -68,6 +68,7 @@ def test_the_apps_links_come_in_the_order_they_ask_for_not_the_floors(client):
     assert hrefs == [
         "/products/",
         "/community/",
+        "/roadmap/",
         "/support/",
         "/partners/",
         "/desk/",

@@ -170,7 +170,8 @@ def test_product_page_with_adopted_ideas_and_partners_behind_its_parts_and_servi
             )
 
     # product, parts with their suppliers, services with their providers, chain, co-created
-    expected = 5
+    # ideas with their authors, the people credited for them, the team's latest answers
+    expected = 7
     grow(1)
     with django_assert_num_queries(expected):
         response = client.get(product.get_absolute_url())
