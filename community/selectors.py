@@ -437,15 +437,12 @@ def reputation_breakdown(user) -> list[dict]:
 
 def credited_generations(user) -> list[dict]:
     """The generations that shipped ideas `user` is credited for (community/releases.py), newest
-    first: `product__name`, `product__slug`, `ideas` (how many) and `authored` (how many of them
-    they wrote themselves). Ideas hidden or deleted since count no more. One query."""
+    first: `product__name`, `product__slug` and `ideas` (how many). Ideas hidden or deleted
+    since count no more. One query."""
     return list(
         Credit.objects.filter(Post.listed_via("post"), user=user)
         .values("product__name", "product__slug", "product__launch_date")
-        .annotate(
-            ideas=Count("post", distinct=True),
-            authored=Count("post", filter=Q(role=Credit.Role.AUTHOR), distinct=True),
-        )
+        .annotate(ideas=Count("post", distinct=True))
         .order_by(F("product__launch_date").desc(nulls_last=True), "product__name")
     )
 
