@@ -11,8 +11,6 @@ credit and notify nobody twice.
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
-
 from cocreate.accounts.models import User
 from cocreate.core.clock import clock_at
 from community.models import Post
@@ -117,14 +115,7 @@ def _decision(dana: User, row: dict, products: dict) -> bool:
     post = Post.objects.filter(product=product, title=row["title"]).first() if product else None
     if post is None or post.status not in UNDECIDED:
         return False
-    fields = {"post": post, "status": row["status"], "message": row["message"], "author": dana}
-    try:
-        post_status_change(**fields, adopted_in=target)
-    except ValidationError as error:
-        # The decision names a planned idea's generation once designers can set it there
-        # (issue 18, point 2); until then the seed names it after the decision.
-        if target is None or "adopted_in" not in getattr(error, "error_dict", {}):
-            raise
-        post_status_change(**fields)
-        Post.objects.filter(pk=post.pk).update(adopted_in=target)
+    post_status_change(
+        post=post, status=row["status"], message=row["message"], author=dana, adopted_in=target
+    )
     return True
