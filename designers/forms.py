@@ -8,6 +8,7 @@ from community.models import Post
 from products.models import Product
 
 from .models import PollChoice, ReviewItem
+from .selectors import QueueSort
 from .services import DECISIONS, POLL_MAX_CHOICES
 
 
@@ -31,6 +32,12 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *ReviewItem.State.choices]
     )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=QueueSort.choices, initial=QueueSort.SUPPORT
+    )
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data.get("sort") or QueueSort.SUPPORT
 
 
 class StatusChangeForm(forms.Form):
