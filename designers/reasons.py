@@ -84,7 +84,7 @@ def milestone_text(milestone: int, *, since) -> str:
         milestone,
     ) % {
         "milestone": number(milestone),
-        "day": date_format(timezone.localtime(since), "SHORT_DATE_FORMAT", use_l10n=True),
+        "day": date_format(timezone.localtime(since), "DATE_FORMAT", use_l10n=True),
     }
 
 
