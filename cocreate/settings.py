@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "PostMemberKindEnum": "community.api.MEMBER_KIND_CHOICES",
         "PostStatusEnum": "community.models.Post.Status",
         "FlagReasonEnum": "community.models.Flag.Reason",
+        "ReviewReasonEnum": "designers.models.ReviewItem.Reason",
     },
 }
 

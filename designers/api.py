@@ -30,7 +30,7 @@ class IsDesigner(BasePermission):
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(ReviewItem.Reason.values)
+    code = serializers.ChoiceField(ReviewItem.Reason.choices)
     text = serializers.CharField(help_text=_("The reason in the caller's language."))
     points = serializers.FloatField(required=False, help_text=_("threshold: its points then"))
     threshold = serializers.FloatField(required=False, help_text=_("threshold: the threshold then"))
