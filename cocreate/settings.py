@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "PostMemberKindEnum": "community.api.serializers.MEMBER_KIND_CHOICES",
         "PostStatusEnum": "community.models.Post.Status",
         "FlagReasonEnum": "community.models.Flag.Reason",
+        "ReviewReasonEnum": "designers.models.ReviewItem.Reason",
     },
 }
 

@@ -13,11 +13,26 @@ class ProductTeamAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewItem)
 class ReviewItemAdmin(admin.ModelAdmin):
-    list_display = ["post", "product", "score", "vote_count", "state", "assignee", "surfaced_at"]
+    list_display = [
+        "post",
+        "product",
+        "support",
+        "score",
+        "vote_count",
+        "state",
+        "assignee",
+        "surfaced_at",
+    ]
     list_filter = ["state", "product"]
     raw_id_fields = ["post", "assignee"]
     list_select_related = ["post", "product", "assignee"]
-    readonly_fields = ["surfaced_at", "notified_at", "decided_at"]
+    readonly_fields = [
+        "surfaced_at",
+        "notified_at",
+        "decided_at",
+        "support_updated_at",
+        "milestone_at",
+    ]
 
 
 class PollChoiceInline(admin.TabularInline):

@@ -2,7 +2,12 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -24,6 +29,17 @@ class IsDesigner(BasePermission):
         return permissions.may_design(request.user)
 
 
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(ReviewItem.Reason.choices)
+    text = serializers.CharField(help_text=_("The reason in the caller's language."))
+    points = serializers.FloatField(required=False, help_text=_("threshold: its points then"))
+    threshold = serializers.FloatField(required=False, help_text=_("threshold: the threshold then"))
+    rank = serializers.IntegerField(required=False, help_text=_("top_n: its rank in its product"))
+    top_n = serializers.IntegerField(required=False, help_text=_("top_n: how many surfaced"))
+    milestone = serializers.IntegerField(required=False, help_text=_("milestone: supporters"))
+    votes = serializers.IntegerField(required=False, help_text=_("milestone: its votes then"))
+
+
 class ReviewItemSerializer(serializers.ModelSerializer):
     post = serializers.IntegerField(source="post_id")
     title = serializers.CharField(source="post.title")
@@ -37,7 +53,23 @@ class ReviewItemSerializer(serializers.ModelSerializer):
     score_now = serializers.FloatField(
         source="current_points",
         read_only=True,
-        help_text=_("The post's points now: the queue is ordered by them, highest first."),
+        help_text=_("The post's trending points now (decayed): `?sort=trending` orders by them."),
+    )
+    support = serializers.FloatField(
+        read_only=True,
+        help_text=_(
+            "Votes, verified owners' votes, commenters and linked tickets, weighted, not "
+            "decayed: the default order, highest first."
+        ),
+    )
+    reasons = serializers.ListField(
+        source="reason_codes",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Why it surfaced: threshold, top_n, milestone."),
+    )
+    why = serializers.SerializerMethodField(
+        help_text=_("Each reason with the figures recorded when it surfaced, as a sentence.")
     )
     url = serializers.SerializerMethodField()
 
@@ -52,15 +84,27 @@ class ReviewItemSerializer(serializers.ModelSerializer):
             "product",
             "score",
             "score_now",
+            "support",
             "vote_count",
             "verified_vote_count",
+            "commenter_count",
             "linked_ticket_count",
+            "milestone",
+            "milestone_at",
             "reasons",
+            "why",
             "state",
             "assignee",
             "decision",
             "surfaced_at",
             "url",
+        ]
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_why(self, item) -> list[dict]:
+        return [
+            {**details, "code": code, "text": sentence}
+            for (code, sentence), details in zip(item.why(), item.reason_details(), strict=True)
         ]
 
     def get_url(self, item) -> str:
@@ -88,6 +132,13 @@ class ReviewQueueQuerySerializer(serializers.Serializer):
         allow_blank=True,
         error_messages={"invalid_choice": _("Unknown state.")},
     )
+    sort = serializers.ChoiceField(
+        selectors.QueueSort.values,
+        required=False,
+        default=selectors.QueueSort.SUPPORT,
+        allow_blank=True,
+        error_messages={"invalid_choice": _("Unknown sort.")},
+    )
 
 
 @extend_schema_view(
@@ -96,12 +147,22 @@ class ReviewQueueQuerySerializer(serializers.Serializer):
             OpenApiParameter("product", SLUG_SCHEMA, description="Product slug."),
             OpenApiParameter("kind", str, enum=[Post.Kind.SUGGESTION, Post.Kind.MODIFICATION]),
             OpenApiParameter("state", str, enum=ReviewItem.State.values),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=selectors.QueueSort.values,
+                description=(
+                    "support (default): votes, verified owners, commenters and linked tickets, "
+                    "weighted, not decayed; trending: the decayed points now; newest: the most "
+                    "recently surfaced; waiting: the longest without a decision first."
+                ),
+            ),
         ]
     )
 )
 class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """What the surfacing job put in front of designers, the highest current score first
-    (designers only); items of hidden or deleted posts are left out."""
+    """What the surfacing job put in front of designers, in the order `?sort=` names (the most
+    support first by default; designers only); items of hidden or deleted posts are left out."""
 
     serializer_class = ReviewItemSerializer
     permission_classes = [IsAuthenticated, IsDesigner]
@@ -117,9 +178,13 @@ class ReviewQueueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             product = Product.objects.filter(slug=params["product"]).first()
             if product is None:  # a filter on a product that does not exist matches nothing
                 return ReviewItem.objects.none()
-        kind, state = params["kind"], params["state"]
         return selectors.review_queue(
-            selectors.QueueFilters(product=product, kind=kind, state=state)
+            selectors.QueueFilters(
+                product=product,
+                kind=params["kind"],
+                state=params["state"],
+                sort=params["sort"] or selectors.QueueSort.SUPPORT,
+            )
         )
 
 

@@ -1,16 +1,22 @@
-"""The trending score, recomputed for every post at once (`manage.py check_consistency`).
+"""The trending score and the review items' support, recomputed for every row at once
+(`manage.py check_consistency`).
 
 `expected_scores_sql` is the set-based twin of `scoring.rescore_posts` (the same sum, grouped
 instead of correlated): the scale-data generator stores it, the check compares with it. Posts
 whose score is pending (never scored, or activity since the last scoring) are not checked: the
-surfacing job refreshes them on its next run.
+surfacing job refreshes them on its next run. A review item's counts and support
+(`support.support_sql`, the statement the job updates them with) are checked when its post's
+score is current and the item was counted since the post's last activity (the job recounts
+an item in the transaction that rescores its post).
 """
 
 from cocreate.core.denormalised import Check
 from community.models import Comment, Post, Vote
 from products.models import Registration
 
+from .models import ReviewItem
 from .scoring import Weights, _linked_ticket_table, since_post_sql
+from .support import support_sql
 
 POST = Post._meta.db_table
 
@@ -70,6 +76,29 @@ def _scored_and_current() -> str:
     return condition
 
 
+def _counted_and_current() -> str:
+    return (
+        "ri.support_updated_at IS NOT NULL AND ri.support_updated_at >= p.last_activity_at AND "
+        + _scored_and_current()
+    )
+
+
+def _item_expected(column: str):
+    def expected():
+        sql, params = support_sql(_counted_and_current())
+        return f"SELECT id, {column} AS expected FROM ({sql}) counted", params
+
+    return expected
+
+
+ITEM_FIELDS = {
+    "vote_count": "votes",
+    "verified_vote_count": "verified",
+    "commenter_count": "commenters",
+    "linked_ticket_count": "tickets",
+    "support": "support",
+}
+
 CHECKS = [
     Check(
         "community.Post",
@@ -78,4 +107,14 @@ CHECKS = [
         lambda: expected_scores_sql(_scored_and_current()),
         tolerance=1e-9,
     ),
+]
+CHECKS += [
+    Check(
+        "designers.ReviewItem",
+        ReviewItem._meta.db_table,
+        field,
+        _item_expected(column),
+        tolerance=1e-9 if field == "support" else 0.0,
+    )
+    for field, column in ITEM_FIELDS.items()
 ]

@@ -9,6 +9,7 @@ from community.models import Post
 from products.models import Product
 
 from .models import PollChoice, ReviewItem
+from .selectors import QueueSort
 from .services import DECISIONS, MESSAGE_MAX_LENGTH, POLL_MAX_CHOICES, next_statuses
 
 
@@ -32,6 +33,12 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Any state")), *ReviewItem.State.choices]
     )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=QueueSort.choices, initial=QueueSort.SUPPORT
+    )
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data.get("sort") or QueueSort.SUPPORT
 
 
 class GenerationField(forms.ModelChoiceField):

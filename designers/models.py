@@ -7,7 +7,7 @@ belongs to every user with the designer role (see designers.selectors.product_de
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from community.models import Post
 
+from .reasons import milestone_text, number, reason_code, reason_text, support_parts
 from .scoring import current_points
 
 
@@ -54,6 +55,9 @@ class JobState(models.Model):
     # advances when a run completes, so a killed run is simply redone.
     last_started_at = models.DateTimeField(_("last complete run started"), null=True, blank=True)
     last_finished_at = models.DateTimeField(_("last complete run finished"), null=True, blank=True)
+    # The scoring settings (half-life, epoch, weights) of the scores the last complete run left:
+    # a run that finds them changed rescores every post, as a first run does.
+    scored_with = models.CharField(_("scored with"), max_length=200, blank=True)
     last_rescored = models.PositiveIntegerField(_("posts rescored"), default=0)
     last_surfaced = models.PositiveIntegerField(_("items surfaced"), default=0)
 
@@ -66,7 +70,11 @@ class JobState(models.Model):
 
 
 class ReviewItem(models.Model):
-    """A post the surfacing job put in front of the product's designers; one per post."""
+    """A post the surfacing job put in front of the product's designers; one per post.
+
+    Two kinds of figures: why it surfaced, as it was then (`score`, `reasons`, each reason with
+    its numbers), and what supports it now (`vote_count` … `support`), which the surfacing job
+    keeps current for every item whose post had activity (designers/support.py)."""
 
     class State(models.TextChoices):
         NEW = "new", pgettext_lazy("review item state", "New")
@@ -91,12 +99,24 @@ class ReviewItem(models.Model):
         related_name="review_items",
         verbose_name=_("product"),
     )
-    # Why it was surfaced, as measured when it was: the decayed score, the supporters.
+    # Why it was surfaced, as measured when it was: the decayed points then, and each reason
+    # with its figures: [{"code": "threshold", "points": 31.2, "threshold": 25},
+    # {"code": "top_n", "rank": 2, "top_n": 5}, {"code": "milestone", "milestone": 50,
+    # "votes": 53}] (items surfaced before 2026-12 lack what was not recorded then).
     score = models.FloatField(_("score when surfaced"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    # Its support now (not decayed): kept current by the surfacing job's rescore step.
     vote_count = models.PositiveIntegerField(_("votes"), default=0)
     verified_vote_count = models.PositiveIntegerField(_("votes of verified owners"), default=0)
+    commenter_count = models.PositiveIntegerField(
+        _("commenters"), default=0, help_text=_("Members other than the author and the team.")
+    )
     linked_ticket_count = models.PositiveIntegerField(_("linked tickets"), default=0)
-    reasons = models.JSONField(_("reasons"), default=list)
+    support = models.FloatField(_("support"), default=0)
+    support_updated_at = models.DateTimeField(_("support counted"), null=True, blank=True)
+    # The highest supporters milestone the post has reached, and when the job saw it reach it.
+    milestone = models.PositiveIntegerField(_("supporters milestone"), default=0)
+    milestone_at = models.DateTimeField(_("milestone reached"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,15 +134,24 @@ class ReviewItem(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-score", "-id"]
+        ordering = ["-support", "-id"]
         verbose_name = _("review item")
         verbose_name_plural = _("review items")
         indexes = [
-            models.Index(fields=["product", "state", "-score"], name="reviewitem_queue_idx"),
+            models.Index(fields=["-support", "-id"], name="reviewitem_support_idx"),
+            models.Index(fields=["product", "-support", "-id"], name="reviewitem_prod_support_idx"),
             models.Index(
                 fields=["id"], condition=Q(notified_at__isnull=True), name="reviewitem_unnotified"
             ),
             models.Index(fields=["-surfaced_at"], name="reviewitem_surfaced_idx"),
+            models.Index(fields=["-milestone_at"], name="reviewitem_milestone_idx"),
+            # The queue's "waiting longest" order (designers.selectors): undecided first.
+            models.Index(
+                Case(When(state="decided", then=Value(1)), default=Value(0)),
+                "surfaced_at",
+                "id",
+                name="reviewitem_waiting_idx",
+            ),
         ]
 
     def __str__(self):
@@ -133,12 +162,51 @@ class ReviewItem(models.Model):
 
     def current_points(self, *, now=None) -> float:
         """What the post is worth now (its trending score decayed to this moment), by which the
-        queue ranks it; `score` is what it was worth when it surfaced."""
+        trending sort ranks it; `score` is what it was worth when it surfaced."""
         return current_points(self.post.trending_score, now=now or timezone.now())
 
+    @property
+    def is_waiting(self) -> bool:
+        return self.state != self.State.DECIDED
+
+    def reason_codes(self) -> list[str]:
+        return [reason_code(reason) for reason in self.reasons]
+
     def reason_labels(self) -> list[str]:
+        """Short labels of the reasons (badges); `why()` says it with the figures."""
         labels = dict(self.Reason.choices)
-        return [str(labels.get(reason, reason)) for reason in self.reasons]
+        return [str(labels.get(code, code)) for code in self.reason_codes()]
+
+    def reason_details(self) -> list[dict]:
+        """The figures recorded with each reason (the stored dicts, without their code)."""
+        return [
+            {k: v for k, v in reason.items() if k != "code"} if isinstance(reason, dict) else {}
+            for reason in self.reasons
+        ]
+
+    def why(self) -> list[tuple[str, str]]:
+        """(code, sentence) per reason it surfaced, with the figures recorded then, in the
+        active language: "31.2 points when it surfaced, over the threshold of 25"."""
+        return [
+            (reason_code(reason), reason_text(reason, product=self.product.name))
+            for reason in self.reasons
+        ]
+
+    def support_display(self) -> str:
+        """The support in the reader's number format ("42.5", "1,204")."""
+        return number(self.support)
+
+    def later_milestone(self) -> str:
+        """The supporters milestone the idea reached after it surfaced, with its day ("" when
+        none): "Since reached 100 supporters (3 Dec 2026)"."""
+        if not (self.milestone and self.milestone_at and self.milestone_at > self.surfaced_at):
+            return ""
+        return milestone_text(self.milestone, since=self.milestone_at)
+
+    def support_parts(self) -> list[tuple[str, str]]:
+        """(part, its contribution) of `support`, in the active language, for the queue's
+        breakdown: "22 votes × 1", "5 votes of verified owners × 3" …"""
+        return support_parts(self)
 
     def decision_label(self) -> str:
         """The decided status in the reader's language (`decision` holds a post status code)."""

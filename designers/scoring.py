@@ -56,6 +56,15 @@ class Weights:
             epoch=setting("DESIGNERS_SCORE_EPOCH"),
         )
 
+    def fingerprint(self) -> str:
+        """The settings a stored score depends on, as text: scores stored under another
+        fingerprint must all be recomputed (the surfacing job does it on its next run)."""
+        return (
+            f"half-life {self.half_life_seconds:g}s, epoch {self.epoch.isoformat()}, weights "
+            f"{self.post:g}/{self.vote:g}/{self.verified_vote:g}/{self.comment:g}/"
+            f"{self.linked_ticket:g}"
+        )
+
     def age(self, when: datetime) -> float:
         """Half-lives from the epoch to `when`."""
         return (when - self.epoch).total_seconds() / self.half_life_seconds

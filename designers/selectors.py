@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Left, TruncDate, TruncWeek
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from cocreate.accounts.roles import Role
@@ -49,11 +51,37 @@ def product_team(product_id: int) -> QuerySet:
     )
 
 
+class QueueSort(models.TextChoices):
+    """The review queue's orders (docs/trending.md); support is the default."""
+
+    SUPPORT = "support", _("Most support")
+    TRENDING = "trending", _("Trending now")
+    NEWEST = "newest", _("Newest surfaced")
+    WAITING = "waiting", _("Waiting longest")
+
+
+# Each order ends with the id, so pages never skip or repeat an item.
+_QUEUE_ORDER = {
+    QueueSort.SUPPORT: (F("support").desc(), F("id").desc()),
+    # The stored trending score orders as the current points do (docs/trending.md).
+    QueueSort.TRENDING: (F("post__trending_score").desc(), F("id").desc()),
+    QueueSort.NEWEST: (F("surfaced_at").desc(), F("id").desc()),
+    # Items without a decision first, the longest waiting first; decided ones after them.
+    QueueSort.WAITING: (
+        # The expression of the reviewitem_waiting_idx index, so a page is a range of it.
+        Case(When(state=ReviewItem.State.DECIDED, then=Value(1)), default=Value(0)).asc(),
+        F("surfaced_at").asc(),
+        F("id").asc(),
+    ),
+}
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     product: Product | None = None
     kind: str = ""
     state: str = ""
+    sort: str = QueueSort.SUPPORT
 
 
 def _in_queue() -> QuerySet[ReviewItem]:
@@ -63,9 +91,9 @@ def _in_queue() -> QuerySet[ReviewItem]:
 
 
 def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
-    """Review items, the post's current trending score first, with what a queue row shows (one
-    query). The score recorded when the item surfaced is why it surfaced, not how it ranks now:
-    ordering by the stored trending score is ordering by current points (docs/trending.md)."""
+    """Review items in the order `filters.sort` names (support by default), with what a queue
+    row shows (one query). Why an item surfaced (its reasons, its points then) is not how it
+    ranks now: support and trending are read as they are now (docs/trending.md)."""
     filters = filters or QueueFilters()
     items = _in_queue().select_related("post__author", "product", "assignee")
     if filters.product:
@@ -74,7 +102,7 @@ def review_queue(filters: QueueFilters | None = None) -> QuerySet[ReviewItem]:
         items = items.filter(post__kind=filters.kind)
     if filters.state:
         items = items.filter(state=filters.state)
-    return items.order_by("-post__trending_score", "-id")
+    return items.order_by(*_QUEUE_ORDER[QueueSort(filters.sort or QueueSort.SUPPORT)])
 
 
 # The review page lists a post's newest linked tickets, each with the start of what the customer

@@ -9,6 +9,9 @@ Steps, each idempotent so a run killed anywhere is finished by the next one:
    designer is never notified twice, even by two runs at once), then mark it;
 4. advance the cursor (JobState) only once all of the above succeeded.
 
+A run rescores every post when there is no cursor yet or when the scoring settings (half-life,
+epoch, weights) differ from those the previous complete run scored with.
+
 Only one run works at a time (a PostgreSQL advisory lock); a second run that starts meanwhile
 returns at once.
 """
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext, pgettext
@@ -26,13 +29,15 @@ from django.utils.translation import gettext, ngettext, pgettext
 from cocreate.core.sql import advisory_lock_tried
 from cocreate.notifications.services import notification_send
 from community.links import linked_tickets
-from community.models import Post, Vote
-from products.models import Product, Registration
+from community.models import Post
+from products.models import Product
 
-from .conf import setting
+from .conf import milestones, setting
 from .models import JobState, ReviewItem
+from .reasons import number
 from .scoring import Weights, current_points, rescore_posts, score_for_points
 from .selectors import product_designers
+from .support import review_items_recount
 
 JOB_NAME = "surface_popular"
 LOCK_KEY = zlib.crc32(b"designers.surface_popular")
@@ -62,16 +67,26 @@ def _active_post_ids(since) -> list[int]:
             active |= Q(Exists(updated))
     else:
         active = Q()
-    return list(posts.filter(active).order_by().values_list("pk", flat=True))
+    ids = set(posts.filter(active).order_by().values_list("pk", flat=True))
+    # Items whose support was never counted (surfaced before it was) or whose votes moved
+    # without activity (a withdrawn vote does not move last_activity_at): a few rows.
+    stale = ReviewItem.objects.filter(
+        Q(support_updated_at__isnull=True) | ~Q(vote_count=F("post__vote_count"))
+    )
+    ids.update(stale.values_list("post_id", flat=True))
+    return sorted(ids)
 
 
-def _rescore(since) -> list[int]:
+def _rescore(since, now) -> list[int]:
+    """Rescore the active posts, and recount the support of their review items in the same
+    transaction (so an item is current whenever its post's score is)."""
     ids = _active_post_ids(since)
     batch = setting("DESIGNERS_RESCORE_BATCH")
     weights = Weights.from_settings()
     for start in range(0, len(ids), batch):
         with transaction.atomic():
             rescore_posts(ids[start : start + batch], weights=weights)
+            review_items_recount(post_ids=ids[start : start + batch], now=now, weights=weights)
     return ids
 
 
@@ -83,24 +98,40 @@ def _candidates():
     )
 
 
-def _reasons_by_post(now, rescored: list[int] | None) -> dict[int, set[str]]:
-    """Unsurfaced candidates and why each qualifies.
+def _reasons_by_post(now, rescored: list[int] | None) -> dict[int, dict[str, dict]]:
+    """Unsurfaced candidates, why each qualifies and the figures that made it: {post id:
+    {code: {"code": …, figures}}} (docs/trending.md).
 
     Points only decay and votes only change with activity, so only the posts rescored in this
     run (`rescored`; None on a full run) can newly pass the threshold or the milestone. The top
     N can change without activity (a post above leaves the ranking), so it is read per product
     on the (product, -trending_score) index."""
-    reasons: dict[int, set[str]] = {}
+    reasons: dict[int, dict[str, dict]] = {}
     candidates = _candidates()
     if rescored is not None:
         candidates = candidates.filter(pk__in=rescored)
     weights = Weights.from_settings()
-    floor = score_for_points(setting("DESIGNERS_SURFACE_THRESHOLD"), now=now, weights=weights)
-    for pk in candidates.filter(trending_score__gte=floor).values_list("pk", flat=True):
-        reasons.setdefault(pk, set()).add(ReviewItem.Reason.THRESHOLD)
-    milestone = setting("DESIGNERS_SURFACE_MILESTONE")
-    for pk in candidates.filter(vote_count__gte=milestone).values_list("pk", flat=True):
-        reasons.setdefault(pk, set()).add(ReviewItem.Reason.MILESTONE)
+    threshold = setting("DESIGNERS_SURFACE_THRESHOLD")
+    floor = score_for_points(threshold, now=now, weights=weights)
+    for pk, score in candidates.filter(trending_score__gte=floor).values_list(
+        "pk", "trending_score"
+    ):
+        points = round(current_points(score, now=now, weights=weights), 1)
+        reasons.setdefault(pk, {})[ReviewItem.Reason.THRESHOLD] = {
+            "code": ReviewItem.Reason.THRESHOLD.value,
+            "points": points,
+            "threshold": threshold,
+        }
+    steps = milestones()
+    if steps:
+        for pk, votes in candidates.filter(vote_count__gte=steps[0]).values_list(
+            "pk", "vote_count"
+        ):
+            reasons.setdefault(pk, {})[ReviewItem.Reason.MILESTONE] = {
+                "code": ReviewItem.Reason.MILESTONE.value,
+                "milestone": max(m for m in steps if m <= votes),
+                "votes": votes,
+            }
     top_n = setting("DESIGNERS_SURFACE_TOP_N")
     if top_n:
         ranked = Post.objects.listed().filter(
@@ -110,49 +141,40 @@ def _reasons_by_post(now, rescored: list[int] | None) -> dict[int, set[str]]:
         )
         for product_id in Product.objects.order_by().values_list("pk", flat=True):
             top = ranked.filter(product_id=product_id).order_by("-trending_score", "-id")[:top_n]
-            for pk, has_item in top.annotate(
-                has_item=Exists(ReviewItem.objects.filter(post=OuterRef("pk")))
-            ).values_list("pk", "has_item"):
+            rows = top.annotate(has_item=Exists(ReviewItem.objects.filter(post=OuterRef("pk"))))
+            for rank, (pk, has_item) in enumerate(rows.values_list("pk", "has_item"), start=1):
                 if not has_item:
-                    reasons.setdefault(pk, set()).add(ReviewItem.Reason.TOP_N)
+                    reasons.setdefault(pk, {})[ReviewItem.Reason.TOP_N] = {
+                        "code": ReviewItem.Reason.TOP_N.value,
+                        "rank": rank,
+                        "top_n": top_n,
+                    }
     return reasons
 
 
 def _create_items(now, rescored: list[int] | None) -> list[int]:
+    """Queue the candidates with their reasons and the points they were worth, then count
+    their support (the same statement as the rescore step's)."""
     reasons = _reasons_by_post(now, rescored)
     if not reasons:
         return []
-    verified = Registration.objects.filter(
-        customer_id=OuterRef("user_id"), product_id=OuterRef("post__product_id")
-    )
-    verified_counts = dict(
-        Vote.objects.filter(post_id__in=reasons)
-        .filter(Exists(verified))
-        .order_by()
-        .values("post_id")
-        .annotate(n=Count("id"))
-        .values_list("post_id", "n")
-    )
-    posts = Post.objects.filter(pk__in=reasons).order_by()
-    links = linked_tickets()
-    if links is not None:
-        posts = posts.annotate(tickets=Count(links.query_name))
     weights = Weights.from_settings()
     order = [ReviewItem.Reason.THRESHOLD, ReviewItem.Reason.TOP_N, ReviewItem.Reason.MILESTONE]
+    posts = (
+        Post.objects.filter(pk__in=reasons).order_by().only("pk", "product_id", "trending_score")
+    )
     rows = [
         ReviewItem(
             post_id=post.pk,
             product_id=post.product_id,
             score=round(current_points(post.trending_score, now=now, weights=weights), 3),
-            vote_count=post.vote_count,
-            verified_vote_count=verified_counts.get(post.pk, 0),
-            linked_ticket_count=getattr(post, "tickets", 0),
-            reasons=[str(r) for r in order if r in reasons[post.pk]],
+            reasons=[reasons[post.pk][r] for r in order if r in reasons[post.pk]],
         )
         for post in posts
     ]
     with transaction.atomic():
         ReviewItem.objects.bulk_create(rows, ignore_conflicts=True)
+        review_items_recount(post_ids=list(reasons), now=now, weights=weights)
     return list(
         ReviewItem.objects.filter(post_id__in=reasons, surfaced_at__gte=now).values_list(
             "pk", flat=True
@@ -166,15 +188,15 @@ def _surfaced_title_text(title: str) -> str:
 
 def _surfaced_body_text(item: ReviewItem) -> str:
     text = ngettext(
-        "%(votes)d vote, %(verified)d of verified owners; %(reasons)s.",
-        "%(votes)d votes, %(verified)d of verified owners; %(reasons)s.",
+        "%(votes)s vote, %(verified)s of verified owners; %(reasons)s.",
+        "%(votes)s votes, %(verified)s of verified owners; %(reasons)s.",
         item.vote_count,
     )
-    separator = pgettext("between the items of a list", ", ")
+    separator = pgettext("between the sentences of a list", "; ")
     return text % {
-        "votes": item.vote_count,
-        "verified": item.verified_vote_count,
-        "reasons": separator.join(item.reason_labels()),
+        "votes": number(item.vote_count),
+        "verified": number(item.verified_vote_count),
+        "reasons": separator.join(sentence for _code, sentence in item.why()),
     }
 
 
@@ -190,7 +212,11 @@ def review_item_notify(*, item: ReviewItem) -> int:
     An item whose post is hidden or deleted is not announced and stays unnotified: a post a
     moderator shows again is announced by the next run, a deleted one never."""
     with transaction.atomic():
-        locked = ReviewItem.objects.select_for_update().select_related("post").get(pk=item.pk)
+        locked = (
+            ReviewItem.objects.select_for_update(of=("self", "post"))
+            .select_related("post", "product")
+            .get(pk=item.pk)
+        )
         if locked.notified_at:
             return 0
         post = locked.post
@@ -225,14 +251,17 @@ def surface_popular() -> RunResult:
         state, _created = JobState.objects.get_or_create(name=JOB_NAME)
         started = timezone.now()
         since = None
-        if state.last_started_at:
+        scored_with = Weights.from_settings().fingerprint()
+        # A first run, or one after the scoring settings changed, rescores every post.
+        if state.last_started_at and state.scored_with == scored_with:
             overlap = timedelta(seconds=setting("DESIGNERS_SURFACE_OVERLAP_SECONDS"))
             since = state.last_started_at - overlap
-        rescored_ids = _rescore(since)
+        rescored_ids = _rescore(since, started)
         item_ids = _create_items(started, None if since is None else rescored_ids)
         rescored = len(rescored_ids)
         notified = _notify_pending()
         state.last_started_at = started
+        state.scored_with = scored_with
         state.last_finished_at = timezone.now()
         state.last_rescored = rescored
         state.last_surfaced = len(item_ids)

@@ -52,7 +52,10 @@ def queue(request):
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     filters = selectors.QueueFilters(
-        product=data.get("product"), kind=data.get("kind") or "", state=data.get("state") or ""
+        product=data.get("product"),
+        kind=data.get("kind") or "",
+        state=data.get("state") or "",
+        sort=data.get("sort") or selectors.QueueSort.SUPPORT,
     )
     page = Paginator(selectors.review_queue(filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -60,7 +63,13 @@ def queue(request):
     return render(
         request,
         "designers/queue.html",
-        {"form": form, "page": page, "counts": selectors.queue_counts()},
+        {
+            "form": form,
+            "page": page,
+            "counts": selectors.queue_counts(),
+            "sort": filters.sort,
+            "sort_label": selectors.QueueSort(filters.sort).label,
+        },
     )
 
 

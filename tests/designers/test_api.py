@@ -48,16 +48,23 @@ def test_review_queue_filters():
     assert response.status_code == 400 and "state" in response.json()["errors"]
 
 
-def test_review_queue_is_ordered_by_the_posts_current_score():
-    # Given an item that surfaced high and went cold, and one that surfaced low and is hot now
+def test_review_queue_is_ordered_by_support_or_by_the_posts_current_score():
+    # Given an item many back that has gone cold, and one few back that is hot now
     now = timezone.now()
-    cold = ReviewItemFactory(score=50, post__trending_score=score_for_points(2, now=now))
-    hot = ReviewItemFactory(score=5, post__trending_score=score_for_points(40, now=now))
+    cold = ReviewItemFactory(
+        score=50, support=40, post__trending_score=score_for_points(2, now=now)
+    )
+    hot = ReviewItemFactory(score=5, support=3, post__trending_score=score_for_points(40, now=now))
+    client = _client(designer())
 
-    # When a designer reads the queue
-    rows = _client(designer()).get("/api/v1/review-queue/").json()["results"]
+    # When a designer reads the queue, then the most supported comes first
+    rows = client.get("/api/v1/review-queue/").json()["results"]
+    assert [row["id"] for row in rows] == [cold.pk, hot.pk]
+    assert [row["support"] for row in rows] == [40, 3]
 
-    # Then the hot one comes first; each row keeps why it surfaced and says what it is worth now
+    # When they sort by trending, then the hot one comes first; each row keeps why it surfaced
+    # and says what it is worth now
+    rows = client.get("/api/v1/review-queue/", {"sort": "trending"}).json()["results"]
     assert [row["id"] for row in rows] == [hot.pk, cold.pk]
     assert [row["score"] for row in rows] == [5, 50]
     assert rows[0]["score_now"] == pytest.approx(40, rel=1e-3)

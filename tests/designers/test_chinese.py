@@ -36,6 +36,8 @@ def test_the_queue_reads_in_chinese(client):
     assert "<h1>评审队列</h1>" in html
     assert "待评审：1" in html and "已决定：1" in html
     assert "达到支持者里程碑" in html
+    # The queue's "Support" is an idea's support, not the site's "Service and support" section.
+    assert ">支持度</abbr>" in html and "排序方式" in html and "支持度最高" in html
     # The decision is shown by its label, not its code.
     assert "已采纳" in html and ">adopted<" not in html
     assert "Review queue" not in html

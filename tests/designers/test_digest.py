@@ -9,7 +9,6 @@ from cocreate.notifications.models import Notification
 from designers import digest, tasks
 from designers.digest import week_of, weekly_digest_send
 from designers.models import ReviewItem
-from designers.scoring import score_for_points
 from tests.concurrency import run_at_once
 from tests.factories.accounts import designer
 from tests.factories.designers import ProductTeamFactory, ReviewItemFactory
@@ -50,7 +49,9 @@ def test_the_digest_is_written_in_each_designers_language():
 
     digest = Notification.objects.get(recipient=team.user, kind="designers.digest")
     assert digest.title == "每周摘要：1项等待决定"
-    assert digest.body.startswith("本周新增：") and "Waiting idea" in digest.body
+    assert digest.body.startswith("您的评审队列（2026年11月23日这一周）：")
+    assert "本周新增：1" in digest.body and "Waiting idea" in digest.body
+    assert "本周达到里程碑：0" in digest.body and "待决定：1项等待中" in digest.body
 
 
 def test_a_second_run_the_same_week_sends_nothing_even_to_new_designers():
@@ -141,28 +142,29 @@ def test_hidden_and_deleted_posts_are_left_out_of_the_digest():
     assert "Hidden idea" not in mine.body and "Deleted idea" not in mine.body
 
 
-def test_the_digest_lists_the_hottest_items_and_reads_a_bounded_number_of_rows():
-    # Given more waiting items than a digest lists
+def test_the_digest_lists_the_most_supported_new_items_and_reads_a_bounded_number_of_rows():
+    # Given more waiting items, new this week, than a digest lists
     team = ProductTeamFactory()
     now = datetime(2026, 11, 23, 7, tzinfo=UTC)
-    for points in range(1, digest.DIGEST_LINES + 6):
+    total = digest.NEW_LINES + 5
+    for support in range(1, total + 1):
         ReviewItemFactory(
-            post__product=team.product,
-            post__title=f"Idea worth {points}",
-            post__trending_score=score_for_points(points, now=now),
+            post__product=team.product, post__title=f"Idea with {support}", support=support
         )
 
     # When the digest is sent
     with CaptureQueriesContext(connection) as queries:
         weekly_digest_send(now=now)
 
-    # Then it counts them all, lists the hottest first, and no query read every item
+    # Then it counts them all, lists the most supported first, says how many more there are,
+    # and no query read every item
     mine = Notification.objects.get(recipient=team.user, kind="designers.digest")
-    total = digest.DIGEST_LINES + 5
     assert f"{total} items wait" in mine.title
+    assert f"New this week: {total}" in mine.body
     lines = [line for line in mine.body.splitlines() if line.startswith("- ")]
-    assert len(lines) == digest.DIGEST_LINES
-    assert lines[0].startswith(f"- Idea worth {total} (") and lines[0].endswith(f", {total})")
+    assert len(lines) == digest.NEW_LINES
+    assert lines[0] == f"- Idea with {total} · {team.product.name} · support {total}"
+    assert "… and 5 more in the queue" in mine.body
     item_reads = [
         query["sql"]
         for query in queries.captured_queries

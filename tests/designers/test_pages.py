@@ -57,8 +57,8 @@ def test_queue_sorted_by_current_score_and_filtered(designer_client):
     high = ReviewItemFactory(
         score=5, post__kind=Post.Kind.MODIFICATION, post__trending_score=points_now(40)
     )
-    # When a designer opens the queue
-    response = designer_client.get(reverse("designers:queue"))
+    # When a designer opens the queue sorted by trending
+    response = designer_client.get(reverse("designers:queue"), {"sort": "trending"})
     # Then the hot one comes first, and the row shows its score now and when it surfaced
     assert response.status_code == 200
     assert [item.pk for item in response.context["page"].object_list] == [high.pk, low.pk]

@@ -37,13 +37,14 @@ def test_a_post_past_the_milestone_is_queued_with_why(surfacing_settings):
     assert result.ran and result.surfaced == 1
     item = ReviewItem.objects.get()
     assert item.post == post and item.product == post.product
-    assert item.reasons == ["milestone"]
+    assert item.reasons == [{"code": "milestone", "milestone": 3, "votes": 3}]
     assert (item.vote_count, item.verified_vote_count, item.linked_ticket_count) == (3, 0, 1)
+    assert item.support == 3 * 1 + 1 * 4  # three votes and a linked ticket, not decayed
     assert item.score > 0
 
 
 def test_threshold_and_top_n(surfacing_settings):
-    surfacing_settings.DESIGNERS_SURFACE_MILESTONE = 10_000
+    surfacing_settings.DESIGNERS_SURFACE_MILESTONES = (10_000,)
     surfacing_settings.DESIGNERS_SURFACE_THRESHOLD = 3.5
     hot = PostFactory()
     _votes(hot, 3)  # 1 (post) + 3 votes = 4 points now
@@ -51,14 +52,14 @@ def test_threshold_and_top_n(surfacing_settings):
     _votes(warm, 1)
 
     surfacing.surface_popular()
-    assert list(ReviewItem.objects.values_list("post_id", "reasons")) == [(hot.pk, ["threshold"])]
+    ((post_id, reasons),) = ReviewItem.objects.values_list("post_id", "reasons")
+    assert post_id == hot.pk
+    assert reasons == [{"code": "threshold", "points": pytest.approx(4, abs=0.1), "threshold": 3.5}]
 
     surfacing_settings.DESIGNERS_SURFACE_TOP_N = 2
     surfacing.surface_popular()
-    assert dict(ReviewItem.objects.values_list("post_id", "reasons")) == {
-        hot.pk: ["threshold"],
-        warm.pk: ["top_n"],
-    }
+    # The hot one ranks first and has its item already: the warm one is #2 of 2.
+    assert ReviewItem.objects.get(post=warm).reasons == [{"code": "top_n", "rank": 2, "top_n": 2}]
 
 
 def test_only_open_suggestions_and_modifications_are_queued(surfacing_settings):
@@ -186,9 +187,9 @@ def test_each_designer_is_told_in_their_own_language(surfacing_settings):
     notes = Notification.objects.filter(kind="designers.surfaced")
     mine, theirs = notes.get(recipient=english), notes.get(recipient=chinese)
     assert mine.title == "Surfaced for review: Quieter fan"
-    assert "Reached a supporters milestone" in mine.body
+    assert mine.body == "3 votes, 0 of verified owners; Reached 3 supporters."
     assert theirs.title == "新的评审项：Quieter fan"
-    assert theirs.body == "3票，其中认证用户0票；达到支持者里程碑。"
+    assert theirs.body == "3票，其中认证用户0票；达到3位支持者。"
 
 
 def test_items_of_hidden_or_deleted_posts_are_not_announced(surfacing_settings):

@@ -15,7 +15,13 @@ class ReviewItemFactory(factory.django.DjangoModelFactory):
     score = 30.0
     vote_count = 12
     verified_vote_count = 4
-    reasons = factory.LazyFunction(lambda: ["threshold"])
+    # The default weights: 8 votes × 1 + 4 of verified owners × 3.
+    support = factory.LazyAttribute(
+        lambda item: (item.vote_count - item.verified_vote_count) + 3 * item.verified_vote_count
+    )
+    reasons = factory.LazyFunction(
+        lambda: [{"code": "threshold", "points": 30.0, "threshold": 25.0}]
+    )
 
 
 class ProductTeamFactory(factory.django.DjangoModelFactory):
