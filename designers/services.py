@@ -149,11 +149,10 @@ def post_status_change(
     generation), sets the generation it names (`adopted_in`: required to adopt, optional to plan,
     never discontinued), closes its review item, notifies the followers (in-app now, e-mail by
     Celery; one per change), awards the author on planning (or in progress) and adoption (once per
-    post, ledger constraint),
-    and emits the `post.status_changed` / `post.adopted` webhooks. Marking a duplicate is the
-    moderators' merge (community.services.post_merge: same product, votes and followers moved,
-    the duplicate locked; it tells the author). Raises PermissionDenied for a non-designer and
-    ValidationError (per field) for an invalid decision.
+    post, ledger constraint), and emits the `post.status_changed` / `post.adopted` webhooks.
+    Marking a duplicate is the moderators' merge (community.services.post_merge: same product,
+    votes and followers moved, the duplicate locked; it tells the author). Raises
+    PermissionDenied for a non-designer and ValidationError (per field) for an invalid decision.
     """
     _require_designer(author)
     if status == Post.Status.DUPLICATE and duplicate_of is not None:

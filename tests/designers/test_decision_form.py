@@ -144,3 +144,26 @@ def test_a_final_decision_offers_no_form(designer_client, line, item):
     assert 'name="message"' not in html
     assert "This decision is final" in html
     assert Post.objects.get(pk=item.post.pk).status == "declined"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"status": "adopted", "message": "Yes.", "adopted_in": "not-a-number"},
+        {"status": "adopted", "message": "Yes.", "adopted_in": "999999"},
+        {"status": "bogus", "message": "Yes."},
+        {"status": "duplicate", "message": "Dup.", "duplicate_of": "-3"},
+        {"status": "planned", "message": "x" * 10001},
+    ],
+)
+def test_bad_input_is_a_form_error_not_a_crash(designer_client, item, data):
+    response = designer_client.post(reverse("designers:item_status", args=[item.pk]), data)
+
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert not StatusChange.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "999", "-1"])
+def test_a_bad_discussion_page_number_shows_a_page(designer_client, item, page):
+    assert designer_client.get(item.get_absolute_url(), {"page": page}).status_code == 200
