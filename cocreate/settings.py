@@ -358,6 +358,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cocreate.notifications.tasks.send_unsent_notification_emails",
         "schedule": 60,
     },
+    # Daily and weekly digest e-mails, each at NOTIFICATION_DIGEST_HOUR in its reader's time zone:
+    # every 15 minutes, for the zones a quarter or half an hour off (docs/notifications.md).
+    "notifications-send-digests": {
+        "task": "cocreate.notifications.tasks.send_digests",
+        "schedule": crontab(minute="*/15"),
+    },
     "purge-read-notifications": {
         "task": "cocreate.notifications.tasks.purge_read_notifications",
         "schedule": 24 * 3600,
@@ -383,6 +389,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
+# The reader's local hour from which their daily digest (and on Mondays the weekly one) is sent.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 
 # --- Service desk ------------------------------------------------------------------------------
 # SERVICE_DESK_ATTACHMENT_ROOT: with the uploaded files above, as STORAGES["attachments"].
