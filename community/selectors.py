@@ -29,6 +29,7 @@ from .models import (
     Post,
     PostImage,
     PostPart,
+    ProductFollow,
     ReputationEvent,
     StatusChange,
     Vote,
@@ -415,6 +416,21 @@ def product_post_counts(product: Product) -> dict[str, int]:
         counts = dict(rows)
         cache.set(key, counts, KIND_COUNTS_TTL)
     return counts
+
+
+@dataclass(frozen=True)
+class CommunityFollowState:
+    followers: int
+    following: bool
+
+
+def community_follow_state(product: Product, viewer=None) -> CommunityFollowState:
+    """How many follow the product's community, and whether `viewer` does (one query)."""
+    mine = Q(user=viewer) if viewer is not None and viewer.is_authenticated else Q(pk__in=[])
+    counts = ProductFollow.objects.filter(product=product).aggregate(
+        followers=Count("id"), mine=Count("id", filter=mine)
+    )
+    return CommunityFollowState(followers=counts["followers"], following=bool(counts["mine"]))
 
 
 def posts_by_author(author, viewer=None) -> QuerySet[Post]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("community/lines/<slug:slug>/", views.line_detail, name="line"),
     path("community/<slug:product_slug>/", views.product_feed, name="product"),
     path("community/<slug:product_slug>/new/", views.post_new, name="post_new"),
+    path("community/<slug:product_slug>/follow/", views.product_follow, name="product_follow"),
     path("community/<slug:product_slug>/similar/", views.similar, name="similar"),
     path("community/<slug:product_slug>/<int:pk>/", views.post_detail, name="post"),
     path("community/<slug:product_slug>/<int:pk>/edit/", views.post_edit, name="post_edit"),

@@ -1,4 +1,4 @@
-"""Comments, with the notifications they send, and follows."""
+"""Comments, with the notifications they send."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -75,15 +75,3 @@ def _notify_comment(post: Post, comment: Comment) -> None:
             dedupe_key=f"comment:{comment.pk}",
         )
 
-
-def follow_add(*, user, post: Post) -> bool:
-    """Follow `post`; True if the user did not follow it yet."""
-    if not post.is_visible:
-        raise ValidationError(_("This post cannot be followed."))
-    _follow, created = Follow.objects.get_or_create(user=user, post=post)
-    return created
-
-
-def follow_remove(*, user, post: Post) -> bool:
-    deleted, _detail = Follow.objects.filter(user=user, post=post).delete()
-    return bool(deleted)

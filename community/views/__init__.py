@@ -5,7 +5,7 @@ several share is in _common. urls.py names the views from here. The page sizes a
 sections' own (`communities.FEED_PAGE_SIZE`): set or patch them there.
 """
 
-from .communities import index, line_detail, product_feed, similar
+from .communities import index, line_detail, product_feed, product_follow, similar
 from .moderation import comment_moderate, moderation, post_merge, post_moderate
 from .people import profile
 from .posts import (
@@ -34,6 +34,7 @@ __all__ = [
     "post_moderate",
     "post_new",
     "post_vote",
+    "product_follow",
     "product_feed",
     "profile",
     "similar",
