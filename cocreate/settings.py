@@ -281,6 +281,11 @@ REST_FRAMEWORK = {
         "community_vote_new_account": env.str("THROTTLE_COMMUNITY_VOTE_NEW", default="60/hour"),
         "community_flag": env.str("THROTTLE_COMMUNITY_FLAG", default="30/hour"),
         "community_flag_new_account": env.str("THROTTLE_COMMUNITY_FLAG_NEW", default="5/hour"),
+        # The comment box's @ list asks as the name is typed (static/js/mentions.js waits for a
+        # pause in the typing and for two characters).
+        "community_mention_search": env.str(
+            "THROTTLE_COMMUNITY_MENTION_SEARCH", default="60/minute"
+        ),
         # Writes carrying images (a post edited with new images, a partner logo), per user,
         # pages and API alike (cocreate/core/images.py): decoding them is the costly part.
         "image_uploads": env.str("THROTTLE_IMAGE_UPLOADS", default="20/hour"),
@@ -311,6 +316,7 @@ SPECTACULAR_SETTINGS = {
         "PostMemberKindEnum": "community.api.serializers.MEMBER_KIND_CHOICES",
         "PostStatusEnum": "community.models.Post.Status",
         "FlagReasonEnum": "community.models.Flag.Reason",
+        "NotificationDeliveryEnum": "cocreate.notifications.kinds.Delivery",
     },
 }
 

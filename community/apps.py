@@ -30,6 +30,12 @@ class CommunityConfig(AppConfig):
 
         register_cocreated_ideas(adopted_ideas)
         register_part_demand(annotate=annotate_part_demand, popular_builds=popular_builds)
+        # `@username` in user Markdown links to the person's page here (cocreate/core/markdown).
+        from cocreate.core.markdown import register_mention_links
+
+        from .services import mention_links
+
+        register_mention_links(mention_links)
         _register_notification_kinds(Post)
 
 
@@ -61,7 +67,7 @@ def _register_notification_kinds(Post) -> None:
         _("Official answers on posts I follow"),
         description=_(
             "The manufacturer's team answered on a post you follow. You follow the posts you "
-            "write and those you comment on."
+            "write, vote for or comment on."
         ),
         section=_("Community"),
         kinds=["post.official_comment"],
@@ -70,7 +76,7 @@ def _register_notification_kinds(Post) -> None:
     )
     register_kind_group(
         "community.status_changes",
-        _("Status changes of posts I follow"),
+        _("Status changes of posts I follow or voted for"),
         description=_("A post you follow is under review, planned, in progress or declined."),
         section=_("Community"),
         kinds=[f"post.{status}" for status in Post.Status.values if status != "adopted"],

@@ -334,6 +334,7 @@ class Comment(models.Model):
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     created_at = ClockDateTimeField(_("created"), auto_now_add=True)
     updated_at = ClockDateTimeField(_("updated"), auto_now=True)
+    edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("community/<slug:product_slug>/<int:pk>/merge/", views.post_merge, name="post_merge"),
     path(
+        "community/<slug:product_slug>/<int:pk>/comments/<int:comment_pk>/edit/",
+        views.comment_edit,
+        name="comment_edit",
+    ),
+    path(
         "community/<slug:product_slug>/<int:pk>/comments/<int:comment_pk>/moderate/",
         views.comment_moderate,
         name="comment_moderate",

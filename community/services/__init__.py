@@ -10,7 +10,14 @@ moderation (flags too) and reputation; what several share is in _common. Callers
 """
 
 from ._common import PostStateConflict
-from .comments import COMMENT_MAX_LENGTH, comment_create
+from .comments import (
+    COMMENT_MAX_LENGTH,
+    MENTIONS_NOTIFIED,
+    comment_create,
+    comment_update,
+    mention_links,
+    mentioned_people,
+)
 from .follows import (
     follow_add,
     follow_remove,
@@ -41,6 +48,7 @@ from .votes import VoteState, vote_cast, vote_toggle, vote_withdraw
 __all__ = [
     "BODY_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
+    "MENTIONS_NOTIFIED",
     "MAX_PARTS",
     "MAX_QUANTITY",
     "MAX_TAGS",
@@ -51,7 +59,10 @@ __all__ = [
     "VoteState",
     "comment_create",
     "comment_hide",
+    "comment_update",
     "flag_create",
+    "mention_links",
+    "mentioned_people",
     "follow_add",
     "follow_remove",
     "post_create",

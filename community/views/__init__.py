@@ -9,6 +9,7 @@ from .communities import index, line_detail, product_feed, product_follow, simil
 from .moderation import comment_moderate, moderation, post_merge, post_moderate
 from .people import profile
 from .posts import (
+    comment_edit,
     post_comment,
     post_delete,
     post_detail,
@@ -20,6 +21,7 @@ from .posts import (
 )
 
 __all__ = [
+    "comment_edit",
     "comment_moderate",
     "index",
     "line_detail",
