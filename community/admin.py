@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Comment, Flag, Post, PostPart, ReputationEvent, StatusChange, Tag
+from .models import (
+    Comment,
+    Flag,
+    Post,
+    PostPart,
+    ProductFollow,
+    ReputationEvent,
+    StatusChange,
+    Tag,
+)
 
 
 class PostPartInline(admin.TabularInline):
@@ -71,3 +80,12 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ProductFollow)
+class ProductFollowAdmin(admin.ModelAdmin):
+    list_display = ("user", "product", "created_at")
+    list_filter = ("product",)
+    search_fields = ("user__username", "product__name")
+    raw_id_fields = ("user",)
+    list_select_related = ("user", "product")

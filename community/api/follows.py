@@ -13,8 +13,12 @@ from products.models import Product
 from .. import selectors, services
 from .serializers import FollowStateSerializer
 
+# The URL's slug converter: other characters never reach the view.
 SLUG_PARAMETER = OpenApiParameter(
-    "slug", str, OpenApiParameter.PATH, description="The product's slug."
+    "slug",
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    OpenApiParameter.PATH,
+    description="The product's slug.",
 )
 
 

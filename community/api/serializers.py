@@ -181,17 +181,20 @@ MENTION_RESULTS = 8
 
 
 class MentionQuerySerializer(serializers.Serializer):
+    # Spaces around are dropped; what is left must be 2 characters at least (a NUL character in
+    # the address is a 400 before this: cocreate.core.middleware).
     q = serializers.CharField(
-        min_length=MENTION_QUERY_MIN_LENGTH,
-        max_length=MENTION_QUERY_MAX_LENGTH,
-        trim_whitespace=False,
-        help_text="The start of a username, or part of a display name (2 to 150 characters).",
+        min_length=MENTION_QUERY_MIN_LENGTH, max_length=MENTION_QUERY_MAX_LENGTH
     )
 
-    def validate_q(self, value: str) -> str:
-        if "\x00" in value or value != value.strip():
-            raise serializers.ValidationError(_("Type the start of a name, without spaces around."))
-        return value
+
+# What the schema says of `q`: 2 to 150 characters, two of them at least not spaces, no NUL.
+MENTION_QUERY_SCHEMA = {
+    "type": "string",
+    "minLength": MENTION_QUERY_MIN_LENGTH,
+    "maxLength": MENTION_QUERY_MAX_LENGTH,
+    "pattern": "^[^\\x00]*\\S[^\\x00]*\\S[^\\x00]*$",
+}
 
 
 class MentionCandidateSerializer(serializers.Serializer):

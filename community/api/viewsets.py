@@ -22,6 +22,7 @@ from .. import selectors, services
 from ..models import Comment, Post, Tag
 from ..ratelimits import Action, CommunityActionThrottle, community_rate_limit_enforce
 from .serializers import (
+    MENTION_QUERY_SCHEMA,
     MENTION_RESULTS,
     CommentSerializer,
     FlagSerializer,
@@ -325,7 +326,7 @@ class PostViewSet(
         parameters=[
             OpenApiParameter(
                 "q",
-                str,
+                MENTION_QUERY_SCHEMA,
                 required=True,
                 description="The start of a username, or part of a display name (2 to 150 "
                 "characters).",

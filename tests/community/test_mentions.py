@@ -326,7 +326,9 @@ def test_the_at_list_finds_display_names_and_stops_at_eight(client):
     assert len(body) == 8
 
 
-@pytest.mark.parametrize("query", [{}, {"q": ""}, {"q": "a"}, {"q": "x" * 151}, {"q": " ab"}])
+@pytest.mark.parametrize(
+    "query", [{}, {"q": ""}, {"q": "a"}, {"q": " a  "}, {"q": "   "}, {"q": "x" * 151}]
+)
 def test_the_at_list_refuses_a_bad_query_with_a_400(client, query):
     client.force_login(customer())
 

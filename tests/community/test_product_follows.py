@@ -251,3 +251,14 @@ def test_a_worker_tells_the_followers(celery_worker):
         timeout=60,
         message="the worker to notify the product's follower",
     )
+
+
+def test_staff_see_the_follows_in_the_admin(client, product):
+    from tests.factories.accounts import staff
+
+    services.product_follow_add(user=customer(username="follower"), product=product)
+    client.force_login(staff())
+
+    response = client.get("/admin/community/productfollow/")
+
+    assert response.status_code == 200 and "follower" in response.content.decode()

@@ -387,3 +387,16 @@ def test_api_refuses_bad_input_with_a_400(client, body, field):
 
 def test_api_needs_authentication(client):
     assert client.get("/api/v1/notifications/preferences/").status_code in (401, 403)
+
+
+def test_staff_see_the_choices_in_the_admin(client):
+    from tests.factories.accounts import staff
+
+    NotificationPreference.objects.create(
+        user=customer(), group="community.mentions", delivery="weekly"
+    )
+    client.force_login(staff())
+
+    response = client.get("/admin/notifications/notificationpreference/")
+
+    assert response.status_code == 200 and "community.mentions" in response.content.decode()
