@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cocreate.accounts.api import ObtainTokenView
 from cocreate.notifications.api import NotificationViewSet
 from cocreate.webhooks.api import WebhookEndpointViewSet
-from community.api import PostViewSet
+from community.api import PostViewSet, ProductFollowView
 from designers.api import PollAnswerView, PostStatusView, ReviewQueueViewSet
 from partners.api import ApplicationViewSet, PartnerViewSet, ProjectViewSet
 from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
@@ -32,5 +32,9 @@ urlpatterns = [
     # Before the router: "posts/<pk>/status/" is the designers' route, not the posts viewset's.
     path("posts/<int:pk>/status/", PostStatusView.as_view(), name="post-status"),
     path("polls/<int:pk>/answers/", PollAnswerView.as_view(), name="poll-answers"),
+    # A product's community, followed (the catalog, a floor below, knows nothing of it).
+    path(
+        "products/<slug:slug>/follow/", ProductFollowView.as_view(), name="product-community-follow"
+    ),
     *router.urls,
 ]

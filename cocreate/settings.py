@@ -281,6 +281,11 @@ REST_FRAMEWORK = {
         "community_vote_new_account": env.str("THROTTLE_COMMUNITY_VOTE_NEW", default="60/hour"),
         "community_flag": env.str("THROTTLE_COMMUNITY_FLAG", default="30/hour"),
         "community_flag_new_account": env.str("THROTTLE_COMMUNITY_FLAG_NEW", default="5/hour"),
+        # The comment box's @ list asks as the name is typed (static/js/mentions.js waits for a
+        # pause in the typing and for two characters).
+        "community_mention_search": env.str(
+            "THROTTLE_COMMUNITY_MENTION_SEARCH", default="60/minute"
+        ),
         # Writes carrying images (a post edited with new images, a partner logo), per user,
         # pages and API alike (cocreate/core/images.py): decoding them is the costly part.
         "image_uploads": env.str("THROTTLE_IMAGE_UPLOADS", default="20/hour"),
@@ -312,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "PostStatusEnum": "community.models.Post.Status",
         "FlagReasonEnum": "community.models.Flag.Reason",
         "ReviewReasonEnum": "designers.models.ReviewItem.Reason",
+        "NotificationDeliveryEnum": "cocreate.notifications.kinds.Delivery",
     },
 }
 
@@ -359,6 +365,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cocreate.notifications.tasks.send_unsent_notification_emails",
         "schedule": 60,
     },
+    # Daily and weekly digest e-mails, each at NOTIFICATION_DIGEST_HOUR in its reader's time zone:
+    # every 15 minutes, for the zones a quarter or half an hour off (docs/notifications.md).
+    "notifications-send-digests": {
+        "task": "cocreate.notifications.tasks.send_digests",
+        "schedule": crontab(minute="*/15"),
+    },
     "purge-read-notifications": {
         "task": "cocreate.notifications.tasks.purge_read_notifications",
         "schedule": 24 * 3600,
@@ -384,6 +396,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=180)
+# The reader's local hour from which their daily digest (and on Mondays the weekly one) is sent.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 
 # --- Service desk ------------------------------------------------------------------------------
 # SERVICE_DESK_ATTACHMENT_ROOT: with the uploaded files above, as STORAGES["attachments"].

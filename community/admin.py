@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Comment, Credit, Flag, Post, PostPart, ReputationEvent, StatusChange, Tag
+from .models import (
+    Comment,
+    Credit,
+    Flag,
+    Post,
+    PostPart,
+    ProductFollow,
+    ReputationEvent,
+    StatusChange,
+    Tag,
+)
 
 
 class PostPartInline(admin.TabularInline):
@@ -88,3 +98,12 @@ class CreditAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProductFollow)
+class ProductFollowAdmin(admin.ModelAdmin):
+    list_display = ("user", "product", "created_at")
+    list_filter = ("product",)
+    search_fields = ("user__username", "product__name")
+    raw_id_fields = ("user",)
+    list_select_related = ("user", "product")

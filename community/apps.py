@@ -37,3 +37,77 @@ class CommunityConfig(AppConfig):
         from .releases import release_credit
 
         register_release_hook(release_credit)
+        # `@username` in user Markdown links to the person's page here (cocreate/core/markdown).
+        from cocreate.core.markdown import register_mention_links
+
+        from .services import mention_links
+
+        register_mention_links(mention_links)
+        _register_notification_kinds(Post)
+
+
+def _register_notification_kinds(Post) -> None:
+    """The groups in which members choose how they hear of the communities' news (docs/
+    notifications.md). Status changes are sent as `post.<status>` by the designers' workflow."""
+    from cocreate.notifications.kinds import Delivery, register_kind_group
+
+    register_kind_group(
+        "community.my_posts",
+        _("Comments on my posts"),
+        description=_("Someone commented on a post you wrote, or a moderator merged it."),
+        section=_("Community"),
+        kinds=["post.comment", "post.merged"],
+        default=Delivery.EMAIL,
+        position=10,
+    )
+    register_kind_group(
+        "community.mentions",
+        _("Mentions"),
+        description=_("Someone wrote @ and your username in a comment."),
+        section=_("Community"),
+        kinds=["community.mention"],
+        default=Delivery.EMAIL,
+        position=11,
+    )
+    register_kind_group(
+        "community.official_answers",
+        _("Official answers on posts I follow"),
+        description=_(
+            "The manufacturer's team answered on a post you follow. You follow the posts you "
+            "write, vote for or comment on."
+        ),
+        section=_("Community"),
+        kinds=["post.official_comment"],
+        default=Delivery.EMAIL,
+        position=12,
+    )
+    register_kind_group(
+        "community.status_changes",
+        _("Status changes of posts I follow or voted for"),
+        description=_("A post you follow is under review, planned, in progress or declined."),
+        section=_("Community"),
+        kinds=[f"post.{status}" for status in Post.Status.values if status != "adopted"],
+        default=Delivery.DAILY,
+        position=13,
+    )
+    register_kind_group(
+        "community.adopted",
+        _("Adopted and shipped ideas"),
+        description=_(
+            "An idea you follow was adopted into a product, or a released generation shipped "
+            "ideas you supported."
+        ),
+        section=_("Community"),
+        kinds=["post.adopted", "product.shipped"],
+        default=Delivery.EMAIL,
+        position=14,
+    )
+    register_kind_group(
+        "community.new_posts",
+        _("New posts in communities I follow"),
+        description=_("Someone posted in the community of a product you follow."),
+        section=_("Community"),
+        kinds=["community.new_post"],
+        default=Delivery.DAILY,
+        position=15,
+    )

@@ -216,8 +216,26 @@ class CommentForm(forms.Form):
         label=_("Your comment"),
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Markdown is welcome; HTML is not."),
+        help_text=_("Markdown is welcome; HTML is not. Type @ and a name to mention someone."),
     )
+
+    def __init__(self, *args, mention_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if mention_url:
+            # static/js/mentions.js offers the people who may see the post as @ is typed.
+            self.fields["body"].widget.attrs.update(mention_attributes(mention_url))
+
+
+def mention_attributes(url: str) -> dict:
+    """The attributes a textarea needs for the @ list (static/js/mentions.js), its words
+    translated here."""
+    return {
+        "data-mention-url": url,
+        "data-mention-label": _("People to mention"),
+        "data-mention-hint": _("Keep typing a name: two letters at least."),
+        "data-mention-empty": _("No one by that name can see this post."),
+        "data-mention-found": _("{count} people to mention: use the arrow keys and Enter."),
+    }
 
 
 class FlagForm(forms.Form):

@@ -351,6 +351,7 @@ class Comment(models.Model):
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     created_at = ClockDateTimeField(_("created"), auto_now_add=True)
     updated_at = ClockDateTimeField(_("updated"), auto_now=True)
+    edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -385,6 +386,35 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} follows {self.post_id}"
+
+
+class ProductFollow(models.Model):
+    """The user follows a product's community: they hear of its new posts (not of every post's
+    news: for those they follow the post)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_product_follows",
+        verbose_name=_("user"),
+    )
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.CASCADE,
+        related_name="community_followers",
+        verbose_name=_("product"),
+    )
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community follow")
+        verbose_name_plural = _("community follows")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="productfollow_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.product_id}"
 
 
 class Flag(models.Model):

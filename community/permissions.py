@@ -18,6 +18,14 @@ def may_hide_post(user, post: Post) -> bool:
     )
 
 
+def may_see_post(user, post: Post) -> bool:
+    """Whether `user` may open `post` (as selectors.visible_posts): an active account; a deleted
+    post for no one; a hidden one for the moderators and its author only."""
+    if user is None or not user.is_active or post.is_deleted:
+        return False
+    return not post.is_hidden or post.author_id == user.pk or can_moderate(user)
+
+
 def comments_officially(user) -> bool:
     """The team's comments are official answers (marked, and followers hear of them)."""
     return bool(user and user.is_authenticated and user.is_team_member)

@@ -1,5 +1,6 @@
 """Demo communities: a few hundred posts across the demo products, with votes, comments,
-follows, reputation and modifications built from catalog parts (community/seed_data/demo.toml).
+follows (of posts and of communities), reputation and modifications built from catalog parts
+(community/seed_data/demo.toml).
 
 Runs after products/seed.py. Products and parts are found by slug and SKU; what does not exist
 is skipped. Everything goes through the services members use (post_create, vote_cast,
@@ -24,7 +25,7 @@ from products.models import Part, Product, Registration
 from products.services import registration_create
 
 from .models import Flag, Post
-from .services import comment_create, flag_create, post_create, vote_cast
+from .services import comment_create, flag_create, post_create, product_follow_add, vote_cast
 
 # Who writes what, who votes and comments, and when, is drawn from this seed: every fresh
 # database gets the same communities.
@@ -56,6 +57,7 @@ def seed(out) -> None:
         created += _seed_product(rng, product, _drafts(product, data, parts), members, team, data)
     created += _named_posts(rng, data["posts"])
     _moderation_examples(rng, data["moderation"], own_members)
+    _community_follows(data.get("community_follows", []))
     total = Post.objects.count()
     out.write(f"  community: {created} new posts ({total} in all), with votes and comments")
 
@@ -189,6 +191,17 @@ def _named_posts(rng, rows) -> int:
             )
         created += 1
     return created
+
+
+def _community_follows(rows) -> None:
+    """Demo accounts following products' communities; after the posts, so the old posts are no
+    news to them. A follow that exists is left as it is."""
+    products = {product.slug: product for product in Product.objects.all()}
+    for row in rows:
+        user = User.objects.filter(username=row["user"]).first()
+        for slug in row["products"]:
+            if user is not None and slug in products:
+                product_follow_add(user=user, product=products[slug])
 
 
 def _moderation_examples(rng, spec, members) -> None:

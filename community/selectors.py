@@ -11,8 +11,22 @@ from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -30,6 +44,7 @@ from .models import (
     Post,
     PostImage,
     PostPart,
+    ProductFollow,
     ReputationEvent,
     StatusChange,
     Vote,
@@ -48,6 +63,35 @@ def visible_posts(viewer=None) -> QuerySet[Post]:
     if viewer is not None and viewer.is_authenticated:
         return posts.filter(Q(is_hidden=False) | Q(author=viewer))
     return Post.objects.listed()
+
+
+def mention_candidates(post: Post, text: str, *, viewer, limit: int) -> list:
+    """People whose username starts with `text` (or whose display name holds it) and who may
+    see `post`, for the comment box's @ list: those in its thread (author, commenters) first,
+    then by username; never `viewer`, never an inactive account. For a hidden post, only who may
+    see it (selectors.visible_posts): its author and the moderators (staff, agents, designers)."""
+    from cocreate.accounts.models import User
+    from cocreate.accounts.roles import Role
+
+    if post.is_deleted:
+        return []
+    people = User.objects.filter(is_active=True).exclude(pk=getattr(viewer, "pk", None))
+    people = people.filter(Q(username__istartswith=text) | Q(display_name__icontains=text))
+    if post.is_hidden:
+        moderators = User.groups.through.objects.filter(
+            user_id=OuterRef("pk"), group__name__in=[Role.AGENT, Role.DESIGNER]
+        )
+        people = people.filter(Q(pk=post.author_id) | Q(is_staff=True) | Exists(moderators))
+    in_thread = Exists(
+        Comment.objects.filter(post=post, author_id=OuterRef("pk"), is_hidden=False)
+    ) | Q(pk=post.author_id)
+    return list(
+        people.annotate(
+            outside=Case(
+                When(in_thread, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        ).order_by("outside", Lower("username"), "pk")[:limit]
+    )
 
 
 def listed_posts() -> QuerySet[Post]:
@@ -416,6 +460,21 @@ def product_post_counts(product: Product) -> dict[str, int]:
         counts = dict(rows)
         cache.set(key, counts, KIND_COUNTS_TTL)
     return counts
+
+
+@dataclass(frozen=True)
+class CommunityFollowState:
+    followers: int
+    following: bool
+
+
+def community_follow_state(product: Product, viewer=None) -> CommunityFollowState:
+    """How many follow the product's community, and whether `viewer` does (one query)."""
+    mine = Q(user=viewer) if viewer is not None and viewer.is_authenticated else Q(pk__in=[])
+    counts = ProductFollow.objects.filter(product=product).aggregate(
+        followers=Count("id"), mine=Count("id", filter=mine)
+    )
+    return CommunityFollowState(followers=counts["followers"], following=bool(counts["mine"]))
 
 
 def posts_by_author(author, viewer=None) -> QuerySet[Post]:

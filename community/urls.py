@@ -15,6 +15,7 @@ urlpatterns = [
     path("community/lines/<slug:slug>/", views.line_detail, name="line"),
     path("community/<slug:product_slug>/", views.product_feed, name="product"),
     path("community/<slug:product_slug>/new/", views.post_new, name="post_new"),
+    path("community/<slug:product_slug>/follow/", views.product_follow, name="product_follow"),
     path("community/<slug:product_slug>/similar/", views.similar, name="similar"),
     path("community/<slug:product_slug>/<int:pk>/", views.post_detail, name="post"),
     path("community/<slug:product_slug>/<int:pk>/edit/", views.post_edit, name="post_edit"),
@@ -33,6 +34,11 @@ urlpatterns = [
         name="post_moderate",
     ),
     path("community/<slug:product_slug>/<int:pk>/merge/", views.post_merge, name="post_merge"),
+    path(
+        "community/<slug:product_slug>/<int:pk>/comments/<int:comment_pk>/edit/",
+        views.comment_edit,
+        name="comment_edit",
+    ),
     path(
         "community/<slug:product_slug>/<int:pk>/comments/<int:comment_pk>/moderate/",
         views.comment_moderate,

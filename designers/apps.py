@@ -27,3 +27,16 @@ class DesignersConfig(AppConfig):
             {ReviewItem.State.NEW: "badge-warn", ReviewItem.State.DECIDED: "badge-ok"},
             field="state",
         )
+        # How designers hear of what the community surfaced (docs/notifications.md).
+        from cocreate.notifications.kinds import Delivery, register_kind_group
+
+        register_kind_group(
+            "designers.review",
+            _("Designers' review queue"),
+            description=_("Posts the community surfaced for your products, the weekly digest."),
+            section=_("Design"),
+            kinds=["designers.surfaced", "designers.digest"],
+            default=Delivery.EMAIL,
+            visible=may_design,
+            position=45,
+        )

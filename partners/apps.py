@@ -46,3 +46,31 @@ class PartnersConfig(AppConfig):
 
         register_partners_listed(Part, part_suppliers)
         register_partners_listed(ValueAddedService, service_providers)
+        _register_notification_kinds()
+
+
+def _may_hear_of_partners(user) -> bool:
+    """Members and staff choose how they hear of the directory; an applicant who is neither yet
+    hears of the decision by the default."""
+    return bool(user.is_staff or user.is_partner_member)
+
+
+def _register_notification_kinds() -> None:
+    from cocreate.notifications.kinds import Delivery, register_kind_group
+
+    register_kind_group(
+        "partners.directory",
+        _("Partner directory"),
+        description=_("Applications, their decisions and invitations to an organisation."),
+        section=_("Partners"),
+        kinds=[
+            "partners.application_submitted",
+            "partners.application_approved",
+            "partners.application_rejected",
+            "partners.invitation",
+            "partners.invitation_accepted",
+        ],
+        default=Delivery.EMAIL,
+        visible=_may_hear_of_partners,
+        position=50,
+    )

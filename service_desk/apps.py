@@ -46,3 +46,48 @@ class ServiceDeskConfig(AppConfig):
         from community.links import register_linked_tickets
 
         register_linked_tickets(Ticket._meta.get_field("linked_post"))
+        _register_notification_kinds(is_desk_agent)
+
+
+def _register_notification_kinds(is_desk_agent) -> None:
+    """The groups in which customers and agents choose how they hear of tickets (docs/
+    notifications.md). An agent's answer is always e-mailed: a support conversation must not
+    wait in a digest or go unnoticed in the app."""
+    from cocreate.notifications.kinds import Delivery, register_kind_group
+
+    register_kind_group(
+        "service_desk.replies",
+        _("Answers on my support tickets"),
+        description=_("An agent answered your ticket. Always e-mailed at once."),
+        section=_("Support"),
+        kinds=["ticket.reply"],
+        default=Delivery.EMAIL,
+        choices=[Delivery.EMAIL],
+        position=30,
+    )
+    register_kind_group(
+        "service_desk.ticket_updates",
+        _("Status and shipments of my tickets"),
+        description=_("Your ticket was resolved or closed, or a repair shipment moved."),
+        section=_("Support"),
+        kinds=["ticket.status", "ticket.shipment"],
+        default=Delivery.EMAIL,
+        position=31,
+    )
+    register_kind_group(
+        "service_desk.desk",
+        _("Desk work"),
+        description=_(
+            "A ticket was assigned to you, a customer replied or reopened, an SLA broke."
+        ),
+        section=_("Desk"),
+        kinds=[
+            "ticket.assigned",
+            "ticket.customer_reply",
+            "ticket.reopened",
+            "ticket.sla_breached",
+        ],
+        default=Delivery.EMAIL,
+        visible=is_desk_agent,
+        position=40,
+    )

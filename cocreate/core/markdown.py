@@ -1,5 +1,15 @@
-"""User text is Markdown, rendered once on write to HTML that nh3 has sanitised."""
+"""User text is Markdown, rendered once on write to HTML that nh3 has sanitised.
 
+`@username` is a mention: it links to the person's page when the app that has people's pages
+(community, a floor above) registered `register_mention_links` and the person exists. Not in
+code, nor inside a link's text; after a letter or digit of the Latin alphabet (or @ . / + - `)
+it is part of an e-mail address or a path, not a mention. A username ends at the first
+character no username holds (a space, most punctuation), and at its last letter or digit: a
+trailing dot is the sentence's. Chinese text writes a space after the name, as is the custom.
+"""
+
+import re
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 import nh3
@@ -26,6 +36,23 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Classes our renderer writes (users write no HTML): a mention's link.
+ALLOWED_CLASSES = {"a": {"mention"}}
+
+# Django's usernames hold letters, digits and . + - _ (and @, which a mention cannot hold).
+# A mention ends with a letter or digit: "@bob." ends a sentence, "_@bob_" is emphasis.
+MENTION = re.compile(r"@([\w.+-]{0,149}[^\W_])")
+# Before the @: the end of an e-mail address's local part or of a word, not a mention.
+_NOT_BEFORE_MENTION = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@./+-`")
+
+# username set -> {username: URL of their page}, for those who exist.
+_mention_links: Callable[[set[str]], Mapping[str, str]] | None = None
+
+
+def register_mention_links(resolver: Callable[[set[str]], Mapping[str, str]]) -> None:
+    """The app with people's pages says where each existing username's page is."""
+    global _mention_links
+    _mention_links = resolver
 
 
 def is_same_site(src: str) -> bool:
@@ -68,14 +95,72 @@ def _render_image(self, tokens, idx, options, env) -> str:
 _markdown.add_render_rule("image", _render_image)
 
 
-def render_markdown(text: str) -> str:
+def _mention_rule(state, silent: bool) -> bool:
+    if state.src[state.pos] != "@":
+        return False
+    if state.pos > 0 and state.src[state.pos - 1] in _NOT_BEFORE_MENTION:
+        return False
+    match = MENTION.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("mention", "", 0)
+        token.meta = {"username": match.group(1)}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _render_mention(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    url = env.get("mentions", {}).get(token.meta["username"])
+    text = escapeHtml(token.content)
+    if not url or _inside_link(tokens, idx):
+        return text
+    return f'<a href="{escapeHtml(url)}" class="mention">{text}</a>'
+
+
+_markdown.inline.ruler.push("mention", _mention_rule)
+_markdown.add_render_rule("mention", _render_mention)
+
+
+def _mentions_in_tokens(tokens) -> list[str]:
+    names = []
+    for block in tokens:
+        children = block.children or []
+        for idx, token in enumerate(children):
+            if token.type == "mention" and not _inside_link(children, idx):
+                name = token.meta["username"]
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def mentions_in(text: str) -> list[str]:
+    """The usernames `text` mentions, each once, in the order they first appear."""
+    if "@" not in (text or ""):
+        return []
+    return _mentions_in_tokens(_markdown.parse(text))
+
+
+def render_markdown(text: str, *, mentions: Mapping[str, str] | None = None) -> str:
     """Return safe HTML for Markdown `text`: no scripts, no event handlers, no javascript: links,
-    and images from this site only (others become links)."""
-    html = _markdown.render(text or "")
+    and images from this site only (others become links).
+
+    Mentions link to the pages in `mentions` (username → URL); without it, to those the
+    registered resolver finds (one query, only for a text that mentions someone)."""
+    env: dict = {}
+    tokens = _markdown.parse(text or "", env)
+    if mentions is None:
+        names = set(_mentions_in_tokens(tokens)) if "@" in (text or "") else set()
+        mentions = _mention_links(names) if names and _mention_links else {}
+    env["mentions"] = mentions
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
+        allowed_classes=ALLOWED_CLASSES,
     )

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,9 +12,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from cocreate.accounts.selectors import has_verified_email
+
+from .kinds import Delivery, kind_groups, kind_groups_for
 from .models import Notification
-from .selectors import notifications_for
-from .services import notifications_mark_read
+from .selectors import notifications_for, preferences_of
+from .services import notification_preferences_set, notifications_mark_read
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -24,6 +29,71 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 MarkedRead = inline_serializer("MarkedRead", {"marked_read": serializers.IntegerField()})
+
+
+class GroupPreferenceSerializer(serializers.Serializer):
+    group = serializers.CharField(source="group.name", help_text="The group's name, to PATCH.")
+    label = serializers.CharField(source="group.label")
+    description = serializers.CharField(source="group.description")
+    section = serializers.CharField(source="group.section")
+    delivery = serializers.ChoiceField(Delivery.choices, help_text="How you hear of it now.")
+    default = serializers.ChoiceField(Delivery.choices, source="group.default")
+    choices = serializers.ListField(
+        child=serializers.ChoiceField(Delivery.choices), source="group.choices"
+    )
+    fixed = serializers.BooleanField(source="group.fixed", help_text="Only one choice.")
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    can_email = serializers.BooleanField(
+        help_text="Whether CoCreate may e-mail you; without it everything stays in the app."
+    )
+    time_zone = serializers.CharField(help_text="Digests are sent in this time zone.")
+    digest_hour = serializers.IntegerField(
+        help_text="Local hour of the daily digest (and on Mondays the weekly one)."
+    )
+    groups = GroupPreferenceSerializer(many=True)
+
+
+class PreferencesUpdateSerializer(serializers.Serializer):
+    """Group name → delivery; the groups not named keep theirs. One field per group the caller
+    may choose for (every group in the schema)."""
+
+    def get_fields(self):
+        user = self.context.get("user")
+        groups = kind_groups_for(user) if user is not None else kind_groups()
+        return {
+            group.name: serializers.ChoiceField(
+                [(value, Delivery(value).label) for value in group.choices],
+                required=False,
+                help_text=str(group.label),
+                # DRF reads a dotted source as a path into an object: the name without dots.
+                source=_source(group.name),
+            )
+            for group in groups
+        }
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("There is no such kind of notification.")] for name in unknown}
+            )
+        names = {_source(name): name for name in self.fields}
+        return {names[source]: delivery for source, delivery in attrs.items()}
+
+
+def _source(group_name: str) -> str:
+    return group_name.replace(".", "__")
+
+
+def _preferences(user) -> dict:
+    return {
+        "can_email": has_verified_email(user),
+        "time_zone": user.time_zone,
+        "digest_hour": settings.NOTIFICATION_DIGEST_HOUR,
+        "groups": preferences_of(user),
+    }
 
 
 @extend_schema_view(
@@ -67,3 +137,23 @@ class NotificationViewSet(
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked_read": notifications_mark_read(recipient=request.user)})
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=NotificationPreferencesSerializer,
+        description="How you hear of each group of notifications.",
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=PreferencesUpdateSerializer,
+        responses=NotificationPreferencesSerializer,
+        description="Change how you hear of the groups named (group → delivery).",
+    )
+    @action(detail=False, methods=["get", "patch"], url_path="preferences")
+    def preferences(self, request):
+        if request.method == "PATCH":
+            data = PreferencesUpdateSerializer(data=request.data, context={"user": request.user})
+            data.is_valid(raise_exception=True)
+            notification_preferences_set(user=request.user, deliveries=data.validated_data)
+        return Response(NotificationPreferencesSerializer(_preferences(request.user)).data)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.clock import ClockDateTimeField
 
+from .kinds import Delivery
+
 
 class Notification(models.Model):
     """Something a user should know about: listed in the app, and e-mailed once by Celery.
@@ -32,6 +34,16 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     send_email = models.BooleanField(_("send by e-mail"), default=True)
     email_claimed_at = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
+    # The recipient hears of it in a digest e-mail (their preference when it was sent), which
+    # collects it and marks it `digested_at` in one transaction (digests.py).
+    digest = models.CharField(
+        _("digest"),
+        max_length=10,
+        choices=[(Delivery.DAILY, Delivery.DAILY.label), (Delivery.WEEKLY, Delivery.WEEKLY.label)],
+        blank=True,
+        default="",
+    )
+    digested_at = models.DateTimeField(_("digested"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -44,6 +56,12 @@ class Notification(models.Model):
                 fields=["created_at"],
                 condition=Q(send_email=True, emailed_at__isnull=True),
                 name="notification_email_unsent",
+            ),
+            # The digest job's notifications still to collect, per recipient.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(digested_at__isnull=True) & ~Q(digest=""),
+                name="notification_digest_pending",
             ),
         ]
         constraints = [
@@ -60,3 +78,29 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How `user` hears of a group of notification kinds (kinds.py), when not its default.
+
+    Only choices that differ from the group's default are stored, so a better default reaches
+    everyone who never chose."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    group = models.CharField(_("group"), max_length=64)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "group"], name="notificationpreference_unique_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.group}: {self.delivery}"

@@ -1,21 +1,25 @@
 import enum
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocreate.accounts.selectors import has_verified_email
 from cocreate.core.i18n import as_reader
 from cocreate.outbox.services import outbox_enqueue
 
-from .models import Notification
+from .kinds import DIGESTS, Delivery, KindGroup, kind_group, kind_groups_for
+from .models import Notification, NotificationPreference
 
 # The sweep sends the e-mails still unsent this long after their notification was created (their
 # task was lost, or left them because they were locked), so the task normally comes first.
@@ -44,25 +48,36 @@ def notification_send(
     dedupe_key: str = "",
     email: bool = True,
 ) -> list[Notification]:
-    """Notify each recipient in the app and, after commit, by e-mail.
+    """Notify each recipient in the app and, as they chose for the kind's group, by e-mail.
+
+    Each recipient's preference for the kind's group (kinds.py) says how they hear of it: in the
+    app only, e-mailed after commit, or collected for their daily or weekly digest (digests.py).
+    `email=False` (another e-mail carries the news, or it is for the app only) and a recipient
+    CoCreate may not e-mail (`has_verified_email`) mean in the app only, whatever the preference.
 
     `title` and `body` may be lazy translations: each recipient gets them in their own language.
     With a `dedupe_key`, a recipient already notified under that key is skipped, so a job that
     runs twice notifies no one twice. Returns the notifications actually created.
     """
-    unique_recipients = {recipient.pk: recipient for recipient in recipients}.values()
-    rows = [
-        Notification(
-            recipient=recipient,
-            kind=kind,
-            title=_in_language_of(recipient, title)[:200],
-            body=_in_language_of(recipient, body),
-            url=url,
-            dedupe_key=dedupe_key,
-            send_email=email,
+    unique_recipients = list({recipient.pk: recipient for recipient in recipients}.values())
+    deliveries = _deliveries(unique_recipients, kind) if email else {}
+    rows = []
+    for recipient in unique_recipients:
+        delivery = deliveries.get(recipient.pk, Delivery.IN_APP)
+        if not has_verified_email(recipient):
+            delivery = Delivery.IN_APP
+        rows.append(
+            Notification(
+                recipient=recipient,
+                kind=kind,
+                title=_in_language_of(recipient, title)[:200],
+                body=_in_language_of(recipient, body),
+                url=url,
+                dedupe_key=dedupe_key,
+                send_email=delivery == Delivery.EMAIL,
+                digest=delivery if delivery in DIGESTS else "",
+            )
         )
-        for recipient in unique_recipients
-    ]
     if dedupe_key:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         # ignore_conflicts returns no primary keys: read the rows back. One left un-e-mailed by an
@@ -76,11 +91,88 @@ def notification_send(
         )
     else:
         created = Notification.objects.bulk_create(rows)
-    if email and created:
+    to_email = [notification.pk for notification in created if notification.send_email]
+    if to_email:
         from .tasks import send_notification_emails
 
-        outbox_enqueue(send_notification_emails, [notification.pk for notification in created])
+        outbox_enqueue(send_notification_emails, to_email)
     return created
+
+
+def _deliveries(recipients: list, kind: str) -> dict[int, str]:
+    """How each recipient hears of `kind`: their choice for its group, else the group's default
+    (one query; none for a fixed group). A kind in no group is e-mailed at once."""
+    group = kind_group(kind)
+    if group is None:
+        return {recipient.pk: Delivery.EMAIL for recipient in recipients}
+    chosen = {}
+    if not group.fixed and recipients:
+        chosen = dict(
+            NotificationPreference.objects.filter(
+                group=group.name, user__in=[recipient.pk for recipient in recipients]
+            ).values_list("user_id", "delivery")
+        )
+    return {
+        recipient.pk: _allowed(group, chosen.get(recipient.pk, group.default))
+        for recipient in recipients
+    }
+
+
+def _allowed(group: KindGroup, delivery: str) -> str:
+    """A stored choice the group no longer offers (its choices changed since) is its default."""
+    return delivery if delivery in group.choices else group.default
+
+
+# --- Preferences -------------------------------------------------------------------------------
+
+
+def delivery_of(group: KindGroup, stored: Mapping[str, str]) -> str:
+    """The delivery in force for `group`, given a person's stored choices by group name."""
+    return _allowed(group, stored.get(group.name, group.default))
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, deliveries: Mapping[str, str]) -> dict[str, str]:
+    """Save how `user` hears of each group named in `deliveries` (group name → delivery).
+
+    A group that is unknown, or that `user` never receives, is refused by its name; so is a
+    delivery the group does not offer. Notifications still waiting for a digest move with the
+    choice: to the other digest, or out of the digests (they stay in the app). Returns the
+    deliveries now in force for the groups named.
+    """
+    groups = {group.name: group for group in kind_groups_for(user)}
+    errors = {}
+    for name, delivery in deliveries.items():
+        group = groups.get(name)
+        if group is None:
+            errors[name] = [_("There is no such kind of notification.")]
+        elif delivery not in group.choices:
+            errors[name] = [_("Choose one of: %(choices)s.") % {"choices": _labels(group)}]
+    if errors:
+        raise ValidationError(errors)
+    stored = dict(
+        NotificationPreference.objects.select_for_update()
+        .filter(user=user, group__in=list(deliveries))
+        .values_list("group", "delivery")
+    )
+    for name, delivery in deliveries.items():
+        group = groups[name]
+        if delivery == delivery_of(group, stored):
+            continue
+        if delivery == group.default:
+            NotificationPreference.objects.filter(user=user, group=name).delete()
+        else:
+            NotificationPreference.objects.update_or_create(
+                user=user, group=name, defaults={"delivery": delivery}
+            )
+        Notification.objects.filter(
+            recipient=user, kind__in=group.kinds, digested_at__isnull=True
+        ).exclude(digest="").update(digest=delivery if delivery in DIGESTS else "")
+    return dict(deliveries)
+
+
+def _labels(group: KindGroup) -> str:
+    return ", ".join(f"{value} ({Delivery(value).label})" for value in group.choices)
 
 
 def notifications_mark_read(*, recipient, ids: Iterable[int] | None = None) -> int:
@@ -168,7 +260,7 @@ def _email_one(notification_id: int) -> _Outcome:
         if notification is None:
             still_unsent = Notification.objects.filter(_email_unsent(now), pk=notification_id)
             return _Outcome.LOCKED if still_unsent.exists() else _Outcome.NOTHING_TO_DO
-        if not notification.recipient.email:
+        if not has_verified_email(notification.recipient):
             notification.send_email = False
             notification.save(update_fields=["send_email"])
             return _Outcome.NOTHING_TO_DO
@@ -197,7 +289,10 @@ def _email_message(notification: Notification) -> EmailMessage:
     with as_reader(recipient):
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else ""
         footer = _("You receive this because you have an account on CoCreate.")
-        body = "\n\n".join(part for part in (notification.body, link, footer) if part)
+        choose = _("Choose how you hear of each kind of news: %(url)s") % {
+            "url": f"{settings.SITE_URL}{reverse('notifications:preferences')}"
+        }
+        body = "\n\n".join(part for part in (notification.body, link, footer, choose) if part)
         return EmailMessage(
             subject=f"[CoCreate] {notification.title}",
             body=body,

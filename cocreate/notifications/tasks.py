@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from .digests import digests_send
 from .models import Notification
 from .services import notification_emails_send, notification_emails_sweep
 
@@ -26,6 +27,12 @@ def send_notification_emails(self, notification_ids: list[int]) -> int:
 def send_unsent_notification_emails() -> int:
     """Periodic: send the e-mails a task did not (lost, locked out, killed mid-way)."""
     return notification_emails_sweep()
+
+
+@shared_task
+def send_digests() -> int:
+    """Periodic: the daily and weekly digest e-mails due (digests.py); idempotent per period."""
+    return digests_send()
 
 
 @shared_task

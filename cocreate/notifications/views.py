@@ -1,12 +1,22 @@
+from datetime import time
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from cocreate.accounts.selectors import has_verified_email
+from cocreate.core.forms import add_service_errors
+
+from .forms import PreferencesForm
 from .models import Notification
-from .selectors import notifications_for
-from .services import notifications_mark_read
+from .selectors import notifications_for, preferences_of
+from .services import notification_preferences_set, notifications_mark_read
 
 
 @login_required
@@ -35,3 +45,28 @@ def notification_open(request, pk):
 def notification_read_all(request):
     notifications_mark_read(recipient=request.user)
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request):
+    """How the person hears of each group of notifications: in the app, e-mail, a digest."""
+    form = PreferencesForm(request.POST or None, preferences=preferences_of(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification_preferences_set(user=request.user, deliveries=form.deliveries())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your notification preferences were saved."))
+            return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "form": form,
+            "can_email": has_verified_email(request.user),
+            "digest_time": time(hour=settings.NOTIFICATION_DIGEST_HOUR),
+        },
+        status=400 if form.errors else 200,
+    )

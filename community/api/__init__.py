@@ -1,9 +1,11 @@
 """REST endpoints of the communities: posts and their votes, comments, follows and flags.
 
-Two modules: serializers (what posts, comments and flags look like read and written) and
-viewsets (PostViewSet, with its feed query). cocreate/api_urls.py names the viewset from here.
+Three modules: serializers (what posts, comments and flags look like read and written),
+viewsets (PostViewSet, with its feed query) and follows (a product's community followed).
+cocreate/api_urls.py names the views from here.
 """
 
+from .follows import ProductFollowView
 from .serializers import (
     MEMBER_KIND_CHOICES,
     AuthorSerializer,
@@ -38,6 +40,7 @@ __all__ = [
     "PostUpdateSerializer",
     "PostViewSet",
     "PostWriteSerializer",
+    "ProductFollowView",
     "SimilarPostSerializer",
     "VoteStateSerializer",
 ]

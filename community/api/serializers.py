@@ -1,6 +1,7 @@
 """The posts API's serializers: posts as read and written, comments, flags, votes, follows."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -145,8 +146,8 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "author", "body", "body_html", "is_official", "created_at"]
-        read_only_fields = ["id", "author", "body_html", "is_official", "created_at"]
+        fields = ["id", "author", "body", "body_html", "is_official", "created_at", "edited_at"]
+        read_only_fields = ["id", "author", "body_html", "is_official", "created_at", "edited_at"]
 
     @extend_schema_field(AuthorSerializer)
     def get_author(self, comment):
@@ -172,6 +173,37 @@ PaginatedCommentListSerializer = inline_serializer(
     },
 )
 FollowStateSerializer = inline_serializer("FollowState", {"following": serializers.BooleanField()})
+
+# The comment box's @ list: what a person types after the @.
+MENTION_QUERY_MIN_LENGTH = 2
+MENTION_QUERY_MAX_LENGTH = 150  # a username's longest
+MENTION_RESULTS = 8
+
+
+class MentionQuerySerializer(serializers.Serializer):
+    # Spaces around are dropped; what is left must be 2 characters at least (a NUL character in
+    # the address is a 400 before this: cocreate.core.middleware).
+    q = serializers.CharField(
+        min_length=MENTION_QUERY_MIN_LENGTH, max_length=MENTION_QUERY_MAX_LENGTH
+    )
+
+
+# What the schema says of `q`: 2 to 150 characters, two of them at least not spaces, no NUL.
+MENTION_QUERY_SCHEMA = {
+    "type": "string",
+    "minLength": MENTION_QUERY_MIN_LENGTH,
+    "maxLength": MENTION_QUERY_MAX_LENGTH,
+    "pattern": "^[^\\x00]*\\S[^\\x00]*\\S[^\\x00]*$",
+}
+
+
+class MentionCandidateSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="What to write after the @.")
+    display_name = serializers.CharField(source="public_name")
+    url = serializers.SerializerMethodField(help_text="The person's page.")
+
+    def get_url(self, user) -> str:
+        return reverse("community:profile", args=[user.username])
 
 
 class SimilarPostSerializer(serializers.ModelSerializer):

@@ -15,15 +15,20 @@ from rest_framework.response import Response
 
 from cocreate.core import pagecache
 from cocreate.core.api import KeysetPagination, StandardPagination
+from cocreate.core.throttling import ScopedRateThrottle
 from products.models import Product
 
 from .. import selectors, services
 from ..models import Comment, Post, Tag
 from ..ratelimits import Action, CommunityActionThrottle, community_rate_limit_enforce
 from .serializers import (
+    MENTION_QUERY_SCHEMA,
+    MENTION_RESULTS,
     CommentSerializer,
     FlagSerializer,
     FollowStateSerializer,
+    MentionCandidateSerializer,
+    MentionQuerySerializer,
     PaginatedCommentListSerializer,
     PostSerializer,
     PostUpdateSerializer,
@@ -104,6 +109,14 @@ class PostViewSet(
     # content is valid (services.post_submit, community_rate_limit_enforce in the action), as
     # on the pages.
     community_throttled_actions = {"vote": Action.VOTE}
+    # The @ list answers each keystroke: a rate of its own, on top of the others.
+    throttle_scope = "community_mention_search"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "mentionable":
+            throttles.append(ScopedRateThrottle())
+        return throttles
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -275,6 +288,61 @@ class PostViewSet(
         page = self.paginate_queryset_plain(selectors.comments_for_post(post, request.user))
         selectors.decorate_comments(page, post)
         return self.get_paginated_response(CommentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=CommentSerializer,
+        responses=CommentSerializer,
+        parameters=[OpenApiParameter("comment_pk", int, OpenApiParameter.PATH)],
+        description="The author rewrites their comment; people it newly mentions hear of it, "
+        "nobody twice.",
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"comments/(?P<comment_pk>[0-9]+)",
+        permission_classes=[IsAuthenticated],
+    )
+    def comment(self, request, pk=None, comment_pk=None):
+        post = self._post_for_action()
+        comment = selectors.comments_for_post(post, request.user).filter(pk=comment_pk).first()
+        if comment is None:
+            raise NotFound(_("No such comment."))
+        if comment.author_id != request.user.pk:
+            raise PermissionDenied(_("Only its author can edit a comment."))
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_update(
+            comment=comment, editor=request.user, body=data.validated_data["body"]
+        )
+        comment = Comment.objects.select_related("author").get(pk=comment.pk)
+        selectors.decorate_comments([comment], post)
+        return Response(CommentSerializer(comment).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                MENTION_QUERY_SCHEMA,
+                required=True,
+                description="The start of a username, or part of a display name (2 to 150 "
+                "characters).",
+            )
+        ],
+        responses=MentionCandidateSerializer(many=True),
+    )
+    @action(
+        detail=True, methods=["get"], pagination_class=None, permission_classes=[IsAuthenticated]
+    )
+    def mentionable(self, request, pk=None):
+        """Up to 8 people who may see the post whose name starts with `q`, for an @ in a
+        comment: those in its thread first. Rate limited (`community_mention_search`)."""
+        post = self._post_for_action()
+        query = MentionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        people = selectors.mention_candidates(
+            post, query.validated_data["q"], viewer=request.user, limit=MENTION_RESULTS
+        )
+        return Response(MentionCandidateSerializer(people, many=True).data)
 
     def paginate_queryset_plain(self, queryset) -> list:
         # A post's comments are numbered pages with a count (a few hundred at most).

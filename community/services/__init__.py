@@ -5,12 +5,26 @@ is locked (SELECT … FOR UPDATE), in the same transaction as the rows they coun
 follows and flags are also unique in the database, so a double click or a retried request
 can never count twice.
 
-One module per section: posts, votes, comments (and follows), moderation (flags too) and
-reputation; what several share is in _common. Callers import from here, `services.post_create`.
+One module per section: posts, votes, comments, follows (of posts and of products' communities),
+moderation (flags too) and reputation; what several share is in _common. Callers import from here, `services.post_create`.
 """
 
 from ._common import PostStateConflict
-from .comments import COMMENT_MAX_LENGTH, comment_create, follow_add, follow_remove
+from .comments import (
+    COMMENT_MAX_LENGTH,
+    MENTIONS_NOTIFIED,
+    comment_create,
+    comment_update,
+    mention_links,
+    mentioned_people,
+)
+from .follows import (
+    follow_add,
+    follow_remove,
+    product_follow_add,
+    product_follow_remove,
+    product_followers_notify,
+)
 from .moderation import comment_hide, flag_create, post_hide, post_lock, post_merge, post_restore
 from .posts import (
     BODY_MAX_LENGTH,
@@ -34,6 +48,7 @@ from .votes import VoteState, vote_cast, vote_toggle, vote_withdraw
 __all__ = [
     "BODY_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
+    "MENTIONS_NOTIFIED",
     "MAX_PARTS",
     "MAX_QUANTITY",
     "MAX_TAGS",
@@ -44,7 +59,10 @@ __all__ = [
     "VoteState",
     "comment_create",
     "comment_hide",
+    "comment_update",
     "flag_create",
+    "mention_links",
+    "mentioned_people",
     "follow_add",
     "follow_remove",
     "post_create",
@@ -58,6 +76,9 @@ __all__ = [
     "post_submit",
     "post_update",
     "post_validate",
+    "product_follow_add",
+    "product_follow_remove",
+    "product_followers_notify",
     "reputation_record",
     "vote_cast",
     "vote_toggle",

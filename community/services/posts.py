@@ -17,6 +17,7 @@ from ..images import check_image, prepare_image
 from ..models import Follow, Post, PostImage, PostPart, Tag
 from ..ratelimits import Action, community_rate_limit_hit
 from ._common import PostStateConflict, _lock_post
+from .follows import _new_post_announce
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
@@ -189,7 +190,8 @@ def post_create(
     images: Sequence = (),
     language: str = "",
 ) -> Post:
-    """Publish a post in `product`'s community; the author follows it.
+    """Publish a post in `product`'s community; the author follows it, and the product's
+    followers hear of it (after commit, through a task).
 
     `parts` are (Part, quantity) pairs, only for a modification. Raises ValidationError with
     field errors (nothing saved) when the content breaks a rule.
@@ -213,6 +215,7 @@ def post_create(
     )
     _save_images(post, prepared)
     Follow.objects.create(user=author, post=post)
+    _new_post_announce(post)
     return post
 
 

@@ -5,10 +5,11 @@ several share is in _common. urls.py names the views from here. The page sizes a
 sections' own (`communities.FEED_PAGE_SIZE`): set or patch them there.
 """
 
-from .communities import index, line_detail, product_feed, similar
+from .communities import index, line_detail, product_feed, product_follow, similar
 from .moderation import comment_moderate, moderation, post_merge, post_moderate
 from .people import profile
 from .posts import (
+    comment_edit,
     post_comment,
     post_delete,
     post_detail,
@@ -21,6 +22,7 @@ from .posts import (
 from .roadmap import roadmap_all, roadmap_product
 
 __all__ = [
+    "comment_edit",
     "comment_moderate",
     "index",
     "line_detail",
@@ -35,6 +37,7 @@ __all__ = [
     "post_moderate",
     "post_new",
     "post_vote",
+    "product_follow",
     "product_feed",
     "profile",
     "roadmap_all",

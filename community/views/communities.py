@@ -1,13 +1,16 @@
 """The communities: the index, a product line's and a product's feeds, similar posts."""
 
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core import keyset
 from cocreate.core.pagecache import anonymous_page_cache
 from products.models import ProductLine
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import FeedFilterForm, SimilarPostsForm
 from ..models import Post
 from ._common import _product_or_404
@@ -122,7 +125,29 @@ def product_feed(request, product_slug):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "community/_feed_results.html", context, status=status)
     context["kind_counts"] = _kind_counts(selectors.product_post_counts(product))
+    context["follow"] = selectors.community_follow_state(product, request.user)
     return render(request, "community/product.html", context, status=status)
+
+
+@login_required
+@require_POST
+def product_follow(request, product_slug):
+    """Follow or unfollow the product's community: its new posts reach the follower."""
+    product = _product_or_404(product_slug)
+    if request.POST.get("follow", "1") == "1":
+        services.product_follow_add(user=request.user, product=product)
+        messages.success(
+            request,
+            _("You follow the %(product)s community: you will hear of its new posts.")
+            % {"product": product.name},
+        )
+    else:
+        services.product_follow_remove(user=request.user, product=product)
+        messages.success(
+            request,
+            _("You no longer follow the %(product)s community.") % {"product": product.name},
+        )
+    return redirect("community:product", product.slug)
 
 
 @require_GET

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -18,7 +18,7 @@ from cocreate.core.pagecache import anonymous_page_cache
 from cocreate.core.ratelimit import RateLimited
 
 from .. import permissions, selectors, services
-from ..forms import CommentForm, FlagForm, MergeForm, PartFormSet, PostForm
+from ..forms import CommentForm, FlagForm, MergeForm, PartFormSet, PostForm, mention_attributes
 from ..models import Post
 from ..ratelimits import Action, community_rate_limit_hit
 from ._common import _back, _error_text, _post_or_404, _product_or_404
@@ -50,6 +50,10 @@ def _apply_errors(error: ValidationError, form, formset) -> None:
     add_service_errors(form, error)
 
 
+def _mention_url(post: Post) -> str:
+    return reverse("post-mentionable", args=[post.pk])
+
+
 @require_GET
 @anonymous_page_cache
 def post_detail(request, product_slug, pk):
@@ -74,7 +78,9 @@ def post_detail(request, product_slug, pk):
             "build": selectors.build_of(post),
             "comments": comments,
             "state": selectors.viewer_state(post, request.user),
-            "comment_form": CommentForm(),
+            "comment_form": CommentForm(mention_url=_mention_url(post)),
+            "mention_attributes": mention_attributes(_mention_url(post)),
+            "comment_max_length": services.COMMENT_MAX_LENGTH,
             "flag_form": FlagForm(),
             "merge_form": MergeForm() if moderator else None,
             "is_moderator": moderator,
@@ -260,6 +266,29 @@ def post_comment(request, product_slug, pk):
         return redirect(f"{post.get_absolute_url()}?page=last#comment-{comment.pk}")
     messages.error(request, _error_text(ValidationError(form.errors["body"])))
     return redirect(f"{post.get_absolute_url()}#comment-form")
+
+
+@login_required
+@require_POST
+def comment_edit(request, product_slug, pk, comment_pk):
+    """The author rewrites their comment (the form under it); others' comments are 404."""
+    post = _post_or_404(request, product_slug, pk)
+    comment = get_object_or_404(
+        selectors.comments_for_post(post, request.user), pk=comment_pk, author=request.user
+    )
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _error_text(ValidationError(form.errors["body"])))
+        return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    try:
+        services.comment_update(
+            comment=comment, editor=request.user, body=form.cleaned_data["body"]
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Your comment is updated."))
+    return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
 
 
 @login_required

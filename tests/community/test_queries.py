@@ -52,8 +52,9 @@ BASE = 4
 def test_product_feed(client, viewer, product, django_assert_num_queries, n):
     _populate(product, n)
     url = reverse("community:product", args=[product.slug])
-    # product, kind counts, matches (capped count), posts, tags, reputation, verified, votes
-    with django_assert_num_queries(BASE + 8):
+    # product, kind counts, matches (capped count), posts, tags, reputation, verified, votes,
+    # the community's followers and whether the viewer follows it
+    with django_assert_num_queries(BASE + 9):
         client.get(url, {"q": "build", "kind": "modification"})
 
 
@@ -67,8 +68,9 @@ def test_every_feed_page_runs_the_same_queries_without_a_count(
     params, seen = {"sort": "top", "tag": "common"}, []
     while True:
         clear_cache()  # the kind counts are cached for a few seconds: count them every time
-        # product, kind counts, posts, tags, reputation, verified, viewer's votes: no count
-        with django_assert_num_queries(BASE + 7):
+        # product, kind counts, posts, tags, reputation, verified, viewer's votes, follow
+        # state: no count
+        with django_assert_num_queries(BASE + 8):
             page = client.get(url, params).context["page"]
         seen += [post.pk for post in page.object_list]
         if not page.has_next:
