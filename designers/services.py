@@ -17,6 +17,7 @@ from community.models import Follow, Post, ReputationEvent, StatusChange
 from community.services import post_merge, reputation_record
 from partners.selectors import product_collaborators
 from products.models import Product
+from products.services import product_shipped_idea_added
 
 from .models import Poll, PollAnswer, PollChoice, ReviewItem
 from .permissions import may_answer_poll, may_design
@@ -217,6 +218,8 @@ def post_status_change(
         reputation_record(
             user=post.author, kind=ReputationEvent.Kind.IDEA_ADOPTED, post=post, actor=author
         )
+        # Adopted into a generation already on sale, the idea ships now: credits and notices.
+        product_shipped_idea_added(product=adopted_in, by=author)
 
     if post.author not in followers:
         followers.append(post.author)

@@ -171,6 +171,20 @@ def product_release(*, product: Product, by) -> Product:
         if product.launch_date is None or product.launch_date > today:
             product.launch_date = today
         product.save(update_fields=["status", "launch_date"])
+    _run_release_hooks(product=product, by=by)
+    return product
+
+
+def product_shipped_idea_added(*, product: Product, by) -> None:
+    """An idea was adopted into a generation already on sale: the release hooks run again, in
+    the caller's transaction, so it is credited and its supporters hear now rather than at a
+    next release (they are idempotent). Nothing for a generation not on sale yet: its release
+    will ship the idea."""
+    product = Product.objects.get(pk=product.pk)  # the caller's copy may predate the release
+    if product.status == Product.Status.ON_SALE:
+        _run_release_hooks(product=product, by=by)
+
+
+def _run_release_hooks(*, product: Product, by) -> None:
     for hook in _release_hooks:
         hook(product=product, by=by)
-    return product

@@ -211,3 +211,21 @@ def test_staff_read_the_credits_in_the_admin(client, chain):
 
     assert response.status_code == 200
     assert "Magnetic back plate" in response.content.decode()
+
+
+def test_an_idea_adopted_into_a_generation_already_on_sale_is_credited_at_once(chain):
+    """A generation released before the decision ships the idea as it is adopted: its author
+    is credited and its supporters hear now, not at some later release."""
+    from designers.services import post_status_change
+    from tests.factories.accounts import designer
+
+    older, newer = chain
+    product_release(product=newer, by=staff())
+    late = PostFactory(product=older, kind="suggestion", author=customer(username="late"))
+
+    post_status_change(
+        post=late, status="adopted", message="In Nova 3 now.", author=designer(), adopted_in=newer
+    )
+
+    assert credits_of(late) == {("late", "author")}
+    assert OutboxMessage.objects.filter(task=tasks.notify_generation_shipped.name).exists()
