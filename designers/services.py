@@ -14,7 +14,7 @@ from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit
 from community.models import Follow, Post, ReputationEvent, StatusChange
-from community.services import post_merge, reputation_record
+from community.services import new_post_announce, post_merge, reputation_record
 from partners.selectors import product_collaborators
 from products.models import Product
 from products.services import product_shipped_idea_added
@@ -335,6 +335,7 @@ def evaluation_publish(
         language=detect_language(f"{title}\n{body}"),
     )
     Follow.objects.get_or_create(user=author, post=post)
+    new_post_announce(post)
     if question:
         poll = Poll.objects.create(post=post, question=question[:200])
         PollChoice.objects.bulk_create(

@@ -21,6 +21,7 @@ from .comments import (
 from .follows import (
     follow_add,
     follow_remove,
+    new_post_announce,
     product_follow_add,
     product_follow_remove,
     product_followers_notify,
@@ -78,6 +79,7 @@ __all__ = [
     "post_validate",
     "product_follow_add",
     "product_follow_remove",
+    "new_post_announce",
     "product_followers_notify",
     "reputation_record",
     "vote_cast",

@@ -41,9 +41,10 @@ def product_follow_remove(*, user, product) -> bool:
     return bool(deleted)
 
 
-def _new_post_announce(post: Post) -> None:
-    """Inside post_create's transaction: have the product's followers told, after commit, by a
-    task (a product may have thousands of them: not in the author's request)."""
+def new_post_announce(post: Post) -> None:
+    """In the new post's transaction (post_create, a designers' evaluation): have the product's
+    followers told, after commit, by a task (a product may have thousands of them: not in the
+    author's request)."""
     followers = ProductFollow.objects.filter(product_id=post.product_id).exclude(
         user_id=post.author_id
     )

@@ -17,7 +17,7 @@ from ..images import check_image, prepare_image
 from ..models import Follow, Post, PostImage, PostPart, Tag
 from ..ratelimits import Action, community_rate_limit_hit
 from ._common import PostStateConflict, _lock_post
-from .follows import _new_post_announce
+from .follows import new_post_announce
 
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
@@ -215,7 +215,7 @@ def post_create(
     )
     _save_images(post, prepared)
     Follow.objects.create(user=author, post=post)
-    _new_post_announce(post)
+    new_post_announce(post)
     return post
 
 

@@ -173,6 +173,21 @@ def test_evaluation_with_a_poll_and_one_answer_per_customer():
     assert PollAnswer.objects.count() == 1
 
 
+def test_an_evaluation_is_announced_to_the_products_followers():
+    """Official posts are news too: the product's followers hear of them as of members' posts."""
+    from cocreate.outbox.models import OutboxMessage
+    from community import tasks
+    from community.services import product_follow_add
+
+    product = generation_chain(1)[0]
+    product_follow_add(user=customer(), product=product)
+
+    post = evaluation_publish(author=designer(), product=product, title="A new hinge", body="B.")
+
+    (message,) = OutboxMessage.objects.filter(task=tasks.notify_product_followers.name)
+    assert message.args == [post.pk]
+
+
 @pytest.mark.parametrize("make", [agent, designer, staff], ids=["agent", "designer", "staff"])
 def test_only_customers_answer_polls(make):
     choice = PollChoiceFactory()
