@@ -11,6 +11,8 @@ class DesignersConfig(AppConfig):
         # score already accounts for decay: see designers/scoring.py).
         from community.selectors import register_feed_sort
 
+        from . import checks  # noqa: F401  (registers the system checks)
+
         register_feed_sort(
             "trending", _("Trending"), ("-trending_score", "-last_activity_at", "-id")
         )
