@@ -83,6 +83,20 @@ class PreferencesUpdateSerializer(serializers.Serializer):
         return {names[source]: delivery for source, delivery in attrs.items()}
 
 
+def _update_schema() -> dict:
+    """The PATCH body as the schema tells it: group name → delivery, and nothing else (a name no
+    group has is a 400, so the object is closed). Read when the URLs load, after every app
+    registered its groups."""
+    return {
+        "type": "object",
+        "properties": {
+            group.name: {"type": "string", "enum": list(group.choices), "description": group.name}
+            for group in kind_groups()
+        },
+        "additionalProperties": False,
+    }
+
+
 def _source(group_name: str) -> str:
     return group_name.replace(".", "__")
 
@@ -146,7 +160,7 @@ class NotificationViewSet(
     )
     @extend_schema(
         methods=["PATCH"],
-        request=PreferencesUpdateSerializer,
+        request={"application/json": _update_schema()},
         responses=NotificationPreferencesSerializer,
         description="Change how you hear of the groups named (group → delivery).",
     )
