@@ -375,6 +375,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cocreate.notifications.tasks.purge_read_notifications",
         "schedule": 24 * 3600,
     },
+    # Every active support mailbox with an IMAP server: its new mail becomes tickets and replies.
+    "service-desk-fetch-mail": {
+        "task": "service_desk.tasks.fetch_mail",
+        "schedule": 60,
+    },
     "service-desk-sla-check": {
         "task": "service_desk.tasks.sla_check",
         "schedule": 5 * 60,
@@ -404,6 +409,12 @@ NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 SERVICE_DESK_REOPEN_DAYS = env.int("SERVICE_DESK_REOPEN_DAYS", default=14)
 # A ticket is "at risk" once less than this share of an SLA target's time is left.
 SERVICE_DESK_SLA_WARN_FRACTION = env.float("SERVICE_DESK_SLA_WARN_FRACTION", default=0.25)
+# The e-mail channel (docs/email.md). A larger message is kept in "Failed mail", not processed.
+SERVICE_DESK_MAIL_MAX_BYTES = env.int("SERVICE_DESK_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
+# New tickets one sender may open by e-mail per hour; more go to "Failed mail" (a flood, a loop).
+SERVICE_DESK_MAIL_TICKETS_PER_HOUR = env.int("SERVICE_DESK_MAIL_TICKETS_PER_HOUR", default=10)
+# Mailboxes may use IMAP without TLS only when this is on (tests against a loopback server).
+SERVICE_DESK_MAIL_ALLOW_PLAIN = env.bool("SERVICE_DESK_MAIL_ALLOW_PLAIN", default=False)
 
 # --- Communities -------------------------------------------------------------------------------
 # Open flags that hide a post until a moderator reviews it.

@@ -1,11 +1,19 @@
-from django.contrib import admin
+import os
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.markdown import render_markdown
 
+from .mail.receiving import inbound_mail_discard, inbound_mail_retry
 from .models import (
     CannedResponse,
     Deflection,
+    FailedMail,
+    InboundMail,
     KnowledgeArticle,
+    Mailbox,
     Shipment,
     ShipmentUpdate,
     SlaPolicy,
@@ -103,3 +111,102 @@ class ShipmentAdmin(admin.ModelAdmin):
 class DeflectionAdmin(admin.ModelAdmin):
     list_display = ("article", "product", "user", "created_at")
     list_select_related = ("article", "product", "user")
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    """The password is never here: `password_env` names the environment variable holding it."""
+
+    list_display = ("name", "address", "active", "host", "product", "last_fetched_at", "last_error")
+    list_filter = ("active",)
+    readonly_fields = ("last_fetched_at", "last_error")
+    fieldsets = (
+        (None, {"fields": ("name", "address", "active")}),
+        (_("IMAP"), {"fields": ("host", "port", "security", "username", "password_env", "folder")}),
+        (_("New tickets"), {"fields": ("product", "category", "language")}),
+        (_("Last run"), {"fields": ("last_fetched_at", "last_error")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        if obj.password_env and obj.password_env not in os.environ:
+            messages.warning(
+                request,
+                _("The environment variable %(name)s is not set: the mailbox cannot log in.")
+                % {"name": obj.password_env},
+            )
+        super().save_model(request, obj, form, change)
+
+
+class _ReceivedMailAdmin(admin.ModelAdmin):
+    """Received mail is a record: read, downloaded (.eml), never edited."""
+
+    list_display = ("received_at", "mailbox", "sender", "subject", "status", "ticket", "reason")
+    list_filter = ("status", "mailbox")
+    search_fields = ("sender", "subject", "message_key")
+    fields = (
+        "received_at",
+        "mailbox",
+        "message_key",
+        "sender",
+        "subject",
+        "size",
+        "status",
+        "reason",
+        "attempts",
+        "ticket",
+        "original",
+    )
+    readonly_fields = fields
+    list_select_related = ("mailbox", "ticket")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("raw")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("original"))
+    def original(self, mail):
+        if mail.status == InboundMail.Status.DISCARDED:
+            return "—"
+        return format_html('<a href="{}">{}</a>', mail.get_download_url(), _("Download .eml"))
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(_ReceivedMailAdmin):
+    pass
+
+
+@admin.register(FailedMail)
+class FailedMailAdmin(_ReceivedMailAdmin):
+    """Mail that became nothing, with the reason: retried once its cause is fixed, or
+    discarded."""
+
+    list_filter = ("mailbox",)
+    actions = ("retry", "discard")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=InboundMail.Status.FAILED)
+
+    @admin.action(description=_("Retry the selected messages"))
+    def retry(self, request, queryset):
+        outcomes = [inbound_mail_retry(mail=mail).status for mail in queryset]
+        still = outcomes.count(InboundMail.Status.FAILED)
+        self.message_user(
+            request,
+            _("%(done)d retried: %(ok)d processed, %(failed)d failed again.")
+            % {"done": len(outcomes), "ok": len(outcomes) - still, "failed": still},
+            messages.SUCCESS if not still else messages.WARNING,
+        )
+
+    @admin.action(description=_("Discard the selected messages"))
+    def discard(self, request, queryset):
+        for mail in queryset:
+            inbound_mail_discard(mail=mail)
+        self.message_user(request, _("Discarded."), messages.SUCCESS)

@@ -23,7 +23,7 @@ from cocreate.core.throttling import ScopedRateThrottle
 from products.models import Product
 
 from . import selectors, services
-from .models import Category, KnowledgeArticle, Priority, SlaState, Ticket, TicketMessage
+from .models import Category, Channel, KnowledgeArticle, Priority, SlaState, Ticket, TicketMessage
 from .permissions import is_desk_agent
 
 PRIORITY_NAMES = {priority.value: priority.name.lower() for priority in Priority}
@@ -67,6 +67,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "priority",
             "customer",
             "assignee",
+            "channel",
             "sla_state",
             "first_response_due_at",
             "resolution_due_at",
@@ -125,8 +126,17 @@ class MessageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TicketMessage
-        fields = ["id", "author", "internal", "body", "body_html", "created_at", "attachments"]
-        read_only_fields = ["id", "author", "body_html", "created_at", "attachments"]
+        fields = [
+            "id",
+            "author",
+            "internal",
+            "body",
+            "body_html",
+            "channel",
+            "created_at",
+            "attachments",
+        ]
+        read_only_fields = ["id", "author", "body_html", "channel", "created_at", "attachments"]
         extra_kwargs = {"internal": {"required": False}}
 
     def get_attachments(self, message) -> list[dict]:
@@ -225,7 +235,9 @@ class TicketViewSet(
     def create(self, request, *args, **kwargs):
         payload = TicketCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        ticket = services.ticket_create(customer=request.user, **payload.validated_data)
+        ticket = services.ticket_create(
+            customer=request.user, channel=Channel.API, **payload.validated_data
+        )
         ticket = selectors.ticket_for(request.user, ticket.number)
         return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
@@ -268,6 +280,7 @@ class TicketViewSet(
                 author=request.user,
                 body=payload.validated_data["body"],
                 internal=internal,
+                channel=Channel.API,
             )
             return Response(
                 MessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED

@@ -58,9 +58,12 @@ def _register_notification_kinds(is_desk_agent) -> None:
     register_kind_group(
         "service_desk.replies",
         _("Answers on my support tickets"),
-        description=_("An agent answered your ticket. Always e-mailed at once."),
+        description=_(
+            "An agent answered your ticket, or we received your request by e-mail. Always "
+            "e-mailed at once."
+        ),
         section=_("Support"),
-        kinds=["ticket.reply"],
+        kinds=["ticket.reply", "ticket.received"],
         default=Delivery.EMAIL,
         choices=[Delivery.EMAIL],
         position=30,

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import pgettext
 
-from .models import Category, Deflection, Priority, Ticket, sla_overdue, sla_running
+from .models import Category, Channel, Deflection, Priority, Ticket, sla_overdue, sla_running
 
 
 class Percentile(Aggregate):
@@ -38,6 +38,7 @@ class DeskMetrics:
     days: int
     tickets: int = 0
     by_category: list[tuple[str, int]] = field(default_factory=list)
+    by_channel: list[tuple[str, int]] = field(default_factory=list)
     by_product: list[tuple[str, int]] = field(default_factory=list)
     by_day: list[tuple[str, int]] = field(default_factory=list)
     first_response_median_h: float | None = None
@@ -125,6 +126,10 @@ def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
         tickets.values_list("category").annotate(n=Count("id")).values_list("category", "n")
     )
     metrics.by_category = [(label, per_category.get(value, 0)) for value, label in Category.choices]
+    per_channel = dict(
+        tickets.values_list("channel").annotate(n=Count("id")).values_list("channel", "n")
+    )
+    metrics.by_channel = [(label, per_channel.get(value, 0)) for value, label in Channel.choices]
     metrics.by_product = list(
         tickets.values_list("product__name")
         .annotate(n=Count("id"))

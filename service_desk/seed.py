@@ -19,7 +19,15 @@ from cocreate.core.seed_data import demo_data
 from products.models import Product, Registration
 
 from . import services
-from .models import CannedResponse, Category, KnowledgeArticle, Shipment, SlaPolicy, Ticket
+from .models import (
+    CannedResponse,
+    Category,
+    KnowledgeArticle,
+    Mailbox,
+    Shipment,
+    SlaPolicy,
+    Ticket,
+)
 from .sla_defaults import default_policies_create
 
 Status = Ticket.Status
@@ -179,6 +187,17 @@ def _ticket(spec: dict, customer, product, agents) -> Ticket:
     return ticket
 
 
+def _seed_mailbox(spec: dict, products: dict[str, Product]) -> str:
+    """The demo support mailbox, once; an existing one of that name is left as staff set it."""
+    product = products.get(spec["product"])
+    if product is None:
+        return "skipped (its product is missing)"
+    mailbox, _ = Mailbox.objects.get_or_create(
+        name=spec["name"], defaults={**spec, "product": product}
+    )
+    return str(mailbox)
+
+
 def seed(out) -> None:
     agents = {name: _user(name) for name in ("sam", "tina")}
     if agents["sam"] is None:
@@ -192,6 +211,7 @@ def seed(out) -> None:
     articles = _seed_articles(data["articles"], agents["sam"], products)
     articles += _seed_translations(data["translations"], agents["sam"])
 
+    mailbox = _seed_mailbox(data["mailbox"], products)
     created = skipped = 0
     for spec in data["tickets"]:
         customer = _user(spec["customer"])
@@ -207,5 +227,5 @@ def seed(out) -> None:
     out.write(
         f"  service desk: {created} tickets, {articles} articles, {SlaPolicy.objects.count()} SLA "
         f"policies, {len(data['canned_responses'])} canned responses ({skipped} tickets skipped "
-        f"for a missing product or customer; SLA check: {result})"
+        f"for a missing product or customer; SLA check: {result}); mailbox: {mailbox}"
     )

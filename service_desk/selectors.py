@@ -15,6 +15,7 @@ from cocreate.core.search import any_term_query, websearch_query
 from .models import (
     SEARCH_CONFIG,
     CannedResponse,
+    InboundMail,
     KnowledgeArticle,
     Shipment,
     Ticket,
@@ -112,7 +113,12 @@ def ticket_queue(filters: QueueFilters, *, viewer=None, base=None) -> QuerySet[T
 
 
 def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:
-    messages = TicketMessage.objects.filter(ticket=ticket).select_related("author")
+    """The messages, each with the e-mail it came in (`inbound_mail`, without its bytes)."""
+    messages = (
+        TicketMessage.objects.filter(ticket=ticket)
+        .select_related("author", "inbound_mail")
+        .defer("inbound_mail__raw")
+    )
     if not include_internal:
         messages = messages.filter(internal=False)
     return list(
@@ -124,6 +130,27 @@ def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[Ticke
 
 def ticket_initial_attachments(ticket: Ticket) -> list[TicketAttachment]:
     return list(TicketAttachment.objects.filter(ticket=ticket, message__isnull=True))
+
+
+def ticket_opening_mail(ticket: Ticket) -> InboundMail | None:
+    """The e-mail that opened `ticket`, if one did (without its bytes)."""
+    return (
+        InboundMail.objects.filter(ticket=ticket, status=InboundMail.Status.TICKET)
+        .defer("raw")
+        .first()
+    )
+
+
+def inbound_mail_for(user, pk: int) -> InboundMail:
+    """A received e-mail `user` may download whole: agents those on a ticket, staff any kept
+    one (the "Failed mail" list). Anyone else, and discarded mail, 404."""
+    mail = InboundMail.objects.exclude(status=InboundMail.Status.DISCARDED).filter(pk=pk).first()
+    allowed = mail is not None and (
+        user.is_staff or (is_desk_agent(user) and mail.ticket_id is not None)
+    )
+    if not allowed:
+        raise Http404
+    return mail
 
 
 def ticket_history(ticket: Ticket, *, include_internal: bool) -> list[TicketEvent]:

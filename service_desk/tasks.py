@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .mail.fetching import fetch_all_mailboxes
 from .services import sla_check as sla_check_service
 
 
@@ -7,3 +8,9 @@ from .services import sla_check as sla_check_service
 def sla_check() -> dict[str, int]:
     """Every few minutes (CELERY_BEAT_SCHEDULE): mark at-risk and breached tickets, escalate once."""
     return sla_check_service()
+
+
+@shared_task
+def fetch_mail() -> dict[str, int]:
+    """Every minute (CELERY_BEAT_SCHEDULE): read each support mailbox; messages per mailbox."""
+    return {run.mailbox: run.total for run in fetch_all_mailboxes()}

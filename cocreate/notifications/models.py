@@ -44,6 +44,10 @@ class Notification(models.Model):
         default="",
     )
     digested_at = models.DateTimeField(_("digested"), null=True, blank=True)
+    # The e-mail belongs to a conversation (a ticket): mail clients thread it under this
+    # Message-ID, and a reply goes to `email_reply_to`, a mailbox that reads it (services.EmailThread).
+    email_thread = models.CharField(max_length=255, blank=True)
+    email_reply_to = models.EmailField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

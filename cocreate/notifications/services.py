@@ -30,6 +30,16 @@ EMAIL_SWEEP_BATCH = 100
 EMAIL_SWEEP_SECONDS = 45
 
 
+@dataclass(frozen=True)
+class EmailThread:
+    """The conversation an e-mail belongs to: mail clients thread it under `reference` (a
+    Message-ID), and a reply goes to `reply_to`, an address CoCreate reads (service_desk's
+    mailboxes), when there is one."""
+
+    reference: str
+    reply_to: str = ""
+
+
 def _in_language_of(recipient, text) -> str:
     """Evaluate a lazy translatable string in the recipient's language and time zone, not the
     sender's."""
@@ -47,6 +57,7 @@ def notification_send(
     url: str = "",
     dedupe_key: str = "",
     email: bool = True,
+    thread: EmailThread | None = None,
 ) -> list[Notification]:
     """Notify each recipient in the app and, as they chose for the kind's group, by e-mail.
 
@@ -57,7 +68,8 @@ def notification_send(
 
     `title` and `body` may be lazy translations: each recipient gets them in their own language.
     With a `dedupe_key`, a recipient already notified under that key is skipped, so a job that
-    runs twice notifies no one twice. Returns the notifications actually created.
+    runs twice notifies no one twice. A `thread` makes the e-mail part of that conversation.
+    Returns the notifications actually created.
     """
     unique_recipients = list({recipient.pk: recipient for recipient in recipients}.values())
     deliveries = _deliveries(unique_recipients, kind) if email else {}
@@ -76,6 +88,8 @@ def notification_send(
                 dedupe_key=dedupe_key,
                 send_email=delivery == Delivery.EMAIL,
                 digest=delivery if delivery in DIGESTS else "",
+                email_thread=thread.reference if thread else "",
+                email_reply_to=thread.reply_to if thread else "",
             )
         )
     if dedupe_key:
@@ -293,9 +307,13 @@ def _email_message(notification: Notification) -> EmailMessage:
             "url": f"{settings.SITE_URL}{reverse('notifications:preferences')}"
         }
         body = "\n\n".join(part for part in (notification.body, link, footer, choose) if part)
+        headers = {"Message-ID": email_message_id(notification)}
+        if notification.email_thread:
+            headers["In-Reply-To"] = headers["References"] = notification.email_thread
         return EmailMessage(
             subject=f"[CoCreate] {notification.title}",
             body=body,
             to=[recipient.email],
-            headers={"Message-ID": email_message_id(notification)},
+            reply_to=[notification.email_reply_to] if notification.email_reply_to else None,
+            headers=headers,
         )

@@ -7,7 +7,8 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `conversation`: TicketMessage, TicketAttachment and its private storage, CannedResponse;
 - `sla`: SlaPolicy, and which tickets' SLA clocks run or are overdue;
 - `knowledge_base`: KnowledgeArticle, ArticleVote, Deflection;
-- `shipments`: Shipment, ShipmentUpdate.
+- `shipments`: Shipment, ShipmentUpdate;
+- `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel).
 """
 
 from .choices import SEARCH_CONFIG, Category, Priority, SlaState
@@ -22,6 +23,7 @@ from .conversation import (
 # Migration 0001 names the attachments' storage callable here: service_desk.models._private_storage
 from .conversation import _private_storage as _private_storage
 from .knowledge_base import ArticleVote, Deflection, KnowledgeArticle
+from .mail import Channel, FailedMail, InboundMail, Mailbox
 from .shipments import Shipment, ShipmentUpdate
 from .sla import SlaPolicy, sla_overdue, sla_running
 from .tickets import Ticket, TicketEvent, TicketQuerySet, ticket_number
@@ -31,8 +33,12 @@ __all__ = [
     "ArticleVote",
     "CannedResponse",
     "Category",
+    "Channel",
     "Deflection",
+    "FailedMail",
+    "InboundMail",
     "KnowledgeArticle",
+    "Mailbox",
     "Priority",
     "Shipment",
     "ShipmentUpdate",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cocreate.core.clock import ClockDateTimeField
 
 from .choices import Category
+from .mail import Channel
 from .tickets import Ticket
 
 
@@ -34,6 +35,9 @@ class TicketMessage(models.Model):
     internal = models.BooleanField(_("internal note"), default=False)
     body = models.TextField(_("message"), max_length=20000)
     body_html = models.TextField(editable=False)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
     created_at = ClockDateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:

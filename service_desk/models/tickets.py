@@ -15,6 +15,7 @@ from cocreate.core.clock import ClockDateTimeField
 from cocreate.core.search import SpacedHan
 
 from .choices import SEARCH_CONFIG, Category, Priority, SlaState
+from .mail import Channel
 
 
 def ticket_number(pk: int) -> str:
@@ -153,6 +154,29 @@ class Ticket(models.Model):
         blank=True,
         related_name="linked_tickets",
         verbose_name=_("linked community post"),
+    )
+
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    # The support mailbox whose mail opened the ticket: its replies go back to that address.
+    mailbox = models.ForeignKey(
+        "Mailbox",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("mailbox"),
+    )
+    # A reply by e-mail to a ticket closed longer than the reopen window opens a new ticket that
+    # follows up the old one.
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
     )
 
     # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).

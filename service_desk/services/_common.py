@@ -1,5 +1,5 @@
-"""Helpers the service sections share: the ticket's row lock, a history line, the customer's
-notification, the webhook event and a message's excerpt."""
+"""Helpers the service sections share: the ticket's row lock, a history line, notifications
+about the ticket, the webhook event and a message's excerpt."""
 
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
@@ -7,6 +7,7 @@ from cocreate.webhooks.services import webhook_event_emit
 from designers.selectors import product_team
 from partners.selectors import product_collaborators
 
+from ..mail.threads import ticket_email_thread
 from ..models import Priority, Ticket, TicketEvent
 
 
@@ -28,13 +29,29 @@ def _event(ticket, actor, kind, old="", new="", *, internal=False) -> TicketEven
     )
 
 
-def _notify_customer(ticket: Ticket, *, kind: str, title, body="") -> None:
+def _notify(ticket: Ticket, recipients, *, kind: str, title, body="", url="", **options) -> None:
+    """Notify about `ticket`: its e-mails thread together and replies come back to its mailbox
+    (mail/threads.py). Every title names the ticket's number, which the e-mail's subject shows."""
     notification_send(
-        recipients=[ticket.customer],
+        recipients=recipients,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url or ticket.get_desk_url(),
+        thread=ticket_email_thread(ticket),
+        **options,
+    )
+
+
+def _notify_customer(ticket: Ticket, *, kind: str, title, body="", **options) -> None:
+    _notify(
+        ticket,
+        [ticket.customer],
         kind=kind,
         title=title,
         body=body,
         url=ticket.get_absolute_url(),
+        **options,
     )
 
 

@@ -94,8 +94,9 @@ def shipment_update(*, shipment: Shipment, actor, status: str, note: str = "") -
         shipment.ticket,
         kind="ticket.shipment",
         title=format_lazy(
-            _("Your shipment {tracking} is now: {status}"),
+            _("Your shipment {tracking} for {number} is now: {status}"),
             tracking=shipment.tracking_number,
+            number=shipment.ticket.number,
             status=Shipment.Status(status).label,
         ),
         body=note,

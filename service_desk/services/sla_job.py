@@ -7,11 +7,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core import clock
-from cocreate.notifications.services import notification_send
 
 from ..models import Priority, SlaState, Ticket, TicketEvent, sla_overdue, sla_running
 from ..selectors import desk_agents
-from ._common import _event
+from ._common import _event, _notify
 
 
 def sla_check(*, now=None) -> dict[str, int]:
@@ -89,8 +88,9 @@ def _escalate(pk: int, now) -> int:
     recipients = list(desk_agents())  # agents (the role) and staff, as the assignee choices
     if ticket.assignee is not None:
         recipients.append(ticket.assignee)
-    notification_send(
-        recipients=recipients,
+    _notify(
+        ticket,
+        recipients,
         kind="ticket.sla_breached",
         title=format_lazy(
             _("SLA breached on {number}: {subject}"), number=ticket.number, subject=ticket.subject
@@ -98,7 +98,6 @@ def _escalate(pk: int, now) -> int:
         body=format_lazy(
             _("Priority raised to {priority}."), priority=Priority(ticket.priority).label
         ),
-        url=ticket.get_desk_url(),
         dedupe_key=f"ticket-sla-breach-{ticket.pk}",
     )
     return 1

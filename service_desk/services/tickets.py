@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from cocreate.core import clock
 from cocreate.core.errors import StateConflict
 from cocreate.core.markdown import render_markdown
-from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 
 from ..attachments import validate_attachments
-from ..models import Category, Priority, Ticket, TicketEvent, TicketMessage
+from ..models import Category, Channel, Priority, Ticket, TicketEvent, TicketMessage
 from ..permissions import customer_may_reopen, is_desk_agent
 from ._attachments import _save_attachments
-from ._common import _emit_webhook, _event, _excerpt, _locked, _notify_customer
+from ._common import _emit_webhook, _event, _excerpt, _locked, _notify, _notify_customer
 from .sla import _apply_sla, _pause, _refresh_sla_state, _resume, sla_policy_for
 
 Status = Ticket.Status
@@ -37,9 +36,14 @@ def ticket_create(
     description: str,
     registration=None,
     attachments=(),
+    channel: str = Channel.WEB,
+    mailbox=None,
+    follow_up_of=None,
 ) -> Ticket:
     """File a ticket for `customer`; SLA due times come from the matching policy.
 
+    `channel` says where it came from (the web form, the API, a support mailbox's e-mail: then
+    `mailbox`); a ticket opened by mail to a ticket closed too long ago follows that one up.
     Raises ValidationError for an unknown category, a registration of someone else or of another
     product, or an unacceptable attachment; nothing is saved then.
     """
@@ -71,6 +75,9 @@ def ticket_create(
         subject=subject.strip(),
         description=description.strip(),
         description_html=render_markdown(description),
+        channel=channel,
+        mailbox=mailbox,
+        follow_up_of=follow_up_of,
     )
     _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=category))
     ticket.save(
@@ -90,7 +97,13 @@ def ticket_create(
 
 @transaction.atomic
 def ticket_reply(
-    *, ticket: Ticket, author, body: str, attachments=(), internal: bool = False
+    *,
+    ticket: Ticket,
+    author,
+    body: str,
+    attachments=(),
+    internal: bool = False,
+    channel: str = Channel.WEB,
 ) -> TicketMessage:
     """Add a message. Agents reply publicly or write internal notes; the customer replies publicly.
 
@@ -121,6 +134,7 @@ def ticket_reply(
         internal=internal,
         body=body.strip(),
         body_html=render_markdown(body),
+        channel=channel,
     )
     _save_attachments(ticket, message, author, validated)
     update_fields = ["updated_at"]
@@ -150,8 +164,9 @@ def ticket_reply(
             _refresh_sla_state(ticket, now)
             update_fields += [*_STATUS_FIELDS, "sla_state", "sla_breached_at"]
         if ticket.assignee_id:
-            notification_send(
-                recipients=[ticket.assignee],
+            _notify(
+                ticket,
+                [ticket.assignee],
                 kind="ticket.customer_reply",
                 title=format_lazy(
                     _("{customer} replied on {number}"),
@@ -159,7 +174,6 @@ def ticket_reply(
                     number=ticket.number,
                 ),
                 body=_excerpt(body),
-                url=ticket.get_desk_url(),
             )
     ticket.save(update_fields=sorted(set(update_fields)))
     return message
@@ -271,8 +285,9 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
     _refresh_sla_state(ticket, now)
     ticket.save(update_fields=[*_STATUS_FIELDS, "sla_state", "sla_breached_at", "updated_at"])
     if actor.pk == ticket.customer_id and status == Status.OPEN and ticket.assignee_id:
-        notification_send(
-            recipients=[ticket.assignee],
+        _notify(
+            ticket,
+            [ticket.assignee],
             kind="ticket.reopened",
             title=format_lazy(
                 _("{customer} reopened {number}"),
@@ -280,7 +295,6 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
                 number=ticket.number,
             ),
             body=ticket.subject,
-            url=ticket.get_desk_url(),
         )
     if actor.pk != ticket.customer_id:
         _notify_customer(
@@ -317,15 +331,15 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
         assignee.public_name if assignee else "",
     )
     if assignee is not None and assignee.pk != actor.pk:
-        notification_send(
-            recipients=[assignee],
+        _notify(
+            ticket,
+            [assignee],
             kind="ticket.assigned",
             title=format_lazy(
                 _("{number} was assigned to you: {subject}"),
                 number=ticket.number,
                 subject=ticket.subject,
             ),
-            url=ticket.get_desk_url(),
         )
     return ticket
 

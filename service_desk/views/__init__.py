@@ -24,6 +24,7 @@ from .desk import (
     desk_queue,
     desk_take_next,
     desk_ticket,
+    inbound_mail_eml,
 )
 from .knowledge_base import kb_article, kb_index, kb_vote
 
@@ -38,6 +39,7 @@ __all__ = [
     "desk_take_next",
     "desk_ticket",
     "home",
+    "inbound_mail_eml",
     "kb_article",
     "kb_index",
     "kb_vote",

@@ -2,9 +2,10 @@
 responses, writing articles, the numbers."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -71,6 +72,7 @@ def _desk_context(request, ticket, **forms):
         "ticket": ticket,
         "conversation": selectors.ticket_conversation(ticket, include_internal=True),
         "initial_attachments": selectors.ticket_initial_attachments(ticket),
+        "opening_mail": selectors.ticket_opening_mail(ticket),
         "history": selectors.ticket_history(ticket, include_internal=True),
         "shipments": shipments,
         "reply_form": forms.get("reply_form") or AgentReplyForm(),
@@ -299,6 +301,7 @@ def desk_metrics(request):
     hours = _("h")
     charts = {
         "by_category": bar_chart(metrics.by_category, title=_("Tickets by category")),
+        "by_channel": bar_chart(metrics.by_channel, title=_("Tickets by channel")),
         "by_product": bar_chart(metrics.by_product, title=_("Tickets by product")),
         "by_day": column_chart(metrics.by_day, title=_("New tickets per day")),
         "times": bar_chart(
@@ -325,3 +328,14 @@ def desk_metrics(request):
         "service_desk/desk_metrics.html",
         {"metrics": metrics, "charts": charts, "periods": METRIC_PERIODS},
     )
+
+
+@login_required
+@require_GET
+def inbound_mail_eml(request, pk):
+    """A received e-mail as it arrived, to open in a mail program (agents; staff for failed)."""
+    mail = selectors.inbound_mail_for(request.user, pk)
+    response = HttpResponse(bytes(mail.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="mail-{mail.pk}.eml"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 from django.db import connections
 
@@ -22,6 +21,7 @@ from designers.models import ReviewItem
 from tests.factories.accounts import UserFactory
 from tests.factories.community import PostFactory
 from tests.factories.designers import ProductTeamFactory
+from tests.processes import database_url
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,22 +47,6 @@ def assert_each_item_and_notice_once(posts):
     notes = Notification.objects.filter(kind="designers.surfaced")
     assert notes.count() == 2 * len(posts)  # two designers per product, once each
     assert notes.values("recipient", "dedupe_key").distinct().count() == notes.count()
-
-
-def database_url() -> str:
-    """The test database as a URL for worker processes.
-
-    Host and port go in the query string so that a Unix socket directory (the embedded PostgreSQL)
-    works as well as a TCP host.
-    """
-    db = connections["default"].settings_dict
-    query = {key: value for key, value in db["OPTIONS"].items() if isinstance(value, str | int)}
-    if db["HOST"]:
-        query["host"] = db["HOST"]
-    if db["PORT"]:
-        query["port"] = db["PORT"]
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@/{db['NAME']}?{urlencode(query)}"
 
 
 def start_worker(name: str) -> subprocess.Popen:

@@ -7,6 +7,7 @@ from service_desk.models import (
     CannedResponse,
     Category,
     KnowledgeArticle,
+    Mailbox,
     Priority,
     SlaPolicy,
     Ticket,
@@ -96,3 +97,15 @@ def file_ticket(customer, product, **overrides) -> Ticket:
     }
     data.update(overrides)
     return services.ticket_create(**data)
+
+
+class MailboxFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mailbox
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"support{n}")
+    address = factory.LazyAttribute(lambda mailbox: f"{mailbox.name}@cocreate.example")
+    product = factory.SubFactory(ProductFactory)
+    category = Category.TECHNICAL_SUPPORT
+    language = "en"
