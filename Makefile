@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py
 
-.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx clean
+.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx dovecot clean
 
 # Folders that own a message catalogue in <folder>/locale/: each app, and templates/ (the site
 # shell: base template, header, error pages, shared partials).
@@ -61,10 +61,22 @@ nginx:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && { apt-get install -y -qq nginx-light || apt-get install -y -qq nginx; } >/dev/null; \
 		else echo "Install nginx: sudo apt-get install nginx-light"; exit 1; fi; }
 
+# Debian's Dovecot for the tests of the e-mail channel's IMAP client (tests/mailserver.py starts
+# its own on loopback ports). Installing the package would start the system's server too: while
+# apt-get runs, a policy-rc.d forbids that (101: action forbidden), unless the machine has its own.
+dovecot:
+	@command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			[ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d \
+				&& chmod +x /usr/sbin/policy-rc.d && trap 'rm -f /usr/sbin/policy-rc.d' EXIT; }; \
+			apt-get update -qq && apt-get install -y -qq dovecot-imapd >/dev/null; \
+		else echo "Install Dovecot: sudo apt-get install dovecot-imapd" \
+			"(the tests start their own; sudo systemctl disable --now dovecot stops the system's)"; exit 1; fi; }
+
 run: install static
 	DEBUG=$${DEBUG:-true} $(DEVENV) run
 
-test: install-dev messages browser nginx
+test: install-dev messages browser nginx dovecot
 	DEBUG=$${DEBUG:-true} $(DEVENV) --database cocreate_test exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

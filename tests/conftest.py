@@ -91,3 +91,20 @@ def own_broker(settings):
     server.stop()
     forget_pooled_broker_connections()  # the settings name the shared broker again next
     outbox_services.outbox_publishing_resume()
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """A real IMAP server (tests/mailserver.py) for the whole run: started once, as the first
+    test asks for it."""
+    from tests.mailserver import running_dovecot
+
+    with running_dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def dovecot(dovecot_server):
+    """The IMAP server, its INBOX emptied for this test."""
+    dovecot_server.clear()
+    return dovecot_server
