@@ -75,7 +75,7 @@ def test_a_new_message_becomes_a_ticket_of_a_new_customer_who_gets_one_acknowled
     acknowledgement = outbox.outbox[0]
     assert acknowledgement.to == ["li.wei@example.cn"]
     assert ticket.number in acknowledgement.subject
-    assert "我们已收到" in acknowledgement.subject or "收到" in acknowledgement.subject
+    assert acknowledgement.subject == f"[CoCreate] 我们已收到您的请求 {ticket.number}：磨豆机不转了"
     assert acknowledgement.reply_to == ["support@cocreate.example"]
 
 
