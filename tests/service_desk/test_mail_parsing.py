@@ -2,6 +2,7 @@
 broken input: any bytes give a ParsedMail or a MailParseError, never another exception."""
 
 import base64
+import email.message
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -508,6 +509,32 @@ def test_multipart_without_boundary():
     raw = mail(content_type="multipart/mixed", body="Where is the boundary?")
 
     assert parse_mail(raw).sender == "customer@example.com"
+
+
+def test_a_message_the_default_policy_cannot_read_is_read_as_it_came(monkeypatch):
+    """The default policy raises on some broken headers: the message is parsed again with
+    compat32, whose messages are not EmailMessages."""
+
+    def broken(self):
+        raise ValueError("a header the default policy trips over")
+
+    monkeypatch.setattr(email.message.EmailMessage, "get_content_type", broken)
+
+    parsed = parse_mail(corpus("foxmail_gbk.eml"))
+
+    assert parsed.subject == "回复： 镕铭咖啡机出水慢"
+    assert parsed.attachments[0].filename == "镕铭发票.pdf"
+
+
+def test_deeply_nested_multiparts_are_refused_not_crashing():
+    raw = b"From: a@example.com\nContent-Type: multipart/mixed; boundary=b0\n\n"
+    for depth in range(1, 3000):
+        raw += b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (depth - 1, depth)
+
+    with pytest.raises(MailParseError) as error:
+        parse_mail(raw)
+
+    assert "structure" in str(error.value.reason)
 
 
 @pytest.mark.parametrize(
