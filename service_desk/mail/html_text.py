@@ -13,9 +13,9 @@ from html.parser import HTMLParser
 BLOCKS = {
     "address", "article", "aside", "center", "dd", "div", "dl", "dt", "fieldset", "figcaption",
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main",
-    "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul",
+    "nav", "ol", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul",
 }  # fmt: skip
-PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"}
+PARAGRAPHS = {"h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre"}
 SKIPPED = {"head", "script", "style", "title", "template"}
 CELLS = {"td", "th"}
 LINK_SCHEMES = ("http://", "https://", "mailto:", "ftp://", "tel:")
@@ -42,6 +42,7 @@ class _TextWriter(HTMLParser):
         self.pre = 0
         self.lists = 0
         self.links: list[tuple[str, list[str]]] = []
+        self.paragraphs: list[bool] = []  # for each open <p>: is it one of Outlook's lines?
 
     # Lines
     def _break(self) -> None:
@@ -89,6 +90,14 @@ class _TextWriter(HTMLParser):
                 self._write(" ")
         elif tag == "a":
             self.links.append((dict(attrs).get("href") or "", []))
+        elif tag == "p":
+            # Outlook writes each line as a margin-less <p class="MsoNormal">, a blank line
+            # as an empty one.
+            self.paragraphs.append("msonormal" in (dict(attrs).get("class") or "").lower())
+            if self.paragraphs[-1]:
+                self._break()
+            else:
+                self._paragraph()
         elif tag in PARAGRAPHS and not (tag in ("ul", "ol") and self.lists):
             self._paragraph()
         elif tag in BLOCKS:
@@ -112,6 +121,11 @@ class _TextWriter(HTMLParser):
             text = WHITESPACE.sub(" ", "".join(collected)).strip()
             if href.lower().startswith(LINK_SCHEMES) and _bare_url(text) != _bare_url(href):
                 self._write(f" ({href.strip()})" if text else href.strip())
+        elif tag == "p":
+            if self.paragraphs and self.paragraphs.pop():
+                self._end_line()
+            else:
+                self._paragraph()
         elif tag in ("ul", "ol"):
             self.lists = max(self.lists - 1, 0)
             if self.lists:

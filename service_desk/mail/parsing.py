@@ -10,7 +10,7 @@ How it reads what it is given:
   parsed again with `compat32`, which keeps headers as they came.
 - Headers are decoded here from their raw value, not by the policy: the policy reads an
   encoded word (RFC 2047) in the charset it names and replaces the bytes that do not fit, and
-  drops unencoded 8-bit bytes (raw GBK or UTF-8 in a Subject, as some clients send). Here every
+  replaces unencoded 8-bit bytes (raw GBK or UTF-8 in a Subject, as some clients send). Here every
   text goes through `charsets.decode_text`, which reads a declared set as its superset (GBK
   labelled "gb2312"), and 8-bit bytes as UTF-8, else as the message's own declared charset.
 - Text in an unknown character set is refused (`MailParseError`) unless it is valid UTF-8;
