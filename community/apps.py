@@ -37,8 +37,8 @@ class CommunityConfig(AppConfig):
         from .releases import release_credit
 
         register_release_hook(release_credit)
-        # `@username` in user Markdown links to the person's page here (cocreate/core/markdown).
-        from cocreate.core.markdown import register_mention_links
+        # `@username` in user Markdown links to the person's page here (cocreate/core/markup).
+        from cocreate.core.markup import register_mention_links
 
         from .services import mention_links
 

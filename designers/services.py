@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit

@@ -6,7 +6,7 @@ from django.db import models
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 
 from . import services
 from .logos import logo_clean

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from cocreate.core.seed_data import demo_data
 from products.models import Part, Product, ValueAddedService
 

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 
 from .mail.receiving import inbound_mail_discard, inbound_mail_retry
 from .models import (

@@ -15,6 +15,7 @@ from cocreate.core.search import any_term_query, websearch_query
 from .models import (
     SEARCH_CONFIG,
     CannedResponse,
+    Channel,
     InboundMail,
     KnowledgeArticle,
     Shipment,
@@ -134,6 +135,8 @@ def ticket_initial_attachments(ticket: Ticket) -> list[TicketAttachment]:
 
 def ticket_opening_mail(ticket: Ticket) -> InboundMail | None:
     """The e-mail that opened `ticket`, if one did (without its bytes)."""
+    if ticket.channel != Channel.EMAIL:
+        return None
     return (
         InboundMail.objects.filter(ticket=ticket, status=InboundMail.Status.TICKET)
         .defer("raw")

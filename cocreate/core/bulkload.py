@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db import connection
 from django.db.models import JSONField
 
-from .markdown import render_markdown
+from .markup import render_markdown
 
 # COPY sends rows in chunks of about this many characters (memory stays flat).
 CHUNK_CHARACTERS = 8_000_000

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cocreate.core import clock
-from cocreate.core.markdown import mentions_in, render_markdown
+from cocreate.core.markup import mentions_in, render_markdown
 from cocreate.notifications.services import notification_send
 
 from ..models import Comment, Follow, Post
@@ -47,7 +47,7 @@ def mentioned_people(body: str) -> list:
 
 
 def mention_links(usernames) -> dict[str, str]:
-    """Username → their page, for the people who exist: registered with cocreate.core.markdown
+    """Username → their page, for the people who exist: registered with cocreate.core.markup
     (apps.py), so `manage.py rerender_markdown` keeps the links too."""
     from cocreate.accounts.models import User
 

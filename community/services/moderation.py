@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cocreate.core import clock
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from cocreate.notifications.services import notification_send
 
 from ..models import (

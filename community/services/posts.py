@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cocreate.core import clock
 from cocreate.core.i18n import detect_language, supported_language
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from cocreate.core.ratelimit import RateLimited
 
 from ..images import check_image, prepare_image

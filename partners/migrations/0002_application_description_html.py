@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 def render_existing(apps, schema_editor):
-    from cocreate.core.markdown import render_markdown
+    from cocreate.core.markup import render_markdown
 
     Application = apps.get_model("partners", "Application")
     for application in Application.objects.exclude(description="").only("pk", "description"):

@@ -12,7 +12,7 @@ from cocreate.accounts.roles import Role
 from cocreate.accounts.services import role_grant
 from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import detect_language
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
 from cocreate.webhooks.services import webhook_event_emit

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from cocreate.core.i18n import detect_language, supported_language
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 
 from ..models import Partner
 from ._common import _require_not_suspended

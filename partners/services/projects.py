@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 
 from ..models import CollaborationProject, Membership, Partner
 from ..permissions import acting_ownerships, can_create_project, can_manage_project

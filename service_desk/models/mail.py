@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cocreate.core.clock import ClockDateTimeField
 
@@ -17,7 +18,7 @@ class Channel(models.TextChoices):
 
     WEB = "web", _("Web")
     API = "api", _("API")
-    EMAIL = "email", _("E-mail")
+    EMAIL = "email", pgettext_lazy("ticket channel", "E-mail")
 
 
 class Mailbox(models.Model):

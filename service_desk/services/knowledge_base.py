@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.core import clock
 from cocreate.core.i18n import detect_language, supported_language
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from cocreate.core.sql import insert_once
 
 from ..models import ArticleVote, Deflection, KnowledgeArticle, Ticket, TicketEvent

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.core import clock
 from cocreate.core.errors import StateConflict
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from cocreate.webhooks.models import Event
 
 from ..attachments import validate_attachments

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cocreate.core.errors import StateConflict
-from cocreate.core.markdown import mentions_in, render_markdown
+from cocreate.core.markup import mentions_in, render_markdown
 from cocreate.notifications.models import Notification, NotificationPreference
 from community import services
 from community.models import Comment, Post

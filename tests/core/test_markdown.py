@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 
 
 def _imgs(html: str) -> list[str]:

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 
 pytestmark = pytest.mark.django_db
 

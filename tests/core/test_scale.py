@@ -12,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from cocreate.core.management.commands.check_consistency import all_checks
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from community import services as community
 from community.models import Comment, Follow, Post, PostPart, ReputationEvent, Tag, Vote
 from designers import services as designers

@@ -1,6 +1,6 @@
 import factory
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from community.models import Comment, Flag, Post, PostPart, Tag
 
 from .accounts import UserFactory

@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 from service_desk import services
 from service_desk.models import (
     CannedResponse,

@@ -307,8 +307,9 @@ def test_metrics_page_prints_its_charts(client, alice, sam, product, policies):
 
     html = client.get(reverse("service_desk:desk_metrics"), {"days": 7}).content.decode()
 
-    assert html.count('<svg class="chart"') == 6
+    assert html.count('<svg class="chart"') == 7
     assert "Technical support" in html
+    assert "Tickets by channel" in html
     assert product.name in html
     assert "4.00 / 5" in html
     assert "100.0 %" in html  # SLA compliance

@@ -1,6 +1,6 @@
 """Render every stored Markdown text again with today's rules and save the HTML that changed.
 
-HTML is rendered once, on write (cocreate.core.markdown). When the rules change (say, images
+HTML is rendered once, on write (cocreate.core.markup). When the rules change (say, images
 from other sites became links), rows written before keep the old HTML until this runs. Every
 model field `<name>_html` that is not editable and has a sibling `<name>` is rendered from it;
 running it twice changes nothing the second time.
@@ -10,7 +10,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
-from cocreate.core.markdown import render_markdown
+from cocreate.core.markup import render_markdown
 
 BATCH = 1000
 
