@@ -1,5 +1,6 @@
-"""What a ticket attachment may be: a few common types, recognised by their content, and small."""
+"""What a ticket attachment may be: a few common types, recognised by their content, small, and\nneither a picture nor a zip that would blow up when opened."""
 
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -7,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.images import ImageRefused, TooManyPixels, image_header, megapixels
+
 MAX_FILES_PER_MESSAGE = 5
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+# A zip that unpacks to more than this many times its size, or into more files, is refused.
+ZIP_MAX_RATIO = 100
+ZIP_MAX_MEMBERS = 1000
 
 
 def _is_text(head: bytes) -> bool:
@@ -62,7 +69,50 @@ def validate_attachment(upload) -> str:
             code="file_type",
             params={"name": name, "types": accepted_types_label()},
         )
-    return allowed[0]
+    content_type = allowed[0]
+    if content_type.startswith("image/"):
+        _check_image(upload, name)
+    elif content_type == "application/zip":
+        _check_zip(upload, name)
+    return content_type
+
+
+def _check_image(upload, name: str) -> None:
+    """An image must be what its header says and no larger than IMAGE_MAX_PIXELS: a small file
+    declaring a huge picture (a decompression bomb) would stall whoever opens it."""
+    try:
+        image_header(upload, formats=IMAGE_FORMATS)
+    except TooManyPixels:
+        raise ValidationError(
+            _("%(name)s is a picture of more than %(limit)s megapixels."),
+            code="too_many_pixels",
+            params={"name": name, "limit": megapixels(settings.IMAGE_MAX_PIXELS)},
+        ) from None
+    except ImageRefused:
+        raise ValidationError(
+            _("%(name)s is not a readable picture."), code="damaged", params={"name": name}
+        ) from None
+
+
+def _check_zip(upload, name: str) -> None:
+    """A zip is read from its directory, never unpacked: refused when damaged, or when it would
+    unpack to far more than it weighs (a zip bomb) or into too many files."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ValidationError(
+            _("%(name)s is not a readable zip archive."), code="damaged", params={"name": name}
+        ) from None
+    finally:
+        upload.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > ZIP_MAX_MEMBERS or unpacked > ZIP_MAX_RATIO * max(upload.size, 1):
+        raise ValidationError(
+            _("%(name)s would unpack to %(size)s in %(count)d files; send its files instead."),
+            code="zip_bomb",
+            params={"name": name, "size": filesizeformat(unpacked), "count": len(members)},
+        )
 
 
 def validate_attachments(uploads) -> list[tuple[object, str]]:

@@ -59,7 +59,9 @@ def ticket_for(user, number: str) -> Ticket:
     """The ticket `number` if `user` may see it, else 404 (never 403: its existence is private)."""
     ticket = (
         tickets_visible_to(user)
-        .select_related("registration", "sla_policy", "linked_post__product")
+        .select_related(
+            "registration", "sla_policy", "linked_post__product", "mailbox", "follow_up_of"
+        )
         .filter(number=number)
         .first()
     )

@@ -31,3 +31,8 @@ def image_upload(name="photo.jpg", size=(40, 30), fmt="JPEG", **save) -> SimpleU
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt, **save)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def png_bytes(size=(8, 8)) -> bytes:
+    """A small real PNG's bytes."""
+    return image_upload("small.png", size=size, fmt="PNG").read()

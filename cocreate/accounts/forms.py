@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -92,7 +93,15 @@ class GuardedAuthenticationForm(AuthenticationForm):
 
 
 class ReaderPasswordResetForm(PasswordResetForm):
-    """The password reset e-mail goes out in the account holder's language, not the requester's."""
+    """The password reset e-mail goes out in the account holder's language, not the requester's.
+
+    Accounts without a password yet are included (Django leaves them out): an account opened
+    for someone who wrote to support by e-mail is claimed this way (docs/email.md).
+    """
+
+    def get_users(self, email):
+        accounts = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (account for account in accounts if account.email.lower() == email.lower())
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
         with as_reader(context["user"]):

@@ -91,6 +91,7 @@ class ParsedMail:
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 FOLDING = re.compile(r"\r?\n(?=[ \t])")
 WHITESPACE = re.compile(r"\s+")
+CONTENT_TYPE_JUNK = re.compile(r"[^a-z0-9!#$&^_.+/-]")
 CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")  # and byte order marks
 ADDRESS = re.compile(
     r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\.]+(?:\.[^\s@<>()\[\],;:\"\\.]+)+"
@@ -235,6 +236,9 @@ def _address(value: str) -> tuple[str, str] | None:
     when there is no valid one."""
     if CONTROL_IN_TEXT.search(value) or "\r" in value or "\n" in value:
         raise MailParseError(_("The sender's address holds control characters."))
+    value = _decode_raw(value, None)  # 8-bit: an internationalised address is UTF-8
+    if "\ufffd" in value:  # what no character set reads (Dovecot hands a NUL on as 0x80)
+        raise MailParseError(_("The sender's address holds bytes that are not text."))
     for name, address in getaddresses([value]):
         address = address.strip().lower()
         if ADDRESS.fullmatch(address):
@@ -308,6 +312,12 @@ def _payload(part: Message) -> bytes:
         return b"\n".join(each.as_bytes(policy=email.policy.compat32) for each in inner)
     data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""
+
+
+def _clean_type(content_type: str) -> str:
+    """A declared content type with only the characters a type may have (a header may carry
+    anything, NUL included)."""
+    return CONTENT_TYPE_JUNK.sub("", content_type) or "application/octet-stream"
 
 
 def _filename(name: str, content_type: str, number: int) -> str:
@@ -438,7 +448,7 @@ def _read(message: Message, leaves, charset: str | None, max_attachments: int) -
     attachments: list[MailAttachment] = []
     left_out = 0
     for part, parent in leaves:
-        content_type = part.get_content_type()
+        content_type = _clean_type(part.get_content_type())
         part_charset = part.get_content_charset()
         disposition = _raw_header(part, "content-disposition")
         names = {

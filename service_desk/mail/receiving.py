@@ -67,7 +67,10 @@ def mail_receive(*, mailbox: Mailbox, raw: bytes) -> InboundMail:
     (OperationalError): the caller leaves the message where it is and tries again later.
     """
     parsed, refusal = _parse(raw)
-    key = (parsed.message_id if parsed else "") or f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    key = (
+        _storable(parsed.message_id if parsed else "")
+        or f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    )
     with transaction.atomic():
         earlier = InboundMail.objects.filter(message_key=key).first()
         if earlier is not None:
@@ -75,8 +78,8 @@ def mail_receive(*, mailbox: Mailbox, raw: bytes) -> InboundMail:
         mail = InboundMail(
             mailbox=mailbox,
             message_key=key,
-            sender=parsed.sender if parsed else "",
-            subject=parsed.subject if parsed else "",
+            sender=_storable(parsed.sender) if parsed else "",
+            subject=_storable(parsed.subject) if parsed else "",
             size=len(raw),
             raw=raw,
             status=Status.FAILED,
@@ -92,6 +95,12 @@ def mail_receive(*, mailbox: Mailbox, raw: bytes) -> InboundMail:
             _process(mail, parsed)
         mail.save()
     return mail
+
+
+def _storable(text: str) -> str:
+    """Text the database takes whatever a header held: no NUL, nothing that is not UTF-8.
+    The parser already promises it; the record that keeps a message must not depend on that."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
 
 
 @transaction.atomic

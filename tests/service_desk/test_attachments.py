@@ -1,3 +1,5 @@
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -8,20 +10,61 @@ from django.db import transaction
 from service_desk import services
 from service_desk.attachments import validate_attachment, validate_attachments
 from service_desk.models import Category, Ticket, TicketAttachment
+from tests.images import image_upload, png_bytes
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
     [
-        ("photo.PNG", b"\x89PNG\r\n\x1a\n....", "image/png"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0....", "image/jpeg"),
+        ("photo.PNG", png_bytes(), "image/png"),
+        ("photo.jpg", image_upload("photo.jpg").read(), "image/jpeg"),
         ("invoice.pdf", b"%PDF-1.7\n...", "application/pdf"),
         ("router.log", "journal: 连接失败\n".encode(), "text/plain"),
-        ("logs.zip", b"PK\x03\x04....", "application/zip"),
+        ("logs.zip", zip_of({"router.log": b"boot ok\n" * 50}), "application/zip"),
     ],
 )
 def test_accepted_types(name, content, content_type):
     assert validate_attachment(SimpleUploadedFile(name, content)) == content_type
+
+
+def test_a_picture_of_more_pixels_than_allowed_is_refused_without_decoding_it(settings):
+    settings.IMAGE_MAX_PIXELS = 1000
+
+    with pytest.raises(ValidationError) as error:
+        validate_attachment(SimpleUploadedFile("bomb.png", png_bytes(size=(40, 30))))
+
+    assert error.value.code == "too_many_pixels"
+
+
+def test_a_damaged_picture_is_refused():
+    with pytest.raises(ValidationError) as error:
+        validate_attachment(SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64))
+
+    assert error.value.code == "damaged"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        zip_of({"zeros.bin": b"\0" * 5_000_000}),  # 5 MB in a few KB
+        zip_of({f"f{n}.txt": b"x" for n in range(1001)}),
+        b"PK\x03\x04 not a zip at all",
+    ],
+    ids=["bomb", "too-many-files", "damaged"],
+)
+def test_zips_that_would_blow_up_or_cannot_be_read_are_refused(content):
+    with pytest.raises(ValidationError) as error:
+        validate_attachment(SimpleUploadedFile("logs.zip", content))
+
+    assert error.value.code in ("zip_bomb", "damaged")
 
 
 @pytest.mark.parametrize(
@@ -64,7 +107,7 @@ def test_at_most_five_files():
 
 # --- Files are written when the transaction commits, and only then ------------------------------
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def stored_files(settings) -> list[Path]:

@@ -10,10 +10,11 @@ from service_desk import services
 from service_desk.models import Category, Deflection, Ticket
 from tests.factories.products import ProductFactory, RegistrationFactory
 from tests.factories.service_desk import KnowledgeArticleFactory, TicketFactory
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 Status = Ticket.Status
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def new_ticket(customer, product, **kwargs):

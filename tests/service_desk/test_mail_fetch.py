@@ -1,6 +1,8 @@
 """Reading a support mailbox over IMAP, against a real Dovecot (tests/mailserver.py): each
 message received once, let go only after it is committed, and the conversation's round trip."""
 
+import io
+import zipfile
 from email import message_from_bytes
 
 import pytest
@@ -15,6 +17,7 @@ from service_desk.mail.imap import ImapError, ImapSession
 from service_desk.models import Channel, InboundMail, Mailbox, Ticket
 from service_desk.tasks import fetch_mail
 from tests.factories.service_desk import MailboxFactory
+from tests.images import png_bytes
 
 from .mails import compose, send_due_emails
 
@@ -204,3 +207,68 @@ def test_the_conversation_goes_round_by_email(dovecot, mailbox, sam):
         Channel.EMAIL,
         "Cleaned it, works now!",
     )
+
+
+def _zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.bin", b"\0" * 20_000_000)
+    return buffer.getvalue()
+
+
+def test_bad_input_ends_as_failed_mail_or_a_refused_attachment_never_a_stuck_mailbox(
+    dovecot, mailbox, settings
+):
+    settings.IMAGE_MAX_PIXELS = 10_000  # so that a bomb of a picture stays small here
+    bad = {
+        "malformed": b"From: a@example.cn\r\nSubject: broken\r\nContent-Type: multipart/mixed; "
+        b'boundary="nowhere"\r\n\r\n--elsewhere\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        b"aGVsbG8===!!!\r\n",
+        "30 MB": compose(
+            subject="Huge",
+            attachments=[("scan.pdf", "application/pdf", b"%PDF-" + b"x" * 30_000_000)],
+        ),
+        "500 attachments": compose(
+            subject="Many",
+            attachments=[(f"n{n}.txt", "text/plain", b"note") for n in range(500)],
+        ),
+        "zip bomb": compose(
+            subject="Zip", attachments=[("logs.zip", "application/zip", _zip_bomb())]
+        ),
+        "picture bomb": compose(
+            subject="Picture",
+            attachments=[("photo.png", "image/png", png_bytes(size=(200, 200)))],
+        ),
+        "header injection": compose(subject="Hi").replace(
+            b"Subject: Hi",
+            b"Subject: Hi\r\n\tBcc: victim@example.net\r\n\t=?utf-8?q?x=0D=0AX-Evil:_1?=",
+        ),
+        "NUL in the address": b"From: a\x00b@example.cn\r\nSubject: nul\r\n\r\nhello\r\n",
+        "unknown charset": b"From: c@example.cn\r\nSubject: odd\r\nContent-Type: text/plain; "
+        b"charset=x-made-up\r\n\r\n\xa4\xa4\xe5\xa4\r\n",
+    }
+    for raw in bad.values():
+        dovecot.append(raw)
+
+    run = mailbox_fetch(mailbox=mailbox)
+
+    assert run.error == "" and dovecot.messages() == []
+    assert InboundMail.objects.count() == len(bad)
+    outcome = {mail.subject: mail for mail in InboundMail.objects.all()}
+    assert outcome["Huge"].status == Status.FAILED and "too large" in outcome["Huge"].reason
+    assert bytes(outcome["Huge"].raw).replace(b"\r\n", b"\n") == bad["30 MB"]  # kept whole
+    assert outcome["Many"].status == Status.TICKET
+    assert outcome["Many"].ticket.attachments.count() == 5
+    assert "more attachments were not looked at" in outcome["Many"].reason
+    assert outcome["Zip"].status == Status.TICKET and "logs.zip" in outcome["Zip"].reason
+    assert not outcome["Zip"].ticket.attachments.exists()
+    assert outcome["Picture"].status == Status.TICKET and "megapixels" in outcome["Picture"].reason
+    injected = Ticket.objects.get(
+        pk=outcome[next(s for s in outcome if s.startswith("Hi"))].ticket_id
+    )
+    assert "\n" not in injected.subject and "\r" not in injected.subject
+    # Broken MIME with a sender: a ticket that says so; the original is there for the agent.
+    assert outcome["broken"].ticket.description == "(The e-mail had no text.)"
+    failed = InboundMail.objects.filter(status=Status.FAILED).exclude(subject="Huge")
+    assert failed.count() == 2  # the NUL in the address, the unknown charset
+    assert all(mail.reason and bytes(mail.raw) for mail in failed)

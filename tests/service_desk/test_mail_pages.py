@@ -44,6 +44,7 @@ def test_the_desk_shows_which_messages_came_by_email_with_their_originals(client
     page = client.get(emailed.get_desk_url()).content.decode()
 
     assert page.count('data-testid="by-email"') == 2  # the opening message and the reply
+    assert '<dd data-testid="ticket-channel">E-mail <span class="muted small">support@' in page
     assert "Did that, still stops." in page and "Li Wei, Shanghai" not in page
     originals = InboundMail.objects.filter(ticket=emailed).order_by("pk")
     for original in originals:

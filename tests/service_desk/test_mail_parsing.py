@@ -637,3 +637,14 @@ def test_mutated_corpus_never_raises_anything_but_mail_parse_error(path, mutatio
         else:
             del raw[at:]
     check_invariants(bytes(raw))
+
+
+def test_an_address_with_bytes_no_charset_reads_is_refused():
+    with pytest.raises(MailParseError, match="not text"):
+        parse_mail(b"From: a\x80b@example.cn\r\nSubject: x\r\n\r\nhello\r\n")
+
+
+def test_an_internationalised_address_is_read_as_utf8():
+    parsed = parse_mail("From: 张三@例子.中国\r\nSubject: x\r\n\r\nhello\r\n".encode())
+
+    assert parsed.sender == "张三@例子.中国"

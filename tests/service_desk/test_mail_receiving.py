@@ -1,12 +1,14 @@
 """A received e-mail becomes a ticket, a reply on one, ignored automatic mail or "Failed mail":
 never nothing, never twice (service_desk/mail/receiving.py)."""
 
+import re
 from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
 from django.core import mail as outbox
 from django.db import connection
+from django.urls import reverse
 
 from cocreate.core import clock
 from service_desk import services
@@ -14,12 +16,13 @@ from service_desk.mail.receiving import inbound_mail_discard, inbound_mail_retry
 from service_desk.models import Channel, InboundMail, Ticket, TicketAttachment, TicketMessage
 from tests.factories.accounts import customer
 from tests.factories.service_desk import MailboxFactory, file_ticket
+from tests.images import png_bytes
 
 from .mails import compose, send_due_emails
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 Status = InboundMail.Status
 
 
@@ -451,3 +454,20 @@ def test_every_ticket_email_threads_names_the_ticket_and_comes_back_to_the_mailb
         assert sent.reply_to == ["support@cocreate.example"]
         assert sent.extra_headers["References"].startswith(f"<ticket-{ticket.pk}.")
         assert sent.extra_headers["Message-ID"] != sent.extra_headers["References"]
+
+
+def test_the_account_opened_for_a_sender_is_claimed_by_resetting_its_password(client, mailbox):
+    person = mail_receive(mailbox=mailbox, raw=compose()).ticket.customer
+    outbox.outbox.clear()
+
+    client.post(reverse("password_reset"), {"email": "li.wei@example.cn"})
+
+    assert [message.to for message in outbox.outbox] == [["li.wei@example.cn"]]
+    link = re.search(r"/accounts/password/reset/\S+/\S+/", outbox.outbox[0].body).group(0)
+    form_url = client.get(link).url
+    client.post(
+        form_url, {"new_password1": "Grinder-fixed-2026", "new_password2": "Grinder-fixed-2026"}
+    )
+    person.refresh_from_db()
+    assert person.check_password("Grinder-fixed-2026")
+    assert client.login(username=person.username, password="Grinder-fixed-2026")

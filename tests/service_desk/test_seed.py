@@ -8,6 +8,7 @@ from service_desk import seed as desk_seed
 from service_desk.models import (
     CannedResponse,
     KnowledgeArticle,
+    Mailbox,
     Shipment,
     SlaPolicy,
     SlaState,
@@ -51,8 +52,16 @@ def test_seed_holds_tickets_in_every_state_and_is_idempotent():
     assert events[0].created_at == old.created_at
     assert events[-1].created_at > old.created_at
 
+    support = Mailbox.objects.get()  # the demo mailbox, which the pipe feeds (docs/email.md)
+    assert (support.name, support.address, support.product.slug) == (
+        "support",
+        "support@cocreate.example",
+        "aurora-4",
+    )
+
     counts = (Ticket.objects.count(), KnowledgeArticle.objects.count(), Shipment.objects.count())
     run_seeds()
+    assert Mailbox.objects.count() == 1
     assert counts == (
         Ticket.objects.count(),
         KnowledgeArticle.objects.count(),

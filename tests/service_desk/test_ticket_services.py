@@ -18,11 +18,12 @@ from service_desk.models import (
 )
 from tests.factories.products import RegistrationFactory
 from tests.factories.service_desk import file_ticket
+from tests.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 Status = Ticket.Status
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 def test_create_numbers_the_ticket_and_sets_sla_due_times(alice, product, policies):
