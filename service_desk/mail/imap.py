@@ -50,7 +50,7 @@ def _reason(error: Exception, timeout: float) -> str:
         return f"no answer within {timeout:g} s"
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(error, imaplib.IMAP4.abort):
+    if isinstance(error, imaplib.IMAP4.abort | ConnectionError):  # closed, reset, broken pipe
         return f"connection lost ({error})"
     return str(error) or type(error).__name__
 
