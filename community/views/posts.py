@@ -207,7 +207,7 @@ def post_vote(request, product_slug, pk):
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("community:product", args=[product_slug])
-        login_url = f"{reverse('login')}?{urlencode({'next': back})}"
+        login_url = f"{reverse('account_login')}?{urlencode({'next': back})}"
         if request.htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = login_url

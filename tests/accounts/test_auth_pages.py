@@ -14,19 +14,19 @@ def test_log_in_and_out(client):
     user = UserFactory(username="carol")
 
     response = client.post(
-        reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
+        reverse("account_login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
     )
     assert response.status_code == 302
     assert client.get(reverse("profile")).context["user"] == user
 
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
     assert client.get(reverse("profile")).status_code == 302
 
 
 def test_wrong_password_shows_an_error(client):
     UserFactory(username="carol")
 
-    response = client.post(reverse("login"), {"username": "carol", "password": "nope"})
+    response = client.post(reverse("account_login"), {"username": "carol", "password": "nope"})
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -64,7 +64,7 @@ def test_password_change(client):
     client.force_login(user)
 
     client.post(
-        reverse("password_change"),
+        reverse("account_password_change"),
         {
             "old_password": settings.DEMO_PASSWORD,
             "new_password1": "another-Strong-pass-77",
@@ -79,7 +79,7 @@ def test_password_change(client):
 def test_password_reset_mails_a_link_that_sets_a_new_password(client):
     user = UserFactory(email="carol@example.com")
 
-    client.post(reverse("password_reset"), {"email": "carol@example.com"})
+    client.post(reverse("account_password_reset"), {"email": "carol@example.com"})
 
     assert len(mail.outbox) == 1
     link = re.search(r"/accounts/password/reset/\S+/\S+/", mail.outbox[0].body).group(0)
@@ -114,4 +114,4 @@ def test_navigation_fits_the_role(client, make_user, visible, hidden):
 def test_anonymous_navigation_offers_log_in_and_sign_up(client):
     html = client.get(reverse("core:home")).content.decode()
 
-    assert reverse("login") in html and reverse("signup") in html
+    assert reverse("account_login") in html and reverse("account_signup") in html

@@ -41,13 +41,13 @@ def test_a_forged_forwarded_for_does_not_escape_the_address_lockout(client):
     UserFactory(username="carol")
     for n in range(login_guard.FREE_ATTEMPTS):
         client.post(
-            reverse("login"),
+            reverse("account_login"),
             {"username": f"guess{n}", "password": "wrong"},
             headers={"x-forwarded-for": f"198.51.100.{n}"},
         )
 
     response = client.post(
-        reverse("login"),
+        reverse("account_login"),
         {"username": "guess-next", "password": "wrong"},
         headers={"x-forwarded-for": "198.51.100.200"},
     )

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def fail_login(client, username="carol"):
-    return client.post(reverse("login"), {"username": username, "password": "wrong"})
+    return client.post(reverse("account_login"), {"username": username, "password": "wrong"})
 
 
 def login_error_code(response) -> str:
@@ -26,7 +26,7 @@ def test_free_attempts_then_refused_even_with_the_right_password(client):
         assert login_error_code(fail_login(client)) == "invalid_login"
 
     response = client.post(
-        reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
+        reverse("account_login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
     )
 
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_waiting_out_the_delay_allows_a_successful_login(client):
 
     with clock_at(START + timedelta(seconds=login_guard.FIRST_DELAY_SECONDS + 1)):
         response = client.post(
-            reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
+            reverse("account_login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
         )
 
     assert response.status_code == 302

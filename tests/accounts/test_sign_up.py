@@ -19,7 +19,7 @@ def sign_up(client, **overrides):
         "time_zone": "Europe/Berlin",
         **overrides,
     }
-    return client.post(reverse("signup"), data)
+    return client.post(reverse("account_signup"), data)
 
 
 def test_sign_up_creates_a_signed_in_customer_in_their_time_zone(client):
@@ -66,4 +66,4 @@ def test_bad_sign_up_shows_the_error_on_the_form_and_creates_nothing(
 def test_signed_in_user_is_sent_home_from_sign_up(client):
     client.force_login(UserFactory())
 
-    assert client.get(reverse("signup")).status_code == 302
+    assert client.get(reverse("account_signup")).status_code == 302

@@ -460,7 +460,7 @@ def test_the_account_opened_for_a_sender_is_claimed_by_resetting_its_password(cl
     person = mail_receive(mailbox=mailbox, raw=compose()).ticket.customer
     outbox.outbox.clear()
 
-    client.post(reverse("password_reset"), {"email": "li.wei@example.cn"})
+    client.post(reverse("account_password_reset"), {"email": "li.wei@example.cn"})
 
     assert [message.to for message in outbox.outbox] == [["li.wei@example.cn"]]
     link = re.search(r"/accounts/password/reset/\S+/\S+/", outbox.outbox[0].body).group(0)
