@@ -161,6 +161,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "cocreate.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "cocreate.accounts.forms.SignUpForm"
 ACCOUNT_UNIQUE_EMAIL = True
 # Signing in, and reading, works at once; posting, voting, commenting and e-mail notifications
 # wait for a verified address (cocreate.accounts.selectors.has_verified_email).
@@ -171,6 +172,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+# Our subjects name CoCreate themselves (cocreate/accounts/templates/account/email/).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Failed logins: per client address and per account name ("key"), counted in the cache.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
@@ -292,7 +295,7 @@ REST_FRAMEWORK = {
     ],
     # How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
     # REMOTE_ADDR and the header is ignored (a client could write anything in it); n: the n-th
-    # address from the right. Throttles and the login guard identify clients this way.
+    # address from the right. Throttles and allauth's rate limits identify clients this way.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),

@@ -1,5 +1,6 @@
 """The demo accounts, as cocreate/accounts/seed_data/demo.toml lists them; seed_demo prints them."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from cocreate.core.seed_data import demo_data
@@ -28,6 +29,10 @@ def seed(out) -> None:
             user.set_password(settings.DEMO_PASSWORD)
             user.is_staff = user.is_superuser = role == "staff"
             user.save()
+        # Demo addresses count as verified: the demo people post, vote and comment at once.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": True}
+        )
         if role != "staff":
             role_grant(user=user, role=role)
     out.write(f"  accounts: {len(DEMO_ACCOUNTS)} demo users")

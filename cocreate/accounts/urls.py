@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -7,4 +8,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    # Links people may have kept from before allauth (its own paths match before these).
+    path("password/reset/<uidb64>/<token>/", views.old_password_reset_link),
+    path(
+        "password/reset/sent/",
+        RedirectView.as_view(pattern_name="account_reset_password_done", permanent=True),
+    ),
+    path("password/change/done/", RedirectView.as_view(pattern_name="profile", permanent=True)),
 ]

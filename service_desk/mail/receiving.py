@@ -304,6 +304,13 @@ def _sender_account(parsed: ParsedMail, mailbox: Mailbox):
     for account in accounts:
         if has_verified_email(account):
             return account
+    if any(account.is_active for account in accounts):
+        # Whoever opened it typed this address but never confirmed it: the ticket is not
+        # filed under it, an agent decides (failed mail).
+        raise MailRefused(
+            _("The account of %(sender)s has not confirmed its e-mail address yet.")
+            % {"sender": parsed.sender}
+        )
     if accounts.exists():
         raise MailRefused(
             _("The account of %(sender)s is deactivated.") % {"sender": parsed.sender}
