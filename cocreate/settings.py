@@ -53,6 +53,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "django_htmx",
+    # Accounts (docs/accounts.md): sign-up, login, passwords and e-mail addresses; two-factor
+    # authentication, the list of one's sessions and single sign-on are built on these.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "cocreate.accounts.middleware.UserPreferencesMiddleware",
     # Before anything reads the body (the CSRF check): a body over MAX_REQUEST_BYTES is a 413.
     "cocreate.core.middleware.RequestSizeLimitMiddleware",
@@ -141,9 +150,35 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# django-allauth (docs/accounts.md, "Sign-in and e-mail verification").
+ACCOUNT_ADAPTER = "cocreate.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "cocreate.accounts.forms.SignUpForm"
+ACCOUNT_FORMS = {"login": "cocreate.accounts.login_form.LoginForm"}
+ACCOUNT_UNIQUE_EMAIL = True
+# Signing in, and reading, works at once; posting, voting, commenting and e-mail notifications
+# wait for a verified address (cocreate.accounts.selectors.has_verified_email).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# One address per account: a change is verified at the new address, and the old one is told.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+# Our subjects name CoCreate themselves (cocreate/accounts/templates/account/email/).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Failed logins: per client address and per account name ("key"), counted in the cache.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("ACCOUNT_LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -261,7 +296,7 @@ REST_FRAMEWORK = {
     ],
     # How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
     # REMOTE_ADDR and the header is ignored (a client could write anything in it); n: the n-th
-    # address from the right. Throttles and the login guard identify clients this way.
+    # address from the right. Throttles and allauth's rate limits identify clients this way.
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/minute"),
@@ -292,6 +327,8 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# allauth's rate limits identify clients as the API's throttles do.
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "CoCreate API",
     "DESCRIPTION": "Catalog, communities, service desk and partner directory of CoCreate.",

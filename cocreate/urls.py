@@ -6,6 +6,8 @@ from cocreate.accounts import views as account_views
 
 urlpatterns = [
     path("", include("cocreate.core.urls")),
+    # allauth's paths first: ours (the profile, the old links that moved) come after them.
+    path("accounts/", include("allauth.urls")),
     path("accounts/", include("cocreate.accounts.urls")),
     path("notifications/", include("cocreate.notifications.urls")),
     path("webhooks/", include("cocreate.webhooks.urls")),

@@ -1,3 +1,6 @@
+from allauth.account.adapter import get_adapter
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -7,14 +10,14 @@ from rest_framework.views import APIView
 from cocreate.core.text import SingleLineSerializerField
 from cocreate.core.throttling import ScopedRateThrottle
 
-from .login_guard import client_ip, login_failed, login_succeeded, login_wait_seconds
+from .adapter import login_retry_seconds
 from .tokens import api_token_create
 
 DEFAULT_TOKEN_NAME = "API"
 
 
 class GuardedAuthTokenSerializer(AuthTokenSerializer):
-    """Token login with the same slow-down and lockout as the login page."""
+    """Token login under the same failed-login limits as the login page (one budget)."""
 
     name = SingleLineSerializerField(
         max_length=100,
@@ -24,18 +27,19 @@ class GuardedAuthTokenSerializer(AuthTokenSerializer):
     )
 
     def validate(self, attrs):
-        request = self.context["request"]
-        username, ip = attrs.get("username", ""), client_ip(request)
-        wait = login_wait_seconds(username=username, client_ip=ip)
-        if wait:
-            raise exceptions.Throttled(wait=wait)
+        request = self.context["request"]._request
         try:
-            validated = super().validate(attrs)
-        except serializers.ValidationError:
-            login_failed(username=username, client_ip=ip)
-            raise
-        login_succeeded(username=username, client_ip=ip)
-        return validated
+            user = get_adapter(request).authenticate(
+                request, username=attrs.get("username"), password=attrs.get("password")
+            )
+        except forms.ValidationError:  # allauth's login_failed rate limit
+            raise exceptions.Throttled(wait=login_retry_seconds()) from None
+        if user is None:
+            raise serializers.ValidationError(
+                _("Unable to log in with provided credentials."), code="authorization"
+            )
+        attrs["user"] = user
+        return attrs
 
 
 class ObtainTokenView(APIView):

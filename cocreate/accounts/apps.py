@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "cocreate.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import ratelimits
+
+        ratelimits.install()

@@ -6,7 +6,7 @@ from cocreate.core.seed_data import demo_data
 
 from .models import User
 from .roles import Role
-from .services import role_grant
+from .services import role_grant, user_email_verify
 
 _ACCOUNTS = demo_data(__file__)["accounts"]
 # (username, role, e-mail); "staff" is is_staff + is_superuser, not a group.
@@ -28,6 +28,8 @@ def seed(out) -> None:
             user.set_password(settings.DEMO_PASSWORD)
             user.is_staff = user.is_superuser = role == "staff"
             user.save()
+        # Demo addresses count as verified: the demo people post, vote and comment at once.
+        user_email_verify(user=user)
         if role != "staff":
             role_grant(user=user, role=role)
     out.write(f"  accounts: {len(DEMO_ACCOUNTS)} demo users")

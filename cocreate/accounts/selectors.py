@@ -1,10 +1,41 @@
 """Reads about accounts that other apps share."""
 
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.db.models import F
+
+
+def verified_email_user_ids(users: Iterable) -> set[int]:
+    """The ids of those among `users` CoCreate may e-mail, in one query: active accounts whose
+    address is their verified primary address (allauth's EmailAddress)."""
+    ids = [user.pk for user in users if user is not None and user.pk and user.is_active]
+    if not ids:
+        return set()
+    return set(
+        EmailAddress.objects.filter(
+            user_id__in=ids,
+            user__is_active=True,
+            primary=True,
+            verified=True,
+            email__iexact=F("user__email"),
+        ).values_list("user_id", flat=True)
+    )
+
 
 def has_verified_email(user) -> bool:
-    """Whether CoCreate may e-mail `user`: every e-mail sending decision asks this one function.
+    """Whether CoCreate may e-mail `user`, and whether they may write in the communities: every
+    e-mail sending decision asks this one function (`verified_email_user_ids` for many people).
 
-    Today an active account with a non-empty address passes: addresses are not verified yet.
-    When e-mail verification arrives, this is the one place that learns it.
+    An active account whose address is verified: new accounts confirm theirs through the link
+    allauth e-mails them; a changed address counts once the new one is confirmed.
     """
-    return bool(user is not None and user.is_active and (user.email or "").strip())
+    return user is not None and user.pk in verified_email_user_ids([user])
+
+
+def verification_email(user) -> str:
+    """The address a confirmation link went to (the unverified one awaiting it), for messages."""
+    pending = (
+        EmailAddress.objects.filter(user=user, verified=False).order_by("-primary", "-pk").first()
+    )
+    return pending.email if pending else user.email

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,27 +9,18 @@ from django.views.i18n import set_language as django_set_language
 
 from cocreate.core.i18n import supported_language
 
-from .forms import ApiTokenForm, ProfileForm, SignUpForm
+from .forms import ApiTokenForm, ProfileForm
 from .models import ApiToken
-from .services import user_sign_up
+from .selectors import has_verified_email
 from .tokens import api_token_create, api_token_revoke
 
 
-def sign_up(request):
-    if request.user.is_authenticated:
-        return redirect("core:home")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = user_sign_up(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            time_zone=form.cleaned_data["time_zone"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to CoCreate, %(name)s!") % {"name": user.username})
-        return redirect("core:home")
-    return render(request, "accounts/sign_up.html", {"form": form})
+def old_password_reset_link(request, uidb64, token):
+    """A reset link e-mailed before allauth: it no longer works, so ask for a new one."""
+    messages.info(
+        request, _("That password reset link has expired. Enter your e-mail to get a new one.")
+    )
+    return redirect("account_reset_password", permanent=True)
 
 
 @login_required
@@ -49,6 +39,7 @@ def _render_profile(request, *, form=None, token_form=None, new_key=None, status
         "token_form": token_form or ApiTokenForm(),
         "tokens": ApiToken.objects.filter(user=request.user),
         "new_key": new_key,
+        "email_verified": has_verified_email(request.user),
     }
     return render(request, "accounts/profile.html", context, status=status)
 

@@ -252,7 +252,7 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(*exc.args[:1])
+        exc = exceptions.PermissionDenied(*exc.args[:1], code=getattr(exc, "code", None))
     elif isinstance(exc, DjangoValidationError):
         exc = _service_error(exc)
     elif isinstance(exc, RateLimited):

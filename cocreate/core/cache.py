@@ -11,7 +11,7 @@ once. The first operation after that period asks again, and the cache is back if
 
 Counters (incr, decr) have no honest miss: they raise CacheUnavailable, and so does every
 operation inside `cache_required()`, for callers whose answer depends on what the cache holds.
-Those decide how to go on: rate limits, API throttles and the login guard let the request
+Those decide how to go on: rate limits, API throttles and the account rate limits let the request
 through (docs/running_without_redis.md).
 """
 

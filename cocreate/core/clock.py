@@ -10,9 +10,6 @@ and of notifications are `ClockDateTimeField`s, which stamp `now()` where Django
 The ticket, its SLA due times and its first history line all carry `filed` from the start,
 which matters because the history is append-only: nothing may be rewritten afterwards.
 
-The login guard (`cocreate.accounts.login_guard`) times failed logins by `now()` as well, so its
-delays can be waited out in a test by moving the clock.
-
 The moment lives in a context variable: it is seen by the code the `with` block runs, never by
 other threads or requests. Jobs, leases, retries and the outbox keep reading the real time.
 """

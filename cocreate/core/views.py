@@ -144,6 +144,15 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
+    """A refusal that says why (it has a `code`: an unconfirmed e-mail address …) shows its
+    message; any other, the generic one."""
+    code = getattr(exception, "code", None)
+    if code and exception.args:
+        detail = exception.args[0]
+        context = {"detail": detail, "code": code, "email": getattr(exception, "email", "")}
+        return refusal(
+            request, status=403, code=code, detail=detail, template="403.html", context=context
+        )
     return refusal(
         request,
         status=403,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocreate.accounts.selectors import has_verified_email
+from cocreate.accounts.selectors import has_verified_email, verified_email_user_ids
 from cocreate.core.i18n import as_reader
 from cocreate.outbox.services import outbox_enqueue
 
@@ -73,10 +73,12 @@ def notification_send(
     """
     unique_recipients = list({recipient.pk: recipient for recipient in recipients}.values())
     deliveries = _deliveries(unique_recipients, kind) if email else {}
+    # One query for everyone: who may be e-mailed at all.
+    mailable = verified_email_user_ids(unique_recipients) if deliveries else set()
     rows = []
     for recipient in unique_recipients:
         delivery = deliveries.get(recipient.pk, Delivery.IN_APP)
-        if not has_verified_email(recipient):
+        if recipient.pk not in mailable:
             delivery = Delivery.IN_APP
         rows.append(
             Notification(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cocreate.accounts.services import verified_email_check
 from cocreate.core import clock
 from cocreate.core.markup import mentions_in, render_markdown
 from cocreate.notifications.services import notification_send
@@ -72,6 +73,7 @@ def comment_create(*, post: Post, author, body: str) -> Comment:
     The people it mentions hear of it (those who may see the post); the post's author hears of
     every comment and followers of official ones, unless the mention told them already.
     """
+    verified_email_check(author)
     body = _clean_body(body)
     post = _lock_post(post.pk)
     _refuse_interaction(post, what=_("comments"))

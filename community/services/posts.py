@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cocreate.accounts.services import verified_email_check
 from cocreate.core import clock
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markup import render_markdown
@@ -196,6 +197,7 @@ def post_create(
     `parts` are (Part, quantity) pairs, only for a modification. Raises ValidationError with
     field errors (nothing saved) when the content breaks a rule.
     """
+    verified_email_check(author)
     title, body, tag_pairs = _clean_post_fields(
         kind=kind, title=title, body=body, tag_names=tags, parts=parts, images=images
     )
@@ -237,6 +239,7 @@ def post_submit(
     Content refused as invalid costs nothing (community/ratelimits.py). Nothing before
     post_create writes to the database, so its transaction is the only one needed.
     """
+    verified_email_check(author)
     post_validate(kind=kind, title=title, body=body, tags=tags, parts=parts, images=images)
     wait = community_rate_limit_hit(user=author, action=Action.POST)
     if wait is not None:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from cocreate.accounts.services import verified_email_check
 from cocreate.core import clock
 from cocreate.core.sql import insert_once
 
@@ -23,7 +24,9 @@ class VoteState:
 
 @transaction.atomic
 def vote_cast(*, user, post: Post) -> VoteState:
-    """Vote for `post` (a second call changes nothing); the voter follows it."""
+    """Vote for `post` (a second call changes nothing); the voter follows it. An account that
+    has not confirmed its e-mail address may not vote (EmailNotVerified)."""
+    verified_email_check(user)
     post = _lock_post(post.pk)
     _refuse_interaction(post, what=_("votes"))
     if post.author_id == user.pk:

@@ -1,6 +1,6 @@
 """What the sections share: the product and post a URL names, the way back, error text."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,5 +34,7 @@ def _back(request, post: Post) -> HttpResponse:
     return redirect(target)
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    """A refusal's message(s): a ValidationError's, or a PermissionDenied's that says why."""
+    messages = error.messages if isinstance(error, ValidationError) else error.args
+    return " ".join(str(message) for message in messages)

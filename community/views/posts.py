@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cocreate.accounts.services import EmailNotVerified, verified_email_check
 from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.pagecache import anonymous_page_cache
@@ -166,7 +167,9 @@ def _post_form_page(request, product, *, post=None):
 
 @login_required
 def post_new(request, product_slug):
-    return _post_form_page(request, _product_or_404(product_slug))
+    product = _product_or_404(product_slug)
+    verified_email_check(request.user)  # said before the post is written, not after
+    return _post_form_page(request, product)
 
 
 @login_required
@@ -207,7 +210,7 @@ def post_vote(request, product_slug, pk):
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("community:product", args=[product_slug])
-        login_url = f"{reverse('login')}?{urlencode({'next': back})}"
+        login_url = f"{reverse('account_login')}?{urlencode({'next': back})}"
         if request.htmx:
             response = HttpResponse(status=204)
             response["HX-Redirect"] = login_url
@@ -221,7 +224,7 @@ def post_vote(request, product_slug, pk):
     error = ""
     try:
         state = services.vote_toggle(user=request.user, post=post, voted=wants_vote)
-    except ValidationError as refused:
+    except (ValidationError, EmailNotVerified) as refused:
         error = _error_text(refused)
         state = services.VoteState(
             vote_count=post.vote_count,

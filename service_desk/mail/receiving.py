@@ -299,16 +299,19 @@ def _check_flood(sender: str) -> None:
 
 def _sender_account(parsed: ParsedMail, mailbox: Mailbox):
     """The account whose verified address wrote, else a new customer account for it, which its
-    owner claims by resetting the password.
-
-    An account that only claims the address (not verified) never gets the ticket: whoever
-    signed up with someone else's address must not read their support conversation.
-    """
-    accounts = list(get_user_model().objects.filter(email__iexact=parsed.sender).order_by("pk"))
+    owner claims by resetting the password."""
+    accounts = get_user_model().objects.filter(email__iexact=parsed.sender).order_by("pk")
     for account in accounts:
         if has_verified_email(account):
             return account
-    if accounts and not any(account.is_active for account in accounts):
+    if any(account.is_active for account in accounts):
+        # Whoever opened it typed this address but never confirmed it: the ticket is not
+        # filed under it, an agent decides (failed mail).
+        raise MailRefused(
+            _("The account of %(sender)s has not confirmed its e-mail address yet.")
+            % {"sender": parsed.sender}
+        )
+    if accounts.exists():
         raise MailRefused(
             _("The account of %(sender)s is deactivated.") % {"sender": parsed.sender}
         )

@@ -14,22 +14,44 @@ def test_log_in_and_out(client):
     user = UserFactory(username="carol")
 
     response = client.post(
-        reverse("login"), {"username": "carol", "password": settings.DEMO_PASSWORD}
+        reverse("account_login"), {"login": "carol", "password": settings.DEMO_PASSWORD}
     )
     assert response.status_code == 302
     assert client.get(reverse("profile")).context["user"] == user
 
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
     assert client.get(reverse("profile")).status_code == 302
+
+
+def test_log_in_with_the_e_mail_address(client):
+    user = UserFactory(username="carol", email="carol@example.com")
+
+    response = client.post(
+        reverse("account_login"), {"login": "Carol@Example.com", "password": settings.DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).context["user"] == user
 
 
 def test_wrong_password_shows_an_error(client):
     UserFactory(username="carol")
 
-    response = client.post(reverse("login"), {"username": "carol", "password": "nope"})
+    response = client.post(reverse("account_login"), {"login": "carol", "password": "nope"})
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+
+
+def test_a_login_error_does_not_tell_whether_the_account_exists(client):
+    UserFactory(username="carol", email="carol@example.com")
+
+    def error(login):
+        response = client.post(reverse("account_login"), {"login": login, "password": "nope"})
+        return list(response.context["form"].non_field_errors())
+
+    assert error("carol") == error("nobody")
+    assert error("carol@example.com") == error("nobody@example.com")
 
 
 def test_profile_saves_preferences_and_rejects_an_unknown_time_zone(client):
@@ -38,14 +60,13 @@ def test_profile_saves_preferences_and_rejects_an_unknown_time_zone(client):
 
     bad = client.post(
         reverse("profile"),
-        {"email": user.email, "time_zone": "Nowhere/City", "language": "", "display_name": "C"},
+        {"time_zone": "Nowhere/City", "language": "", "display_name": "C"},
     )
     assert bad.status_code == 200 and "time_zone" in bad.context["form"].errors
 
     client.post(
         reverse("profile"),
         {
-            "email": user.email,
             "time_zone": "Asia/Shanghai",
             "language": "zh-hans",
             "display_name": "Carol",
@@ -64,11 +85,11 @@ def test_password_change(client):
     client.force_login(user)
 
     client.post(
-        reverse("password_change"),
+        reverse("account_change_password"),
         {
-            "old_password": settings.DEMO_PASSWORD,
-            "new_password1": "another-Strong-pass-77",
-            "new_password2": "another-Strong-pass-77",
+            "oldpassword": settings.DEMO_PASSWORD,
+            "password1": "another-Strong-pass-77",
+            "password2": "another-Strong-pass-77",
         },
     )
 
@@ -79,14 +100,12 @@ def test_password_change(client):
 def test_password_reset_mails_a_link_that_sets_a_new_password(client):
     user = UserFactory(email="carol@example.com")
 
-    client.post(reverse("password_reset"), {"email": "carol@example.com"})
+    client.post(reverse("account_reset_password"), {"email": "carol@example.com"})
 
     assert len(mail.outbox) == 1
-    link = re.search(r"/accounts/password/reset/\S+/\S+/", mail.outbox[0].body).group(0)
-    form_url = client.get(link).url  # Django swaps the token for a session marker
-    client.post(
-        form_url, {"new_password1": "brand-New-pass-99", "new_password2": "brand-New-pass-99"}
-    )
+    link = re.search(r"/accounts/password/reset/key/\S+/", mail.outbox[0].body).group(0)
+    form_url = client.get(link).url  # allauth swaps the key for a session marker
+    client.post(form_url, {"password1": "brand-New-pass-99", "password2": "brand-New-pass-99"})
     user.refresh_from_db()
     assert user.check_password("brand-New-pass-99")
 
@@ -114,4 +133,47 @@ def test_navigation_fits_the_role(client, make_user, visible, hidden):
 def test_anonymous_navigation_offers_log_in_and_sign_up(client):
     html = client.get(reverse("core:home")).content.decode()
 
-    assert reverse("login") in html and reverse("signup") in html
+    assert reverse("account_login") in html and reverse("account_signup") in html
+
+
+def test_an_old_reset_link_sends_to_the_reset_page_saying_it_expired(client):
+    response = client.get("/accounts/password/reset/Mg/c4k2v1-0123456789abcdef/", follow=True)
+
+    assert response.redirect_chain == [(reverse("account_reset_password"), 301)]
+    assert "That password reset link has expired." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/accounts/password/reset/sent/", "account_reset_password_done"),
+        ("/accounts/password/change/done/", "profile"),
+    ],
+)
+def test_the_other_moved_pages_redirect_permanently(client, old, new):
+    response = client.get(old)
+
+    assert response.status_code == 301 and response.url == reverse(new)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+    ],
+)
+def test_the_bookmarked_pages_stay_where_they_were(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_past_an_account_rate_limit_the_answer_is_our_429_page(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "1/m/ip"}
+    client.post(reverse("account_reset_password"), {"email": "a@example.com"})
+
+    response = client.post(reverse("account_reset_password"), {"email": "b@example.com"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert "skip-link" in response.content.decode()  # in the site's shell

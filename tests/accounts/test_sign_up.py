@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from cocreate.accounts.models import User
 from cocreate.accounts.roles import Role
+from cocreate.accounts.selectors import has_verified_email
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +22,7 @@ def sign_up(client, **overrides):
         "time_zone": "Europe/Berlin",
         **overrides,
     }
-    return client.post(reverse("signup"), data)
+    return client.post(reverse("account_signup"), data)
 
 
 def test_sign_up_creates_a_signed_in_customer_in_their_time_zone(client):
@@ -32,6 +35,26 @@ def test_sign_up_creates_a_signed_in_customer_in_their_time_zone(client):
     assert client.get(reverse("core:home")).context["user"] == user
 
 
+def test_sign_up_sends_a_confirmation_link_that_verifies_the_address(client, mailoutbox):
+    sign_up(client)
+    user = User.objects.get(username="newcomer")
+    assert not has_verified_email(user)
+
+    [message] = mailoutbox
+    assert message.to == ["newcomer@example.com"]
+    assert message.subject == "Confirm your e-mail address for CoCreate"
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body).group(1)
+    assert client.post(link).status_code == 302
+
+    assert has_verified_email(user)
+
+
+def test_the_sign_up_form_asks_the_browser_for_its_time_zone(client):
+    html = client.get(reverse("account_signup")).content.decode()
+
+    assert "data-detect-timezone" in html and 'name="time_zone"' in html
+
+
 def test_unknown_time_zone_falls_back_to_utc(client):
     sign_up(client, time_zone="Mars/Olympus_Mons")
 
@@ -42,10 +65,10 @@ def test_unknown_time_zone_falls_back_to_utc(client):
     ("overrides", "field", "message"),
     [
         ({"username": "taken"}, "username", "already exists"),
-        ({"password1": "123", "password2": "123"}, "password2", "too short"),
-        ({"password2": "something-else-entirely"}, "password2", "didn’t match"),
+        ({"password1": "123", "password2": "123"}, "password1", "too short"),
+        ({"password2": "something-else-entirely"}, "password2", "same password"),
         ({"email": "not-an-address"}, "email", "valid email"),
-        ({"email": "TAKEN@example.com"}, "email", "already exists"),
+        ({"email": "TAKEN@example.com"}, "email", "already registered"),
     ],
 )
 def test_bad_sign_up_shows_the_error_on_the_form_and_creates_nothing(
@@ -66,4 +89,4 @@ def test_bad_sign_up_shows_the_error_on_the_form_and_creates_nothing(
 def test_signed_in_user_is_sent_home_from_sign_up(client):
     client.force_login(UserFactory())
 
-    assert client.get(reverse("signup")).status_code == 302
+    assert client.get(reverse("account_signup")).status_code == 302

@@ -126,7 +126,7 @@ def test_plain_form_vote_redirects_back(client, product):
 def test_anonymous_vote_goes_to_login(client, product):
     post = PostFactory(product=product)
     response = client.post(reverse("community:post_vote", args=[product.slug, post.pk]))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
 def test_htmx_vote_on_a_locked_post_shows_why(client, product):

@@ -143,7 +143,7 @@ def test_new_post_page_needs_login(client, product):
     response = client.get(reverse("community:post_new", args=[product.slug]))
 
     assert response.status_code == 302
-    assert reverse("login") in response["Location"]
+    assert reverse("account_login") in response["Location"]
 
 
 def test_moderation_queue_is_404_for_customers_and_open_to_agents(client, product):

@@ -69,10 +69,10 @@ def test_following_twice_keeps_one_follow(client, product):
 
 def test_visitors_are_sent_to_log_in(client, product):
     html = client.get(reverse("community:product", args=[product.slug])).content.decode()
-    assert f"{reverse('login')}?next=" in html
+    assert f"{reverse('account_login')}?next=" in html
 
     response = client.post(_follow_url(product), {"follow": "1"})
-    assert response.status_code == 302 and reverse("login") in response.url
+    assert response.status_code == 302 and reverse("account_login") in response.url
     assert not ProductFollow.objects.exists()
 
 

@@ -1,5 +1,5 @@
 """The cache with its Redis down: reads are misses, writes are skipped, counters raise
-CacheUnavailable, and rate limits, API throttles and the login guard let requests through,
+CacheUnavailable, and rate limits, API throttles and the login rate limit let requests through,
 each counted (/healthz "degraded") and logged. Site-wide behaviour: test_redis_outage.py."""
 
 import logging
@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from cocreate.accounts import login_guard
 from cocreate.core import degraded
 from cocreate.core.cache import CacheUnavailable, cache_required
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
@@ -158,17 +158,24 @@ def test_api_throttles_fail_open_with_a_warning_and_a_count(
     assert "API throttle user not enforced" in every_warning.text
 
 
-def test_the_login_guard_fails_open_with_a_warning_and_a_count(refusing_cache, every_warning):
-    who = {"username": "carol", "client_ip": "203.0.113.9"}
-    before = _count("login_guard")
+@pytest.mark.django_db
+def test_the_account_rate_limits_fail_open_with_a_warning_and_a_count(
+    refusing_cache, every_warning, client
+):
+    UserFactory(username="carol")
+    before = _count("account_rate_limit")
+    attempts = 5 + 2  # past the account name's limit of 5 failures
 
-    for _ in range(login_guard.FREE_ATTEMPTS + 2):
-        login_guard.login_failed(**who)
+    for _ in range(attempts - 1):
+        client.post(reverse("account_login"), {"login": "carol", "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": "carol", "password": django_settings.DEMO_PASSWORD}
+    )
 
-    assert login_guard.login_wait_seconds(**who) == 0
-    assert _count("login_guard") == before + login_guard.FREE_ATTEMPTS + 3
-    assert "failed login not recorded" in every_warning.text
-    assert "login attempt not checked" in every_warning.text
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    # each POST passes the "login" limit, and the password check the "login_failed" one
+    assert _count("account_rate_limit") >= before + 2 * attempts
+    assert "account rate limit not checked" in every_warning.text
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 def csrf_client():
     """A browser that loaded a form: its POSTs pass the CSRF check, which reads the whole form."""
     client = Client(enforce_csrf_checks=True)
-    client.get(reverse("login"))
+    client.get(reverse("account_login"))
     return client
 
 

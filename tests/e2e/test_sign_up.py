@@ -3,6 +3,8 @@ from playwright.sync_api import expect
 
 from cocreate.accounts.models import User
 from tests.e2e.conftest import log_in, screenshot
+from tests.factories.accounts import UserFactory
+from tests.factories.products import ProductFactory
 
 
 def test_a_visitor_signs_up_logs_out_logs_in_and_sees_the_home_page(page, transactional_db):
@@ -10,12 +12,13 @@ def test_a_visitor_signs_up_logs_out_logs_in_and_sees_the_home_page(page, transa
     page.get_by_role("link", name="Sign up").first.click()
 
     page.get_by_label("Username").fill("martina")
-    page.get_by_label("E-mail").fill("martina@example.com")
+    page.get_by_label("Email").fill("martina@example.com")
     page.get_by_label("Password", exact=True).fill("correct-Horse-battery-9")
-    page.get_by_label("Password confirmation").fill("correct-Horse-battery-9")
+    page.get_by_label("Password (again)").fill("correct-Horse-battery-9")
     page.get_by_role("button", name="Sign up").click()
 
-    expect(page.get_by_text("Welcome to CoCreate, martina!")).to_be_visible()
+    expect(page.get_by_text("Confirmation email sent to martina@example.com.")).to_be_visible()
+    expect(page.get_by_text("Successfully signed in as martina.")).to_be_visible()
     user = User.objects.get(username="martina")
     assert user.time_zone == "Europe/Berlin"  # detected by the browser
     screenshot(page, "home-signed-up")
@@ -29,17 +32,43 @@ def test_a_visitor_signs_up_logs_out_logs_in_and_sees_the_home_page(page, transa
     user.save()
     log_in(page, "martina", settings.DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Build the next generation together.")).to_be_visible()
-    expect(page.get_by_text("Signed in as martina.")).to_be_visible()
+    expect(page.locator(".welcome")).to_contain_text("Signed in as martina.")
 
 
 def test_sign_up_errors_show_on_the_form(page, transactional_db):
     page.goto("/accounts/signup/")
     page.get_by_label("Username").fill("x")
-    page.get_by_label("E-mail").fill("x@example.com")
-    page.get_by_label("Password", exact=True).fill("short")
-    page.get_by_label("Password confirmation").fill("different")
+    page.get_by_label("Email").fill("x@example.com")
+    page.get_by_label("Password", exact=True).fill("short-Enough-pass-9")
+    page.get_by_label("Password (again)").fill("different")
     page.get_by_role("button", name="Sign up").click()
 
-    expect(page.get_by_text("The two password fields didn’t match.")).to_be_visible()
+    expect(page.get_by_text("You must type the same password each time.")).to_be_visible()
     screenshot(page, "sign-up-errors")
     assert not User.objects.filter(username="x").exists()
+
+
+def test_the_account_pages_wear_the_site_and_an_unverified_account_is_told_why(
+    page, transactional_db
+):
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("link", name="Forgot your password?")).to_be_visible()
+    screenshot(page, "account-login")
+    page.goto("/accounts/password/reset/")
+    screenshot(page, "account-password-reset")
+
+    UserFactory(username="nina", email="nina@example.com", verified_email=False)
+    product = ProductFactory()
+    log_in(page, "nina", settings.DEMO_PASSWORD)
+    page.goto(f"/community/{product.slug}/new/")
+    expect(page.get_by_role("heading", name="Confirm your e-mail address first.")).to_be_visible()
+    expect(page.get_by_text("we sent a link to nina@example.com")).to_be_visible()
+    screenshot(page, "account-unverified-refusal")
+
+    page.get_by_role("button", name="Send the link again").click()
+    expect(page.get_by_text("Confirmation email sent to nina@example.com.")).to_be_visible()
+    expect(page.get_by_text("not confirmed yet")).to_be_visible()
+    screenshot(page, "account-email")
+
+    page.goto("/accounts/password/change/")
+    screenshot(page, "account-password-change")

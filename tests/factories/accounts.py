@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 
@@ -7,7 +8,8 @@ from cocreate.accounts.roles import Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """A customer by default; `UserFactory(role=Role.AGENT)` for another role, `role=None` for none."""
+    """A customer by default; `UserFactory(role=Role.AGENT)` for another role, `role=None` for none.
+    Its e-mail address is verified; `UserFactory(verified_email=False)` makes one that is not."""
 
     class Meta:
         model = User
@@ -18,6 +20,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = factory.django.Password(settings.DEMO_PASSWORD)
     time_zone = "UTC"
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        """The address is verified (allauth's primary EmailAddress) unless
+        `UserFactory(verified_email=False)`: then it awaits its confirmation."""
+        if create and user.email.strip():
+            EmailAddress.objects.update_or_create(
+                user=user,
+                email=user.email,
+                defaults={"primary": True, "verified": extracted is not False},
+            )
 
     @factory.post_generation
     def role(user, create, extracted, **kwargs):

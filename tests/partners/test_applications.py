@@ -25,7 +25,7 @@ def test_apply_requires_signing_in(client):
     response = client.get(reverse("partners:apply"))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_a_signed_in_user_applies_and_staff_are_told(client):

@@ -228,7 +228,7 @@ def test_anonymous_visitors_are_sent_to_log_in_first(client, owner, partner):
     assert "Log in to accept" in client.get(url).content.decode()
     response = client.post(url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_an_unknown_token_is_404(client):

@@ -18,7 +18,7 @@ def test_my_products_needs_a_login(client):
     response = client.get(reverse("products:mine"))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_my_products_lists_my_units_with_their_warranty_status(client):

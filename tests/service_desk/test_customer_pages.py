@@ -297,7 +297,7 @@ def test_support_pages_need_a_login(client):
     response = client.get(reverse("service_desk:ticket_new"))
 
     assert response.status_code == 302
-    assert reverse("login") in response.url
+    assert reverse("account_login") in response.url
 
 
 def test_suggestions_run_a_fixed_number_of_queries(client, product, django_assert_num_queries):

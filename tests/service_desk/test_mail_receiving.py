@@ -412,6 +412,15 @@ def test_a_deactivated_account_writing_is_failed_mail(mailbox):
     assert received.status == Status.FAILED and "deactivated" in received.reason
 
 
+def test_an_account_that_never_confirmed_the_address_is_failed_mail(mailbox):
+    customer(username="new", email="new@example.com", verified_email=False)
+
+    received = mail_receive(mailbox=mailbox, raw=compose(sender="new@example.com"))
+
+    assert received.status == Status.FAILED and "has not confirmed" in received.reason
+    assert not Ticket.objects.exists()
+
+
 def test_an_unreachable_database_raises_and_records_nothing(mailbox):
     """The pipe answers "try again later" (75) and the fetch leaves the message in the mailbox."""
     from django.db import OperationalError
@@ -460,14 +469,12 @@ def test_the_account_opened_for_a_sender_is_claimed_by_resetting_its_password(cl
     person = mail_receive(mailbox=mailbox, raw=compose()).ticket.customer
     outbox.outbox.clear()
 
-    client.post(reverse("password_reset"), {"email": "li.wei@example.cn"})
+    client.post(reverse("account_reset_password"), {"email": "li.wei@example.cn"})
 
     assert [message.to for message in outbox.outbox] == [["li.wei@example.cn"]]
-    link = re.search(r"/accounts/password/reset/\S+/\S+/", outbox.outbox[0].body).group(0)
+    link = re.search(r"/accounts/password/reset/key/\S+/", outbox.outbox[0].body).group(0)
     form_url = client.get(link).url
-    client.post(
-        form_url, {"new_password1": "Grinder-fixed-2026", "new_password2": "Grinder-fixed-2026"}
-    )
+    client.post(form_url, {"password1": "Grinder-fixed-2026", "password2": "Grinder-fixed-2026"})
     person.refresh_from_db()
     assert person.check_password("Grinder-fixed-2026")
     assert client.login(username=person.username, password="Grinder-fixed-2026")
