@@ -114,3 +114,33 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Which integration uses it, e.g. “ERP sync”."),
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """The password again before the account is deleted; failures count in the login guard,
+    so the form cannot be used to guess it."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user, ip = self.request.user, client_ip(self.request)
+        wait = login_wait_seconds(username=user.username, client_ip=ip)
+        if wait:
+            raise forms.ValidationError(
+                _("Too many failed attempts. Try again in %(seconds)s seconds."),
+                code="throttled",
+                params={"seconds": wait},
+            )
+        if not user.check_password(password):
+            login_failed(username=user.username, client_ip=ip)
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

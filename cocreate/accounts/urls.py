@@ -18,6 +18,14 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("profile/data/export/", views.data_export_create, name="data_export_create"),
+    path("profile/data/export/status/", views.data_export_status, name="data_export_status"),
+    path(
+        "profile/data/exports/<int:pk>/<str:token>/",
+        views.data_export_download,
+        name="data_export_download",
+    ),
+    path("profile/delete/", views.account_delete_confirm, name="account_delete"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

@@ -4,8 +4,8 @@ import secrets
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import User
-from .roles import Role
+from ..models import User
+from ..roles import Role
 
 
 @transaction.atomic
