@@ -411,6 +411,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cocreate.accounts.tasks.purge_data_exports",
         "schedule": 3600,
     },
+    # Tickets of deleted accounts past ACCOUNTS_TICKET_RETENTION_DAYS: their content anonymised.
+    "accounts-anonymise-tickets": {
+        "task": "service_desk.tasks.anonymise_former_members_tickets",
+        "schedule": crontab(minute=30, hour=3),
+    },
     # Webhook deliveries whose next attempt was never queued (a lost enqueue, a dead worker).
     "webhooks-requeue-overdue": {
         "task": "cocreate.webhooks.tasks.requeue_overdue_deliveries",
