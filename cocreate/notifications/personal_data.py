@@ -1,5 +1,6 @@
 """The notifications' part of a person's data (cocreate/accounts/personal_data.py)."""
 
+from .kinds import DIGEST_KIND
 from .models import Notification, NotificationPreference
 
 
@@ -7,7 +8,7 @@ def export(user) -> dict:
     return {
         "notifications": list(
             Notification.objects.filter(recipient=user)
-            .exclude(kind="notifications.digest")
+            .exclude(kind=DIGEST_KIND)
             .values("kind", "title", "body", "url", "created_at", "read_at", "emailed_at")
         ),
         "preferences": list(

@@ -261,3 +261,19 @@ class TestStaffAdmin:
 
         assert count_queries(2) == count_queries(8)
         assert client.get(reverse("admin:accounts_auditlogentry_add")).status_code == 403
+
+
+def test_a_former_member_is_notified_of_nothing_any_more(alice, private_files):
+    # Given Alice voted for a post and then deleted her account (her vote stays)
+    from cocreate.notifications.services import notification_send
+
+    post = PostFactory()
+    vote_cast(user=alice, post=post)
+    services.account_delete(user=alice, actor=alice)
+    bob = customer(username="bob")
+
+    # When the post's voters are told it shipped
+    notification_send(recipients=[alice, bob], kind="product.shipped", title="Shipped")
+
+    # Then only the people still here hear of it
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["bob"]

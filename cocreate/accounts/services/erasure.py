@@ -23,10 +23,14 @@ def account_delete(*, user: User, actor: User) -> User:
 
     Refused while a data export of theirs is being built, and while a registered check says no
     (the last owner of a partner). Each app's registered `erase` runs in this transaction, then
-    API tokens, data exports and sessions go and the row is anonymised. Returns the tombstone.
+    API tokens, data exports and sessions go and the row is anonymised. `user` itself becomes
+    the tombstone, which is returned.
     """
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
+        # Locked (a data export request takes the same lock), then read again in place: the
+        # caller's instance becomes the tombstone.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
+        user.refresh_from_db()
         if user.is_former_member:
             raise StateConflict(_("This account was deleted already."))
         if DataExport.objects.filter(user=user, status__in=DataExport.IN_PROGRESS).exists():
