@@ -111,7 +111,8 @@ def _write_archive(archive_file, export: DataExport) -> None:
         archive.writestr(
             "README.txt",
             render_to_string(
-                "accounts/data_export_readme.txt", {"sections": [s.name for s in sections]}
+                "accounts/data_export_readme.txt",
+                {"files": [f"{section.name}.json" for section in sections]},
             ),
         )
         for done, section in enumerate(sections, start=1):
