@@ -266,3 +266,27 @@ def test_the_profile_page_queries_stay_bounded(
 
     with django_assert_max_num_queries(12):
         assert client.get(reverse("profile")).status_code == 200
+
+
+def test_a_failed_e_mail_leaves_the_export_in_progress_and_no_stray_file(
+    alice, private_files, monkeypatch
+):
+    # Given a mail server that refuses the message
+    from smtplib import SMTPException
+
+    from cocreate.accounts.services import data_export
+
+    def refuse(*args, **kwargs):
+        raise SMTPException("451 try again later")
+
+    monkeypatch.setattr(data_export, "send_mail", refuse)
+    export = services.data_export_request(user=alice, requested_by=alice)
+
+    # When the job builds the export, it fails (and Celery tries again later)
+    with pytest.raises(SMTPException):
+        services.data_export_build(export_id=export.pk)
+
+    # Then no link was stored, the export is still in progress, and its ZIP is not left behind
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.RUNNING and not export.token_hash
+    assert not list(private_files.rglob("*.zip"))

@@ -87,18 +87,27 @@ def data_export_build(*, export_id: int) -> DataExport | None:
             f"{user.pk}/{secrets.token_hex(8)}/cocreate-data-{timezone.now():%Y-%m-%d}.zip",
             File(archive_file),
         )
+    try:
+        return _finish(export.pk, stored, size)
+    except BaseException:  # the e-mail failed: the retry builds a new ZIP
+        data_export_storage.delete(stored)
+        raise
+
+
+@transaction.atomic
+def _finish(export_id: int, stored: str, size: int) -> DataExport:
+    """Store the link's hash and e-mail the link, or leave a ZIP another run finished first."""
+    export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
+    if export.status != DataExport.Status.RUNNING:
+        transaction.on_commit(lambda: data_export_storage.delete(stored))
+        return export
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        export = DataExport.objects.select_for_update().select_related("user").get(pk=export.pk)
-        if export.status != DataExport.Status.RUNNING:  # another run finished it meanwhile
-            transaction.on_commit(lambda: data_export_storage.delete(stored))
-            return export
-        now = timezone.now()
-        export.file.name, export.size, export.token_hash = stored, size, hash_key(token)
-        export.status, export.progress = DataExport.Status.READY, 100
-        export.finished_at, export.expires_at = now, now + DataExport.LINK_VALIDITY
-        export.save()
-        _send_link(export, token)
+    now = timezone.now()
+    export.file.name, export.size, export.token_hash = stored, size, hash_key(token)
+    export.status, export.progress = DataExport.Status.READY, 100
+    export.finished_at, export.expires_at = now, now + DataExport.LINK_VALIDITY
+    export.save()
+    _send_link(export, token)
     return export
 
 
