@@ -186,6 +186,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="cocreate-demo")
+# A deleted account's tickets keep their content this many days after their last change (the
+# warranty and support record), then the `accounts-anonymise-tickets` job anonymises them.
+ACCOUNTS_TICKET_RETENTION_DAYS = env.int("ACCOUNTS_TICKET_RETENTION_DAYS", default=365)
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -215,6 +218,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=DATA_DIR / "media")
 SERVICE_DESK_ATTACHMENT_ROOT = env.path(
     "SERVICE_DESK_ATTACHMENT_ROOT", default=DATA_DIR / "private" / "ticket-attachments"
 )
+# Data exports ("Download my data") are private too: each person's ZIP, sent only to them.
+ACCOUNTS_DATA_EXPORT_ROOT = env.path(
+    "ACCOUNTS_DATA_EXPORT_ROOT", default=DATA_DIR / "private" / "data-exports"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -228,6 +235,11 @@ STORAGES = {
     "attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": SERVICE_DESK_ATTACHMENT_ROOT},
+    },
+    # DataExport.file's storage (cocreate/accounts/models.py).
+    "data_exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": ACCOUNTS_DATA_EXPORT_ROOT},
     },
 }
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
@@ -430,6 +442,16 @@ CELERY_BEAT_SCHEDULE = {
     "designers-weekly-digest": {
         "task": "designers.tasks.weekly_digest",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    # Data exports: files of used or expired links removed, exports stuck for an hour failed.
+    "accounts-purge-data-exports": {
+        "task": "cocreate.accounts.tasks.purge_data_exports",
+        "schedule": 3600,
+    },
+    # Tickets of deleted accounts past ACCOUNTS_TICKET_RETENTION_DAYS: their content anonymised.
+    "accounts-anonymise-tickets": {
+        "task": "service_desk.tasks.anonymise_former_members_tickets",
+        "schedule": crontab(minute=30, hour=3),
     },
     # Webhook deliveries whose next attempt was never queued (a lost enqueue, a dead worker).
     "webhooks-requeue-overdue": {

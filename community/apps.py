@@ -44,6 +44,12 @@ class CommunityConfig(AppConfig):
 
         register_mention_links(mention_links)
         _register_notification_kinds(Post)
+        # A person's posts, comments and votes in their data export; follows erased with them.
+        from cocreate.accounts.personal_data import register_personal_data
+
+        from . import personal_data
+
+        register_personal_data("community", export=personal_data.export, erase=personal_data.erase)
 
 
 def _register_notification_kinds(Post) -> None:

@@ -47,6 +47,14 @@ class PartnersConfig(AppConfig):
         register_partners_listed(Part, part_suppliers)
         register_partners_listed(ValueAddedService, service_providers)
         _register_notification_kinds()
+        # A person's memberships in their data export; the last owner of a partner hands it
+        # over before their account may be deleted.
+        from cocreate.accounts.personal_data import register_erasure_check, register_personal_data
+
+        from . import personal_data
+
+        register_personal_data("partners", export=personal_data.export, erase=personal_data.erase)
+        register_erasure_check(personal_data.last_owner_refusal)
 
 
 def _may_hear_of_partners(user) -> bool:

@@ -13,6 +13,14 @@ class ProductsConfig(AppConfig):
         from .models import Product
 
         register_menu_entry(_("Products"), "products:catalog", position=10)
+        # A person's registered units, in their data export; erased with their account.
+        from cocreate.accounts.personal_data import register_personal_data
+
+        from . import personal_data
+
+        register_personal_data(
+            "registrations", export=personal_data.export, erase=personal_data.erase
+        )
         register_status_badges(
             Product,
             {

@@ -47,6 +47,15 @@ class ServiceDeskConfig(AppConfig):
 
         register_linked_tickets(Ticket._meta.get_field("linked_post"))
         _register_notification_kinds(is_desk_agent)
+        # A person's tickets in their data export; anonymised after the retention period once
+        # their account is deleted (services/anonymisation.py), not at once.
+        from cocreate.accounts.personal_data import register_personal_data
+
+        from . import personal_data
+
+        register_personal_data(
+            "tickets", export=personal_data.export, erase=None, files=personal_data.files
+        )
 
 
 def _register_notification_kinds(is_desk_agent) -> None:

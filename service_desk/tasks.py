@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .mail.fetching import fetch_all_mailboxes
 from .services import sla_check as sla_check_service
+from .services import tickets_anonymise_former_members
 
 
 @shared_task
@@ -14,3 +15,9 @@ def sla_check() -> dict[str, int]:
 def fetch_mail() -> dict[str, int]:
     """Every minute (CELERY_BEAT_SCHEDULE): read each support mailbox; messages per mailbox."""
     return {run.mailbox: run.total for run in fetch_all_mailboxes()}
+
+
+@shared_task
+def anonymise_former_members_tickets() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): tickets of deleted accounts past their retention period."""
+    return tickets_anonymise_former_members()

@@ -8,6 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from cocreate.core.media import register_private_root
+
         from . import ratelimits
+        from .personal_data import register_personal_data
+        from .selectors import profile_export
 
         ratelimits.install()
+
+        # Data exports are private: /media/ refuses their directory wherever it is.
+        register_private_root("ACCOUNTS_DATA_EXPORT_ROOT")
+        # The account's own part of a data export; deletion anonymises the row itself
+        # (services/erasure.py), so there is nothing more to erase here.
+        register_personal_data("profile", export=profile_export, erase=None)

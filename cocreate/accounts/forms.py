@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -57,3 +58,29 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Which integration uses it, e.g. “ERP sync”."),
     )
+
+
+class AccountDeleteForm(forms.Form):
+    """The password again before the account is deleted; attempts count in allauth's
+    "reauthenticate" rate limit (ACCOUNT_RATE_LIMITS), so the form cannot be used to guess it."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if not ratelimit.consume(self.request, action="reauthenticate", user=user):
+            raise forms.ValidationError(
+                _("Too many attempts. Wait a minute and try again."), code="throttled"
+            )
+        if not user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

@@ -1,9 +1,16 @@
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.i18n import known_time_zones
@@ -31,6 +38,9 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    # Set when the person deleted their account: the row stays, anonymised and deactivated, so
+    # their posts, comments, votes and tickets keep it (services.account_delete).
+    erased_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -39,7 +49,15 @@ class User(AbstractUser):
         return self.public_name
 
     @property
+    def is_former_member(self) -> bool:
+        """The account was deleted: what it wrote stays, shown as "a former member"."""
+        return self.erased_at is not None
+
+    @property
     def public_name(self) -> str:
+        """The name pages, e-mails and the API show for this person."""
+        if self.is_former_member:
+            return gettext("a former member")
         return self.display_name or self.username
 
     @cached_property
@@ -109,3 +127,141 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class _DataExportStorage(LazyObject):
+    """storages["data_exports"] (settings.STORAGES): private, outside MEDIA_ROOT; looked up on
+    first use and again after STORAGES changes (a test's settings), like default_storage."""
+
+    def _setup(self):
+        self._wrapped = storages["data_exports"]
+
+
+data_export_storage = _DataExportStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        data_export_storage._wrapped = empty
+
+
+def _data_export_storage():
+    """DataExport.file's storage (the migration names this callable)."""
+    return data_export_storage
+
+
+class DataExport(models.Model):
+    """A ZIP of everything CoCreate keeps about a person, built by a Celery job.
+
+    Its link is e-mailed to the person once the ZIP is ready; it works once, until `expires_at`,
+    and only for them. Only the SHA-256 of the link's token is stored.
+    """
+
+    LINK_VALIDITY = timedelta(hours=24)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("data export", "Waiting")
+        RUNNING = "running", pgettext_lazy("data export", "Being built")
+        READY = "ready", pgettext_lazy("data export", "Ready")
+        FAILED = "failed", pgettext_lazy("data export", "Failed")
+
+    IN_PROGRESS = (Status.PENDING, Status.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+        verbose_name=_("person"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), storage=_data_export_storage, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link expires"), null=True, blank=True)
+    used_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        indexes = [models.Index(fields=["user", "-created_at"], name="dataexport_user_idx")]
+        constraints = [
+            # One export in progress per person: a second request waits for the first.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="dataexport_one_in_progress",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    def link_state(self, now=None) -> str:
+        """ "" while the link works; else "used", "expired" or "none" (not ready)."""
+        now = now or timezone.now()
+        if self.status != self.Status.READY:
+            return "none"
+        if self.used_at:
+            return "used"
+        if self.expires_at is None or self.expires_at <= now:
+            return "expired"
+        return ""
+
+
+class AuditLogEntry(models.Model):
+    """Who did what with whose personal data, and when. Rows are only ever added (the admin shows
+    them read-only)."""
+
+    class Action(models.TextChoices):
+        EXPORT_REQUESTED = "export_requested", _("Data export requested")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Data export downloaded")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        TICKETS_ANONYMISED = "tickets_anonymised", _("Tickets anonymised")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty: a periodic job."),
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("whose data"),
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["subject", "-created_at"], name="auditlog_subject_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.subject}"

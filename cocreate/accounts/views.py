@@ -1,17 +1,26 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from cocreate.core.forms import add_service_errors
 from cocreate.core.i18n import supported_language
 
-from .forms import ApiTokenForm, ProfileForm
+from .forms import AccountDeleteForm, ApiTokenForm, ProfileForm
 from .models import ApiToken
-from .selectors import has_verified_email
+from .selectors import has_verified_email, latest_data_export
+from .services import (
+    DataExportLinkGone,
+    account_delete,
+    data_export_claim,
+    data_export_request,
+)
 from .tokens import api_token_create, api_token_revoke
 
 
@@ -40,6 +49,7 @@ def _render_profile(request, *, form=None, token_form=None, new_key=None, status
         "tokens": ApiToken.objects.filter(user=request.user),
         "new_key": new_key,
         "email_verified": has_verified_email(request.user),
+        "data_export": latest_data_export(request.user),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
@@ -71,6 +81,77 @@ def token_revoke(request, pk):
         raise Http404
     messages.success(request, _("The token was revoked; integrations using it are refused."))
     return redirect("profile")
+
+
+@login_required
+@require_POST
+def data_export_create(request):
+    """Ask for a copy of one's data: built by a Celery job, its link e-mailed."""
+    try:
+        data_export_request(user=request.user, requested_by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("We are gathering your data. We will e-mail you a link once it is ready.")
+        )
+    return redirect("profile")
+
+
+@login_required
+@require_GET
+def data_export_status(request):
+    """The profile's "Your data" panel alone: htmx asks for it while an export is built."""
+    return render(
+        request, "accounts/_your_data.html", {"data_export": latest_data_export(request.user)}
+    )
+
+
+@login_required
+@require_GET
+def data_export_download(request, pk, token):
+    """The e-mailed link: the ZIP for its own person, once, within 24 hours."""
+    try:
+        export = data_export_claim(user=request.user, export_id=pk, token=token)
+    except PermissionDenied as refusal:
+        return _link_refused(request, refusal, status=403)
+    except DataExportLinkGone as refusal:
+        return _link_refused(request, refusal, status=410)
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"cocreate-data-{export.created_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+
+
+def _link_refused(request, refusal, *, status):
+    message = refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)
+    return render(
+        request,
+        "accounts/data_export_refused.html",
+        {"message": message, "status": status},
+        status=status,
+    )
+
+
+@login_required
+def account_delete_confirm(request):
+    """Delete one's own account after typing the password again."""
+    form = AccountDeleteForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_delete(user=request.user, actor=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account was deleted. Goodbye, and thank you."))
+            return redirect("core:home")
+    status = 400 if form.errors else 200
+    context = {"form": form, "retention_days": settings.ACCOUNTS_TICKET_RETENTION_DAYS}
+    return render(request, "accounts/account_delete.html", context, status=status)
 
 
 @require_POST

@@ -69,9 +69,16 @@ def notification_send(
     `title` and `body` may be lazy translations: each recipient gets them in their own language.
     With a `dedupe_key`, a recipient already notified under that key is skipped, so a job that
     runs twice notifies no one twice. A `thread` makes the e-mail part of that conversation.
-    Returns the notifications actually created.
+    Former members (deleted accounts) are left out. Returns the notifications actually created.
     """
-    unique_recipients = list({recipient.pk: recipient for recipient in recipients}.values())
+    # A deleted account (a "former member") keeps its votes and posts, but hears of nothing.
+    unique_recipients = list(
+        {
+            recipient.pk: recipient
+            for recipient in recipients
+            if not getattr(recipient, "is_former_member", False)
+        }.values()
+    )
     deliveries = _deliveries(unique_recipients, kind) if email else {}
     # One query for everyone: who may be e-mailed at all.
     mailable = verified_email_user_ids(unique_recipients) if deliveries else set()

@@ -15,6 +15,11 @@ class WebhooksConfig(AppConfig):
         from .permissions import may_use_webhooks
 
         register_rule("webhooks.use", may_use_webhooks)  # the profile's Webhooks panel
+        from cocreate.accounts.personal_data import register_personal_data
+
+        from . import personal_data
+
+        register_personal_data("webhooks", export=personal_data.export, erase=personal_data.erase)
         register_status_badges(
             WebhookDelivery,
             {

@@ -144,6 +144,9 @@ class Ticket(models.Model):
     )
     csat_comment = models.TextField(_("satisfaction comment"), max_length=2000, blank=True)
     csat_rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    # The customer deleted their account and the retention period passed: what they wrote on
+    # the ticket was removed (services/anonymisation.py).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     # Escalation to the product team: the community post this problem belongs to. Linked tickets
     # count in the post's score: apps.py registers this key with community/links.py.
@@ -264,6 +267,7 @@ class TicketEvent(models.Model):
         RATED = "rated", _("Rated")
         LINKED_POST = "linked_post", _("Linked to a post")
         ARTICLE = "article", _("Turned into an article")
+        ANONYMISED = "anonymised", _("Anonymised")
 
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")

@@ -14,9 +14,11 @@ which names every public service here:
 - `escalation`: a ticket linked to a community post, or a feedback post opened from it;
 - `shipments`: the parcels of a ticket;
 - `knowledge_base`: articles, votes, deflections;
+- `anonymisation`: the tickets of deleted accounts, once their retention period is over;
 - `_common` and `_attachments`: the private helpers they share.
 """
 
+from .anonymisation import tickets_anonymise_former_members
 from .escalation import ticket_link_post, ticket_open_feedback_post
 from .knowledge_base import article_save, article_vote, deflection_record
 from .shipments import shipment_create, shipment_update
@@ -38,6 +40,7 @@ from .tickets import (
 )
 
 __all__ = [
+    "tickets_anonymise_former_members",
     "UNCHANGED",
     "TicketConflict",
     "article_save",

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from cocreate.core.i18n import known_time_zones
 
-from .models import User
-from .roles import Role
-from .selectors import has_verified_email, verification_email
+from ..models import User
+from ..roles import Role
+from ..selectors import has_verified_email, verification_email
 
 
 class EmailNotVerified(PermissionDenied):

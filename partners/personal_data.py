@@ -1,0 +1,47 @@
+"""The partner directory's part of a person's data (cocreate/accounts/personal_data.py): their
+memberships. Deletion ends them, but never leaves an organisation without an owner: the last
+owner hands it over first (`last_owner_refusal`, an erasure check)."""
+
+from django.utils.translation import gettext as _
+
+from .models import Membership
+
+
+def export(user) -> list[dict]:
+    return [
+        {
+            "partner": membership.partner.name,
+            "role": membership.role,
+            "since": membership.created_at,
+        }
+        for membership in Membership.objects.filter(user=user).select_related("partner")
+    ]
+
+
+def erase(user) -> None:
+    Membership.objects.filter(user=user).delete()
+
+
+def last_owner_refusal(user) -> str | None:
+    """Why `user` may not go yet: the organisations they are the only owner of. Their owner rows
+    are locked (in id order, as membership_remove does), so no owner leaves meanwhile."""
+    owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER).values("partner_id")
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(partner_id__in=owned, role=Membership.Role.OWNER)
+        .select_related("partner")
+        .order_by("pk")
+    )
+    alone = sorted(
+        {
+            owner.partner.name
+            for owner in owners
+            if sum(other.partner_id == owner.partner_id for other in owners) == 1
+        }
+    )
+    if not alone:
+        return None
+    return _(
+        "You are the last owner of %(partners)s. Invite another person as an owner and wait "
+        "until they accept, then delete your account."
+    ) % {"partners": ", ".join(alone)}
