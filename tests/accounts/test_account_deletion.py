@@ -3,6 +3,10 @@
 from importlib import import_module
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
@@ -277,3 +281,17 @@ def test_a_former_member_is_notified_of_nothing_any_more(alice, private_files):
 
     # Then only the people still here hear of it
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["bob"]
+
+
+def test_deletion_forgets_how_the_person_signed_in(alice, private_files):
+    """allauth's rows: the addresses, linked social and company accounts, second factors and
+    the list of sessions."""
+    SocialAccount.objects.create(user=alice, provider="github", uid="4242")
+    Authenticator.objects.create(user=alice, type=Authenticator.Type.RECOVERY_CODES, data={})
+    UserSession.objects.create(user=alice, session_key=session_of(alice), ip="192.0.2.7")
+    assert EmailAddress.objects.filter(user=alice, email="alice@example.com").exists()
+
+    services.account_delete(user=alice, actor=alice)
+
+    for model in (EmailAddress, SocialAccount, Authenticator, UserSession):
+        assert not model.objects.filter(user=alice).exists(), model.__name__

@@ -3,6 +3,10 @@ tombstone, so what they wrote keeps its author ("a former member") and their vot
 
 import secrets
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -48,6 +52,7 @@ def account_delete(*, user: User, actor: User) -> User:
                 section.erase(user)
         ApiToken.objects.filter(user=user).delete()
         _delete_data_exports(user)
+        _forget_sign_in(user)
         _end_sessions(user)
         _anonymise(user)
         audit_record(action=AuditLogEntry.Action.ACCOUNT_DELETED, subject=user, actor=actor)
@@ -59,6 +64,13 @@ def _delete_data_exports(user: User) -> None:
     files = list(exports.exclude(file="").values_list("file", flat=True))
     exports.delete()
     transaction.on_commit(lambda: [data_export_storage.delete(name) for name in files])
+
+
+def _forget_sign_in(user: User) -> None:
+    """allauth's rows: the e-mail addresses, linked company and social accounts (their tokens
+    go with them), second factors, and the list of where the person is signed in."""
+    for model in (EmailAddress, SocialAccount, Authenticator, UserSession):
+        model.objects.filter(user=user).delete()
 
 
 def _end_sessions(user: User) -> None:
