@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import ratelimits
+        from . import checks, ratelimits, receivers  # noqa: F401 (checks registers itself)
 
         ratelimits.install()
+        receivers.connect()

@@ -11,7 +11,7 @@ from cocreate.core.i18n import supported_language
 
 from .forms import ApiTokenForm, ProfileForm
 from .models import ApiToken
-from .selectors import has_verified_email
+from .selectors import has_verified_email, mfa_enabled
 from .tokens import api_token_create, api_token_revoke
 
 
@@ -40,6 +40,7 @@ def _render_profile(request, *, form=None, token_form=None, new_key=None, status
         "tokens": ApiToken.objects.filter(user=request.user),
         "new_key": new_key,
         "email_verified": has_verified_email(request.user),
+        "mfa_enabled": mfa_enabled(request.user),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
