@@ -60,7 +60,8 @@ def screenshot(page, name: str) -> Path:
 
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    # allauth's field takes a user name or an e-mail address; its label is "Login".
+    page.locator("input[name=login]").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
