@@ -73,8 +73,10 @@ dovecot:
 		else echo "Install Dovecot: sudo apt-get install dovecot-imapd" \
 			"(the tests start their own; sudo systemctl disable --now dovecot stops the system's)"; exit 1; fi; }
 
+# The demo's accounts sign in with their password alone: no role must enrol in two-factor sign-in
+# unless ACCOUNTS_MFA_REQUIRED_ROLES is set (README, "Demo accounts").
 run: install static
-	DEBUG=$${DEBUG:-true} $(DEVENV) run
+	DEBUG=$${DEBUG:-true} ACCOUNTS_MFA_REQUIRED_ROLES=$${ACCOUNTS_MFA_REQUIRED_ROLES-} $(DEVENV) run
 
 test: install-dev messages browser nginx dovecot
 	DEBUG=$${DEBUG:-true} $(DEVENV) --database cocreate_test exec -- $(PY) -m pytest $(PYTEST_ARGS)

@@ -72,8 +72,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # "Where you're signed in": each session's address, browser and last request, as allauth's
+    # UserSessionsMiddleware records them, but at most once a minute per session.
+    "cocreate.accounts.middleware.SessionActivityMiddleware",
     "cocreate.accounts.middleware.UserPreferencesMiddleware",
+    # After the user is known and the language chosen: the roles of ACCOUNTS_MFA_REQUIRED_ROLES
+    # reach only the two-factor enrolment pages until they enrol.
+    "cocreate.accounts.middleware.MfaEnrolmentMiddleware",
     # Before anything reads the body (the CSRF check): a body over MAX_REQUEST_BYTES is a 413.
     "cocreate.core.middleware.RequestSizeLimitMiddleware",
     "cocreate.core.middleware.RejectNulCharactersMiddleware",
@@ -179,6 +184,23 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
+# Changing the password keeps this session and ends the others (Django's session hash, which the
+# new password changes): allauth's ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE would end this one too.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Two-factor sign-in (docs/accounts.md, "Two-factor sign-in"): an authenticator app (TOTP) with
+# recovery codes, and passkeys or security keys (WebAuthn), as a second factor after the password.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "CoCreate"
+# Our wording for refused codes: replayed, expired, a recovery code used before.
+MFA_FORMS = {
+    "authenticate": "cocreate.accounts.mfa_forms.MfaAuthenticateForm",
+    "reauthenticate": "cocreate.accounts.mfa_forms.MfaReauthenticateForm",
+}
+# Roles that must enrol before they reach anything else: "staff" (is_staff) and the groups of
+# cocreate/accounts/roles.py. `make run` names none, so the demo accounts sign in with a password.
+ACCOUNTS_MFA_REQUIRED_ROLES = [
+    role.strip() for role in env.list("ACCOUNTS_MFA_REQUIRED_ROLES", default=["staff"])
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

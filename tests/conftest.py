@@ -50,6 +50,14 @@ def _isolated_cache(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_roles_must_enrol_in_two_factor(settings):
+    """The suite's staff sign in with a password alone (the default setting would send them to
+    the two-factor enrolment first); the tests of two-factor sign-in name the roles that must
+    enrol (tests/accounts/test_two_factor.py)."""
+    settings.ACCOUNTS_MFA_REQUIRED_ROLES = []
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker (a thread of this process) consuming the real Redis broker.

@@ -10,11 +10,12 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from cocreate.core.media import register_private_root
 
-        from . import ratelimits
+        from . import checks, ratelimits, receivers  # noqa: F401 (checks registers itself)
         from .personal_data import register_personal_data
         from .selectors import profile_export
 
         ratelimits.install()
+        receivers.connect()
 
         # Data exports are private: /media/ refuses their directory wherever it is.
         register_private_root("ACCOUNTS_DATA_EXPORT_ROOT")

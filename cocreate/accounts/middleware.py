@@ -1,4 +1,10 @@
+import time
+
+from allauth.usersessions.models import UserSession
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from cocreate.core.i18n import (
     TIME_ZONE_COOKIE,
@@ -6,6 +12,9 @@ from cocreate.core.i18n import (
     supported_language,
     time_zone_or_none,
 )
+from cocreate.core.views import refusal
+
+from .selectors import mfa_enrolment_pending
 
 API_PREFIX = "/api/"
 
@@ -55,3 +64,87 @@ def _time_zone(request, user):
     if user is not None and user.is_authenticated:
         return time_zone_or_none(user.time_zone)
     return time_zone_or_none(request.COOKIES.get(TIME_ZONE_COOKIE))
+
+
+# A session's address, browser and last request are written at most this often.
+SESSION_ACTIVITY_PRECISION_SECONDS = 60
+LAST_SEEN_SESSION_KEY = "accounts.last_seen"
+
+
+class SessionActivityMiddleware:
+    """Keep each signed-in session's row of allauth's UserSession (its address, browser and
+    last request: "Where you're signed in") up to date, as allauth's UserSessionsMiddleware does
+    with USERSESSIONS_TRACK_ACTIVITY, but at most once a SESSION_ACTIVITY_PRECISION_SECONDS per
+    session rather than with a write on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.session_key:
+            last_seen = request.session.get(LAST_SEEN_SESSION_KEY, 0)
+            if time.time() - last_seen >= SESSION_ACTIVITY_PRECISION_SECONDS:
+                UserSession.objects.create_from_request(request)
+                session_activity_recorded(request)
+        return self.get_response(request)
+
+
+def session_activity_recorded(request) -> None:
+    """Note in the session that its UserSession row is fresh (allauth writes one at login)."""
+    request.session[LAST_SEEN_SESSION_KEY] = int(time.time())
+
+
+# What a user who must enrol in two-factor sign-in may still reach: the enrolment pages (and the
+# confirmation of the e-mail address, which allauth asks for before it), signing out and the
+# language switcher. Static files are served before any middleware of ours.
+MFA_ENROLMENT_VIEWS = frozenset(
+    {
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_add_webauthn",
+        "mfa_list_webauthn",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_reauthenticate",
+        "mfa_reauthenticate_webauthn",
+        "account_reauthenticate",
+        "account_email",
+        "account_confirm_email",
+        "account_logout",
+        "set_language",
+    }
+)
+MFA_REQUIRED_MESSAGE = gettext_lazy(
+    "Your role requires two-factor sign-in. Set up an authenticator app or a passkey to go on."
+)
+
+
+class MfaEnrolmentMiddleware:
+    """The roles of settings.ACCOUNTS_MFA_REQUIRED_ROLES reach nothing but MFA_ENROLMENT_VIEWS
+    (the admin neither) until they have a second factor: pages redirect to the two-factor page
+    with MFA_REQUIRED_MESSAGE, the API answers 403 `mfa_required` (token-authenticated calls:
+    cocreate.accounts.tokens)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.view_name in MFA_ENROLMENT_VIEWS:
+            return None
+        if not mfa_enrolment_pending(request.user):
+            return None
+        if request.path.startswith(API_PREFIX):
+            return refusal(
+                request,
+                status=403,
+                code="mfa_required",
+                detail=MFA_REQUIRED_MESSAGE,
+                template="403.html",
+            )
+        messages.warning(request, MFA_REQUIRED_MESSAGE)
+        return redirect("mfa_index")

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from .middleware import activate_reader_preferences
+from .middleware import MFA_REQUIRED_MESSAGE, activate_reader_preferences
 from .models import ApiToken
+from .selectors import mfa_enrolment_pending
 
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -63,6 +64,9 @@ class ApiTokenAuthentication(TokenAuthentication):
 
     def authenticate(self, request):
         authenticated = super().authenticate(request)
+        if authenticated and mfa_enrolment_pending(authenticated[0]):
+            # As the pages are closed to them (MfaEnrolmentMiddleware), so is the API.
+            raise exceptions.PermissionDenied(MFA_REQUIRED_MESSAGE, code="mfa_required")
         if authenticated:
             # The language middleware ran before DRF knew the caller: serve the token's user
             # in their saved language and time zone (an explicit Accept-Language still wins).

@@ -14,7 +14,7 @@ from cocreate.core.i18n import supported_language
 
 from .forms import AccountDeleteForm, ApiTokenForm, ProfileForm
 from .models import ApiToken
-from .selectors import has_verified_email, latest_data_export
+from .selectors import has_verified_email, latest_data_export, mfa_enabled
 from .services import (
     DataExportLinkGone,
     account_delete,
@@ -50,6 +50,7 @@ def _render_profile(request, *, form=None, token_form=None, new_key=None, status
         "new_key": new_key,
         "email_verified": has_verified_email(request.user),
         "data_export": latest_data_export(request.user),
+        "mfa_enabled": mfa_enabled(request.user),
     }
     return render(request, "accounts/profile.html", context, status=status)
 

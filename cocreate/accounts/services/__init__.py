@@ -5,6 +5,7 @@ from .accounts import (
     role_grant,
     user_create_unclaimed,
     user_email_verify,
+    user_sessions_end_others,
     user_sign_up,
     verified_email_check,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "role_grant",
     "user_create_unclaimed",
     "user_email_verify",
+    "user_sessions_end_others",
     "user_sign_up",
     "verified_email_check",
 ]

@@ -2,6 +2,7 @@ import re
 import secrets
 
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -82,3 +83,16 @@ def role_grant(*, user: User, role: Role) -> None:
     group, _ = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     user.__dict__.pop("role_names", None)
+
+
+def user_sessions_end_others(*, request) -> int:
+    """Sign the requesting user out everywhere but this session (allauth's UserSession rows:
+    every session signed in since allauth); return how many sessions ended."""
+    others = UserSession.objects.filter(user_id=request.user.pk).exclude(
+        session_key=request.session.session_key
+    )
+    ended = 0
+    for session in others:
+        session.end()
+        ended += 1
+    return ended
