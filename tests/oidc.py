@@ -171,6 +171,10 @@ class OidcProvider:
             name=name,
         )
 
+    def set_groups(self, username: str, groups: Sequence[str]):
+        """`username` is now in these groups: the provider's tokens and userinfo say so."""
+        self._control("groups", username=username, groups=list(groups))
+
     def override_id_token_claims(self, **claims):
         """From now on, until `reset`, the ID tokens carry these claims instead of the true
         ones, still signed with the provider's key: `aud="someone-else"` makes them ID tokens

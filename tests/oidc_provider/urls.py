@@ -11,5 +11,6 @@ urlpatterns = [
     path("control/reset", views.reset),
     path("control/clients", views.add_client),
     path("control/users", views.add_user),
+    path("control/groups", views.set_groups),
     path("control/id-token-claims", views.override_id_token_claims),
 ]

@@ -68,5 +68,10 @@ def add_user(*, username, password, email, name, groups, email_verified):
 
 
 @control
+def set_groups(*, username, groups):
+    Person.objects.filter(username=username).update(group_names=groups)
+
+
+@control
 def override_id_token_claims(**claims):
     validator.id_token_overrides.update(claims)
