@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from cocreate.accounts import social_settings
 from cocreate.core.redis_urls import redis_url_with_database_offset
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    # Sign-in through other sites (docs/accounts.md, "Company sign-in and social accounts"):
+    # offered once the environment (cocreate/accounts/social_settings.py) or the admin adds an app.
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.weixin",
     "allauth.usersessions",
 ]
 
@@ -178,6 +185,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("ACCOUNT_LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
+# Sign-in through other sites: a company's identity provider (OpenID Connect, its groups mapped
+# to our roles at every sign-in), Google, GitHub and WeChat (cocreate/accounts/social_settings.py).
+SOCIALACCOUNT_ADAPTER = "cocreate.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = social_settings.providers(env)
+# The buttons post to the provider's login URL; a GET only shows a page that asks to continue.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+# An address the provider verified signs in to the account that has it, and links the two; an
+# unverified one never does (cocreate.accounts.adapter.SocialAccountAdapter.pre_social_login).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

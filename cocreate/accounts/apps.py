@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from allauth.account.signals import user_logged_in
+
         from . import ratelimits
+        from .adapter import apply_provider_roles
 
         ratelimits.install()
+        user_logged_in.connect(apply_provider_roles, dispatch_uid="accounts.apply_provider_roles")
