@@ -278,10 +278,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
+# Forms post to the site itself, and the sign-in buttons on to the configured providers (for an
+# app added in the admin, its authorization URL's origin goes into CSP_FORM_ACTION).
+CSP_FORM_ACTION = [
+    "'self'",
+    *social_settings.form_action_sources(SOCIALACCOUNT_PROVIDERS),
+    *env.list("CSP_FORM_ACTION", default=[]),
+]
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    f"form-action {' '.join(CSP_FORM_ACTION)}; frame-ancestors 'none'"
 )
 
 # --- REST API ----------------------------------------------------------------------------------

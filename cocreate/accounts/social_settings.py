@@ -9,6 +9,8 @@ groups that grant one of our roles (`_ROLE_AGENT`, `_ROLE_DESIGNER`, `_ROLE_PART
 offered once their credentials are set.
 """
 
+from urllib.parse import urlsplit
+
 import environ
 
 from .roles import STAFF, Role
@@ -41,6 +43,28 @@ def openid_connect_app(env: environ.Env, name: str) -> dict:
             "roles": roles,
         },
     }
+
+
+# Where the sign-in buttons' forms end up: the Content-Security-Policy's form-action must allow
+# the redirect to the provider (allauth's authorization URLs for these providers).
+AUTHORIZATION_ORIGINS = {
+    "google": "https://accounts.google.com",
+    "github": "https://github.com",
+    "weixin": "https://open.weixin.qq.com",
+}
+
+
+def form_action_sources(providers: dict) -> list[str]:
+    """The origins the configured providers' sign-in redirects go to: each OpenID Connect
+    issuer's, and those of the other providers with an app."""
+    sources = [
+        "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+        for app in providers["openid_connect"]["APPS"]
+    ]
+    sources += [
+        origin for provider, origin in AUTHORIZATION_ORIGINS.items() if providers[provider]["APPS"]
+    ]
+    return sorted(set(sources))
 
 
 def _credentials(env: environ.Env, id_variable: str, secret_variable: str) -> list[dict]:

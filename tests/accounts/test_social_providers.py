@@ -97,3 +97,14 @@ def test_groups_grant_the_roles_they_map_to():
     assert provider_roles(app_settings, {"roles": "design"})[0] == {"designer"}
     assert provider_roles(app_settings, {})[0] == set()
     assert provider_roles({}, {"groups": ["agents"]}) == (set(), set())
+
+
+def test_the_sign_in_forms_may_end_at_the_configured_providers_only(monkeypatch):
+    for name, value in COMPANY.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GITHUB_CLIENT_ID", "github-id")
+    monkeypatch.setenv("GITHUB_CLIENT_SECRET", "github-secret")
+
+    sources = social_settings.form_action_sources(social_settings.providers(environ.Env()))
+
+    assert sources == ["https://github.com", "https://sso.acme.example"]
