@@ -6,6 +6,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.ratelimit import get_rates
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.providers.base import AuthProcess
 from django.utils.translation import gettext as _
 
 from cocreate.core.i18n import as_reader
@@ -41,8 +42,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin):
         """An address the provider has not verified never signs in to the account that has it,
         nor links to it: refused, in words that do not say whether such an account exists.
-        (A verified one does both: SOCIALACCOUNT_EMAIL_AUTHENTICATION.)"""
-        if sociallogin.is_existing:
+        (A verified one does both: SOCIALACCOUNT_EMAIL_AUTHENTICATION.) Someone signed in
+        connecting the provider to their own account is not asked."""
+        if sociallogin.is_existing or sociallogin.state.get("process") == AuthProcess.CONNECT:
             return
         unverified = [
             address.email for address in sociallogin.email_addresses if not address.verified

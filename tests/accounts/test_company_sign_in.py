@@ -43,9 +43,9 @@ def company(oidc_provider, settings, monkeypatch):
     return oidc_provider
 
 
-def start(client):
+def start(client, **data):
     """What the login page's button does: our redirect to the provider."""
-    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "company"}))
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "company"}), data)
     assert response.status_code == 302, response
     return response["Location"]
 
@@ -149,6 +149,20 @@ def test_an_unverified_address_of_an_existing_account_is_refused(client, company
     existing.refresh_from_db()
     assert not existing.is_staff
     assert existing.role_names == {Role.DESIGNER}
+
+
+def test_the_holder_of_the_address_may_connect_the_provider_from_their_account(client, company):
+    carol = UserFactory(username="carol", email="carol@acme.example")
+    company.add_user("carol", "carol-pw", email="carol@acme.example", email_verified=False)
+    client.force_login(carol)
+
+    callback = company.sign_in(
+        requests.Session(), start(client, process="connect"), "carol", "carol-pw"
+    )
+    response = client.get(callback)
+
+    assert response.status_code == 302
+    assert SocialAccount.objects.get(provider="company").user == carol
 
 
 def test_an_unverified_address_nobody_has_signs_up_and_awaits_confirmation(
