@@ -169,6 +169,7 @@ ACCOUNT_ADAPTER = "cocreate.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "cocreate.accounts.forms.SignUpForm"
+ACCOUNT_FORMS = {"login": "cocreate.accounts.login_form.LoginForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 # Signing in, and reading, works at once; posting, voting, commenting and e-mail notifications
 # wait for a verified address (cocreate.accounts.selectors.has_verified_email).

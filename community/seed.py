@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cocreate.accounts.models import User
 from cocreate.accounts.roles import Role
-from cocreate.accounts.services import role_grant
+from cocreate.accounts.services import role_grant, user_email_verify
 from cocreate.core.clock import clock_at
 from cocreate.core.seed_data import demo_data
 from products.models import Part, Product, Registration
@@ -78,6 +78,7 @@ def _members(data) -> list[User]:
         if created:
             user.set_password(settings.DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        user_email_verify(user=user)
         role_grant(user=user, role=Role.CUSTOMER)
         users.append(user)
     users += list(User.objects.filter(username__in=data["demo_customers"]))
@@ -214,6 +215,7 @@ def _moderation_examples(rng, spec, members) -> None:
     spammer, _created = User.objects.get_or_create(
         username=spec["spammer"], defaults={"email": f"{spec['spammer']}@example.com"}
     )
+    user_email_verify(user=spammer)
     role_grant(user=spammer, role=Role.CUSTOMER)
     advert = post_create(
         author=spammer,

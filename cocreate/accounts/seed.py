@@ -1,13 +1,12 @@
 """The demo accounts, as cocreate/accounts/seed_data/demo.toml lists them; seed_demo prints them."""
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from cocreate.core.seed_data import demo_data
 
 from .models import User
 from .roles import Role
-from .services import role_grant
+from .services import role_grant, user_email_verify
 
 _ACCOUNTS = demo_data(__file__)["accounts"]
 # (username, role, e-mail); "staff" is is_staff + is_superuser, not a group.
@@ -30,9 +29,7 @@ def seed(out) -> None:
             user.is_staff = user.is_superuser = role == "staff"
             user.save()
         # Demo addresses count as verified: the demo people post, vote and comment at once.
-        EmailAddress.objects.update_or_create(
-            user=user, email=user.email, defaults={"primary": True, "verified": True}
-        )
+        user_email_verify(user=user)
         if role != "staff":
             role_grant(user=user, role=role)
     out.write(f"  accounts: {len(DEMO_ACCOUNTS)} demo users")

@@ -116,7 +116,9 @@ def copy_rows(ctx: ScaleContext, model, columns: Sequence[str], rows: Iterable[S
         buffer.seek(0)
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20
+                f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN",
+                buffer,
+                size=1 << 20,
             )
         buffer.seek(0)
         buffer.truncate()

@@ -395,14 +395,14 @@ def test_a_vote_runs_a_fixed_number_of_queries(product, django_assert_num_querie
     client = api_as(veteran())
 
     # the caller's roles, the post, the service's savepoint and its release (a test runs in a
-    # transaction), the post's row lock, the vote (INSERT … ON CONFLICT), the counter, a
-    # reputation line, the follow (INSERT … ON CONFLICT)
-    with django_assert_num_queries(9):
+    # transaction), whether the voter confirmed their address, the post's row lock, the vote
+    # (INSERT … ON CONFLICT), the counter, a reputation line, the follow (INSERT … ON CONFLICT)
+    with django_assert_num_queries(10):
         response = client.post(f"/api/v1/posts/{post.pk}/vote/")
     assert response.json() == {"vote_count": n + 1, "voted": True}
-    # a repeat changes nothing: post, savepoint, release, lock, an INSERT doing nothing (the
-    # caller's roles are remembered on the authenticated user)
-    with django_assert_num_queries(5):
+    # a repeat changes nothing: post, savepoint, release, the address check, lock, an INSERT
+    # doing nothing (the caller's roles are remembered on the authenticated user)
+    with django_assert_num_queries(6):
         again = client.post(f"/api/v1/posts/{post.pk}/vote/")
     assert again.json() == {"vote_count": n + 1, "voted": True}
     assert Vote.objects.filter(post=post).count() == n + 1

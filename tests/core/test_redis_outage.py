@@ -136,18 +136,18 @@ def test_logins_signed_in_reads_a_vote_on_the_page_and_an_api_token(site, redis_
     status, body = browser.post(
         "/accounts/login/",
         {
-            "username": "carol",
+            "login": "carol",
             "password": "a typo",
             "csrfmiddlewaretoken": browser.cookie("csrftoken"),
         },
     )
     assert status == 200
-    assert "Please enter a correct username and password" in body
+    assert "The username and/or password you specified are not correct." in body
 
     status, _body = browser.post(
         "/accounts/login/",
         {
-            "username": "carol",
+            "login": "carol",
             "password": django_settings.DEMO_PASSWORD,
             "csrfmiddlewaretoken": browser.cookie("csrftoken"),
         },

@@ -60,7 +60,7 @@ def screenshot(page, name: str) -> Path:
 
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username or e-mail").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")

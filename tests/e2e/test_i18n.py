@@ -23,7 +23,7 @@ FILED_AT = datetime(2026, 3, 1, 20, 30, tzinfo=UTC)  # 2 March, 04:30 in Shangha
 
 def log_in_in_chinese(page, username: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
+    page.get_by_label("用户名或电子邮件").fill(username)
     page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/")

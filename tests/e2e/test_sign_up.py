@@ -32,7 +32,7 @@ def test_a_visitor_signs_up_logs_out_logs_in_and_sees_the_home_page(page, transa
     user.save()
     log_in(page, "martina", settings.DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Build the next generation together.")).to_be_visible()
-    expect(page.get_by_text("Signed in as martina.")).to_be_visible()
+    expect(page.locator(".welcome")).to_contain_text("Signed in as martina.")
 
 
 def test_sign_up_errors_show_on_the_form(page, transactional_db):

@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified_email(user, create, extracted, **kwargs):
         """The address is verified (allauth's primary EmailAddress) unless
         `UserFactory(verified_email=False)`: then it awaits its confirmation."""
-        if create and user.email:
+        if create and user.email.strip():
             EmailAddress.objects.update_or_create(
                 user=user,
                 email=user.email,
