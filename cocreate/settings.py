@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from cocreate.accounts import social_settings
 from cocreate.core.redis_urls import redis_url_with_database_offset
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    # Sign-in through other sites (docs/accounts.md, "Company sign-in and social accounts"):
+    # offered once the environment (cocreate/accounts/social_settings.py) or the admin adds an app.
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.weixin",
     "allauth.usersessions",
 ]
 
@@ -201,6 +208,17 @@ MFA_FORMS = {
 ACCOUNTS_MFA_REQUIRED_ROLES = [
     role.strip() for role in env.list("ACCOUNTS_MFA_REQUIRED_ROLES", default=["staff"])
 ]
+# Sign-in through other sites: a company's identity provider (OpenID Connect, its groups mapped
+# to our roles at every sign-in), Google, GitHub and WeChat (cocreate/accounts/social_settings.py).
+SOCIALACCOUNT_ADAPTER = "cocreate.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = social_settings.providers(env)
+# The buttons post to the provider's login URL; a GET only shows a page that asks to continue.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+# An address the provider verified signs in to the account that has it, and links the two; an
+# unverified one never does (cocreate.accounts.adapter.SocialAccountAdapter.pre_social_login).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -295,10 +313,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
+# Forms post to the site itself, and the sign-in buttons on to the configured providers (for an
+# app added in the admin, its authorization URL's origin goes into CSP_FORM_ACTION).
+CSP_FORM_ACTION = [
+    "'self'",
+    *social_settings.form_action_sources(SOCIALACCOUNT_PROVIDERS),
+    *env.list("CSP_FORM_ACTION", default=[]),
+]
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    f"form-action {' '.join(CSP_FORM_ACTION)}; frame-ancestors 'none'"
 )
 
 # --- REST API ----------------------------------------------------------------------------------

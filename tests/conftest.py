@@ -116,3 +116,21 @@ def dovecot(dovecot_server):
     """The IMAP server, its INBOX emptied for this test."""
     dovecot_server.clear()
     return dovecot_server
+
+
+@pytest.fixture(scope="session")
+def oidc_provider_server():
+    """A real OpenID Connect provider (tests/oidc.py) for the whole run: started once, as the
+    first test asks for it."""
+    from tests.oidc import running_oidc_provider
+
+    with running_oidc_provider() as server:
+        yield server
+
+
+@pytest.fixture
+def oidc_provider(oidc_provider_server):
+    """The OpenID Connect provider with no clients, users or ID token overrides of an earlier
+    test: the test adds its own."""
+    oidc_provider_server.reset()
+    return oidc_provider_server

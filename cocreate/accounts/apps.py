@@ -8,14 +8,18 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from allauth.account.signals import user_logged_in
+
         from cocreate.core.media import register_private_root
 
         from . import checks, ratelimits, receivers  # noqa: F401 (checks registers itself)
+        from .adapter import apply_provider_roles
         from .personal_data import register_personal_data
         from .selectors import profile_export
 
         ratelimits.install()
         receivers.connect()
+        user_logged_in.connect(apply_provider_roles, dispatch_uid="accounts.apply_provider_roles")
 
         # Data exports are private: /media/ refuses their directory wherever it is.
         register_private_root("ACCOUNTS_DATA_EXPORT_ROOT")

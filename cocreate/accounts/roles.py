@@ -9,3 +9,7 @@ class Role(models.TextChoices):
     AGENT = "agent", _("Support agent")
     DESIGNER = "designer", _("Product designer")
     PARTNER_MEMBER = "partner_member", _("Partner member")
+
+
+# Staff is not a group but User.is_staff; an identity provider's role mapping names it so.
+STAFF = "staff"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from cocreate.core.i18n import known_time_zones
 
 from ..models import User
-from ..roles import Role
+from ..roles import STAFF, Role
 from ..selectors import has_verified_email, verification_email
 
 
@@ -96,3 +96,20 @@ def user_sessions_end_others(*, request) -> int:
         session.end()
         ended += 1
     return ended
+
+
+@transaction.atomic
+def user_roles_sync(*, user: User, held: set[str], managed: set[str]) -> None:
+    """Make `user` hold exactly the roles of `held` among the `managed` ones (Role values and
+    STAFF, which is is_staff), as a company's identity provider says at each sign-in; roles
+    outside `managed` stay as they are, and so does a superuser's is_staff."""
+    for role in managed - {STAFF}:
+        group, _ = Group.objects.get_or_create(name=role)
+        if role in held:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+    if STAFF in managed and not user.is_superuser and user.is_staff != (STAFF in held):
+        user.is_staff = STAFF in held
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("role_names", None)
