@@ -62,7 +62,8 @@ class ApiTokenForm(forms.Form):
 
 class AccountDeleteForm(forms.Form):
     """The password again before the account is deleted; attempts count in allauth's
-    "reauthenticate" rate limit (ACCOUNT_RATE_LIMITS), so the form cannot be used to guess it."""
+    "reauthenticate" rate limit (ACCOUNT_RATE_LIMITS), so the form cannot be used to guess it.
+    An account without a password confirms who it is through allauth instead (the view)."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -73,6 +74,10 @@ class AccountDeleteForm(forms.Form):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if not request.user.has_usable_password():
+            # Signed in through a company or social account: allauth's reauthentication (a code
+            # e-mailed to the verified address, or the second factor) came before this form.
+            del self.fields["password"]
 
     def clean_password(self):
         password = self.cleaned_data["password"]

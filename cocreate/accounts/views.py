@@ -1,3 +1,4 @@
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -137,11 +138,19 @@ def _link_refused(request, refusal, *, status):
     )
 
 
+def _without_password(request) -> bool:
+    return not request.user.has_usable_password()
+
+
 @login_required
+@reauthentication_required(allow_get=True, enabled=_without_password)
 def account_delete_confirm(request):
-    """Delete one's own account after typing the password again."""
-    form = AccountDeleteForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
+    """Delete one's own account after typing the password again; an account without one (a
+    company or social sign-in) confirms who it is through allauth's reauthentication first: a
+    code e-mailed to its verified address, or its second factor."""
+    # Bound on every POST: without a password field, the confirmation posts no data at all.
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, request=request)
+    if form.is_bound and form.is_valid():
         try:
             account_delete(user=request.user, actor=request.user)
         except ValidationError as error:

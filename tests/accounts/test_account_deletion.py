@@ -1,5 +1,6 @@
 """Delete my account: personal data erased, the row kept as an anonymised "former member"."""
 
+import re
 from importlib import import_module
 
 import pytest
@@ -10,6 +11,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
@@ -295,3 +297,28 @@ def test_deletion_forgets_how_the_person_signed_in(alice, private_files):
 
     for model in (EmailAddress, SocialAccount, Authenticator, UserSession):
         assert not model.objects.filter(user=alice).exists(), model.__name__
+
+
+def test_an_account_without_a_password_confirms_by_an_emailed_code_then_is_deleted(
+    client, private_files, settings
+):
+    """Signed in through a company or social account, there is no password to type: allauth
+    asks for a code it e-mails to the verified address (or the second factor), then carries
+    out the deletion it held back."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sso = customer(username="sso", email="sso@example.com")
+    sso.set_unusable_password()
+    sso.save()
+    client.force_login(sso)
+
+    asked = client.post(reverse("account_delete"), {})
+
+    assert asked.status_code == 302 and "/reauthenticate/" in asked.url
+    sso.refresh_from_db()
+    assert sso.is_active
+    confirm = client.post(asked.url, {"recipient": "sso@example.com"})
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
+    done = client.post(confirm.url, {"code": code}, follow=True)  # the deletion goes on
+
+    assert "Your account was deleted." in done.content.decode()
+    assert User.objects.get(pk=sso.pk).is_former_member
