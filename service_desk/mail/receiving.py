@@ -147,33 +147,29 @@ def _parse(raw: bytes) -> tuple[ParsedMail | None, object]:
 
 
 def _process(mail: InboundMail, parsed: ParsedMail) -> None:
-    """Route the message in a savepoint of its own: refused, it leaves nothing but the record."""
+    """Route the message in a savepoint of its own: refused, it leaves nothing but the record,
+    which then points at no ticket or message (those the savepoint took back)."""
     try:
         with transaction.atomic():
             _route(mail, parsed)
+        return
     except MailRefused as refusal:
-        mail.status, mail.reason = Status.FAILED, str(refusal.reason)
+        reason = str(refusal.reason)
     except ValidationError as error:
-        mail.status, mail.reason = Status.FAILED, " ".join(error.messages)
+        reason = " ".join(error.messages)
     except PermissionDenied as error:
-        mail.status = Status.FAILED
-        mail.reason = str(error) or gettext("The sender may not write on this ticket.")
+        reason = str(error) or gettext("The sender may not write on this ticket.")
     except DataError as error:  # text the database refuses, e.g. a NUL character
-        mail.status = Status.FAILED
-        mail.reason = gettext("The database refused the message: %(error)s") % {"error": error}
+        reason = gettext("The database refused the message: %(error)s") % {"error": error}
+    except (OperationalError, InterfaceError):
+        raise  # an outage: the message stays where it is, for the next try
     except Exception as error:  # a bad message must not stop the mailbox
-        if _is_outage(error):
-            raise
         logger.exception("Received mail %s could not be processed.", mail.pk)
-        mail.status = Status.FAILED
-        mail.reason = gettext("Unexpected error (%(error)s); see the server log.") % {
+        reason = gettext("Unexpected error (%(error)s); see the server log.") % {
             "error": type(error).__name__
         }
-        mail.ticket = mail.message = None
-
-
-def _is_outage(error: Exception) -> bool:
-    return isinstance(error, OperationalError | InterfaceError)
+    mail.status, mail.reason = Status.FAILED, reason
+    mail.ticket = mail.message = None
 
 
 def _route(mail: InboundMail, parsed: ParsedMail) -> None:

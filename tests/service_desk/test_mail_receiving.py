@@ -478,3 +478,23 @@ def test_the_account_opened_for_a_sender_is_claimed_by_resetting_its_password(cl
     person.refresh_from_db()
     assert person.check_password("Grinder-fixed-2026")
     assert client.login(username=person.username, password="Grinder-fixed-2026")
+
+
+def test_a_refusal_after_the_ticket_was_made_leaves_the_record_pointing_at_nothing(
+    mailbox, monkeypatch
+):
+    """The savepoint takes the ticket back; the failed record must not name it."""
+    from django.core.exceptions import ValidationError
+
+    from service_desk.mail import receiving
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("The acknowledgement could not be written.")
+
+    monkeypatch.setattr(receiving, "_acknowledge", refuse)
+
+    received = mail_receive(mailbox=mailbox, raw=compose())
+
+    assert received.status == Status.FAILED
+    assert received.ticket is None and received.message is None
+    assert not Ticket.objects.exists()
