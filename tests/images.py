@@ -1,7 +1,9 @@
-"""Image files for upload tests, written without holding their pixels in memory."""
+"""Image and archive files for upload tests, images written without holding their pixels in
+memory."""
 
 import io
 import struct
+import zipfile
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,3 +38,12 @@ def image_upload(name="photo.jpg", size=(40, 30), fmt="JPEG", **save) -> SimpleU
 def png_bytes(size=(8, 8)) -> bytes:
     """A small real PNG's bytes."""
     return image_upload("small.png", size=size, fmt="PNG").read()
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    """A deflated zip archive holding `files` (name → bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -1,35 +1,25 @@
 """The e-mail channel in the browser: a customer's e-mailed reply on the agent's ticket page."""
 
-from email import message_from_bytes
-
 from django.core import mail as outbox
 from playwright.sync_api import expect
 
 from service_desk import services
 from service_desk.mail.fetching import mailbox_fetch
-from service_desk.models import Mailbox, Ticket
+from service_desk.models import Ticket
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories.accounts import agent
 from tests.factories.products import ProductFactory
-from tests.factories.service_desk import MailboxFactory
-from tests.service_desk.mails import compose, send_due_emails
+from tests.service_desk.mails import compose, mailbox_on, reply_to, send_due_emails
 
 
 def test_an_emailed_reply_shows_on_the_agents_ticket_page(
     page, transactional_db, dovecot, monkeypatch, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.ca_file))
-    monkeypatch.setenv("E2E_IMAP_PASSWORD", dovecot.password)
-    mailbox = MailboxFactory(
-        name="support",
-        address="support@cocreate.example",
+    mailbox = mailbox_on(
+        dovecot,
+        monkeypatch,
         product=ProductFactory(name="Brewmaster 500", slug="brewmaster-500"),
-        host=dovecot.host,
-        port=dovecot.tls_port,
-        security=Mailbox.Security.TLS,
-        username=dovecot.user,
-        password_env="E2E_IMAP_PASSWORD",
     )
     arne = agent(username="arne")
 
@@ -41,18 +31,13 @@ def test_an_emailed_reply_shows_on_the_agents_ticket_page(
     ticket = Ticket.objects.get()
     services.ticket_reply(ticket=ticket, author=arne, body="Please clean the burr.")
     send_due_emails()
-    answer = message_from_bytes(outbox.outbox[-1].message().as_bytes())
 
     # The customer answers the e-mail from their mail program.
     dovecot.append(
-        compose(
-            to=answer["Reply-To"],
-            subject=f"Re: {answer['Subject']}",
-            body="Cleaned it and it works again, thank you!\n\n"
-            "On 7 Dec 2026, CoCreate <support@cocreate.example> wrote:\n"
-            "> Please clean the burr.",
-            in_reply_to=answer["Message-ID"],
-            references=f"{answer['References']} {answer['Message-ID']}",
+        reply_to(
+            outbox.outbox[-1],
+            sender="Li Wei <li.wei@example.cn>",
+            body="Cleaned it and it works again, thank you!",
         )
     )
     mailbox_fetch(mailbox=mailbox)

@@ -1,5 +1,7 @@
-"""Writing the e-mails the desk's tests receive, and sending the notification e-mails due."""
+"""Writing the e-mails the desk's tests receive (new ones, replies to what the platform sent), a
+support mailbox on the tests' Dovecot, and sending the notification e-mails due."""
 
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -7,6 +9,8 @@ from django.utils import timezone
 
 from cocreate.notifications.models import Notification
 from cocreate.notifications.services import notification_emails_send
+from service_desk.models import Mailbox
+from tests.factories.service_desk import MailboxFactory
 
 
 def compose(
@@ -42,6 +46,38 @@ def compose(
         maintype, subtype = content_type.split("/")
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return bytes(message)
+
+
+def reply_to(message, *, sender: str, body: str) -> bytes:
+    """The reply a mail program writes to `message` (an e-mail the platform sent, as Django's
+    outbox keeps it): to its Reply-To, threaded under it, the original quoted below."""
+    original = message_from_bytes(message.message().as_bytes())
+    quoted = "\n".join(f"> {line}" for line in message.body.splitlines())
+    return compose(
+        sender=sender,
+        to=original["Reply-To"] or "support@cocreate.example",
+        subject=f"Re: {original['Subject']}",
+        body=f"{body}\n\nOn Mon, 7 Dec 2026 at 09:12, CoCreate wrote:\n{quoted}",
+        in_reply_to=original["Message-ID"],
+        references=f"{original['References']} {original['Message-ID']}",
+    )
+
+
+def mailbox_on(dovecot, monkeypatch, **fields):
+    """A support mailbox read over IMAPS from the tests' Dovecot; the worker trusts the test's
+    CA as an operator trusts a private one (SSL_CERT_FILE)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.ca_file))
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    return MailboxFactory(
+        name="support",
+        address="support@cocreate.example",
+        host=dovecot.host,
+        port=dovecot.tls_port,
+        security=Mailbox.Security.TLS,
+        username=dovecot.user,
+        password_env="TEST_IMAP_PASSWORD",
+        **fields,
+    )
 
 
 def send_due_emails() -> None:

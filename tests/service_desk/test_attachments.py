@@ -1,5 +1,3 @@
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,15 +8,7 @@ from django.db import transaction
 from service_desk import services
 from service_desk.attachments import validate_attachment, validate_attachments
 from service_desk.models import Category, Ticket, TicketAttachment
-from tests.images import image_upload, png_bytes
-
-
-def zip_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
+from tests.images import image_upload, png_bytes, zip_of
 
 
 @pytest.mark.parametrize(

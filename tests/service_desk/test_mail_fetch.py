@@ -1,10 +1,6 @@
 """Reading a support mailbox over IMAP, against a real Dovecot (tests/mailserver.py): each
 message received once, let go only after it is committed, and the conversation's round trip."""
 
-import io
-import zipfile
-from email import message_from_bytes
-
 import pytest
 from django.core import mail as outbox
 from django.core.management import CommandError, call_command
@@ -17,9 +13,9 @@ from service_desk.mail.imap import ImapError, ImapSession
 from service_desk.models import Channel, InboundMail, Mailbox, Ticket
 from service_desk.tasks import fetch_mail
 from tests.factories.service_desk import MailboxFactory
-from tests.images import png_bytes
+from tests.images import png_bytes, zip_of
 
-from .mails import compose, send_due_emails
+from .mails import compose, mailbox_on, reply_to, send_due_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -33,20 +29,7 @@ def _mail(settings):
 
 @pytest.fixture
 def mailbox(dovecot, product, monkeypatch):
-    """The support mailbox on the test Dovecot, over IMAPS; the worker trusts the test's CA as
-    an operator trusts a private one (SSL_CERT_FILE)."""
-    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.ca_file))
-    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
-    return MailboxFactory(
-        name="support",
-        address="support@cocreate.example",
-        product=product,
-        host=dovecot.host,
-        port=dovecot.tls_port,
-        security=Mailbox.Security.TLS,
-        username=dovecot.user,
-        password_env="TEST_IMAP_PASSWORD",
-    )
+    return mailbox_on(dovecot, monkeypatch, product=product)
 
 
 def test_each_message_becomes_a_ticket_and_leaves_the_mailbox(dovecot, mailbox):
@@ -187,16 +170,9 @@ def test_the_conversation_goes_round_by_email(dovecot, mailbox, sam):
     services.ticket_reply(ticket=ticket, author=sam, body="Please clean the burr.")
     send_due_emails()
     answer = next(sent for sent in outbox.outbox if "Please clean" in sent.body)
-    sent = message_from_bytes(answer.message().as_bytes())
 
     dovecot.append(
-        compose(
-            to=sent["Reply-To"],
-            subject=f"Re: {sent['Subject']}",
-            body="Cleaned it, works now!\n\nOn 7 Dec 2026, CoCreate wrote:\n> Please clean the burr.",
-            in_reply_to=sent["Message-ID"],
-            references=f"{sent['References']} {sent['Message-ID']}",
-        )
+        reply_to(answer, sender="Li Wei <li.wei@example.cn>", body="Cleaned it, works now!")
     )
     mailbox_fetch(mailbox=mailbox)
 
@@ -207,13 +183,6 @@ def test_the_conversation_goes_round_by_email(dovecot, mailbox, sam):
         Channel.EMAIL,
         "Cleaned it, works now!",
     )
-
-
-def _zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("zeros.bin", b"\0" * 20_000_000)
-    return buffer.getvalue()
 
 
 def test_bad_input_ends_as_failed_mail_or_a_refused_attachment_never_a_stuck_mailbox(
@@ -233,7 +202,10 @@ def test_bad_input_ends_as_failed_mail_or_a_refused_attachment_never_a_stuck_mai
             attachments=[(f"n{n}.txt", "text/plain", b"note") for n in range(500)],
         ),
         "zip bomb": compose(
-            subject="Zip", attachments=[("logs.zip", "application/zip", _zip_bomb())]
+            subject="Zip",
+            attachments=[
+                ("logs.zip", "application/zip", zip_of({"zeros.bin": b"\0" * 20_000_000}))
+            ],
         ),
         "picture bomb": compose(
             subject="Picture",

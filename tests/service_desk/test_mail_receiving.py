@@ -18,7 +18,7 @@ from tests.factories.accounts import customer
 from tests.factories.service_desk import MailboxFactory, file_ticket
 from tests.images import png_bytes
 
-from .mails import compose, send_due_emails
+from .mails import compose, reply_to, send_due_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -34,21 +34,6 @@ def _mail(settings):
 @pytest.fixture
 def mailbox(product):
     return MailboxFactory(name="support", address="support@cocreate.example", product=product)
-
-
-def _reply_to(message, *, sender, body, subject=None, quote=True) -> bytes:
-    """The reply a mail program writes to `message` (an e-mail the platform sent)."""
-    original = message_from_bytes(message.message().as_bytes())
-    quoted = "\n".join(f"> {line}" for line in message.body.splitlines())
-    text = f"{body}\n\nOn Mon, 7 Dec 2026 at 09:12, CoCreate wrote:\n{quoted}" if quote else body
-    return compose(
-        sender=sender,
-        to=original["Reply-To"] or "support@cocreate.example",
-        subject=subject or f"Re: {original['Subject']}",
-        body=text,
-        in_reply_to=original["Message-ID"],
-        references=f"{original['References']} {original['Message-ID']}",
-    )
 
 
 # --- A new message ----------------------------------------------------------------------------
@@ -181,7 +166,7 @@ def test_an_agents_answer_and_the_customers_emailed_reply_are_one_conversation(m
 
     reply = mail_receive(
         mailbox=mailbox,
-        raw=_reply_to(answer, sender="Li Wei <li.wei@example.cn>", body="That worked, thanks!"),
+        raw=reply_to(answer, sender="Li Wei <li.wei@example.cn>", body="That worked, thanks!"),
     )
 
     assert (reply.status, reply.ticket) == (Status.REPLY, ticket)
@@ -227,7 +212,7 @@ def test_a_reply_from_someone_outside_the_ticket_never_lands_on_it(mailbox, sam)
     send_due_emails()
 
     received = mail_receive(
-        mailbox=mailbox, raw=_reply_to(outbox.outbox[-1], sender="eve@example.net", body="Mine!")
+        mailbox=mailbox, raw=reply_to(outbox.outbox[-1], sender="eve@example.net", body="Mine!")
     )
 
     assert received.status == Status.FAILED
@@ -259,7 +244,7 @@ def test_an_agent_answering_by_email_writes_a_public_reply_the_customer_hears_of
     outbox.outbox.clear()
 
     received = mail_receive(
-        mailbox=mailbox, raw=_reply_to(to_agent, sender=sam.email, body="A new part is on its way.")
+        mailbox=mailbox, raw=reply_to(to_agent, sender=sam.email, body="A new part is on its way.")
     )
 
     message = received.message
@@ -277,7 +262,7 @@ def test_a_reply_to_a_closed_ticket_within_the_reopen_window_reopens_it(mailbox,
 
     received = mail_receive(
         mailbox=mailbox,
-        raw=_reply_to(outbox.outbox[-1], sender="li.wei@example.cn", body="It broke again."),
+        raw=reply_to(outbox.outbox[-1], sender="li.wei@example.cn", body="It broke again."),
     )
 
     ticket.refresh_from_db()
@@ -301,7 +286,7 @@ def test_a_reply_after_the_reopen_window_opens_a_new_ticket_following_up_the_old
     with clock.clock_at(later):
         received = mail_receive(
             mailbox=mailbox,
-            raw=_reply_to(closing_mail, sender="li.wei@example.cn", body="It broke again."),
+            raw=reply_to(closing_mail, sender="li.wei@example.cn", body="It broke again."),
         )
 
     follow_up = received.ticket
