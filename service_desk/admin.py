@@ -13,10 +13,12 @@ from .models import (
     FailedMail,
     InboundMail,
     KnowledgeArticle,
+    Macro,
     Mailbox,
     Shipment,
     ShipmentUpdate,
     SlaPolicy,
+    Tag,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -34,6 +36,26 @@ class CannedResponseAdmin(admin.ModelAdmin):
     list_display = ("title", "category", "created_at")
     list_filter = ("category",)
     search_fields = ("title", "body")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    list_display = ("title", "set_status", "set_priority", "assign", "active", "updated_at")
+    list_filter = ("active", "set_status", "set_priority")
+    search_fields = ("title", "reply")
+    filter_horizontal = ("add_tags",)
+    autocomplete_fields = ("assign_to",)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -8,9 +8,11 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `sla`: SlaPolicy, and which tickets' SLA clocks run or are overdue;
 - `knowledge_base`: KnowledgeArticle, ArticleVote, Deflection;
 - `shipments`: Shipment, ShipmentUpdate;
-- `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel).
+- `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
+- `automation`: Tag and Macro (working on many tickets alike).
 """
 
+from .automation import Macro, Tag
 from .choices import SEARCH_CONFIG, Category, Priority, SlaState
 from .conversation import (
     CannedResponse,
@@ -38,12 +40,14 @@ __all__ = [
     "FailedMail",
     "InboundMail",
     "KnowledgeArticle",
+    "Macro",
     "Mailbox",
     "Priority",
     "Shipment",
     "ShipmentUpdate",
     "SlaPolicy",
     "SlaState",
+    "Tag",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",

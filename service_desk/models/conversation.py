@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.db import models
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.clock import ClockDateTimeField
 
+from ..placeholders import validate_placeholders
 from .choices import Category
 from .mail import Channel
 from .tickets import Ticket
@@ -124,7 +126,8 @@ class TicketAttachment(models.Model):
 
 
 class CannedResponse(models.Model):
-    """A reply agents reuse. `{customer}` and `{ticket}` are replaced when it is inserted."""
+    """A reply agents reuse; its placeholders ({customer}, {ticket} …) are filled when it is
+    inserted (placeholders.py)."""
 
     title = models.CharField(_("title"), max_length=120, unique=True)
     body = models.TextField(_("text"), max_length=10000)
@@ -147,7 +150,8 @@ class CannedResponse(models.Model):
     def __str__(self):
         return self.title
 
-    def render_for(self, ticket: Ticket) -> str:
-        return self.body.replace("{customer}", ticket.customer.public_name).replace(
-            "{ticket}", ticket.number
-        )
+    def clean(self):
+        try:
+            validate_placeholders(self.body)
+        except ValidationError as error:
+            raise ValidationError({"body": error.messages}) from error

@@ -181,6 +181,7 @@ class Ticket(models.Model):
         related_name="follow_ups",
         verbose_name=_("follow-up of"),
     )
+    tags = models.ManyToManyField("Tag", blank=True, related_name="tickets", verbose_name=_("tags"))
 
     # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).
     search_vector = models.GeneratedField(
@@ -268,6 +269,9 @@ class TicketEvent(models.Model):
         LINKED_POST = "linked_post", _("Linked to a post")
         ARTICLE = "article", _("Turned into an article")
         ANONYMISED = "anonymised", _("Anonymised")
+        TAGGED = "tagged", _("Tag added")
+        UNTAGGED = "untagged", _("Tag removed")
+        MACRO = "macro", _("Macro applied")
 
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")

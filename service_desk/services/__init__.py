@@ -14,11 +14,13 @@ which names every public service here:
 - `escalation`: a ticket linked to a community post, or a feedback post opened from it;
 - `shipments`: the parcels of a ticket;
 - `knowledge_base`: articles, votes, deflections;
+- `automation`: tags, and macros (a reply and changes applied in one click);
 - `anonymisation`: the tickets of deleted accounts, once their retention period is over;
 - `_common` and `_attachments`: the private helpers they share.
 """
 
 from .anonymisation import tickets_anonymise_former_members
+from .automation import macro_apply, macro_reply, tags_named, ticket_tag, ticket_untag
 from .escalation import ticket_link_post, ticket_open_feedback_post
 from .knowledge_base import article_save, article_vote, deflection_record
 from .shipments import shipment_create, shipment_update
@@ -44,6 +46,11 @@ __all__ = [
     "UNCHANGED",
     "TicketConflict",
     "article_save",
+    "macro_apply",
+    "macro_reply",
+    "tags_named",
+    "ticket_tag",
+    "ticket_untag",
     "article_vote",
     "deflection_record",
     "shipment_create",

@@ -24,6 +24,7 @@ from ..forms import (
     ShipmentUpdateForm,
 )
 from ..models import CannedResponse, KnowledgeArticle, Shipment, TicketMessage
+from ..placeholders import fill_placeholders
 from ._common import _error_message, _is_id, agent_required
 
 QUEUE_PAGE_SIZE = 25
@@ -119,9 +120,9 @@ def _desk_reply(request, ticket):
         return {"reply_form": form}
     data = form.cleaned_data
     body = data["body"] or ""
-    if data["canned"] and not body.strip():
-        body = data["canned"].render_for(ticket)
     try:
+        if data["canned"] and not body.strip():
+            body = fill_placeholders(data["canned"].body, ticket, request.user)
         services.ticket_answer(
             ticket=ticket,
             author=request.user,
@@ -207,7 +208,8 @@ def desk_canned(request, number):
         canned = CannedResponse.objects.filter(pk=canned_id).first()
     body = request.GET.get("body", "")
     if canned is not None:
-        body = f"{body.rstrip()}\n\n{canned.render_for(ticket)}".strip()
+        canned_text = fill_placeholders(canned.body, ticket, request.user, strict=False)
+        body = f"{body.rstrip()}\n\n{canned_text}".strip()
     form = AgentReplyForm(initial={"body": body})
     return render(request, "service_desk/_reply_body.html", {"field": form["body"]})
 
