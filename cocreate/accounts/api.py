@@ -1,4 +1,7 @@
 from allauth.account.adapter import get_adapter
+from allauth.core import context
+from allauth.mfa.base.forms import BaseAuthenticateForm
+from allauth.mfa.utils import is_mfa_enabled
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -16,6 +19,15 @@ from .tokens import api_token_create
 DEFAULT_TOKEN_NAME = "API"
 
 
+class MfaCodeRequired(exceptions.APIException):
+    status_code = 400
+    default_detail = _(
+        "Your account uses two-factor authentication: send the code of your authenticator app, "
+        "or a recovery code, as otp."
+    )
+    default_code = "mfa_code_required"
+
+
 class GuardedAuthTokenSerializer(AuthTokenSerializer):
     """Token login under the same failed-login limits as the login page (one budget)."""
 
@@ -24,6 +36,12 @@ class GuardedAuthTokenSerializer(AuthTokenSerializer):
         required=False,
         default=DEFAULT_TOKEN_NAME,
         help_text="The token's name on your profile page. A token of the same name is replaced.",
+    )
+    otp = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="For an account with two-factor authentication: the authenticator app's "
+        "current code, or one of the recovery codes (each works once).",
     )
 
     def validate(self, attrs):
@@ -38,8 +56,21 @@ class GuardedAuthTokenSerializer(AuthTokenSerializer):
             raise serializers.ValidationError(
                 _("Unable to log in with provided credentials."), code="authorization"
             )
+        if is_mfa_enabled(user):
+            self._check_second_factor(request, user, attrs.get("otp", ""))
         attrs["user"] = user
         return attrs
+
+    @staticmethod
+    def _check_second_factor(request, user, code: str) -> None:
+        """The password is not enough for an account with a second factor: the token would
+        skip it. allauth's own form checks the code (its rate limit, a code used only once)."""
+        if not code:
+            raise MfaCodeRequired()
+        form = BaseAuthenticateForm(data={"code": code}, user=user)
+        with context.request_context(request):
+            if not form.is_valid():
+                raise serializers.ValidationError({"otp": form.errors["code"]})
 
 
 class ObtainTokenView(APIView):

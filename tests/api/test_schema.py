@@ -76,8 +76,8 @@ def test_field_errors_may_be_nested(schema):
     assert kinds == {"array", "object"}
 
 
-def test_the_token_endpoint_documents_its_name_field(schema):
+def test_the_token_endpoint_documents_its_name_and_second_factor_fields(schema):
     request = schema["paths"]["/api/v1/auth/token/"]["post"]["requestBody"]["content"]
     reference = request["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
 
-    assert set(_component(schema, reference)) == {"username", "password", "name"}
+    assert set(_component(schema, reference)) == {"username", "password", "name", "otp"}
