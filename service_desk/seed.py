@@ -1,4 +1,4 @@
-"""Demo data of the service desk: canned responses, articles, and tickets of alice, bob and li
+"""Demo data of the service desk: canned responses, macros, articles, and tickets of alice, bob and li
 in every state (with replies, notes, a repair shipment and ratings), as
 service_desk/seed_data/demo.toml tells them.
 
@@ -23,7 +23,9 @@ from .models import (
     CannedResponse,
     Category,
     KnowledgeArticle,
+    Macro,
     Mailbox,
+    Priority,
     Shipment,
     SlaPolicy,
     Ticket,
@@ -47,6 +49,22 @@ def _seed_canned(rows, author) -> None:
                 "created_by": author,
             },
         )
+
+
+def _seed_macros(rows, author) -> None:
+    for row in rows:
+        macro, created = Macro.objects.get_or_create(
+            title=row["title"],
+            defaults={
+                "reply": row["reply"],
+                "set_status": row["status"],
+                "set_priority": Priority[row["priority"].upper()] if row["priority"] else None,
+                "assign": row["assign"],
+                "created_by": author,
+            },
+        )
+        if created:
+            macro.add_tags.set(services.tags_named(row["tags"]))
 
 
 def _seed_articles(rows, author, products: dict[str, Product]) -> int:
@@ -208,6 +226,7 @@ def seed(out) -> None:
     products = {product.slug: product for product in Product.objects.all()}
     default_policies_create()  # the migration made them, unless a test emptied the table
     _seed_canned(data["canned_responses"], agents["sam"])
+    _seed_macros(data["macros"], agents["sam"])
     articles = _seed_articles(data["articles"], agents["sam"], products)
     articles += _seed_translations(data["translations"], agents["sam"])
 
@@ -226,6 +245,7 @@ def seed(out) -> None:
     result = services.sla_check()
     out.write(
         f"  service desk: {created} tickets, {articles} articles, {SlaPolicy.objects.count()} SLA "
-        f"policies, {len(data['canned_responses'])} canned responses ({skipped} tickets skipped "
+        f"policies, {len(data['canned_responses'])} canned responses, "
+        f"{len(data['macros'])} macros ({skipped} tickets skipped "
         f"for a missing product or customer; SLA check: {result}); mailbox: {mailbox}"
     )

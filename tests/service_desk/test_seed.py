@@ -8,6 +8,7 @@ from service_desk import seed as desk_seed
 from service_desk.models import (
     CannedResponse,
     KnowledgeArticle,
+    Macro,
     Mailbox,
     Shipment,
     SlaPolicy,
@@ -43,6 +44,13 @@ def test_seed_holds_tickets_in_every_state_and_is_idempotent():
     chinese = KnowledgeArticle.objects.filter(language="zh-hans", translation_of__language="en")
     assert chinese.count() == 2
     assert CannedResponse.objects.count() == 4
+    # Every demo macro passes its own checks (known placeholders among them).
+    macros = list(Macro.objects.prefetch_related("add_tags"))
+    assert len(macros) == 4
+    for macro in macros:
+        macro.full_clean()
+    repair = Macro.objects.get(title="Warranty repair: send the unit in")
+    assert {tag.name for tag in repair.add_tags.all()} == {"warranty", "repair"}
     assert SlaPolicy.objects.count() == 5
 
     # The demo history reads in order: filed first, then the rest of the story.
@@ -62,6 +70,7 @@ def test_seed_holds_tickets_in_every_state_and_is_idempotent():
     counts = (Ticket.objects.count(), KnowledgeArticle.objects.count(), Shipment.objects.count())
     run_seeds()
     assert Mailbox.objects.count() == 1
+    assert Macro.objects.count() == 4
     assert counts == (
         Ticket.objects.count(),
         KnowledgeArticle.objects.count(),
