@@ -15,6 +15,7 @@ from cocreate.core.search import any_term_query, websearch_query
 from .models import (
     SEARCH_CONFIG,
     CannedResponse,
+    Carrier,
     Channel,
     InboundMail,
     KnowledgeArticle,
@@ -25,6 +26,7 @@ from .models import (
     TicketMessage,
     ticket_number,
 )
+from .models.shipments import carrier_key
 from .permissions import is_desk_agent
 
 TICKET_NUMBER = re.compile(r"^\s*T-?0*(\d{1,9})\s*$", re.IGNORECASE)
@@ -166,7 +168,24 @@ def ticket_history(ticket: Ticket, *, include_internal: bool) -> list[TicketEven
 
 
 def ticket_shipments(ticket: Ticket) -> list[Shipment]:
-    return list(Shipment.objects.filter(ticket=ticket).prefetch_related("history"))
+    """The shipments with their history, each with `tracking_url`: its carrier's tracking page
+    for the tracking number, or "" when no active Carrier matches the name typed."""
+    shipments = list(Shipment.objects.filter(ticket=ticket).prefetch_related("history"))
+    if shipments:
+        carriers = carriers_by_key()
+        for shipment in shipments:
+            carrier = carriers.get(carrier_key(shipment.carrier))
+            shipment.tracking_url = carrier.url_for(shipment.tracking_number) if carrier else ""
+    return shipments
+
+
+def carriers_by_key() -> dict[str, Carrier]:
+    """Active carriers by each of their names' `carrier_key`."""
+    return {
+        key: carrier
+        for carrier in Carrier.objects.filter(active=True)
+        for key in carrier.match_keys()
+    }
 
 
 def attachment_for(user, number: str, pk: int) -> TicketAttachment:
