@@ -75,6 +75,7 @@ def _desk_context(request, ticket, **forms):
         "opening_mail": selectors.ticket_opening_mail(ticket),
         "history": selectors.ticket_history(ticket, include_internal=True),
         "shipments": shipments,
+        "customer_panel": selectors.customer_overview(ticket),
         "reply_form": forms.get("reply_form") or AgentReplyForm(),
         "update_form": forms.get("update_form")
         or DeskTicketForm(
