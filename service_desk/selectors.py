@@ -248,6 +248,16 @@ def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[Ticke
     )
 
 
+def ticket_messages_after(ticket: Ticket, message_id: int, *, not_by) -> list[TicketMessage]:
+    """Messages added to `ticket` after `message_id` by anyone but `not_by`: what an agent who
+    saw the conversation up to `message_id` has not read (internal notes too)."""
+    return list(
+        TicketMessage.objects.filter(ticket=ticket, pk__gt=message_id)
+        .exclude(author=not_by)
+        .select_related("author")
+    )
+
+
 def ticket_initial_attachments(ticket: Ticket) -> list[TicketAttachment]:
     return list(TicketAttachment.objects.filter(ticket=ticket, message__isnull=True))
 
