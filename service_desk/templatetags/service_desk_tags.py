@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext, ngettext
 
 from cocreate.core import clock
 
@@ -113,7 +113,7 @@ def countdown(due_at, paused=False):
         return ""
     exact = date_format(timezone.localtime(due_at), "DATETIME_FORMAT")
     if paused:
-        text, state = pgettext("SLA clock", "paused"), "paused"
+        text, state = gettext("paused"), "paused"
     else:
         seconds = (due_at - clock.now()).total_seconds()
         text, state = countdown_text(seconds), ("due" if seconds >= 0 else "overdue")
