@@ -7,15 +7,16 @@ hash itself after a quiet spell. Redis down: nobody is shown and the page works 
 as degraded "presence": docs/running_without_redis.md).
 """
 
+import functools
 import json
 import time
 from dataclasses import dataclass
-from functools import cache
 
 import redis
 from django.conf import settings
-from redis.exceptions import RedisError
+from django.core.cache import cache
 
+from cocreate.core.cache import CacheUnavailable
 from cocreate.core.degraded import degraded
 
 HEARTBEAT_SECONDS = 4  # how often the page reports (the template's polling interval)
@@ -37,11 +38,14 @@ class Presence:
         return self.state == TYPING
 
 
-@cache
 def _client() -> redis.Redis:
     """The cache's Redis, with its short timeouts and no retries (settings.CACHES)."""
-    options = settings.CACHES["default"]
-    return redis.Redis.from_url(options["LOCATION"], **options.get("OPTIONS", {}))
+    return _client_at(settings.CACHES["default"]["LOCATION"])
+
+
+@functools.cache
+def _client_at(location: str) -> redis.Redis:
+    return redis.Redis.from_url(location, **settings.CACHES["default"].get("OPTIONS", {}))
 
 
 def _key(ticket_id: int) -> str:
@@ -61,17 +65,18 @@ def presence_beat(*, ticket, agent, state: str) -> list[Presence]:
     now = _now()
     key = _key(ticket.pk)
     entry = json.dumps({"name": agent.public_name, "state": state, "until": now + EXPIRES_SECONDS})
+    pipe = _client().pipeline()
+    pipe.hset(key, str(agent.pk), entry)
+    pipe.expire(key, EXPIRES_SECONDS)
+    pipe.hgetall(key)
     try:
-        pipe = _client().pipeline()
-        pipe.hset(key, str(agent.pk), entry)
-        pipe.expire(key, EXPIRES_SECONDS)
-        pipe.hgetall(key)
-        *_, fields = pipe.execute()
+        # The cache's outage rules: a Redis that just failed is not asked again at once.
+        *_, fields = cache.run(pipe.execute)
         others, stale = _read(fields, now, exclude=agent.pk)
         if stale:
-            _client().hdel(key, *stale)
-    except RedisError as error:
-        degraded("presence", "desk presence of ticket %s not shown (%s)", ticket.pk, error)
+            cache.run(_client().hdel, key, *stale)
+    except CacheUnavailable:
+        degraded("presence", "desk presence of ticket %s not shown", ticket.pk)
         return []
     return others
 

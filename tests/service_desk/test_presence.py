@@ -2,12 +2,15 @@
 reply sent after someone else answered waits for the agent to read it."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
+from cocreate.core.degraded import degraded_counts
 from service_desk import presence, services
 from service_desk.models import TicketMessage
 from tests.factories.accounts import agent
 from tests.factories.service_desk import TicketFactory
+from tests.redis_faults import refusing_redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +51,20 @@ def test_an_agent_whose_heartbeat_expired_is_gone(client, sam, mei, monkeypatch)
 
     client.force_login(sam)
     assert "Mei" not in beat(client, ticket).content.decode()
+
+
+def test_with_the_caches_redis_down_nobody_is_shown_and_the_page_works(client, settings, sam):
+    ticket = TicketFactory()
+    client.force_login(sam)
+    before = degraded_counts().get("presence", 0)
+    with refusing_redis_url(django_settings.CACHES["default"]["LOCATION"]) as url:
+        settings.CACHES = {"default": {**django_settings.CACHES["default"], "LOCATION": url}}
+
+        response = beat(client, ticket)
+        assert client.get(ticket.get_desk_url()).status_code == 200
+
+    assert response.status_code == 200 and response.content.decode().strip() == ""
+    assert degraded_counts()["presence"] == before + 1
 
 
 def test_an_unknown_state_counts_as_viewing(client, sam, mei):
