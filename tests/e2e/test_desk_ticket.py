@@ -1,12 +1,14 @@
 """The agent's ticket page: two agents on one ticket (the collision warning), the customer beside
 it, and the page and the metrics at phone width."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from service_desk import services
@@ -62,6 +64,8 @@ def a_ticket_with_its_customer() -> Ticket:
         registration=unit,
         subject="Wi-Fi drops every evening",
         description="Since the last update the 5 GHz network drops around 8 pm.",
+        first_response_due_at=timezone.now() - timedelta(hours=2),
+        resolution_due_at=timezone.now() + timedelta(days=3),
     )
     services.shipment_create(
         ticket=ticket,
@@ -145,6 +149,10 @@ def test_the_ticket_page_with_its_customer_and_the_metrics_at_phone_and_desktop_
     expect(page.get_by_test_id("tracking-link")).to_have_attribute(
         "href", "https://www.sf-express.com/chn/en/waybill/waybill-detail/SF1234567890123"
     )
+    expect(page.get_by_test_id("first-response-due")).to_contain_text("overdue by 2 hours")
+    due = page.get_by_test_id("resolution-due").locator("time")
+    expect(due).to_have_text("due in 3 days")
+    expect(due).to_have_attribute("title", re.compile(r"\d{4}"))  # the exact time on hover
     screenshot(page, "desk-ticket-1366")
 
     page.set_viewport_size(PHONE)
