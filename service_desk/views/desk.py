@@ -125,19 +125,22 @@ def _desk_reply(request, ticket):
     if not form.is_valid():
         return {"reply_form": form}
     data = form.cleaned_data
+    body = data["body"] or ""
+    if data["canned"] and not body.strip():
+        body = data["canned"].render_for(ticket)
     if data["seen_message"] is not None:
-        # Someone answered since the agent's page was drawn: show it to them first; sending
-        # again (the form then carries the newest id) confirms.
+        # Someone answered since the agent's page was drawn: show it to them first, the reply
+        # (a canned one written out) kept in the box; sending again confirms, as the form then
+        # carries the newest message's id.
         new = selectors.ticket_messages_after(ticket, data["seen_message"], not_by=request.user)
         if new:
+            form.data = form.data.copy()
+            form.data["body"] = body
             return {
                 "reply_form": form,
                 "new_messages": new,
                 "files_dropped": bool(data["attachments"]),
             }
-    body = data["body"] or ""
-    if data["canned"] and not body.strip():
-        body = data["canned"].render_for(ticket)
     try:
         services.ticket_answer(
             ticket=ticket,

@@ -9,7 +9,7 @@ from cocreate.core.degraded import degraded_counts
 from service_desk import presence, services
 from service_desk.models import TicketMessage
 from tests.factories.accounts import agent
-from tests.factories.service_desk import TicketFactory
+from tests.factories.service_desk import CannedResponseFactory, TicketFactory
 from tests.redis_faults import refusing_redis_url
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +124,22 @@ def test_a_reply_after_someone_else_answered_waits_for_confirmation(client, sam,
     assert newest > seen
     assert reply(client, ticket, "Please restart it.", newest).status_code == 302
     assert TicketMessage.objects.filter(ticket=ticket, author=sam).count() == 1
+
+
+def test_a_held_canned_reply_is_written_out_in_the_box(client, sam, mei):
+    canned = CannedResponseFactory(body="Hi {customer}, a new unit is on its way.")
+    ticket = TicketFactory()
+    client.force_login(sam)
+    seen = client.get(ticket.get_desk_url()).context["seen_message"]
+    services.ticket_answer(ticket=ticket, author=mei, body="Refunded.")
+
+    response = client.post(
+        ticket.get_desk_url(),
+        {"form": "reply", "body": "", "canned": canned.pk, "seen_message": seen},
+    )
+
+    assert response.status_code == 409
+    assert "a new unit is on its way.</textarea>" in response.content.decode()
 
 
 def test_own_messages_and_no_seen_id_send_at_once(client, sam):
