@@ -9,6 +9,7 @@ from cocreate.core.markup import render_markdown
 from .mail.receiving import inbound_mail_discard, inbound_mail_retry
 from .models import (
     CannedResponse,
+    Carrier,
     Deflection,
     FailedMail,
     InboundMail,
@@ -127,6 +128,13 @@ class ShipmentAdmin(admin.ModelAdmin):
     search_fields = ("tracking_number",)
     raw_id_fields = ("ticket",)
     inlines = [ShipmentUpdateInline]
+
+
+@admin.register(Carrier)
+class CarrierAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "tracking_url", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "code", "aliases")
 
 
 @admin.register(Deflection)

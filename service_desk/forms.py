@@ -120,6 +120,9 @@ class AgentReplyForm(ReplyForm):
             (Ticket.Status.RESOLVED, Ticket.Status.RESOLVED.label),
         ],
     )
+    # The newest message the agent had on screen: a message by someone else after it means
+    # they answered meanwhile, and the reply waits for the agent to read it (desk._desk_reply).
+    seen_message = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     field_order = ["canned", "body", "internal", "then_status", "attachments"]
 
     def __init__(self, *args, **kwargs):

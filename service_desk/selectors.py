@@ -2,19 +2,39 @@
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from cocreate.accounts.models import User
 from cocreate.accounts.roles import Role
+from cocreate.core import clock
 from cocreate.core.search import any_term_query, websearch_query
+from community.models import Post
+from products.models import Registration
 
 from .models import (
     SEARCH_CONFIG,
     CannedResponse,
+    Carrier,
     Channel,
     InboundMail,
     KnowledgeArticle,
@@ -25,6 +45,7 @@ from .models import (
     TicketMessage,
     ticket_number,
 )
+from .models.shipments import carrier_key
 from .permissions import is_desk_agent
 
 TICKET_NUMBER = re.compile(r"^\s*T-?0*(\d{1,9})\s*$", re.IGNORECASE)
@@ -68,6 +89,102 @@ def ticket_for(user, number: str) -> Ticket:
     if ticket is None:
         raise Http404
     return ticket
+
+
+@dataclass(frozen=True)
+class CustomerUnit:
+    registration: Registration
+    under_warranty: bool
+    on_this_ticket: bool
+
+
+@dataclass(frozen=True)
+class CustomerOverview:
+    """What the desk shows beside a ticket about its customer: each list the most recent
+    `limit` rows, with how many there are in all."""
+
+    tickets: list[Ticket]  # their other tickets
+    tickets_total: int
+    units: list[CustomerUnit]
+    units_total: int
+    posts: list[Post]  # not deleted by their author; hidden ones have is_hidden set
+    posts_total: int
+    ratings: list[Ticket]  # their rated tickets, this one included
+    ratings_total: int
+    rating_average: float | None
+    local_time: datetime  # now, in their time zone
+
+
+def _with_total(rows: QuerySet, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and the count of all of them, in one query (a window count)."""
+    rows = list(rows.annotate(total_rows=Window(Count("pk")))[:limit])
+    return rows, (rows[0].total_rows if rows else 0)
+
+
+def customer_overview(ticket: Ticket, *, limit: int = 5) -> CustomerOverview:
+    """The customer of `ticket` at a glance, in four queries whatever they have."""
+    customer = ticket.customer
+    tickets, tickets_total = _with_total(
+        Ticket.objects.filter(customer=customer)
+        .exclude(pk=ticket.pk)
+        .only("number", "subject", "status", "created_at")
+        .order_by("-created_at", "-id"),
+        limit,
+    )
+    registrations, units_total = _with_total(
+        Registration.objects.filter(customer=customer)
+        .select_related("product")
+        .only("serial_number", "warranty_ends_on", "created_at", "product", "product__name")
+        .order_by("-created_at", "-id"),
+        limit,
+    )
+    posts, posts_total = _with_total(
+        Post.objects.alive()
+        .filter(author=customer)
+        .select_related("product")
+        .only(
+            "title",
+            "status",
+            "is_hidden",
+            "created_at",
+            "product",
+            "product__slug",
+            "product__name",
+        )
+        .order_by("-created_at", "-id"),
+        limit,
+    )
+    ratings = list(
+        Ticket.objects.filter(customer=customer, csat_score__isnull=False)
+        .annotate(total_rows=Window(Count("pk")), average=Window(Avg("csat_score")))
+        .only("number", "subject", "csat_score", "csat_comment", "csat_rated_at")
+        .order_by(F("csat_rated_at").desc(nulls_last=True), "-id")[:limit]
+    )
+    now = clock.now()
+    today = timezone.localdate(now)
+    try:
+        zone = ZoneInfo(customer.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return CustomerOverview(
+        tickets=tickets,
+        tickets_total=tickets_total,
+        units=[
+            CustomerUnit(
+                registration=registration,
+                under_warranty=registration.under_warranty(today),
+                on_this_ticket=registration.pk == ticket.registration_id,
+            )
+            for registration in registrations
+        ],
+        units_total=units_total,
+        posts=posts,
+        posts_total=posts_total,
+        ratings=ratings,
+        ratings_total=ratings[0].total_rows if ratings else 0,
+        rating_average=ratings[0].average if ratings else None,
+        local_time=now.astimezone(zone),
+    )
 
 
 @dataclass(frozen=True)
@@ -131,6 +248,16 @@ def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[Ticke
     )
 
 
+def ticket_messages_after(ticket: Ticket, message_id: int, *, not_by) -> list[TicketMessage]:
+    """Messages added to `ticket` after `message_id` by anyone but `not_by`: what an agent who
+    saw the conversation up to `message_id` has not read (internal notes too)."""
+    return list(
+        TicketMessage.objects.filter(ticket=ticket, pk__gt=message_id)
+        .exclude(author=not_by)
+        .select_related("author")
+    )
+
+
 def ticket_initial_attachments(ticket: Ticket) -> list[TicketAttachment]:
     return list(TicketAttachment.objects.filter(ticket=ticket, message__isnull=True))
 
@@ -166,7 +293,24 @@ def ticket_history(ticket: Ticket, *, include_internal: bool) -> list[TicketEven
 
 
 def ticket_shipments(ticket: Ticket) -> list[Shipment]:
-    return list(Shipment.objects.filter(ticket=ticket).prefetch_related("history"))
+    """The shipments with their history, each with `tracking_url`: its carrier's tracking page
+    for the tracking number, or "" when no active Carrier matches the name typed."""
+    shipments = list(Shipment.objects.filter(ticket=ticket).prefetch_related("history"))
+    if shipments:
+        carriers = carriers_by_key()
+        for shipment in shipments:
+            carrier = carriers.get(carrier_key(shipment.carrier))
+            shipment.tracking_url = carrier.url_for(shipment.tracking_number) if carrier else ""
+    return shipments
+
+
+def carriers_by_key() -> dict[str, Carrier]:
+    """Active carriers by each of their names' `carrier_key`."""
+    return {
+        key: carrier
+        for carrier in Carrier.objects.filter(active=True)
+        for key in carrier.match_keys()
+    }
 
 
 def attachment_for(user, number: str, pk: int) -> TicketAttachment:

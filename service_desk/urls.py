@@ -42,6 +42,7 @@ urlpatterns = [
     path("desk/metrics/", views.desk_metrics, name="desk_metrics"),
     path("desk/tickets/<ticket:number>/", views.desk_ticket, name="desk_ticket"),
     path("desk/tickets/<ticket:number>/canned/", views.desk_canned, name="desk_canned"),
+    path("desk/tickets/<ticket:number>/presence/", views.desk_presence, name="desk_presence"),
     path("desk/mail/<int:pk>.eml", views.inbound_mail_eml, name="inbound_mail_eml"),
     path("desk/kb/new/", views.desk_article_new, name="desk_article_new"),
     path("desk/kb/<slug:slug>/edit/", views.desk_article_edit, name="desk_article_edit"),

@@ -79,6 +79,12 @@ class ResilientRedisCache(RedisCache):
             degraded("cache", "cache %s answered as a miss or skipped", operation)
             return fallback
 
+    def run(self, method, *args):
+        """`method(*args)`, a call of one's own to this cache's Redis (a redis-py client made
+        from the same LOCATION and OPTIONS), under the rules above: CacheUnavailable when that
+        Redis fails or failed less than RECHECK_SECONDS ago."""
+        return self._ask(method, *args)
+
     def _ask(self, method, *args):
         down_until = _down_until.get(self._location)
         if down_until is not None and time.monotonic() < down_until:

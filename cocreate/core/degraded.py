@@ -3,8 +3,9 @@ and a warning in the log (docs/running_without_redis.md).
 
 Kinds: `cache` (a cache read answered as a miss, a write skipped), `rate_limit` (a page's rate
 limit not enforced), `throttle` (an API throttle not enforced), `account_rate_limit` (an attempt
-allauth's rate limits neither checked nor recorded: cocreate/accounts/ratelimits.py). Counts are per process: each gunicorn worker keeps
-its own, and a restart starts them from zero.
+allauth's rate limits neither checked nor recorded: cocreate/accounts/ratelimits.py), `presence`
+(who else has a desk ticket open, not shown: service_desk/presence.py). Counts are per process:
+each gunicorn worker keeps its own, and a restart starts them from zero.
 """
 
 import logging

@@ -7,7 +7,7 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `conversation`: TicketMessage, TicketAttachment and its private storage, CannedResponse;
 - `sla`: SlaPolicy, and which tickets' SLA clocks run or are overdue;
 - `knowledge_base`: KnowledgeArticle, ArticleVote, Deflection;
-- `shipments`: Shipment, ShipmentUpdate;
+- `shipments`: Shipment, ShipmentUpdate, Carrier (tracking pages);
 - `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
 - `automation`: Tag and Macro (working on many tickets alike).
 """
@@ -26,7 +26,7 @@ from .conversation import (
 from .conversation import _private_storage as _private_storage
 from .knowledge_base import ArticleVote, Deflection, KnowledgeArticle
 from .mail import Channel, FailedMail, InboundMail, Mailbox
-from .shipments import Shipment, ShipmentUpdate
+from .shipments import Carrier, Shipment, ShipmentUpdate
 from .sla import SlaPolicy, sla_overdue, sla_running
 from .tickets import Ticket, TicketEvent, TicketQuerySet, ticket_number
 
@@ -34,6 +34,7 @@ __all__ = [
     "SEARCH_CONFIG",
     "ArticleVote",
     "CannedResponse",
+    "Carrier",
     "Category",
     "Channel",
     "Deflection",

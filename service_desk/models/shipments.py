@@ -1,6 +1,11 @@
-"""Shipments of a ticket (a unit coming in, a repair or part going out) and their history."""
+"""Shipments of a ticket (a unit coming in, a repair or part going out), their history, and the
+carriers whose tracking pages a shipment links to."""
+
+import re
+from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -81,3 +86,53 @@ class ShipmentUpdate(models.Model):
 
     def __str__(self):
         return f"{self.shipment_id}: {self.status}"
+
+
+def carrier_key(name: str) -> str:
+    """How a carrier's name is compared: case and spacing/punctuation aside ("SF-Express",
+    "sf express" and "SFExpress" are one carrier)."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+class Carrier(models.Model):
+    """A carrier with a public tracking page. Shipment.carrier is free text: a shipment links to
+    the page of the active carrier whose name, code or one of whose aliases it matches."""
+
+    name = models.CharField(_("name"), max_length=80)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    aliases = models.TextField(
+        _("aliases"),
+        blank=True,
+        help_text=_("Other names agents type for this carrier, one per line."),
+    )
+    tracking_url = models.URLField(
+        _("tracking URL"),
+        max_length=300,
+        help_text=_("The tracking page, with {number} where the tracking number goes."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.tracking_url.startswith("https://") or "{number}" not in self.tracking_url:
+            raise ValidationError(
+                {
+                    "tracking_url": _(
+                        "An https:// address with {number} where the tracking number goes."
+                    )
+                }
+            )
+
+    def match_keys(self) -> set[str]:
+        names = [self.name, self.code, *self.aliases.splitlines()]
+        return {key for name in names if (key := carrier_key(name))}
+
+    def url_for(self, tracking_number: str) -> str:
+        return self.tracking_url.replace("{number}", quote(tracking_number.strip(), safe=""))

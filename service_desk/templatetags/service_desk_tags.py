@@ -2,7 +2,12 @@ from functools import cache
 
 from django import template
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+
+from cocreate.core import clock
 
 from ..models import Category, Priority, Shipment, Ticket
 
@@ -63,3 +68,59 @@ def event_value(value: str) -> str:
     if separator and tail in known:
         return f"{head}: {known[tail].label}"
     return value
+
+
+def _span(seconds: float) -> tuple[str, int]:
+    """A duration as the one unit a reader takes in at a glance: minutes below an hour, hours
+    below two days, then days (each rounded to the nearest, at least 1)."""
+    seconds = abs(seconds)
+    if (minutes := round(seconds / 60)) < 60:
+        return "minutes", max(minutes, 1)
+    if (hours := round(seconds / 3600)) < 48:
+        return "hours", hours
+    return "days", round(seconds / 86400)
+
+
+def countdown_text(seconds: float) -> str:
+    """ "due in 3 hours" for a target `seconds` ahead, "overdue by 1 day" for one behind."""
+    unit, count = _span(seconds)
+    if seconds >= 0:
+        texts = {
+            "minutes": ngettext("due in %(count)d minute", "due in %(count)d minutes", count),
+            "hours": ngettext("due in %(count)d hour", "due in %(count)d hours", count),
+            "days": ngettext("due in %(count)d day", "due in %(count)d days", count),
+        }
+    else:
+        texts = {
+            "minutes": ngettext(
+                "overdue by %(count)d minute", "overdue by %(count)d minutes", count
+            ),
+            "hours": ngettext("overdue by %(count)d hour", "overdue by %(count)d hours", count),
+            "days": ngettext("overdue by %(count)d day", "overdue by %(count)d days", count),
+        }
+    return texts[unit] % {"count": count}
+
+
+@register.simple_tag
+def countdown(due_at, paused=False):
+    """An SLA target as a countdown from now (cocreate.core.clock), the exact time in the
+    reader's time zone on hover; "paused" while the clock is paused (`paused`: a truthy value,
+    such as the ticket's paused_at), since the target moves when it runs again.
+
+        {% countdown ticket.resolution_due_at paused=ticket.paused_at %}
+    """
+    if due_at is None:
+        return ""
+    exact = date_format(timezone.localtime(due_at), "DATETIME_FORMAT")
+    if paused:
+        text, state = gettext("paused"), "paused"
+    else:
+        seconds = (due_at - clock.now()).total_seconds()
+        text, state = countdown_text(seconds), ("due" if seconds >= 0 else "overdue")
+    return format_html(
+        '<time class="sd-countdown sd-countdown-{}" datetime="{}" title="{}">{}</time>',
+        state,
+        due_at.isoformat(),
+        exact,
+        text,
+    )

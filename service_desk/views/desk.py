@@ -14,7 +14,7 @@ from cocreate.core.charts import bar_chart, column_chart
 from cocreate.core.forms import add_service_errors
 
 from .. import metrics as desk_numbers
-from .. import post_links, selectors, services
+from .. import post_links, presence, selectors, services
 from ..forms import (
     AgentReplyForm,
     ArticleForm,
@@ -69,13 +69,20 @@ def desk_take_next(request):
 
 def _desk_context(request, ticket, **forms):
     shipments = selectors.ticket_shipments(ticket)
+    conversation = selectors.ticket_conversation(ticket, include_internal=True)
     context = {
         "ticket": ticket,
-        "conversation": selectors.ticket_conversation(ticket, include_internal=True),
+        "conversation": conversation,
+        # The reply form carries it back: what was new when the agent pressed Send.
+        "seen_message": max((message.pk for message in conversation), default=0),
+        "new_messages": forms.get("new_messages", []),
+        "files_dropped": forms.get("files_dropped", False),
+        "presence_seconds": presence.HEARTBEAT_SECONDS,
         "initial_attachments": selectors.ticket_initial_attachments(ticket),
         "opening_mail": selectors.ticket_opening_mail(ticket),
         "history": selectors.ticket_history(ticket, include_internal=True),
         "shipments": shipments,
+        "customer_panel": selectors.customer_overview(ticket),
         "reply_form": forms.get("reply_form") or AgentReplyForm(),
         "update_form": forms.get("update_form")
         or DeskTicketForm(
@@ -105,7 +112,7 @@ def desk_ticket(request, number):
         if not isinstance(outcome, dict):
             return outcome  # a redirect after success
         forms = outcome
-    status = 400 if forms else 200
+    status = (409 if forms.get("new_messages") else 400) if forms else 200
     return render(
         request,
         "service_desk/desk_ticket.html",
@@ -120,9 +127,26 @@ def _desk_reply(request, ticket):
         return {"reply_form": form}
     data = form.cleaned_data
     body = data["body"] or ""
-    try:
-        if data["canned"] and not body.strip():
+    if data["canned"] and not body.strip():
+        try:
             body = fill_placeholders(data["canned"].body, ticket, request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return {"reply_form": form}
+    if data["seen_message"] is not None:
+        # Someone answered since the agent's page was drawn: show it to them first, the reply
+        # (a canned one written out) kept in the box; sending again confirms, as the form then
+        # carries the newest message's id.
+        new = selectors.ticket_messages_after(ticket, data["seen_message"], not_by=request.user)
+        if new:
+            form.data = form.data.copy()
+            form.data["body"] = body
+            return {
+                "reply_form": form,
+                "new_messages": new,
+                "files_dropped": bool(data["attachments"]),
+            }
+    try:
         services.ticket_answer(
             ticket=ticket,
             author=request.user,
@@ -196,6 +220,18 @@ _DESK_ACTIONS = {
     "link_post": post_links.handle,
     "feedback_post": post_links.handle,
 }
+
+
+@agent_required
+@require_POST
+def desk_presence(request, number):
+    """htmx, every few seconds from the ticket page: record that the agent is viewing it or
+    typing a reply, and show who else is."""
+    ticket = selectors.ticket_for(request.user, number)
+    others = presence.presence_beat(
+        ticket=ticket, agent=request.user, state=request.POST.get("state", "")
+    )
+    return render(request, "service_desk/_presence.html", {"others": others})
 
 
 @agent_required
