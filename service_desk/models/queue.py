@@ -4,7 +4,6 @@ run on many tickets at once with each ticket's result."""
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -44,13 +43,6 @@ class SavedView(models.Model):
 
     def __str__(self):
         return self.name
-
-    def query_dict(self) -> QueryDict:
-        query = QueryDict(mutable=True)
-        for name, values in (self.filters or {}).items():
-            if isinstance(values, list):
-                query.setlist(str(name), [str(value) for value in values])
-        return query
 
     def may_edit(self, user) -> bool:
         """Its owner; a shared view also staff."""

@@ -62,17 +62,20 @@ def queue_filters(form, user) -> selectors.QueueFilters:
     )
 
 
-def _query(filters: dict) -> QueryDict:
+def query_of(filters: dict) -> QueryDict:
+    """The query of saved filters (name → list of values; anything else in the JSON is left
+    out)."""
     query = QueryDict(mutable=True)
-    for name, values in filters.items():
-        query.setlist(name, values)
+    for name, values in (filters or {}).items():
+        if isinstance(values, list):
+            query.setlist(str(name), [str(value) for value in values])
     return query
 
 
 def queue_views(user) -> list[QueueView]:
-    views = [QueueView(key, str(name), _query(filters)) for key, name, filters in BUILTIN_VIEWS]
+    views = [QueueView(key, str(name), query_of(filters)) for key, name, filters in BUILTIN_VIEWS]
     views += [
-        QueueView(str(view.pk), view.name, view.query_dict(), saved=view)
+        QueueView(str(view.pk), view.name, query_of(view.filters), saved=view)
         for view in selectors.saved_views_for(user)
     ]
     return views
@@ -124,7 +127,7 @@ def queue_context(request) -> dict:
         "current_view": current,
         "view_errors": _view_errors(form) if current else [],
         "filters": queue_filters_of(query),
-        "filters_query": _query(queue_filters_of(query)).urlencode(),
+        "filters_query": query_of(queue_filters_of(query)).urlencode(),
         "save_form": SavedViewForm(),
         "edit_form": SavedViewForm(
             initial={"name": current.saved.name, "shared": current.saved.shared}
@@ -151,7 +154,7 @@ def _queue_url(query: str = "") -> str:
 def saved_view_create(request):
     form = SavedViewForm(request.POST)
     filters = queue_filters_of(QueryDict(request.POST.get("filters", "")[:4000]))
-    back = _queue_url(_query(filters).urlencode())
+    back = _queue_url(query_of(filters).urlencode())
     if not form.is_valid():
         _error_message(request, ValidationError([e for es in form.errors.values() for e in es]))
         return redirect(back)
@@ -206,7 +209,7 @@ def bulk_action(request):
     are changed at once, more by a Celery job. Either way the action's page follows."""
     form = BulkActionForm(request.POST)
     filters = QueryDict(request.POST.get("filters", "")[:4000])
-    back = _queue_url(_query(queue_filters_of(filters)).urlencode())
+    back = _queue_url(query_of(queue_filters_of(filters)).urlencode())
     if not form.is_valid():
         _error_message(request, ValidationError([e for es in form.errors.values() for e in es]))
         return redirect(back)
