@@ -248,7 +248,7 @@ class QueueChoices:
     def load(cls):
         return cls(
             products=list(Product.objects.order_by("name").values_list("slug", "name")),
-            agents=[(agent.username, agent.public_name) for agent in desk_agents()],
+            agents=list(desk_agents()),
             tags=list(Tag.objects.values_list("name", "name")),
         )
 
@@ -291,7 +291,7 @@ class QueueFilterForm(forms.Form):
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody")),
-            *choices.agents,
+            *((agent.username, agent.public_name) for agent in choices.agents),
         ]
         self.fields["tag"].choices = _with_any(choices.tags)
 
