@@ -316,7 +316,7 @@ class BulkActionForm(forms.Form):
     `tag`); the service checks the value still exists (an agent, a macro)."""
 
     change = forms.CharField(
-        label=_("Change"),
+        label=_("What to do"),
         max_length=40,
         error_messages={"required": _("Choose what to do with the selected tickets.")},
     )
