@@ -22,7 +22,7 @@ def test_an_agent_assigns_ticked_tickets_in_one_go(page, transactional_db):
     page.goto("/desk/")
     page.get_by_label(f"Select {first.number}").check()
     page.get_by_label(f"Select {second.number}").check()
-    page.locator("#bulk-change").select_option(f"assign:{tina.pk}")
+    page.get_by_label("What to do").select_option(label=f"Assign to {tina.public_name}")
     screenshot(page, "desk-queue-bulk-bar")
     page.get_by_role("button", name="Apply").click()
 
@@ -48,7 +48,7 @@ def test_all_matching_tickets_go_through_the_job_with_progress(
     page.get_by_label("Select all on this page").check()
     expect(page.locator("input[name=tickets]:checked")).to_have_count(25)
     page.get_by_label("Select all 60 matching tickets").check()
-    page.locator("#bulk-change").select_option("priority:4")
+    page.get_by_label("What to do").select_option(label="Priority: Urgent")
     page.get_by_role("button", name="Apply").click()
 
     progress = page.get_by_test_id("bulk-progress")
