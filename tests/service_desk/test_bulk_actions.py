@@ -15,7 +15,7 @@ from service_desk.models import (
     Ticket,
     TicketEvent,
 )
-from tests.factories.accounts import agent
+from tests.factories.accounts import agent, staff
 from tests.factories.products import ProductFactory, RegistrationFactory
 from tests.factories.service_desk import TicketFactory
 from tests.waiting import wait_until
@@ -242,3 +242,16 @@ def test_thousands_of_matching_tickets_go_through_the_worker_once_each(client, c
     assert TicketEvent.objects.filter(kind=TicketEvent.Kind.TAGGED).count() == 2500
     assert not elsewhere.tags.exists()
     assert "2500 of 2500 done" in client.get(response.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_read_who_ran_what_in_the_admin(client, sam):
+    bulk = services.bulk_action_start(
+        actor=sam, action="tag", parameters={"tag": "x"}, ticket_ids=[TicketFactory().pk]
+    )
+    client.force_login(staff(username="root"))
+
+    changelist = client.get(reverse("admin:service_desk_bulkaction_changelist"))
+    assert changelist.status_code == 200 and sam.username in changelist.content.decode()
+    page = client.get(reverse("admin:service_desk_bulkaction_change", args=[bulk.pk]))
+    assert page.status_code == 200
