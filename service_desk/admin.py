@@ -8,6 +8,7 @@ from cocreate.core.markup import render_markdown
 
 from .mail.receiving import inbound_mail_discard, inbound_mail_retry
 from .models import (
+    BulkAction,
     CannedResponse,
     Carrier,
     Deflection,
@@ -240,3 +241,19 @@ class FailedMailAdmin(_ReceivedMailAdmin):
         for mail in queryset:
             inbound_mail_discard(mail=mail)
         self.message_user(request, _("Discarded."), messages.SUCCESS)
+
+
+@admin.register(BulkAction)
+class BulkActionAdmin(admin.ModelAdmin):
+    """Who ran which bulk action from the queue, on how many tickets, with what result: a
+    record, read only; each ticket's result is on the action's page in the desk."""
+
+    list_display = ("created_at", "actor", "action", "total", "done_count", "refused_count")
+    list_filter = ("action",)
+    readonly_fields = [field.name for field in BulkAction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

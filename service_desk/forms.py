@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -8,7 +10,7 @@ from cocreate.core.text import SingleLineField
 from products.models import Product, Registration
 
 from .attachments import MAX_FILES_PER_MESSAGE, accepted_types_label, validate_attachments
-from .models import Category, KnowledgeArticle, Priority, Shipment, SlaState, Ticket
+from .models import Category, KnowledgeArticle, Priority, Shipment, SlaState, Tag, Ticket
 from .selectors import canned_responses, desk_agents
 
 
@@ -237,6 +239,23 @@ def _with_any(choices, label=None):
     return [("", label or _("Any")), *choices]
 
 
+@dataclass(frozen=True)
+class QueueChoices:
+    """What the queue's filters offer, read once per page however many forms check a view."""
+
+    products: list
+    agents: list
+    tags: list
+
+    @classmethod
+    def load(cls):
+        return cls(
+            products=list(Product.objects.order_by("name").values_list("slug", "name")),
+            agents=list(desk_agents()),
+            tags=list(Tag.objects.values_list("name", "name")),
+        )
+
+
 class QueueFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Search"), max_length=200)
     status = forms.ChoiceField(
@@ -251,20 +270,62 @@ class QueueFilterForm(forms.Form):
     product = forms.ChoiceField(required=False, label=_("Product"))
     assignee = forms.ChoiceField(required=False, label=_("Assignee"))
     sla = forms.ChoiceField(required=False, label=_("SLA"), choices=_with_any(SlaState.choices))
+    tag = forms.ChoiceField(required=False, label=_("Tag"))
+    solved = forms.TypedChoiceField(
+        required=False,
+        label=_("Solved"),
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Any time")),
+            ("1", _("In the last day")),
+            ("7", _("In the last 7 days")),
+            ("30", _("In the last 30 days")),
+        ],
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: QueueChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = choices or QueueChoices.load()
         self.fields["priority"].label = _("Priority")
         self.fields["category"].label = _("Category")
-        self.fields["product"].choices = _with_any(
-            Product.objects.order_by("name").values_list("slug", "name")
-        )
+        self.fields["product"].choices = _with_any(choices.products)
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody")),
-            *((agent.username, agent.public_name) for agent in desk_agents()),
+            *((agent.username, agent.public_name) for agent in choices.agents),
         ]
+        self.fields["tag"].choices = _with_any(choices.tags)
+
+
+def queue_filters_of(query) -> dict:
+    """The queue filters of a query (QueryDict), to save as a view: its names, non-empty values."""
+    return {
+        name: values
+        for name in QueueFilterForm.base_fields
+        if (values := [value for value in query.getlist(name) if value])
+    }
+
+
+class SavedViewForm(forms.Form):
+    name = SingleLineField(label=_("Name of the view"), max_length=60)
+    shared = forms.BooleanField(required=False, label=_("Share with the desk"))
+
+
+class BulkActionForm(forms.Form):
+    """What to do to the tickets ticked in the queue (or all matching its `filters`): `change`
+    names the action and its value ("assign:me", "status:resolved", "macro:4", "tag" with
+    `tag`); the service checks the value still exists (an agent, a macro)."""
+
+    change = forms.CharField(
+        label=_("What to do"),
+        max_length=40,
+        error_messages={"required": _("Choose what to do with the selected tickets.")},
+    )
+    tag = forms.CharField(required=False, label=_("Tag"), max_length=60)
+    all_matching = forms.BooleanField(required=False)
+    filters = forms.CharField(required=False, max_length=4000)
 
 
 class KbSearchForm(forms.Form):

@@ -2,10 +2,11 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -20,7 +21,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,7 +39,9 @@ from .models import (
     Channel,
     InboundMail,
     KnowledgeArticle,
+    SavedView,
     Shipment,
+    Tag,
     Ticket,
     TicketAttachment,
     TicketEvent,
@@ -196,6 +199,8 @@ class QueueFilters:
     assignee: str = ""  # username, "me" or "none"
     sla: str = ""
     q: str = ""
+    tag: str = ""  # a tag's name, any case
+    solved_days: int | None = None  # resolved or closed within that many days
     # Without a status filter the queue shows what still needs work.
     include_done: bool = False
 
@@ -205,8 +210,17 @@ def ticket_queue(filters: QueueFilters, *, viewer=None, base=None) -> QuerySet[T
     tickets = base if base is not None else _ticket_rows()
     if filters.status:
         tickets = tickets.filter(status=filters.status)
-    elif not filters.include_done:
+    elif not filters.include_done and filters.solved_days is None:
         tickets = tickets.active()
+    if filters.solved_days is not None:
+        since = clock.now() - timedelta(days=filters.solved_days)
+        tickets = tickets.filter(
+            Q(resolved_at__gte=since) | Q(closed_at__gte=since),
+            status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED],
+        )
+    if filters.tag:
+        named = Tag.objects.annotate(lower=Lower("name")).filter(lower=filters.tag.lower())
+        tickets = tickets.filter(tags__in=named)
     if filters.priority:
         tickets = tickets.filter(priority=filters.priority)
     if filters.category:
@@ -230,6 +244,28 @@ def ticket_queue(filters: QueueFilters, *, viewer=None, base=None) -> QuerySet[T
             SearchRank(F("search_vector"), query).desc(), "-created_at", "-id"
         )
     return tickets.most_urgent_first()
+
+
+def count_each(querysets: dict) -> dict:
+    """The number of rows of each queryset (name → queryset), all in one query of a count
+    subquery each: the database plans each on its own, with its own index, instead of one scan
+    for all (the queue's view counts)."""
+    if not querysets:
+        return {}
+    parts, params = [], []
+    for rows in querysets.values():
+        sql, sql_params = rows.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT count(*) FROM ({sql}) AS counted)")
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = cursor.fetchone()
+    return dict(zip(querysets, counts, strict=True))
+
+
+def saved_views_for(user) -> QuerySet[SavedView]:
+    """The user's own views and those shared with the desk."""
+    return SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
 
 
 def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:

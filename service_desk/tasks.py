@@ -1,8 +1,8 @@
 from celery import shared_task
 
 from .mail.fetching import fetch_all_mailboxes
+from .services import bulk_action_continue, tickets_anonymise_former_members
 from .services import sla_check as sla_check_service
-from .services import tickets_anonymise_former_members
 
 
 @shared_task
@@ -21,3 +21,10 @@ def fetch_mail() -> dict[str, int]:
 def anonymise_former_members_tickets() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): tickets of deleted accounts past their retention period."""
     return tickets_anonymise_former_members()
+
+
+@shared_task
+def bulk_action_run(bulk_action_id: int) -> bool:
+    """A bulk action on many tickets: its next pending tickets, then queued again while some
+    are left (services/queue.py); tickets already done are skipped, so re-delivery is harmless."""
+    return bulk_action_continue(bulk_action_id)

@@ -38,6 +38,12 @@ urlpatterns = [
     path("support/kb/<slug:slug>/solved/", views.deflect, name="kb_deflect"),
     # Agents
     path("desk/", views.desk_queue, name="desk_queue"),
+    path("desk/views/", views.saved_view_create, name="desk_view_create"),
+    path("desk/views/<int:pk>/", views.saved_view_edit, name="desk_view_edit"),
+    path("desk/views/<int:pk>/delete/", views.saved_view_delete, name="desk_view_delete"),
+    path("desk/bulk/", views.bulk_action, name="desk_bulk_start"),
+    path("desk/bulk/<int:pk>/", views.bulk_action_page, name="desk_bulk"),
+    path("desk/bulk/<int:pk>/progress/", views.bulk_action_progress, name="desk_bulk_progress"),
     path("desk/take-next/", views.desk_take_next, name="desk_take_next"),
     path("desk/metrics/", views.desk_metrics, name="desk_metrics"),
     path("desk/tickets/<ticket:number>/", views.desk_ticket, name="desk_ticket"),

@@ -9,7 +9,8 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `knowledge_base`: KnowledgeArticle, ArticleVote, Deflection;
 - `shipments`: Shipment, ShipmentUpdate, Carrier (tracking pages);
 - `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
-- `automation`: Tag and Macro (working on many tickets alike).
+- `automation`: Tag and Macro (working on many tickets alike);
+- `queue`: SavedView, BulkAction and its BulkActionItem (the queue's views and bulk actions).
 """
 
 from .automation import Macro, Tag
@@ -26,6 +27,7 @@ from .conversation import (
 from .conversation import _private_storage as _private_storage
 from .knowledge_base import ArticleVote, Deflection, KnowledgeArticle
 from .mail import Channel, FailedMail, InboundMail, Mailbox
+from .queue import BulkAction, BulkActionItem, SavedView
 from .shipments import Carrier, Shipment, ShipmentUpdate
 from .sla import SlaPolicy, sla_overdue, sla_running
 from .tickets import Ticket, TicketEvent, TicketQuerySet, ticket_number
@@ -33,6 +35,8 @@ from .tickets import Ticket, TicketEvent, TicketQuerySet, ticket_number
 __all__ = [
     "SEARCH_CONFIG",
     "ArticleVote",
+    "BulkAction",
+    "BulkActionItem",
     "CannedResponse",
     "Carrier",
     "Category",
@@ -44,6 +48,7 @@ __all__ = [
     "Macro",
     "Mailbox",
     "Priority",
+    "SavedView",
     "Shipment",
     "ShipmentUpdate",
     "SlaPolicy",

@@ -209,6 +209,28 @@ class Ticket(models.Model):
                 name="ticket_urgency_idx",
                 condition=Q(status__in=["new", "open", "pending_customer"]),
             ),
+            # The queue's view counts (selectors.queue_view_counts): mine/unassigned, at risk
+            # and breached among the active tickets, and what was solved lately.
+            models.Index(
+                fields=["assignee"],
+                name="ticket_active_assignee_idx",
+                condition=Q(status__in=["new", "open", "pending_customer"]),
+            ),
+            models.Index(
+                fields=["sla_state"],
+                name="ticket_active_sla_idx",
+                condition=Q(status__in=["new", "open", "pending_customer"]),
+            ),
+            models.Index(
+                fields=["resolved_at"],
+                name="ticket_resolved_at_idx",
+                condition=Q(resolved_at__isnull=False),
+            ),
+            models.Index(
+                fields=["closed_at"],
+                name="ticket_closed_at_idx",
+                condition=Q(closed_at__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="ticket_unique_number"),

@@ -15,6 +15,7 @@ which names every public service here:
 - `shipments`: the parcels of a ticket;
 - `knowledge_base`: articles, votes, deflections;
 - `automation`: tags, and macros (a reply and changes applied in one click);
+- `queue`: the queue's saved views, and bulk actions on many tickets;
 - `anonymisation`: the tickets of deleted accounts, once their retention period is over;
 - `_common` and `_attachments`: the private helpers they share.
 """
@@ -23,6 +24,14 @@ from .anonymisation import tickets_anonymise_former_members
 from .automation import macro_apply, macro_reply, tags_named, ticket_tag, ticket_untag
 from .escalation import ticket_link_post, ticket_open_feedback_post
 from .knowledge_base import article_save, article_vote, deflection_record
+from .queue import (
+    bulk_action_continue,
+    bulk_action_start,
+    bulk_action_work,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_update,
+)
 from .shipments import shipment_create, shipment_update
 from .sla import sla_policy_for
 from .sla_job import sla_check
@@ -46,6 +55,12 @@ __all__ = [
     "UNCHANGED",
     "TicketConflict",
     "article_save",
+    "bulk_action_continue",
+    "bulk_action_start",
+    "bulk_action_work",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_update",
     "macro_apply",
     "macro_reply",
     "tags_named",

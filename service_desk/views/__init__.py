@@ -2,7 +2,7 @@
 services and selectors out.
 
 `customer` holds the customers' pages, `knowledge_base` the knowledge base's, `desk` the
-agents'; `_common` what they share. urls.py names every page through this package.
+agents' (`queue` the queue's views and bulk actions); `_common` what they share. urls.py names every page through this package.
 """
 
 from .customer import (
@@ -28,9 +28,20 @@ from .desk import (
     inbound_mail_eml,
 )
 from .knowledge_base import kb_article, kb_index, kb_vote
+from .queue import (
+    bulk_action,
+    bulk_action_page,
+    bulk_action_progress,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_edit,
+)
 
 __all__ = [
     "attachment_download",
+    "bulk_action",
+    "bulk_action_page",
+    "bulk_action_progress",
     "deflect",
     "desk_article_edit",
     "desk_article_new",
@@ -45,6 +56,9 @@ __all__ = [
     "kb_article",
     "kb_index",
     "kb_vote",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_edit",
     "ticket_detail",
     "ticket_list",
     "ticket_new",

@@ -4,7 +4,6 @@ responses, writing articles, the numbers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,41 +18,18 @@ from ..forms import (
     AgentReplyForm,
     ArticleForm,
     DeskTicketForm,
-    QueueFilterForm,
     ShipmentForm,
     ShipmentUpdateForm,
 )
 from ..models import CannedResponse, KnowledgeArticle, Shipment, TicketMessage
 from ..placeholders import fill_placeholders
+from . import queue
 from ._common import _error_message, _is_id, agent_required
-
-QUEUE_PAGE_SIZE = 25
-
-
-def _queue_filters(form, user) -> selectors.QueueFilters:
-    # An unknown value (?sla=xx) is an error on its field and no filter; the others still apply.
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    status = data.get("status", "")
-    return selectors.QueueFilters(
-        status="" if status == "all" else status,
-        include_done=status == "all",
-        priority=str(data.get("priority") or ""),
-        category=data.get("category", ""),
-        product=data.get("product", ""),
-        assignee=data.get("assignee", ""),
-        sla=data.get("sla", ""),
-        q=data.get("q", ""),
-    )
 
 
 @agent_required
 def desk_queue(request):
-    form = QueueFilterForm(request.GET or None)
-    tickets = selectors.ticket_queue(_queue_filters(form, request.user), viewer=request.user)
-    tickets = tickets.defer("description", "description_html")  # the queue shows subjects only
-    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "service_desk/desk_queue.html", {"form": form, "page": page})
+    return render(request, "service_desk/desk_queue.html", queue.queue_context(request))
 
 
 @agent_required

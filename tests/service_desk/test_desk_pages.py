@@ -101,12 +101,12 @@ def test_queue_runs_a_fixed_number_of_queries(client, sam, django_assert_num_que
     client.force_login(sam)
     url = reverse("service_desk:desk_queue")
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):  # with the views, their counts, tags and macros
         client.get(url)
     TicketFactory.create_batch(30)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):  # with the views, their counts, tags and macros
         client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):  # with the views, their counts, tags and macros
         client.get(url, {"q": "flickers", "page": 2})
 
 
