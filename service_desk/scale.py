@@ -3,7 +3,8 @@ history, on registered units where the customer owns one, a few linked to commun
 
 Each ticket is simulated as a short story (filed, answered, waiting, resolved, rated, closed)
 whose moments set the SLA fields the services would have set; its messages and events are
-copied in bulk. Ticket numbers and search vectors are generated columns.
+copied in bulk, then their search documents are written from them. Ticket numbers and search
+vectors are generated columns.
 """
 
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from products.models import Registration
 from products.scale import popularity
 
 from .models import Category, Priority, SlaPolicy, SlaState, Ticket, TicketEvent, TicketMessage
+from .search_document import documents_refresh_range
 from .sla_defaults import default_policies_create
 
 Status, Event = Ticket.Status, TicketEvent.Kind
@@ -78,11 +80,13 @@ CUSTOMER_REPLIES = [
     "Updated as you said; it is better but still happens {when}.",
     "Thanks, the parcel is on its way.",
     "That fixed it, thank you!",
+    "升级到 {fw} 以后电池续航还是很差，{p} 经常自动关机。",
 ]
 NOTES = [
     "Known issue with {fw}, see the linked community post.",
     "Customer has a registered unit under warranty: OK to replace.",
     "Asked the product team whether a fix is planned.",
+    "客户的保修还有效，可以直接换新。",
 ]
 CSAT_COMMENTS = ["", "", "Quick and friendly.", "Took a while, but solved.", "Great support!"]
 
@@ -112,6 +116,7 @@ def generate(ctx: ScaleContext) -> None:
             for offset in range(start, min(start + CHUNK, ctx.tickets))
         ]
         messages += _copy_tickets(ctx, stories, markdown)
+        documents_refresh_range(stories[0].id, stories[-1].id)
         events += copy_rows(
             ctx,
             TicketEvent,

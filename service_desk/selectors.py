@@ -3,14 +3,27 @@
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.http import Http404
 
 from cocreate.accounts.models import User
 from cocreate.accounts.roles import Role
 from cocreate.core.search import any_term_query, websearch_query
+from products.models import Registration
 
 from .models import (
     SEARCH_CONFIG,
@@ -23,6 +36,7 @@ from .models import (
     TicketAttachment,
     TicketEvent,
     TicketMessage,
+    TicketSearchDocument,
     ticket_number,
 )
 from .permissions import is_desk_agent
@@ -107,12 +121,63 @@ def ticket_queue(filters: QueueFilters, *, viewer=None, base=None) -> QuerySet[T
     match = TICKET_NUMBER.match(filters.q or "")
     if match:
         return tickets.filter(number=ticket_number(int(match.group(1))))
-    query = search_query(filters.q)
+    text = (filters.q or "")[:200]
+    query = search_query(text)
     if query is not None:
-        return tickets.filter(search_vector=query).order_by(
-            SearchRank(F("search_vector"), query).desc(), "-created_at", "-id"
-        )
+        return _search(tickets, text, query, agent=viewer is not None and is_desk_agent(viewer))
     return tickets.most_urgent_first()
+
+
+class _PublicPart(Func):
+    """A search document without its internal notes (weight D): what a customer may match."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a,b,c}')"
+    output_field = SearchVectorField()
+
+
+def _exact_hits(text: str) -> Q:
+    """Tickets of the customer with this e-mail, username or name (whole, first or last), or
+    on the registered unit with this serial number: looked up in their own rows, so a changed
+    or erased name is found (or not) at once."""
+    text = text.strip()
+    people = (
+        User.objects.filter(erased_at__isnull=True)
+        .alias(full_name=Concat("first_name", Value(" "), "last_name"))
+        .filter(
+            Q(email__iexact=text)
+            | Q(username__iexact=text)
+            | Q(display_name__iexact=text)
+            | Q(full_name__iexact=text)
+            | Q(first_name__iexact=text)
+            | Q(last_name__iexact=text)
+        )
+    )
+    units = Registration.objects.filter(serial_number__iexact=text)
+    return Q(customer__in=people.values("pk")) | Q(registration__in=units.values("pk"))
+
+
+def _search(tickets: QuerySet[Ticket], text: str, query: SearchQuery, *, agent: bool):
+    """Tickets whose search document matches `query` (a customer's: without internal notes),
+    or an exact hit (_exact_hits); exact hits first, then by rank: a word in the subject
+    weighs most, then the description, the public replies, the notes."""
+    exact = _exact_hits(text)
+    if agent:
+        # An id subquery rather than a join, so the GIN index finds the matches even OR-ed
+        # with the exact hits.
+        matches = TicketSearchDocument.objects.filter(document=query).values("ticket_id")
+        document = F("search_document__document")
+        tickets = tickets.filter(Q(pk__in=matches) | exact)
+    else:  # a customer's own tickets (`base`): few, filtered row by row
+        document = _PublicPart("search_document__document")
+        tickets = tickets.alias(public_document=document).filter(Q(public_document=query) | exact)
+    return tickets.alias(
+        exact_hit=Case(
+            When(exact, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    ).order_by(
+        "-exact_hit", SearchRank(document, query).desc(nulls_last=True), "-created_at", "-id"
+    )
 
 
 def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:

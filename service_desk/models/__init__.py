@@ -8,7 +8,8 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `sla`: SlaPolicy, and which tickets' SLA clocks run or are overdue;
 - `knowledge_base`: KnowledgeArticle, ArticleVote, Deflection;
 - `shipments`: Shipment, ShipmentUpdate;
-- `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel).
+- `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
+- `search`: TicketSearchDocument, what the desk's search finds a ticket by.
 """
 
 from .choices import SEARCH_CONFIG, Category, Priority, SlaState
@@ -24,6 +25,7 @@ from .conversation import (
 from .conversation import _private_storage as _private_storage
 from .knowledge_base import ArticleVote, Deflection, KnowledgeArticle
 from .mail import Channel, FailedMail, InboundMail, Mailbox
+from .search import TicketSearchDocument
 from .shipments import Shipment, ShipmentUpdate
 from .sla import SlaPolicy, sla_overdue, sla_running
 from .tickets import Ticket, TicketEvent, TicketQuerySet, ticket_number
@@ -49,6 +51,7 @@ __all__ = [
     "TicketEvent",
     "TicketMessage",
     "TicketQuerySet",
+    "TicketSearchDocument",
     "attachment_path",
     "attachment_storage",
     "sla_overdue",
