@@ -136,25 +136,44 @@ class _PublicPart(Func):
     output_field = SearchVectorField()
 
 
-def _exact_hits(text: str) -> Q:
-    """Tickets of the customer with this e-mail, username or name (whole, first or last), or
-    on the registered unit with this serial number: looked up in their own rows, so a changed
-    or erased name is found (or not) at once."""
+EXACT_HITS = 200  # customers and units an exact lookup may name
+
+
+def _exact_hits(text: str) -> Q | None:
+    """Tickets of the customer with this e-mail (when it has an @), username or name (whole,
+    first or last), or on the registered unit with this serial number (one word with a digit).
+
+    Looked up in those rows, not copied into the search document, so a changed or erased name
+    is found, or no longer found, at once; one query for both, whose ids the search then
+    finds through the tickets' indexes on customer and unit."""
     text = text.strip()
-    people = (
-        User.objects.filter(erased_at__isnull=True)
-        .alias(full_name=Concat("first_name", Value(" "), "last_name"))
-        .filter(
-            Q(email__iexact=text)
-            | Q(username__iexact=text)
+    if "@" in text:
+        person = Q(email__iexact=text)
+    elif len(text.split()) <= 3:
+        person = (
+            Q(username__iexact=text)
             | Q(display_name__iexact=text)
             | Q(full_name__iexact=text)
             | Q(first_name__iexact=text)
             | Q(last_name__iexact=text)
         )
+    else:
+        return None
+    rows = (
+        User.objects.filter(erased_at__isnull=True)
+        .alias(full_name=Concat("first_name", Value(" "), "last_name"))
+        .filter(person)
+        .values_list("pk", Value(False))[:EXACT_HITS]
     )
-    units = Registration.objects.filter(serial_number__iexact=text)
-    return Q(customer__in=people.values("pk")) | Q(registration__in=units.values("pk"))
+    if " " not in text and any(character.isdigit() for character in text):
+        units = Registration.objects.filter(serial_number__iexact=text)
+        rows = rows.union(units.values_list("pk", Value(True))[:EXACT_HITS], all=True)
+    customers, units = [], []
+    for pk, is_unit in rows:
+        (units if is_unit else customers).append(pk)
+    if not (customers or units):
+        return None
+    return Q(customer_id__in=customers) | Q(registration_id__in=units)
 
 
 def _search(tickets: QuerySet[Ticket], text: str, query: SearchQuery, *, agent: bool):
@@ -163,21 +182,30 @@ def _search(tickets: QuerySet[Ticket], text: str, query: SearchQuery, *, agent: 
     weighs most, then the description, the public replies, the notes."""
     exact = _exact_hits(text)
     if agent:
-        # An id subquery rather than a join, so the GIN index finds the matches even OR-ed
-        # with the exact hits.
-        matches = TicketSearchDocument.objects.filter(document=query).values("ticket_id")
         document = F("search_document__document")
-        tickets = tickets.filter(Q(pk__in=matches) | exact)
+        if exact is None:
+            tickets = tickets.filter(search_document__document=query)
+        else:
+            # One id subquery (GIN index, then the customer and unit indexes): an OR of the
+            # conditions themselves would make PostgreSQL test every ticket.
+            matches = TicketSearchDocument.objects.filter(document=query).values("ticket_id")
+            hits = Ticket.objects.order_by().filter(exact).values("pk")
+            tickets = tickets.filter(pk__in=matches.union(hits))
     else:  # a customer's own tickets (`base`): few, filtered row by row
         document = _PublicPart("search_document__document")
-        tickets = tickets.alias(public_document=document).filter(Q(public_document=query) | exact)
-    return tickets.alias(
-        exact_hit=Case(
-            When(exact, then=Value(True)), default=Value(False), output_field=BooleanField()
+        found = Q(public_document=query)
+        if exact is not None:
+            found |= exact
+        tickets = tickets.alias(public_document=document).filter(found)
+    order = [SearchRank(document, query).desc(nulls_last=True), "-created_at", "-id"]
+    if exact is not None:
+        tickets = tickets.alias(
+            exact_hit=Case(
+                When(exact, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
         )
-    ).order_by(
-        "-exact_hit", SearchRank(document, query).desc(nulls_last=True), "-created_at", "-id"
-    )
+        order.insert(0, "-exact_hit")
+    return tickets.order_by(*order)
 
 
 def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:
