@@ -12,6 +12,7 @@ from functools import cache
 
 from django.conf import settings
 
+from cocreate.accounts.models import User
 from cocreate.core.bulkload import (
     MarkdownBlocks,
     ScaleContext,
@@ -80,7 +81,13 @@ CUSTOMER_REPLIES = [
     "Updated as you said; it is better but still happens {when}.",
     "Thanks, the parcel is on its way.",
     "That fixed it, thank you!",
+]
+# What customers whose language is Chinese reply (their tickets' forms are in English).
+CUSTOMER_REPLIES_ZH = [
     "升级到 {fw} 以后电池续航还是很差，{p} 经常自动关机。",
+    "还是不行，屏幕一直闪烁，{fw} 也试过了。",
+    "谢谢，已经寄出了，快递单号在附件里。",
+    "问题解决了，非常感谢！",
 ]
 NOTES = [
     "Known issue with {fw}, see the linked community post.",
@@ -96,6 +103,11 @@ def generate(ctx: ScaleContext) -> None:
         return
     default_policies_create()
     policies = {(p.priority, p.category): p for p in SlaPolicy.objects.all()}
+    ctx.made["chinese_speakers"] = set(
+        User.objects.filter(pk__in=ctx.made["customers"], language="zh-hans").values_list(
+            "pk", flat=True
+        )
+    )
     registrations = {
         (customer, product): pk
         for pk, customer, product in Registration.objects.filter(
@@ -245,6 +257,7 @@ def _conversation(ctx: ScaleContext, story: _Story, status: str) -> None:
     customer = fields["customer"]
     agent = rng.choice(ctx.made["agents"])
     names = ctx.made["names"]
+    replies = CUSTOMER_REPLIES_ZH if customer in ctx.made["chinese_speakers"] else CUSTOMER_REPLIES
     if status == Status.NEW:
         if rng.random() < 0.3:
             fields["assignee"] = agent
@@ -262,7 +275,7 @@ def _conversation(ctx: ScaleContext, story: _Story, status: str) -> None:
     fields["first_responded_at"] = when
     for _ in range(rng.randint(0, 3)):
         when = story.later(ctx, 12)
-        story.messages.append((when, customer, False, rng.choice(CUSTOMER_REPLIES)))
+        story.messages.append((when, customer, False, rng.choice(replies)))
         when = story.later(ctx, 6)
         if rng.random() < 0.2:
             story.messages.append((when, agent, True, rng.choice(NOTES)))
