@@ -19,15 +19,20 @@ BATCH = 5_000
 FILL = r"""
     INSERT INTO service_desk_ticketsearchdocument (ticket_id, document)
     SELECT t.id, t.search_vector
-        || setweight(to_tsvector('english', regexp_replace(coalesce(
-            (SELECT left(string_agg(m.body, E'\n' ORDER BY m.id), 100000)
-             FROM service_desk_ticketmessage m WHERE m.ticket_id = t.id AND NOT m.internal),
-            ''), %(han)s, ' \1 ', 'g')), 'C')
-        || setweight(to_tsvector('english', regexp_replace(coalesce(
-            (SELECT left(string_agg(m.body, E'\n' ORDER BY m.id), 100000)
-             FROM service_desk_ticketmessage m WHERE m.ticket_id = t.id AND m.internal),
-            ''), %(han)s, ' \1 ', 'g')), 'D')
+        || setweight(to_tsvector('english',
+            regexp_replace(coalesce(m.public, ''), %(han)s, ' \1 ', 'g')), 'C')
+        || setweight(to_tsvector('english',
+            regexp_replace(coalesce(m.notes, ''), %(han)s, ' \1 ', 'g')), 'D')
     FROM service_desk_ticket t
+    LEFT JOIN (
+        SELECT ticket_id,
+            left(string_agg(body, E'\n' ORDER BY id) FILTER (WHERE NOT internal), 100000)
+                AS public,
+            left(string_agg(body, E'\n' ORDER BY id) FILTER (WHERE internal), 100000) AS notes
+        FROM service_desk_ticketmessage
+        WHERE ticket_id BETWEEN %(first)s AND %(last)s
+        GROUP BY ticket_id
+    ) m ON m.ticket_id = t.id
     WHERE t.id BETWEEN %(first)s AND %(last)s
     ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
 """
