@@ -139,26 +139,37 @@ class _PublicPart(Func):
 EXACT_HITS = 200  # customers and units an exact lookup may name
 
 
-def _exact_hits(text: str) -> Q | None:
-    """Tickets of the customer with this e-mail (when it has an @), username or name (whole,
-    first or last), or on the registered unit with this serial number (one word with a digit).
+def _spellings(text: str) -> list[str]:
+    """`text` as typed, in lower case, capitalised and in upper case: how names are written.
+    Comparing columns with these is a plain equality per row, where upper() of every column of
+    every user would cost several times more."""
+    return list(dict.fromkeys([text, text.lower(), text.title(), text.upper()]))
 
-    Looked up in those rows, not copied into the search document, so a changed or erased name
-    is found, or no longer found, at once; one query for both, whose ids the search then
-    finds through the tickets' indexes on customer and unit."""
+
+def _exact_hits(text: str) -> Q | None:
+    """Tickets of the customer with this e-mail (when it has an @), username or name, or on
+    the registered unit with this serial number (one word with a digit).
+
+    A name is the display name or first and last name, or one word of them alone (first or
+    last name), written as typed or in lower, capitalised or upper case (_spellings). Looked
+    up in those rows, not copied into the search document, so a changed or erased name is
+    found, or no longer found, at once; one query for customers and units, whose ids the
+    search then finds through the tickets' indexes on customer and unit."""
     text = text.strip()
+    spellings = _spellings(text)
     if "@" in text:
         person = Q(email__iexact=text)
-    elif len(text.split()) <= 3:
-        person = (
-            Q(username__iexact=text)
-            | Q(display_name__iexact=text)
-            | Q(full_name__iexact=text)
-            | Q(first_name__iexact=text)
-            | Q(last_name__iexact=text)
-        )
+    elif " " in text:
+        if len(text.split()) > 3:
+            return None
+        person = Q(display_name__in=spellings) | Q(full_name__in=spellings)
     else:
-        return None
+        person = (
+            Q(username__in=spellings)
+            | Q(display_name__in=spellings)
+            | Q(first_name__in=spellings)
+            | Q(last_name__in=spellings)
+        )
     rows = (
         User.objects.filter(erased_at__isnull=True)
         .alias(full_name=Concat("first_name", Value(" "), "last_name"))
@@ -166,7 +177,7 @@ def _exact_hits(text: str) -> Q | None:
         .values_list("pk", Value(False))[:EXACT_HITS]
     )
     if " " not in text and any(character.isdigit() for character in text):
-        units = Registration.objects.filter(serial_number__iexact=text)
+        units = Registration.objects.filter(serial_number__in=spellings)
         rows = rows.union(units.values_list("pk", Value(True))[:EXACT_HITS], all=True)
     customers, units = [], []
     for pk, is_unit in rows:
