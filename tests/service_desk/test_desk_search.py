@@ -1,10 +1,13 @@
 """The desk's search finds the conversation: replies, internal notes (agents only), the
 customer's name and e-mail and the serial of the registered unit, Chinese included, ranked."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -189,3 +192,21 @@ def test_check_consistency_finds_and_repairs_a_stale_document(sam, alice, produc
     assert check.differences() == []
     assert found("resoldered", sam) == ["Router reboots"]
     assert found("indexed", sam) == ["Never indexed"]
+
+
+def test_the_migration_fills_the_documents_of_existing_tickets(alice, sam, product):
+    """Migration 0012's batches write what the services write (check_consistency agrees)."""
+    fill = importlib.import_module("service_desk.migrations.0012_ticket_conversation_search").fill
+    (check,) = [check for check in CHECKS if check.model == "service_desk.TicketSearchDocument"]
+    for index in range(3):
+        ticket = file_ticket(alice, product, subject=f"Router {index}")
+        services.ticket_reply(ticket=ticket, author=alice, body="电池续航很差")
+        services.ticket_add_note(ticket=ticket, author=sam, body="counterfeit")
+    TicketSearchDocument.objects.all().delete()
+    assert len(check.differences()) == 3
+
+    with connection.schema_editor() as schema_editor:
+        fill(django_apps, schema_editor)
+
+    assert check.differences() == []
+    assert len(found("电池 counterfeit", sam)) == 3
