@@ -3,7 +3,8 @@ history, on registered units where the customer owns one, a few linked to commun
 
 Each ticket is simulated as a short story (filed, answered, waiting, resolved, rated, closed)
 whose moments set the SLA fields the services would have set; its messages and events are
-copied in bulk. Ticket numbers and search vectors are generated columns.
+copied in bulk, then their search documents are written from them. Ticket numbers and search
+vectors are generated columns.
 """
 
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from functools import cache
 
 from django.conf import settings
 
+from cocreate.accounts.models import User
 from cocreate.core.bulkload import (
     MarkdownBlocks,
     ScaleContext,
@@ -26,6 +28,7 @@ from products.models import Registration
 from products.scale import popularity
 
 from .models import Category, Priority, SlaPolicy, SlaState, Ticket, TicketEvent, TicketMessage
+from .search_document import documents_refresh_range
 from .sla_defaults import default_policies_create
 
 Status, Event = Ticket.Status, TicketEvent.Kind
@@ -79,10 +82,18 @@ CUSTOMER_REPLIES = [
     "Thanks, the parcel is on its way.",
     "That fixed it, thank you!",
 ]
+# What customers whose language is Chinese reply (their tickets' forms are in English).
+CUSTOMER_REPLIES_ZH = [
+    "升级到 {fw} 以后电池续航还是很差，{p} 经常自动关机。",
+    "还是不行，屏幕一直闪烁，{fw} 也试过了。",
+    "谢谢，已经寄出了，快递单号在附件里。",
+    "问题解决了，非常感谢！",
+]
 NOTES = [
     "Known issue with {fw}, see the linked community post.",
     "Customer has a registered unit under warranty: OK to replace.",
     "Asked the product team whether a fix is planned.",
+    "客户的保修还有效，可以直接换新。",
 ]
 CSAT_COMMENTS = ["", "", "Quick and friendly.", "Took a while, but solved.", "Great support!"]
 
@@ -92,6 +103,11 @@ def generate(ctx: ScaleContext) -> None:
         return
     default_policies_create()
     policies = {(p.priority, p.category): p for p in SlaPolicy.objects.all()}
+    ctx.made["chinese_speakers"] = set(
+        User.objects.filter(pk__in=ctx.made["customers"], language="zh-hans").values_list(
+            "pk", flat=True
+        )
+    )
     registrations = {
         (customer, product): pk
         for pk, customer, product in Registration.objects.filter(
@@ -112,6 +128,7 @@ def generate(ctx: ScaleContext) -> None:
             for offset in range(start, min(start + CHUNK, ctx.tickets))
         ]
         messages += _copy_tickets(ctx, stories, markdown)
+        documents_refresh_range(stories[0].id, stories[-1].id)
         events += copy_rows(
             ctx,
             TicketEvent,
@@ -240,6 +257,7 @@ def _conversation(ctx: ScaleContext, story: _Story, status: str) -> None:
     customer = fields["customer"]
     agent = rng.choice(ctx.made["agents"])
     names = ctx.made["names"]
+    replies = CUSTOMER_REPLIES_ZH if customer in ctx.made["chinese_speakers"] else CUSTOMER_REPLIES
     if status == Status.NEW:
         if rng.random() < 0.3:
             fields["assignee"] = agent
@@ -257,7 +275,7 @@ def _conversation(ctx: ScaleContext, story: _Story, status: str) -> None:
     fields["first_responded_at"] = when
     for _ in range(rng.randint(0, 3)):
         when = story.later(ctx, 12)
-        story.messages.append((when, customer, False, rng.choice(CUSTOMER_REPLIES)))
+        story.messages.append((when, customer, False, rng.choice(replies)))
         when = story.later(ctx, 6)
         if rng.random() < 0.2:
             story.messages.append((when, agent, True, rng.choice(NOTES)))

@@ -5,14 +5,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -21,7 +23,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Concat, Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -46,6 +48,7 @@ from .models import (
     TicketAttachment,
     TicketEvent,
     TicketMessage,
+    TicketSearchDocument,
     ticket_number,
 )
 from .models.shipments import carrier_key
@@ -238,11 +241,10 @@ def ticket_queue(filters: QueueFilters, *, viewer=None, base=None) -> QuerySet[T
     match = TICKET_NUMBER.match(filters.q or "")
     if match:
         return tickets.filter(number=ticket_number(int(match.group(1))))
-    query = search_query(filters.q)
+    text = (filters.q or "")[:200]
+    query = search_query(text)
     if query is not None:
-        return tickets.filter(search_vector=query).order_by(
-            SearchRank(F("search_vector"), query).desc(), "-created_at", "-id"
-        )
+        return _search(tickets, text, query, agent=viewer is not None and is_desk_agent(viewer))
     return tickets.most_urgent_first()
 
 
@@ -266,6 +268,97 @@ def count_each(querysets: dict) -> dict:
 def saved_views_for(user) -> QuerySet[SavedView]:
     """The user's own views and those shared with the desk."""
     return SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
+
+
+class _PublicPart(Func):
+    """A search document without its internal notes (weight D): what a customer may match."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a,b,c}')"
+    output_field = SearchVectorField()
+
+
+EXACT_HITS = 200  # customers and units an exact lookup may name
+
+
+def _spellings(text: str) -> list[str]:
+    """`text` as typed, in lower case, capitalised and in upper case: how names are written.
+    Comparing columns with these is a plain equality per row, where upper() of every column of
+    every user would cost several times more."""
+    return list(dict.fromkeys([text, text.lower(), text.title(), text.upper()]))
+
+
+def _exact_hits(text: str) -> Q | None:
+    """Tickets of the customer with this e-mail (when it has an @), username or name, or on
+    the registered unit with this serial number (one word with a digit).
+
+    A name is the display name or first and last name, or one word of them alone (first or
+    last name), written as typed or in lower, capitalised or upper case (_spellings). Looked
+    up in those rows, not copied into the search document, so a changed or erased name is
+    found, or no longer found, at once; one query for customers and units, whose ids the
+    search then finds through the tickets' indexes on customer and unit."""
+    text = text.strip()
+    spellings = _spellings(text)
+    if "@" in text:
+        person = Q(email__iexact=text)
+    elif " " in text:
+        if len(text.split()) > 3:
+            return None
+        person = Q(display_name__in=spellings) | Q(full_name__in=spellings)
+    else:
+        person = (
+            Q(username__in=spellings)
+            | Q(display_name__in=spellings)
+            | Q(first_name__in=spellings)
+            | Q(last_name__in=spellings)
+        )
+    rows = (
+        User.objects.filter(erased_at__isnull=True)
+        .alias(full_name=Concat("first_name", Value(" "), "last_name"))
+        .filter(person)
+        .values_list("pk", Value(False))[:EXACT_HITS]
+    )
+    if " " not in text and any(character.isdigit() for character in text):
+        units = Registration.objects.filter(serial_number__in=spellings)
+        rows = rows.union(units.values_list("pk", Value(True))[:EXACT_HITS], all=True)
+    customers, units = [], []
+    for pk, is_unit in rows:
+        (units if is_unit else customers).append(pk)
+    if not (customers or units):
+        return None
+    return Q(customer_id__in=customers) | Q(registration_id__in=units)
+
+
+def _search(tickets: QuerySet[Ticket], text: str, query: SearchQuery, *, agent: bool):
+    """Tickets whose search document matches `query` (a customer's: without internal notes),
+    or an exact hit (_exact_hits); exact hits first, then by rank: a word in the subject
+    weighs most, then the description, the public replies, the notes."""
+    exact = _exact_hits(text)
+    if agent:
+        document = F("search_document__document")
+        if exact is None:
+            tickets = tickets.filter(search_document__document=query)
+        else:
+            # One id subquery (GIN index, then the customer and unit indexes): an OR of the
+            # conditions themselves would make PostgreSQL test every ticket.
+            matches = TicketSearchDocument.objects.filter(document=query).values("ticket_id")
+            hits = Ticket.objects.order_by().filter(exact).values("pk")
+            tickets = tickets.filter(pk__in=matches.union(hits))
+    else:  # a customer's own tickets (`base`): few, filtered row by row
+        document = _PublicPart("search_document__document")
+        found = Q(public_document=query)
+        if exact is not None:
+            found |= exact
+        tickets = tickets.alias(public_document=document).filter(found)
+    order = [SearchRank(document, query).desc(nulls_last=True), "-created_at", "-id"]
+    if exact is not None:
+        tickets = tickets.alias(
+            exact_hit=Case(
+                When(exact, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        order.insert(0, "-exact_hit")
+    return tickets.order_by(*order)
 
 
 def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('community', '0009_comment_edited_at'),
         ('products', '0004_search_chinese'),
-        ('service_desk', '0011_carrier'),
+        ('service_desk', '0012_ticket_conversation_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,8 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `shipments`: Shipment, ShipmentUpdate, Carrier (tracking pages);
 - `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
 - `automation`: Tag and Macro (working on many tickets alike);
-- `queue`: SavedView, BulkAction and its BulkActionItem (the queue's views and bulk actions).
+- `queue`: SavedView, BulkAction and its BulkActionItem (the queue's views and bulk actions);
+- `search`: TicketSearchDocument, what the desk's search finds a ticket by.
 """
 
 from .automation import Macro, Tag
@@ -28,6 +29,7 @@ from .conversation import _private_storage as _private_storage
 from .knowledge_base import ArticleVote, Deflection, KnowledgeArticle
 from .mail import Channel, FailedMail, InboundMail, Mailbox
 from .queue import BulkAction, BulkActionItem, SavedView
+from .search import TicketSearchDocument
 from .shipments import Carrier, Shipment, ShipmentUpdate
 from .sla import SlaPolicy, sla_overdue, sla_running
 from .tickets import Ticket, TicketEvent, TicketQuerySet, ticket_number
@@ -59,6 +61,7 @@ __all__ = [
     "TicketEvent",
     "TicketMessage",
     "TicketQuerySet",
+    "TicketSearchDocument",
     "attachment_path",
     "attachment_storage",
     "sla_overdue",

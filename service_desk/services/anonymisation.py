@@ -4,7 +4,8 @@ A deleted account's tickets keep their content for ACCOUNTS_TICKET_RETENTION_DAY
 last change, then this job removes what the person wrote: the ticket's subject and description,
 their satisfaction comment, their messages' text and the files they attached, and the e-mails
 they sent (InboundMail keeps its row, for the Message-ID that stops a redelivery, without the
-sender, subject or message). The agents' answers and internal notes stay.
+sender, subject or message), and with them from the ticket's search document. The agents'
+answers and internal notes stay.
 
 The history (TicketEvent) is append-only, enforced by a database trigger, and holds no text of
 the customer's: its lines stay as they are, their actor being the anonymised account, and one
@@ -23,6 +24,7 @@ from cocreate.accounts.models import AuditLogEntry
 from cocreate.accounts.services import audit_record
 
 from ..models import InboundMail, Ticket, TicketAttachment, TicketEvent, attachment_storage
+from ..search_document import documents_refresh
 from ._common import _event
 
 BATCH = 200
@@ -66,6 +68,7 @@ def _anonymise(ticket_id: int, cutoff) -> bool:
     ticket.save(update_fields=["subject", "description", "description_html", "csat_comment",
                                "anonymised_at", "updated_at"])  # fmt: skip
     ticket.messages.filter(author=customer).update(body="", body_html="")
+    documents_refresh([ticket.pk])  # their words must not find the ticket any more
     attachments = TicketAttachment.objects.filter(ticket=ticket, uploaded_by=customer)
     files = [name for name in attachments.values_list("file", flat=True) if name]
     attachments.delete()

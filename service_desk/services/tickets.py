@@ -15,6 +15,7 @@ from cocreate.webhooks.models import Event
 from ..attachments import validate_attachments
 from ..models import Category, Channel, Priority, Ticket, TicketEvent, TicketMessage
 from ..permissions import customer_may_reopen, is_desk_agent
+from ..search_document import documents_refresh
 from ._attachments import _save_attachments
 from ._common import _emit_webhook, _event, _excerpt, _locked, _notify, _notify_customer
 from .sla import _apply_sla, _pause, _refresh_sla_state, _resume, sla_policy_for
@@ -89,6 +90,7 @@ def ticket_create(
             "resolution_warn_at",
         ]
     )
+    documents_refresh([ticket.pk])
     _save_attachments(ticket, None, customer, validated)
     _event(ticket, customer, TicketEvent.Kind.CREATED, new=ticket.get_category_display())
     _emit_webhook(ticket, Event.TICKET_CREATED, created_at=ticket.created_at.isoformat())
@@ -136,6 +138,7 @@ def ticket_reply(
         body_html=render_markdown(body),
         channel=channel,
     )
+    documents_refresh([ticket.pk])  # findable as soon as it commits
     _save_attachments(ticket, message, author, validated)
     update_fields = ["updated_at"]
 

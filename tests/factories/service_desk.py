@@ -13,6 +13,7 @@ from service_desk.models import (
     Ticket,
     TicketMessage,
 )
+from service_desk.search_document import documents_refresh
 
 from .accounts import UserFactory
 from .products import ProductFactory
@@ -23,6 +24,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Ticket
+        skip_postgeneration_save = True
 
     customer = factory.SubFactory(UserFactory)
     product = factory.SubFactory(ProductFactory)
@@ -32,15 +34,27 @@ class TicketFactory(factory.django.DjangoModelFactory):
     description_html = factory.LazyAttribute(lambda ticket: render_markdown(ticket.description))
     priority = Priority.NORMAL
 
+    @factory.post_generation
+    def search_document(ticket, create, extracted, **kwargs):
+        """Written as the services write it, so the desk's search finds the ticket."""
+        if create:
+            documents_refresh([ticket.pk])
+
 
 class TicketMessageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TicketMessage
+        skip_postgeneration_save = True
 
     ticket = factory.SubFactory(TicketFactory)
     author = factory.SelfAttribute("ticket.customer")
     body = factory.Sequence(lambda n: f"Message {n}")
     body_html = factory.LazyAttribute(lambda message: render_markdown(message.body))
+
+    @factory.post_generation
+    def search_document(message, create, extracted, **kwargs):
+        if create:
+            documents_refresh([message.ticket_id])
 
 
 class SlaPolicyFactory(factory.django.DjangoModelFactory):
