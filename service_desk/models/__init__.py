@@ -9,10 +9,10 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `knowledge_base`: KnowledgeArticle, ArticleVote, Deflection;
 - `shipments`: Shipment, ShipmentUpdate;
 - `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
-- `automation`: Tag and Macro (working on many tickets alike).
+- `automation`: Tag, Macro and TriggerRule (working on many tickets alike).
 """
 
-from .automation import Macro, Tag
+from .automation import Macro, Tag, TriggerRule, TriggerRuleProduct
 from .choices import SEARCH_CONFIG, Category, Priority, SlaState
 from .conversation import (
     CannedResponse,
@@ -53,6 +53,8 @@ __all__ = [
     "TicketEvent",
     "TicketMessage",
     "TicketQuerySet",
+    "TriggerRule",
+    "TriggerRuleProduct",
     "attachment_path",
     "attachment_storage",
     "sla_overdue",

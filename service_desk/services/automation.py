@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Macro, Tag, Ticket, TicketEvent
 from ..permissions import is_desk_agent
 from ..placeholders import fill_placeholders
-from ._common import _event, _locked
+from ._common import _event, _locked, fires_triggers
 from .tickets import UNCHANGED, ticket_edit, ticket_reply
 
 TAG_NAME = re.compile(r"^[\w][\w .+-]{0,49}$")
@@ -50,22 +50,28 @@ def tags_named(names) -> list[Tag]:
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_tag(*, ticket: Ticket, actor, tags) -> list[Tag]:
     """Add `tags` to the ticket (agents); one history line per tag it did not have yet."""
     if not is_desk_agent(actor):
         raise PermissionDenied
-    ticket = _locked(ticket)
+    return _tag(_locked(ticket), actor, tags)
+
+
+def _tag(ticket: Ticket, actor, tags, *, rule: str = "") -> list[Tag]:
+    """Add `tags` to the locked ticket, a history line each; the ones it did not have."""
     have = set(ticket.tags.values_list("pk", flat=True))
     added = [tag for tag in tags if tag.pk not in have]
     if added:
         ticket.tags.add(*added)
         for tag in added:
-            _event(ticket, actor, TicketEvent.Kind.TAGGED, new=tag.name, internal=True)
+            _event(ticket, actor, TicketEvent.Kind.TAGGED, new=tag.name, internal=True, rule=rule)
         ticket.save(update_fields=["updated_at"])
     return added
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_untag(*, ticket: Ticket, actor, tag: Tag) -> bool:
     """Take `tag` off the ticket (agents); False when it did not have it."""
     if not is_desk_agent(actor):
@@ -86,6 +92,7 @@ def macro_reply(macro: Macro, ticket: Ticket, agent) -> str:
 
 
 @transaction.atomic
+@fires_triggers
 def macro_apply(*, ticket: Ticket, actor, macro: Macro, reply: str | None = None) -> Ticket:
     """Apply `macro` to the ticket: its reply (or `reply`, the agent's edit of it), then its
     priority, assignee, tags and status, every change or none.

@@ -16,7 +16,15 @@ from ..attachments import validate_attachments
 from ..models import Category, Channel, Priority, Ticket, TicketEvent, TicketMessage
 from ..permissions import customer_may_reopen, is_desk_agent
 from ._attachments import _save_attachments
-from ._common import _emit_webhook, _event, _excerpt, _locked, _notify, _notify_customer
+from ._common import (
+    _emit_webhook,
+    _event,
+    _excerpt,
+    _locked,
+    _notify,
+    _notify_customer,
+    fires_triggers,
+)
 from .sla import _apply_sla, _pause, _refresh_sla_state, _resume, sla_policy_for
 
 Status = Ticket.Status
@@ -27,6 +35,7 @@ class TicketConflict(StateConflict):
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_create(
     *,
     customer,
@@ -96,6 +105,7 @@ def ticket_create(
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -180,6 +190,7 @@ def ticket_reply(
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_answer(
     *,
     ticket: Ticket,
@@ -239,6 +250,7 @@ def _set_status(ticket: Ticket, actor, status: str, now) -> None:
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
     """Change the status along an allowed transition (Ticket.TRANSITIONS).
 
@@ -311,6 +323,7 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
     """Give the ticket to an agent (or to no one). The new assignee is told, unless they did it."""
     if not is_desk_agent(actor):
@@ -318,8 +331,15 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
     if assignee is not None and not is_desk_agent(assignee):
         raise ValidationError({"assignee": [_("Tickets can only be assigned to agents.")]})
     ticket = _locked(ticket)
+    _assign(ticket, actor, assignee)
+    return ticket
+
+
+def _assign(ticket: Ticket, actor, assignee, *, rule: str = "") -> bool:
+    """Give the locked ticket to `assignee` (checked) and tell them, unless they did it; False
+    when it is theirs already. `rule`: the trigger rule doing it (actor None)."""
     if ticket.assignee_id == (assignee.pk if assignee else None):
-        return ticket
+        return False
     old = ticket.assignee
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
@@ -329,8 +349,9 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
         TicketEvent.Kind.ASSIGNEE,
         old.public_name if old else "",
         assignee.public_name if assignee else "",
+        rule=rule,
     )
-    if assignee is not None and assignee.pk != actor.pk:
+    if assignee is not None and (actor is None or assignee.pk != actor.pk):
         _notify(
             ticket,
             [assignee],
@@ -341,10 +362,11 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
                 subject=ticket.subject,
             ),
         )
-    return ticket
+    return True
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_update(
     *, ticket: Ticket, actor, priority: int | None = None, category: str | None = None
 ) -> Ticket:
@@ -378,16 +400,39 @@ def ticket_update(
         ticket.category = category
         changed = True
     if changed:
-        _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=ticket.category))
-        _refresh_sla_state(ticket, clock.now())
-        ticket.save()
+        _follow_sla(ticket)
     return ticket
+
+
+def _set_priority(ticket: Ticket, priority: int, *, rule: str) -> bool:
+    """A trigger rule sets the locked ticket's priority (a valid one); False when it has it."""
+    if priority == ticket.priority:
+        return False
+    _event(
+        ticket,
+        None,
+        TicketEvent.Kind.PRIORITY,
+        Priority(ticket.priority).label,
+        Priority(priority).label,
+        rule=rule,
+    )
+    ticket.priority = priority
+    _follow_sla(ticket)
+    return True
+
+
+def _follow_sla(ticket: Ticket) -> None:
+    """Save the ticket with the SLA targets of the policy its priority and category now take."""
+    _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=ticket.category))
+    _refresh_sla_state(ticket, clock.now())
+    ticket.save()
 
 
 UNCHANGED = object()  # ticket_edit: the assignee is left as it is (None is "nobody")
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_edit(
     *,
     ticket: Ticket,
@@ -411,6 +456,8 @@ def ticket_edit(
     return ticket
 
 
+@transaction.atomic
+@fires_triggers
 def ticket_take_next(*, agent) -> Ticket | None:
     """Assign the most urgent unassigned new or open ticket to `agent`, or return None.
 
@@ -419,19 +466,18 @@ def ticket_take_next(*, agent) -> Ticket | None:
     """
     if not is_desk_agent(agent):
         raise PermissionDenied
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(skip_locked=True)
-            .filter(assignee__isnull=True, status__in=[Status.NEW, Status.OPEN])
-            .most_urgent_first()
-            .first()
-        )
-        if ticket is None:
-            return None
-        ticket.assignee = agent
-        ticket.save(update_fields=["assignee", "updated_at"])
-        _event(ticket, agent, TicketEvent.Kind.ASSIGNEE, "", agent.public_name)
-        return ticket
+    ticket = (
+        Ticket.objects.select_for_update(skip_locked=True)
+        .filter(assignee__isnull=True, status__in=[Status.NEW, Status.OPEN])
+        .most_urgent_first()
+        .first()
+    )
+    if ticket is None:
+        return None
+    ticket.assignee = agent
+    ticket.save(update_fields=["assignee", "updated_at"])
+    _event(ticket, agent, TicketEvent.Kind.ASSIGNEE, "", agent.public_name)
+    return ticket
 
 
 @transaction.atomic
