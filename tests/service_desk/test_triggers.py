@@ -4,6 +4,7 @@ the same transaction, in order, at most once each, and a broken rule never fails
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from cocreate.notifications.models import Notification
 from service_desk import services
@@ -19,7 +20,7 @@ from service_desk.models import (
     TriggerRuleProduct,
 )
 from service_desk.services import triggers
-from tests.factories.accounts import customer
+from tests.factories.accounts import customer, staff
 from tests.factories.products import ProductFactory
 from tests.factories.service_desk import MailboxFactory, file_ticket
 
@@ -323,3 +324,55 @@ def test_assigning_a_rule_to_a_customer_is_refused_in_the_admin_form(alice):
         TriggerRule(name="Bad", assign_to=alice).full_clean()
 
     assert "assign_to" in refused.value.message_dict
+
+
+# --- The admin ---------------------------------------------------------------------------------
+
+
+def test_staff_see_a_broken_rules_problem_in_the_admin(client, sam, product):
+    gone = ProductFactory(name="Old Router")
+    broken = rule("Old routers", products=[gone], assign_to=sam)
+    gone.delete()
+    sam.is_active = False
+    sam.save()
+    client.force_login(staff(username="root"))
+
+    listing = client.get(reverse("admin:service_desk_triggerrule_changelist")).content.decode()
+    page = client.get(reverse("admin:service_desk_triggerrule_change", args=[broken.pk]))
+
+    assert "a product its condition names was deleted" in listing
+    assert "no longer an agent" in listing
+    assert "This rule is skipped on tickets" in page.content.decode()
+
+
+def test_the_admin_refuses_a_rule_without_actions_and_saves_one_with_products(client, product):
+    client.force_login(staff(username="root"))
+    url = reverse("admin:service_desk_triggerrule_add")
+    form = {
+        "name": "Routers",
+        "active": "on",
+        "position": "0",
+        "event": "created",
+        "products-TOTAL_FORMS": "1",
+        "products-INITIAL_FORMS": "0",
+        "products-0-product": str(product.pk),
+    }
+
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "Choose at least one action" in refused.content.decode()
+
+    saved = client.post(url, {**form, "set_priority": str(Priority.HIGH)})
+    assert saved.status_code == 302
+    assert TriggerRule.objects.get(name="Routers").products.get().product == product
+
+
+def test_the_macro_admin_lists_placeholders_and_refuses_unknown_ones(client):
+    client.force_login(staff(username="root"))
+    url = reverse("admin:service_desk_macro_add")
+
+    assert "{serial}" in client.get(url).content.decode()
+    refused = client.post(url, {"title": "Hi", "reply": "Hello {name}", "active": "on"})
+
+    assert refused.status_code == 200
+    assert "Unknown placeholder {name}" in refused.content.decode()
