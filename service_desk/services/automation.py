@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Macro, Tag, Ticket, TicketEvent
 from ..permissions import is_desk_agent
-from ..placeholders import fill_placeholders
+from ..placeholders import fill_placeholders, validate_filled
 from ._common import _event, _locked, fires_triggers
 from .tickets import UNCHANGED, ticket_edit, ticket_reply
 
@@ -93,20 +93,23 @@ def macro_reply(macro: Macro, ticket: Ticket, agent) -> str:
 
 @transaction.atomic
 @fires_triggers
-def macro_apply(*, ticket: Ticket, actor, macro: Macro, reply: str | None = None) -> Ticket:
-    """Apply `macro` to the ticket: its reply (or `reply`, the agent's edit of it), then its
-    priority, assignee, tags and status, every change or none.
+def macro_apply(
+    *, ticket: Ticket, actor, macro: Macro, reply: str | None = None, attachments=()
+) -> Ticket:
+    """Apply `macro` to the ticket: its reply (or `reply`, the agent's edit of it, with
+    `attachments`), then its priority, assignee, tags and status, every change or none.
 
     Each change writes its own history line, as done by hand, and one line names the macro.
-    Raises ValidationError (a placeholder this ticket cannot fill, a status the ticket cannot
-    take) or PermissionDenied; nothing is applied then."""
+    Raises ValidationError (a placeholder this ticket cannot fill or left in `reply`, a status
+    the ticket cannot take) or PermissionDenied; nothing is applied then."""
     if not is_desk_agent(actor):
         raise PermissionDenied
     if not macro.active:
         raise ValidationError(_("The macro “%(title)s” is switched off.") % {"title": macro.title})
     body = macro_reply(macro, ticket, actor) if reply is None else reply
+    validate_filled(body)
     if body.strip():
-        ticket_reply(ticket=ticket, author=actor, body=body)
+        ticket_reply(ticket=ticket, author=actor, body=body, attachments=attachments)
     assignee = {
         Macro.Assign.ME: actor,
         Macro.Assign.NOBODY: None,

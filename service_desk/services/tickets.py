@@ -15,6 +15,7 @@ from cocreate.webhooks.models import Event
 from ..attachments import validate_attachments
 from ..models import Category, Channel, Priority, Ticket, TicketEvent, TicketMessage
 from ..permissions import customer_may_reopen, is_desk_agent
+from ..placeholders import validate_filled
 from ._attachments import _save_attachments
 from ._common import (
     _emit_webhook,
@@ -202,7 +203,10 @@ def ticket_answer(
 ) -> TicketMessage:
     """An agent's answer from the desk: the reply (or internal note) and, for a reply, the status
     `then_status` it leaves the ticket in. Both or neither: a status the ticket cannot take
-    takes the reply and its files with it."""
+    takes the reply and its files with it. A reply still naming a placeholder ("{serial}") is
+    refused: the customer would get the brace."""
+    if not internal:
+        validate_filled(body)
     message = ticket_reply(
         ticket=ticket, author=author, body=body, attachments=attachments, internal=internal
     )
