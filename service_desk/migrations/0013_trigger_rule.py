@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticketevent',
             name='rule',
-            field=models.CharField(blank=True, max_length=120, verbose_name='by rule'),
+            field=models.CharField(blank=True, default='', max_length=120, verbose_name='by rule'),
         ),
         migrations.AlterField(
             model_name='ticketevent',

@@ -292,7 +292,7 @@ class TicketEvent(models.Model):
     new_value = models.CharField(_("to"), max_length=200, blank=True)
     internal = models.BooleanField(default=False)
     # The trigger rule that made this change, when one did (services/triggers.py).
-    rule = models.CharField(_("by rule"), max_length=120, blank=True)
+    rule = models.CharField(_("by rule"), max_length=120, blank=True, default="")
     created_at = ClockDateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
