@@ -129,7 +129,7 @@ def test_workspace_shows_notes_history_and_runs_fixed_queries(
     services.ticket_add_note(ticket=ticket, author=sam, body="Check the fan curve")
     client.force_login(sam)
 
-    # 18: the ticket's tags, the tag names suggested and the macros to pick (two) came in 21.
+    # Of the 18: the ticket's tags, the tag names suggested, the macros to pick (two).
     with django_assert_num_queries(18):
         html = client.get(ticket.get_desk_url()).content.decode()
     assert "Check the fan curve" in html
