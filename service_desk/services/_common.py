@@ -44,7 +44,9 @@ def fires_triggers(service):
             result = service(*args, **kwargs)
             # Still inside the scope: a service the rules might call cannot run them again.
             for ticket, created, actor in list(changed.values()):
-                run_triggers(ticket, "created" if created else "updated", actor)
+                fired = run_triggers(ticket, "created" if created else "updated", actor)
+                if fired and isinstance(result, Ticket) and result.pk == ticket.pk:
+                    result.refresh_from_db()  # the caller sees what the rules changed
         finally:
             _changed.reset(token)
         return result

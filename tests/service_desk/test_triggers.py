@@ -376,3 +376,11 @@ def test_the_macro_admin_lists_placeholders_and_refuses_unknown_ones(client):
 
     assert refused.status_code == 200
     assert "Unknown placeholder {name}" in refused.content.decode()
+
+
+def test_the_service_returns_the_ticket_as_the_rules_left_it(alice, sam, product):
+    rule("To Sam", assign_to=sam, set_priority=Priority.HIGH)
+
+    ticket = file_ticket(alice, product)
+
+    assert (ticket.assignee, ticket.priority) == (sam, Priority.HIGH)
