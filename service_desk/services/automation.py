@@ -80,7 +80,7 @@ def ticket_untag(*, ticket: Ticket, actor, tag: Tag) -> bool:
     if not ticket.tags.filter(pk=tag.pk).exists():
         return False
     ticket.tags.remove(tag)
-    _event(ticket, actor, TicketEvent.Kind.UNTAGGED, old=tag.name, internal=True)
+    _event(ticket, actor, TicketEvent.Kind.UNTAGGED, new=tag.name, internal=True)
     ticket.save(update_fields=["updated_at"])
     return True
 

@@ -219,7 +219,8 @@ def test_agents_add_and_remove_tags_on_the_page(client, sam, ticket):
     assert list(ticket.tags.values_list("name", flat=True)) == ["退货"]
     kinds = TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True)
     assert list(kinds).count(TicketEvent.Kind.TAGGED) == 2
-    assert TicketEvent.Kind.UNTAGGED in kinds
+    removed = TicketEvent.objects.get(ticket=ticket, kind=TicketEvent.Kind.UNTAGGED)
+    assert removed.new_value == "Battery"  # the history reads "Tag removed: Battery"
 
 
 @pytest.mark.parametrize(
