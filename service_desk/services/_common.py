@@ -23,7 +23,7 @@ def _locked(ticket: Ticket) -> Ticket:
 
 
 # The tickets the running service changed: {pk: (ticket, created, actor)}; None outside a
-# service that runs the trigger rules (triggers.fires_triggers).
+# service that runs the trigger rules (fires_triggers).
 _changed: ContextVar[dict | None] = ContextVar("service_desk_changed_tickets", default=None)
 
 

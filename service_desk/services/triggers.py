@@ -1,9 +1,10 @@
 """Trigger rules (staff set them up in the admin): when a ticket is filed or changed and a rule's
 conditions hold, its actions run, inside the transaction of the service that changed the ticket.
 
-Each ticket service that changes a ticket is wrapped in `_common.fires_triggers`: when the outermost one
-is done (ticket_edit runs ticket_update, ticket_assign … inside it) the rules run once for every
-ticket it changed, "created" rules for a ticket it filed, "updated" rules otherwise.
+Each ticket service that changes a ticket is wrapped in `_common.fires_triggers`: when the
+outermost one is done (ticket_edit runs ticket_update, ticket_assign … inside it) the rules run
+once for every ticket it changed, "created" rules for a ticket it filed, "updated" rules
+otherwise. The rules' actions write their history lines with the rule's name and no actor.
 
 The loop guard: the rules' own changes are not a new service call, so they fire nothing by
 themselves; they are evaluated again, in passes, until a pass changes nothing (a rule setting

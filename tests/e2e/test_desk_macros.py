@@ -74,6 +74,11 @@ def test_an_agent_applies_an_edited_macro(page, transactional_db):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width} px)"
 
+    # Every agent can read the macros and their placeholders.
+    page.get_by_role("link", name="all macros").click()
+    expect(page.get_by_test_id("macro-list")).to_contain_text("Battery swap")
+    screenshot(page, "desk-macros-list-390")
+
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.PENDING_CUSTOMER
     assert ticket.priority == Priority.HIGH
