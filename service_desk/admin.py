@@ -1,7 +1,8 @@
 import os
 
+from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.markup import render_markdown
@@ -24,7 +25,25 @@ from .models import (
     Ticket,
     TicketEvent,
     TicketMessage,
+    TriggerRule,
+    TriggerRuleProduct,
 )
+from .placeholders import PLACEHOLDERS
+from .selectors import desk_agents
+from .services.triggers import rule_problems
+
+
+def placeholder_help():
+    """The placeholders a reply may use and what each stands for, for the admin's forms."""
+    return format_html(
+        "{}<ul>{}</ul>",
+        _("A reply may use these placeholders; the desk fills them in for each ticket:"),
+        format_html_join(
+            "",
+            "<li><code>{{{}}}</code> {}</li>",
+            ((name, label) for name, (label, _read) in PLACEHOLDERS.items()),
+        ),
+    )
 
 
 @admin.register(SlaPolicy)
@@ -53,16 +72,126 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Macro)
 class MacroAdmin(admin.ModelAdmin):
+    """Macros the desk applies; an unknown placeholder in the reply is refused (Macro.clean)."""
+
     list_display = ("title", "set_status", "set_priority", "assign", "active", "updated_at")
     list_filter = ("active", "set_status", "set_priority")
     search_fields = ("title", "reply")
     filter_horizontal = ("add_tags",)
     autocomplete_fields = ("assign_to",)
+    readonly_fields = ("placeholders",)
+    fieldsets = (
+        (None, {"fields": ("title", "active", "reply", "placeholders")}),
+        (
+            _("What it changes"),
+            {"fields": ("set_status", "set_priority", "assign", "assign_to", "add_tags")},
+        ),
+    )
+
+    @admin.display(description=_("placeholders"))
+    def placeholders(self, obj):
+        return placeholder_help()
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class TriggerRuleProductInline(admin.TabularInline):
+    model = TriggerRuleProduct
+    extra = 0
+    autocomplete_fields = ("product",)
+
+
+class TriggerRuleForm(forms.ModelForm):
+    class Meta:
+        model = TriggerRule
+        fields = [
+            "name", "active", "position", "event", "category", "priority", "language",
+            "channel", "subject_words", "assign_to", "set_priority", "add_tags",
+            "notify_assignee", "notify_agents",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if not (
+            data.get("assign_to")
+            or data.get("set_priority") is not None
+            or data.get("add_tags")
+            or data.get("notify_assignee")
+            or data.get("notify_agents")
+        ):
+            raise forms.ValidationError(_("Choose at least one action: the rule does nothing."))
+        return data
+
+
+@admin.register(TriggerRule)
+class TriggerRuleAdmin(admin.ModelAdmin):
+    """Trigger rules run on tickets as they are filed or changed (services/triggers.py). A rule
+    that cannot run as set up (a deleted product, an assignee who is no longer an agent) is
+    skipped on tickets: the list and the form say why."""
+
+    form = TriggerRuleForm
+    list_display = ("name", "position", "event", "active", "problems")
+    list_editable = ("position", "active")
+    list_filter = ("active", "event")
+    search_fields = ("name", "subject_words")
+    filter_horizontal = ("add_tags", "notify_agents")
+    autocomplete_fields = ("assign_to",)
+    inlines = [TriggerRuleProductInline]
+    fieldsets = (
+        (None, {"fields": ("name", "active", "position", "event")}),
+        (
+            _("When all of these hold (empty: any)"),
+            {
+                "fields": ("category", "priority", "language", "channel", "subject_words"),
+                "description": _("The products below too: the ticket's product is any of them."),
+            },
+        ),
+        (
+            _("Then"),
+            {
+                "fields": (
+                    "assign_to",
+                    "set_priority",
+                    "add_tags",
+                    "notify_assignee",
+                    "notify_agents",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).prefetch_related("products").select_related("assign_to")
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "notify_agents":
+            kwargs["queryset"] = desk_agents()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("problems"))
+    def problems(self, rule):
+        found = rule_problems(rule)
+        if not found:
+            return "—"
+        return format_html(
+            '<strong style="color: var(--error-fg)">{}</strong>',
+            "; ".join(str(problem) for problem in found),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rule = self.get_object(request, object_id)
+        if request.method == "GET" and rule is not None:
+            for problem in rule_problems(rule):
+                messages.warning(
+                    request,
+                    _("This rule is skipped on tickets: %(problem)s.") % {"problem": problem},
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class TicketMessageInline(admin.TabularInline):

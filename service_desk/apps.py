@@ -98,6 +98,7 @@ def _register_notification_kinds(is_desk_agent) -> None:
             "ticket.customer_reply",
             "ticket.reopened",
             "ticket.sla_breached",
+            "ticket.rule",
         ],
         default=Delivery.EMAIL,
         visible=is_desk_agent,

@@ -11,7 +11,7 @@ from products.models import Product, Registration
 
 from .attachments import MAX_FILES_PER_MESSAGE, accepted_types_label, validate_attachments
 from .models import Category, KnowledgeArticle, Priority, Shipment, SlaState, Tag, Ticket
-from .selectors import canned_responses, desk_agents
+from .selectors import canned_responses, desk_agents, desk_macros
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -125,10 +125,13 @@ class AgentReplyForm(ReplyForm):
     # The newest message the agent had on screen: a message by someone else after it means
     # they answered meanwhile, and the reply waits for the agent to read it (desk._desk_reply).
     seen_message = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-    field_order = ["canned", "body", "internal", "then_status", "attachments"]
+    field_order = ["macro", "canned", "body", "internal", "then_status", "attachments"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, apply_macro: bool = False, **kwargs):
+        """`apply_macro`: the agent pressed "Apply macro"; otherwise the macro chosen (perhaps
+        deleted meanwhile) plays no part in sending."""
         super().__init__(*args, **kwargs)
+        self.apply_macro = apply_macro
         self.fields["body"].label = _("Message")
         self.fields["canned"] = forms.ModelChoiceField(
             queryset=canned_responses(),
@@ -137,12 +140,42 @@ class AgentReplyForm(ReplyForm):
             empty_label=_("— none —"),
             help_text=_("Inserted into the message; with an empty message it is sent as is."),
         )
+        self.fields["macro"] = forms.ModelChoiceField(
+            queryset=desk_macros(),
+            label=_("Macro"),
+            empty_label=_("— none —"),
+            help_text=_(
+                "Fills the message with the macro's reply; “Apply macro” sends it as edited and "
+                "makes the macro's changes."
+            ),
+            error_messages={
+                "invalid_choice": _(
+                    "This macro was deleted or switched off meanwhile: nothing was applied. "
+                    "Pick another one."
+                ),
+                "required": _("Pick the macro to apply."),
+            },
+            required=apply_macro,
+            disabled=not apply_macro,
+        )
         self.fields["body"].required = False
         self.order_fields(self.field_order)
 
     def clean(self):
         cleaned = super().clean()
-        if not (cleaned.get("body") or "").strip() and not cleaned.get("canned"):
+        body = (cleaned.get("body") or "").strip()
+        if self.apply_macro:
+            if cleaned.get("internal"):
+                self.add_error(
+                    "internal",
+                    _("A macro's reply goes to the customer: untick this to apply the macro."),
+                )
+            if cleaned.get("then_status"):
+                self.add_error(
+                    "then_status",
+                    _("The macro sets what happens to the ticket: keep this to apply it."),
+                )
+        elif not body and not cleaned.get("canned"):
             self.add_error("body", _("Write a message or pick a canned response."))
         return cleaned
 

@@ -63,3 +63,22 @@ def fill_placeholders(text: str, ticket, agent=None, *, strict: bool = True) -> 
             code="missing_placeholder",
         )
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text or "")
+
+
+def validate_filled(text: str) -> None:
+    """Refuse a reply that still names a placeholder ("{serial}" left in the reply box), rather
+    than send the customer a brace: the agent writes the value in."""
+    left = sorted({name for name in PLACEHOLDER.findall(text or "") if name in PLACEHOLDERS})
+    if left:
+        raise ValidationError(
+            {
+                "body": [
+                    _(
+                        "The reply still contains %(names)s: write in what it stands for before "
+                        "sending."
+                    )
+                    % {"names": ", ".join(f"{{{name}}}" for name in left)}
+                ]
+            },
+            code="unfilled_placeholder",
+        )

@@ -41,6 +41,7 @@ from .models import (
     Channel,
     InboundMail,
     KnowledgeArticle,
+    Macro,
     SavedView,
     Shipment,
     Tag,
@@ -463,6 +464,16 @@ def desk_agents() -> QuerySet[User]:
 
 def canned_responses() -> QuerySet[CannedResponse]:
     return CannedResponse.objects.order_by("title")
+
+
+def desk_macros() -> QuerySet[Macro]:
+    """The macros agents may apply (switched-off ones are not)."""
+    return Macro.objects.filter(active=True).select_related("assign_to").order_by("title")
+
+
+def tag_names(limit: int = 500) -> list[str]:
+    """Names of existing tags, to suggest when tagging (the first `limit` by name)."""
+    return list(Tag.objects.order_by("name").values_list("name", flat=True)[:limit])
 
 
 # --- knowledge base -----------------------------------------------------------------------------

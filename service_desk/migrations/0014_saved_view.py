@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('community', '0009_comment_edited_at'),
         ('products', '0004_search_chinese'),
-        ('service_desk', '0012_ticket_conversation_search'),
+        ('service_desk', '0013_trigger_rule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,12 +9,12 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `knowledge_base`: KnowledgeArticle, ArticleVote, Deflection;
 - `shipments`: Shipment, ShipmentUpdate, Carrier (tracking pages);
 - `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
-- `automation`: Tag and Macro (working on many tickets alike);
+- `automation`: Tag, Macro and TriggerRule (working on many tickets alike);
 - `queue`: SavedView, BulkAction and its BulkActionItem (the queue's views and bulk actions);
 - `search`: TicketSearchDocument, what the desk's search finds a ticket by.
 """
 
-from .automation import Macro, Tag
+from .automation import Macro, Tag, TriggerRule, TriggerRuleProduct
 from .choices import SEARCH_CONFIG, Category, Priority, SlaState
 from .conversation import (
     CannedResponse,
@@ -62,6 +62,8 @@ __all__ = [
     "TicketMessage",
     "TicketQuerySet",
     "TicketSearchDocument",
+    "TriggerRule",
+    "TriggerRuleProduct",
     "attachment_path",
     "attachment_storage",
     "sla_overdue",

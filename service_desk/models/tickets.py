@@ -294,6 +294,9 @@ class TicketEvent(models.Model):
         TAGGED = "tagged", _("Tag added")
         UNTAGGED = "untagged", _("Tag removed")
         MACRO = "macro", _("Macro applied")
+        RULE_NOTIFIED = "rule_notified", _("Agents notified")
+        RULE_SKIPPED = "rule_skipped", _("Rule skipped")
+        RULE_LOOP = "rule_loop", _("Rule loop stopped")
 
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
@@ -310,6 +313,8 @@ class TicketEvent(models.Model):
     old_value = models.CharField(_("from"), max_length=200, blank=True)
     new_value = models.CharField(_("to"), max_length=200, blank=True)
     internal = models.BooleanField(default=False)
+    # The trigger rule that made this change, when one did (services/triggers.py).
+    rule = models.CharField(_("by rule"), max_length=120, blank=True, default="")
     created_at = ClockDateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ which names every public service here:
 - `knowledge_base`: articles, votes, deflections;
 - `automation`: tags, and macros (a reply and changes applied in one click);
 - `queue`: the queue's saved views, and bulk actions on many tickets;
+- `triggers`: the trigger rules run after the services that change a ticket;
 - `anonymisation`: the tickets of deleted accounts, once their retention period is over;
 - `_common` and `_attachments`: the private helpers they share.
 """
@@ -49,6 +50,7 @@ from .tickets import (
     ticket_take_next,
     ticket_update,
 )
+from .triggers import run_triggers
 
 __all__ = [
     "tickets_anonymise_former_members",
@@ -84,4 +86,5 @@ __all__ = [
     "ticket_reply",
     "ticket_take_next",
     "ticket_update",
+    "run_triggers",
 ]

@@ -1,5 +1,9 @@
-"""Helpers the service sections share: the ticket's row lock, a history line, notifications
-about the ticket, the webhook event and a message's excerpt."""
+"""Helpers the service sections share: the ticket's row lock, a history line (and the changes
+it records for the trigger rules), notifications about the ticket, the webhook event and a
+message's excerpt."""
+
+import functools
+from contextvars import ContextVar
 
 from cocreate.notifications.services import notification_send
 from cocreate.webhooks.models import Event
@@ -18,7 +22,43 @@ def _locked(ticket: Ticket) -> Ticket:
     )
 
 
-def _event(ticket, actor, kind, old="", new="", *, internal=False) -> TicketEvent:
+# The tickets the running service changed: {pk: (ticket, created, actor)}; None outside a
+# service that runs the trigger rules (fires_triggers).
+_changed: ContextVar[dict | None] = ContextVar("service_desk_changed_tickets", default=None)
+
+
+def fires_triggers(service):
+    """Run the trigger rules (triggers.py) for the tickets `service` changed, once it is done,
+    when it is the outermost ticket service of the call: the services it calls leave it to it.
+    Goes inside @transaction.atomic, so the rules' changes commit or roll back with its own."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        if _changed.get() is not None:
+            return service(*args, **kwargs)
+        from .triggers import run_triggers  # triggers.py uses the services that use this
+
+        changed = {}
+        token = _changed.set(changed)
+        try:
+            result = service(*args, **kwargs)
+            # Still inside the scope: a service the rules might call cannot run them again.
+            for ticket, created, actor in list(changed.values()):
+                fired = run_triggers(ticket, "created" if created else "updated", actor)
+                if fired and isinstance(result, Ticket) and result.pk == ticket.pk:
+                    result.refresh_from_db()  # the caller sees what the rules changed
+        finally:
+            _changed.reset(token)
+        return result
+
+    return wrapper
+
+
+def _event(ticket, actor, kind, old="", new="", *, internal=False, rule="") -> TicketEvent:
+    changed = _changed.get()
+    if changed is not None:
+        created = kind == TicketEvent.Kind.CREATED or changed.get(ticket.pk, (0, False))[1]
+        changed[ticket.pk] = (ticket, created, actor)
     return TicketEvent.objects.create(
         ticket=ticket,
         actor=actor,
@@ -26,6 +66,7 @@ def _event(ticket, actor, kind, old="", new="", *, internal=False) -> TicketEven
         old_value=str(old)[:200],
         new_value=str(new)[:200],
         internal=internal,
+        rule=rule[:120],
     )
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Macro, Tag, Ticket, TicketEvent
 from ..permissions import is_desk_agent
-from ..placeholders import fill_placeholders
-from ._common import _event, _locked
+from ..placeholders import fill_placeholders, validate_filled
+from ._common import _event, _locked, fires_triggers
 from .tickets import UNCHANGED, ticket_edit, ticket_reply
 
 TAG_NAME = re.compile(r"^[\w][\w .+-]{0,49}$")
@@ -50,22 +50,28 @@ def tags_named(names) -> list[Tag]:
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_tag(*, ticket: Ticket, actor, tags) -> list[Tag]:
     """Add `tags` to the ticket (agents); one history line per tag it did not have yet."""
     if not is_desk_agent(actor):
         raise PermissionDenied
-    ticket = _locked(ticket)
+    return _tag(_locked(ticket), actor, tags)
+
+
+def _tag(ticket: Ticket, actor, tags, *, rule: str = "") -> list[Tag]:
+    """Add `tags` to the locked ticket, a history line each; the ones it did not have."""
     have = set(ticket.tags.values_list("pk", flat=True))
     added = [tag for tag in tags if tag.pk not in have]
     if added:
         ticket.tags.add(*added)
         for tag in added:
-            _event(ticket, actor, TicketEvent.Kind.TAGGED, new=tag.name, internal=True)
+            _event(ticket, actor, TicketEvent.Kind.TAGGED, new=tag.name, internal=True, rule=rule)
         ticket.save(update_fields=["updated_at"])
     return added
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_untag(*, ticket: Ticket, actor, tag: Tag) -> bool:
     """Take `tag` off the ticket (agents); False when it did not have it."""
     if not is_desk_agent(actor):
@@ -74,7 +80,7 @@ def ticket_untag(*, ticket: Ticket, actor, tag: Tag) -> bool:
     if not ticket.tags.filter(pk=tag.pk).exists():
         return False
     ticket.tags.remove(tag)
-    _event(ticket, actor, TicketEvent.Kind.UNTAGGED, old=tag.name, internal=True)
+    _event(ticket, actor, TicketEvent.Kind.UNTAGGED, new=tag.name, internal=True)
     ticket.save(update_fields=["updated_at"])
     return True
 
@@ -86,20 +92,24 @@ def macro_reply(macro: Macro, ticket: Ticket, agent) -> str:
 
 
 @transaction.atomic
-def macro_apply(*, ticket: Ticket, actor, macro: Macro, reply: str | None = None) -> Ticket:
-    """Apply `macro` to the ticket: its reply (or `reply`, the agent's edit of it), then its
-    priority, assignee, tags and status, every change or none.
+@fires_triggers
+def macro_apply(
+    *, ticket: Ticket, actor, macro: Macro, reply: str | None = None, attachments=()
+) -> Ticket:
+    """Apply `macro` to the ticket: its reply (or `reply`, the agent's edit of it, with
+    `attachments`), then its priority, assignee, tags and status, every change or none.
 
     Each change writes its own history line, as done by hand, and one line names the macro.
-    Raises ValidationError (a placeholder this ticket cannot fill, a status the ticket cannot
-    take) or PermissionDenied; nothing is applied then."""
+    Raises ValidationError (a placeholder this ticket cannot fill or left in `reply`, a status
+    the ticket cannot take) or PermissionDenied; nothing is applied then."""
     if not is_desk_agent(actor):
         raise PermissionDenied
     if not macro.active:
         raise ValidationError(_("The macro “%(title)s” is switched off.") % {"title": macro.title})
     body = macro_reply(macro, ticket, actor) if reply is None else reply
+    validate_filled(body)
     if body.strip():
-        ticket_reply(ticket=ticket, author=actor, body=body)
+        ticket_reply(ticket=ticket, author=actor, body=body, attachments=attachments)
     assignee = {
         Macro.Assign.ME: actor,
         Macro.Assign.NOBODY: None,

@@ -15,9 +15,18 @@ from cocreate.webhooks.models import Event
 from ..attachments import validate_attachments
 from ..models import Category, Channel, Priority, Ticket, TicketEvent, TicketMessage
 from ..permissions import customer_may_reopen, is_desk_agent
+from ..placeholders import validate_filled
 from ..search_document import documents_refresh
 from ._attachments import _save_attachments
-from ._common import _emit_webhook, _event, _excerpt, _locked, _notify, _notify_customer
+from ._common import (
+    _emit_webhook,
+    _event,
+    _excerpt,
+    _locked,
+    _notify,
+    _notify_customer,
+    fires_triggers,
+)
 from .sla import _apply_sla, _pause, _refresh_sla_state, _resume, sla_policy_for
 
 Status = Ticket.Status
@@ -28,6 +37,7 @@ class TicketConflict(StateConflict):
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_create(
     *,
     customer,
@@ -98,6 +108,7 @@ def ticket_create(
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -183,6 +194,7 @@ def ticket_reply(
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_answer(
     *,
     ticket: Ticket,
@@ -194,7 +206,10 @@ def ticket_answer(
 ) -> TicketMessage:
     """An agent's answer from the desk: the reply (or internal note) and, for a reply, the status
     `then_status` it leaves the ticket in. Both or neither: a status the ticket cannot take
-    takes the reply and its files with it."""
+    takes the reply and its files with it. A reply still naming a placeholder ("{serial}") is
+    refused: the customer would get the brace."""
+    if not internal:
+        validate_filled(body)
     message = ticket_reply(
         ticket=ticket, author=author, body=body, attachments=attachments, internal=internal
     )
@@ -242,6 +257,7 @@ def _set_status(ticket: Ticket, actor, status: str, now) -> None:
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
     """Change the status along an allowed transition (Ticket.TRANSITIONS).
 
@@ -314,6 +330,7 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
     """Give the ticket to an agent (or to no one). The new assignee is told, unless they did it."""
     if not is_desk_agent(actor):
@@ -321,8 +338,15 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
     if assignee is not None and not is_desk_agent(assignee):
         raise ValidationError({"assignee": [_("Tickets can only be assigned to agents.")]})
     ticket = _locked(ticket)
+    _assign(ticket, actor, assignee)
+    return ticket
+
+
+def _assign(ticket: Ticket, actor, assignee, *, rule: str = "") -> bool:
+    """Give the locked ticket to `assignee` (checked) and tell them, unless they did it; False
+    when it is theirs already. `rule`: the trigger rule doing it (actor None)."""
     if ticket.assignee_id == (assignee.pk if assignee else None):
-        return ticket
+        return False
     old = ticket.assignee
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
@@ -332,8 +356,9 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
         TicketEvent.Kind.ASSIGNEE,
         old.public_name if old else "",
         assignee.public_name if assignee else "",
+        rule=rule,
     )
-    if assignee is not None and assignee.pk != actor.pk:
+    if assignee is not None and (actor is None or assignee.pk != actor.pk):
         _notify(
             ticket,
             [assignee],
@@ -344,10 +369,11 @@ def ticket_assign(*, ticket: Ticket, actor, assignee) -> Ticket:
                 subject=ticket.subject,
             ),
         )
-    return ticket
+    return True
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_update(
     *, ticket: Ticket, actor, priority: int | None = None, category: str | None = None
 ) -> Ticket:
@@ -381,16 +407,39 @@ def ticket_update(
         ticket.category = category
         changed = True
     if changed:
-        _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=ticket.category))
-        _refresh_sla_state(ticket, clock.now())
-        ticket.save()
+        _follow_sla(ticket)
     return ticket
+
+
+def _set_priority(ticket: Ticket, priority: int, *, rule: str) -> bool:
+    """A trigger rule sets the locked ticket's priority (a valid one); False when it has it."""
+    if priority == ticket.priority:
+        return False
+    _event(
+        ticket,
+        None,
+        TicketEvent.Kind.PRIORITY,
+        Priority(ticket.priority).label,
+        Priority(priority).label,
+        rule=rule,
+    )
+    ticket.priority = priority
+    _follow_sla(ticket)
+    return True
+
+
+def _follow_sla(ticket: Ticket) -> None:
+    """Save the ticket with the SLA targets of the policy its priority and category now take."""
+    _apply_sla(ticket, sla_policy_for(priority=ticket.priority, category=ticket.category))
+    _refresh_sla_state(ticket, clock.now())
+    ticket.save()
 
 
 UNCHANGED = object()  # ticket_edit: the assignee is left as it is (None is "nobody")
 
 
 @transaction.atomic
+@fires_triggers
 def ticket_edit(
     *,
     ticket: Ticket,
@@ -414,6 +463,8 @@ def ticket_edit(
     return ticket
 
 
+@transaction.atomic
+@fires_triggers
 def ticket_take_next(*, agent) -> Ticket | None:
     """Assign the most urgent unassigned new or open ticket to `agent`, or return None.
 
@@ -422,19 +473,18 @@ def ticket_take_next(*, agent) -> Ticket | None:
     """
     if not is_desk_agent(agent):
         raise PermissionDenied
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(skip_locked=True)
-            .filter(assignee__isnull=True, status__in=[Status.NEW, Status.OPEN])
-            .most_urgent_first()
-            .first()
-        )
-        if ticket is None:
-            return None
-        ticket.assignee = agent
-        ticket.save(update_fields=["assignee", "updated_at"])
-        _event(ticket, agent, TicketEvent.Kind.ASSIGNEE, "", agent.public_name)
-        return ticket
+    ticket = (
+        Ticket.objects.select_for_update(skip_locked=True)
+        .filter(assignee__isnull=True, status__in=[Status.NEW, Status.OPEN])
+        .most_urgent_first()
+        .first()
+    )
+    if ticket is None:
+        return None
+    ticket.assignee = agent
+    ticket.save(update_fields=["assignee", "updated_at"])
+    _event(ticket, agent, TicketEvent.Kind.ASSIGNEE, "", agent.public_name)
+    return ticket
 
 
 @transaction.atomic

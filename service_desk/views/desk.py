@@ -4,6 +4,7 @@ responses, writing articles, the numbers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,8 +22,8 @@ from ..forms import (
     ShipmentForm,
     ShipmentUpdateForm,
 )
-from ..models import CannedResponse, KnowledgeArticle, Shipment, TicketMessage
-from ..placeholders import fill_placeholders
+from ..models import CannedResponse, KnowledgeArticle, Macro, Shipment, Tag, Ticket, TicketMessage
+from ..placeholders import PLACEHOLDERS, fill_placeholders
 from . import queue
 from ._common import _error_message, _is_id, agent_required
 
@@ -71,7 +72,13 @@ def _desk_context(request, ticket, **forms):
         ),
         "shipment_form": forms.get("shipment_form") or ShipmentForm(),
         "statuses": Shipment.Status.choices,
+        "ticket_tags": list(ticket.tags.all()),
+        "tag_suggestions": selectors.tag_names(),
     }
+    reply_form = context["reply_form"]
+    macro = reply_form.is_bound and getattr(reply_form, "cleaned_data", {}).get("macro")
+    if macro:  # "Apply macro" was refused: the changes it makes stay in view
+        context["macro_preview"] = _macro_preview(ticket, macro, request.user)
     context.update(post_links.desk_context(ticket, forms))
     return context
 
@@ -98,9 +105,12 @@ def desk_ticket(request, number):
 
 
 def _desk_reply(request, ticket):
-    form = AgentReplyForm(request.POST, request.FILES)
+    apply_macro = request.POST.get("apply") == "macro"
+    form = AgentReplyForm(request.POST, request.FILES, apply_macro=apply_macro)
     if not form.is_valid():
         return {"reply_form": form}
+    if apply_macro:
+        return _desk_apply_macro(request, ticket, form)
     data = form.cleaned_data
     body = data["body"] or ""
     if data["canned"] and not body.strip():
@@ -109,19 +119,9 @@ def _desk_reply(request, ticket):
         except ValidationError as error:
             add_service_errors(form, error)
             return {"reply_form": form}
-    if data["seen_message"] is not None:
-        # Someone answered since the agent's page was drawn: show it to them first, the reply
-        # (a canned one written out) kept in the box; sending again confirms, as the form then
-        # carries the newest message's id.
-        new = selectors.ticket_messages_after(ticket, data["seen_message"], not_by=request.user)
-        if new:
-            form.data = form.data.copy()
-            form.data["body"] = body
-            return {
-                "reply_form": form,
-                "new_messages": new,
-                "files_dropped": bool(data["attachments"]),
-            }
+    held = _held_for_new_messages(request, ticket, form, body)
+    if held:
+        return held
     try:
         services.ticket_answer(
             ticket=ticket,
@@ -136,6 +136,106 @@ def _desk_reply(request, ticket):
         return {"reply_form": form}
     messages.success(request, _("Internal note added.") if data["internal"] else _("Reply sent."))
     return redirect(ticket.get_desk_url())
+
+
+def _held_for_new_messages(request, ticket, form, body: str) -> dict | None:
+    """Someone wrote since the agent's page was drawn: the page again, the new messages shown
+    first and the reply (a canned one written out) kept in the box; sending again confirms, as
+    the form then carries the newest message's id. None when nothing is new."""
+    data = form.cleaned_data
+    if data["seen_message"] is None:
+        return None
+    new = selectors.ticket_messages_after(ticket, data["seen_message"], not_by=request.user)
+    if not new:
+        return None
+    form.data = form.data.copy()
+    form.data["body"] = body
+    return {
+        "reply_form": form,
+        "new_messages": new,
+        "files_dropped": bool(data["attachments"]),
+    }
+
+
+def _desk_apply_macro(request, ticket, form):
+    """The macro with the reply as the agent edited it (empty: the macro's own reply), all or
+    nothing; held, like a reply, when someone wrote meanwhile."""
+    data = form.cleaned_data
+    macro = data["macro"]
+    body = data["body"] or ""
+    held = _held_for_new_messages(request, ticket, form, body)
+    if held:
+        return held
+    try:
+        services.macro_apply(
+            ticket=ticket,
+            actor=request.user,
+            macro=macro,
+            reply=body if body.strip() else None,
+            attachments=data["attachments"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return {"reply_form": form}
+    messages.success(request, _("Macro “%(title)s” applied.") % {"title": macro.title})
+    return redirect(ticket.get_desk_url())
+
+
+def _macro_preview(ticket, macro: Macro, agent) -> dict:
+    """What applying `macro` here will change, and what stands in its way (a placeholder this
+    ticket cannot fill, a status it cannot take), for the agent to see before applying."""
+    problems = []
+    try:
+        fill_placeholders(macro.reply, ticket, agent)
+    except ValidationError as error:
+        problems += error.messages
+    status = macro.set_status
+    if status and status != ticket.status and status not in Ticket.TRANSITIONS[ticket.status]:
+        problems.append(
+            _("This ticket is %(old)s and cannot become %(new)s: applying the macro is refused.")
+            % {"old": ticket.get_status_display(), "new": Ticket.Status(status).label}
+        )
+    assignee = {
+        Macro.Assign.ME: agent.public_name,
+        Macro.Assign.NOBODY: _("nobody"),
+        Macro.Assign.AGENT: macro.assign_to.public_name if macro.assign_to else "",
+    }.get(macro.assign, "")
+    return {
+        "macro": macro,
+        "problems": problems,
+        "status": Ticket.Status(status).label if status else "",
+        "priority": macro.get_set_priority_display() if macro.set_priority else "",
+        "assignee": assignee,
+        "tags": [tag.name for tag in macro.add_tags.all()],
+    }
+
+
+def _desk_tag(request, ticket):
+    names = [name for name in request.POST.get("tags", "").split(",") if name.strip()]
+    try:
+        if not names:
+            raise ValidationError(_("Name the tags to add, separated by commas."))
+        with transaction.atomic():  # a tag made for a refused change is not kept
+            added = services.ticket_tag(
+                ticket=ticket, actor=request.user, tags=services.tags_named(names)
+            )
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        if added:
+            messages.success(
+                request,
+                _("Tagged %(tags)s.") % {"tags": ", ".join(tag.name for tag in added)},
+            )
+    return redirect(f"{ticket.get_desk_url()}#tags")
+
+
+def _desk_untag(request, ticket):
+    tag_id = request.POST.get("tag", "")
+    tag = Tag.objects.filter(pk=tag_id).first() if _is_id(tag_id) else None
+    if tag is None or not services.ticket_untag(ticket=ticket, actor=request.user, tag=tag):
+        messages.info(request, _("The ticket no longer has this tag."))
+    return redirect(f"{ticket.get_desk_url()}#tags")
 
 
 def _desk_update(request, ticket):
@@ -193,6 +293,8 @@ _DESK_ACTIONS = {
     "update": _desk_update,
     "shipment": _desk_shipment,
     "shipment_update": _desk_shipment_update,
+    "tag": _desk_tag,
+    "untag": _desk_untag,
     "link_post": post_links.handle,
     "feedback_post": post_links.handle,
 }
@@ -224,6 +326,40 @@ def desk_canned(request, number):
         body = f"{body.rstrip()}\n\n{canned_text}".strip()
     form = AgentReplyForm(initial={"body": body})
     return render(request, "service_desk/_reply_body.html", {"field": form["body"]})
+
+
+@agent_required
+@require_GET
+def desk_macro(request, number):
+    """htmx: the reply box filled with the chosen macro's reply for this ticket (what cannot be
+    filled is left as written, and named), and what the macro will change."""
+    ticket = selectors.ticket_for(request.user, number)
+    macro_id = request.GET.get("macro", "")
+    macro = selectors.desk_macros().filter(pk=macro_id).first() if _is_id(macro_id) else None
+    body = request.GET.get("body", "")
+    if macro is not None and macro.reply.strip():
+        body = fill_placeholders(macro.reply, ticket, request.user, strict=False)
+    return render(
+        request,
+        "service_desk/_macro_preview.html",
+        {
+            "ticket": ticket,
+            "macro_preview": _macro_preview(ticket, macro, request.user) if macro else None,
+            "gone": bool(macro_id) and macro is None,
+            "field": AgentReplyForm(initial={"body": body})["body"],
+        },
+    )
+
+
+@agent_required
+@require_GET
+def desk_macros(request):
+    """Every macro agents may apply, with its reply and what it changes."""
+    macros = selectors.desk_macros().prefetch_related("add_tags")
+    placeholders = [(name, label) for name, (label, _read) in PLACEHOLDERS.items()]
+    return render(
+        request, "service_desk/desk_macros.html", {"macros": macros, "placeholders": placeholders}
+    )
 
 
 @agent_required

@@ -129,15 +129,16 @@ def test_workspace_shows_notes_history_and_runs_fixed_queries(
     services.ticket_add_note(ticket=ticket, author=sam, body="Check the fan curve")
     client.force_login(sam)
 
-    # 18: the page's 14 and the customer panel's 4 (selectors.customer_overview).
-    with django_assert_num_queries(18):
+    # 22: the page's 14, the customer panel's 4 (selectors.customer_overview), the ticket's
+    # tags, the tag names suggested and the macros to pick (two).
+    with django_assert_num_queries(22):
         html = client.get(ticket.get_desk_url()).content.decode()
     assert "Check the fan curve" in html
     assert "Internal note" in html
 
     for index in range(5):
         services.ticket_reply(ticket=ticket, author=sam, body=f"Answer {index}")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(22):
         client.get(ticket.get_desk_url())
 
 
