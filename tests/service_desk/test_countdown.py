@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from cocreate.core.clock import clock_at
@@ -79,3 +80,16 @@ def test_the_desk_ticket_page_shows_both_targets_as_countdowns(client, sam):
     with clock_at(NOW):
         html = client.get(ticket.get_desk_url()).content.decode()
     assert html.count(">paused</time>") == 2
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_each_tickets_resolution_target_as_a_countdown(client, sam):
+    TicketFactory(subject="Soon", resolution_due_at=NOW + timedelta(hours=5))
+    TicketFactory(subject="Late", resolution_due_at=NOW - timedelta(days=3, hours=2))
+    client.force_login(sam)
+
+    with clock_at(NOW):
+        html = client.get(reverse("service_desk:desk_queue")).content.decode()
+
+    assert ">due in 5 hours</time>" in html
+    assert ">overdue by 3 days</time>" in html
