@@ -1,6 +1,6 @@
-"""Demo data of the service desk: canned responses, macros, articles, and tickets of alice, bob and li
-in every state (with replies, notes, a repair shipment and ratings), as
-service_desk/seed_data/demo.toml tells them.
+"""Demo data of the service desk: canned responses, macros, trigger rules, shared views,
+articles, and tickets of alice, bob and li in every state (with replies, notes, a repair
+shipment and ratings), as service_desk/seed_data/demo.toml tells them.
 
 Idempotent: responses and articles are found by their natural keys, tickets by their customer
 and subject; what exists is left alone. Products come from products/seed.py by slug; a ticket or
@@ -26,9 +26,11 @@ from .models import (
     Macro,
     Mailbox,
     Priority,
+    SavedView,
     Shipment,
     SlaPolicy,
     Ticket,
+    TriggerRule,
 )
 from .sla_defaults import default_policies_create
 
@@ -65,6 +67,29 @@ def _seed_macros(rows, author) -> None:
         )
         if created:
             macro.add_tags.set(services.tags_named(row["tags"]))
+
+
+def _seed_trigger_rules(rows) -> None:
+    for row in rows:
+        rule, created = TriggerRule.objects.get_or_create(
+            name=row["name"],
+            defaults={
+                "position": row["position"],
+                "category": row.get("category", ""),
+                "subject_words": row["subject_words"],
+                "set_priority": Priority[row["priority"].upper()] if row["priority"] else None,
+            },
+        )
+        if created:
+            rule.add_tags.set(services.tags_named(row["tags"]))
+
+
+def _seed_saved_views(rows, owner) -> None:
+    for row in rows:
+        if not SavedView.objects.filter(owner=owner, name=row["name"]).exists():
+            services.saved_view_create(
+                owner=owner, name=row["name"], filters=row["filters"], shared=True
+            )
 
 
 def _seed_articles(rows, author, products: dict[str, Product]) -> int:
@@ -242,6 +267,8 @@ def seed(out) -> None:
             continue
         _ticket(spec, customer, product, agents)
         created += 1
+    _seed_trigger_rules(data["trigger_rules"])
+    _seed_saved_views(data["saved_views"], agents["sam"])
     result = services.sla_check()
     out.write(
         f"  service desk: {created} tickets, {articles} articles, {SlaPolicy.objects.count()} SLA "

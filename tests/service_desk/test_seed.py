@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.urls import reverse
 
 from cocreate.accounts import seed as accounts_seed
 from products import seed as products_seed
@@ -10,10 +11,12 @@ from service_desk.models import (
     KnowledgeArticle,
     Macro,
     Mailbox,
+    SavedView,
     Shipment,
     SlaPolicy,
     SlaState,
     Ticket,
+    TriggerRule,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +79,25 @@ def test_seed_holds_tickets_in_every_state_and_is_idempotent():
         KnowledgeArticle.objects.count(),
         Shipment.objects.count(),
     )
+
+
+def test_seed_gives_the_desk_trigger_rules_and_shared_views_that_apply(client):
+    run_seeds()
+
+    assert set(TriggerRule.objects.values_list("name", flat=True)) == {
+        "Battery trouble: tag and raise",
+        "Logistics: tag",
+    }
+    views = list(SavedView.objects.filter(shared=True))
+    assert {view.name for view in views} == {"Urgent and unassigned", "Battery"}
+    client.force_login(views[0].owner)
+    for view in views:  # every filter of a demo view is one the queue knows
+        response = client.get(reverse("service_desk:desk_queue"), {"view": view.pk})
+        assert response.status_code == 200
+        assert response.context["view_errors"] == []
+
+    run_seeds()
+    assert (TriggerRule.objects.count(), SavedView.objects.count()) == (2, 2)
 
 
 def test_seed_skips_what_is_missing():
