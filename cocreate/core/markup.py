@@ -164,3 +164,92 @@ def render_markdown(text: str, *, mentions: Mapping[str, str] | None = None) -> 
         link_rel="nofollow noopener noreferrer",
         allowed_classes=ALLOWED_CLASSES,
     )
+
+
+INLINE_TAGS = {"strong", "em", "del", "code", "a", "br"}
+
+
+def render_markdown_inline(text: str) -> str:
+    """Safe HTML for a one-line Markdown `text` (a notification's title): links, emphasis and
+    code, no paragraphs, headings or lists; images become links (as in render_markdown);
+    mentions stay text (no query)."""
+    html = _markdown.renderInline(text or "", {"mentions": {}})
+    return nh3.clean(
+        html,
+        tags=INLINE_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+def _absolute(href: str) -> str:
+    if href.startswith("/") and not href.startswith("//"):
+        return settings.SITE_URL.rstrip("/") + href
+    return href
+
+
+def _inline_as_text(children, *, links: bool) -> str:
+    parts: list[str] = []
+    hrefs: list[tuple[str, int]] = []  # the open links: their address, where their text starts
+    for token in children:
+        if token.type in ("text", "code_inline", "mention", "html_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif token.type == "image":
+            parts.append(token.content or token.attrGet("src") or "")
+            if links and token.attrGet("src"):
+                parts.append(f" ({_absolute(token.attrGet('src'))})")
+        elif token.type == "link_open":
+            hrefs.append((token.attrGet("href") or "", len(parts)))
+        elif token.type == "link_close" and hrefs:
+            href, start = hrefs.pop()
+            address = _absolute(href)
+            if links and address and "".join(parts[start:]) not in (href, address):
+                parts.append(f" ({address})")
+    return "".join(parts)
+
+
+def markdown_to_text(text: str, *, links: bool = True) -> str:
+    """Markdown `text` as plain text for an e-mail: no stars or brackets, a link's text followed
+    by its absolute address (on SITE_URL) in brackets (`links=False`: the text alone, for a
+    subject), lists kept as "- " or "1. " lines, paragraphs apart by a blank line."""
+    chunks: list[tuple[str, int]] = []  # (text, the list it is in: 0 for none)
+    lists: list[list] = []  # per open list: [ordered, next number]
+    outer = 0  # counts the lists that are in no list
+    marker = ""
+    for token in _markdown.parse(text or ""):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            outer += not lists
+            lists.append([kind == "ordered_list_open", int(token.attrGet("start") or 1)])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            ordered, number = lists[-1]
+            marker = "  " * (len(lists) - 1) + (f"{number}. " if ordered else "- ")
+            lists[-1][1] += 1
+        elif kind in ("inline", "fence", "code_block"):
+            if kind == "inline":
+                body = _inline_as_text(token.children or [], links=links)
+            else:
+                body = token.content.rstrip("\n")
+            indent = "  " * len(lists)
+            lines = body.split("\n")
+            first = marker or indent
+            marker = ""
+            chunks.append(
+                (
+                    "\n".join([first + lines[0], *(indent + line for line in lines[1:])]),
+                    outer if lists else 0,
+                )
+            )
+        elif kind == "hr":
+            chunks.append(("---", outer if lists else 0))
+    out = ""
+    for index, (chunk, in_list) in enumerate(chunks):
+        if index:
+            out += "\n" if in_list and in_list == chunks[index - 1][1] else "\n\n"
+        out += chunk
+    return out.strip()

@@ -36,6 +36,7 @@ from django.utils.translation import ngettext
 
 from cocreate.accounts.selectors import has_verified_email
 from cocreate.core.i18n import as_reader, time_zone_or_none, user_time_zone
+from cocreate.core.markup import markdown_to_text
 from cocreate.core.sql import advisory_lock_tried
 from cocreate.outbox.services import outbox_enqueue
 
@@ -206,7 +207,7 @@ def _digest_body(items: list[Notification]) -> str:
                 break
             when = formats.date_format(timezone.localtime(item.created_at), "SHORT_DATETIME_FORMAT")
             lines.append(f"- {when} · {item.title}")
-            summary = " ".join(item.body.split())
+            summary = " ".join(markdown_to_text(item.body).split())
             if summary:
                 lines.append(f"  {summary[:157] + '…' if len(summary) > 160 else summary}")
             if item.url:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cocreate.accounts.selectors import has_verified_email, verified_email_user_ids
 from cocreate.core.i18n import as_reader
+from cocreate.core.markup import markdown_to_text
 from cocreate.outbox.services import outbox_enqueue
 
 from .kinds import DIGESTS, Delivery, KindGroup, kind_group, kind_groups_for
@@ -315,12 +316,13 @@ def _email_message(notification: Notification) -> EmailMessage:
         choose = _("Choose how you hear of each kind of news: %(url)s") % {
             "url": f"{settings.SITE_URL}{reverse('notifications:preferences')}"
         }
-        body = "\n\n".join(part for part in (notification.body, link, footer, choose) if part)
+        text = markdown_to_text(notification.body)
+        body = "\n\n".join(part for part in (text, link, footer, choose) if part)
         headers = {"Message-ID": email_message_id(notification)}
         if notification.email_thread:
             headers["In-Reply-To"] = headers["References"] = notification.email_thread
         return EmailMessage(
-            subject=f"[CoCreate] {notification.title}",
+            subject=f"[CoCreate] {markdown_to_text(notification.title, links=False)}",
             body=body,
             to=[recipient.email],
             reply_to=[notification.email_reply_to] if notification.email_reply_to else None,
