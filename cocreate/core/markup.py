@@ -193,7 +193,7 @@ def _inline_as_text(children, *, links: bool) -> str:
     parts: list[str] = []
     hrefs: list[tuple[str, int]] = []  # the open links: their address, where their text starts
     for token in children:
-        if token.type in ("text", "code_inline", "mention", "html_inline"):
+        if token.type in ("text", "code_inline", "mention"):
             parts.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             parts.append("\n")
