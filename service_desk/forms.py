@@ -63,13 +63,31 @@ class ProductChoiceField(forms.ModelChoiceField):
         return product.name
 
 
+class RegistrationSelect(forms.Select):
+    """Each unit names its product (data-product), so a small script can offer only the units
+    of the chosen product (static/js/ticket_new.js); the server checks the pair anyway."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and hasattr(value, "instance"):
+            option["attrs"]["data-product"] = value.instance.product_id
+        return option
+
+
 class TicketForm(forms.Form):
-    product = ProductChoiceField(queryset=Product.objects.none(), label=_("Product"))
+    product = ProductChoiceField(
+        queryset=Product.objects.none(),
+        label=_("Product"),
+        empty_label=_("— choose a product —"),
+        widget=forms.Select(attrs={"data-units-of": "id_registration"}),
+    )
     registration = forms.ModelChoiceField(
         queryset=Registration.objects.none(),
         required=False,
         label=_("Which unit?"),
         help_text=_("Optional: pick the registered unit this is about."),
+        empty_label=_("— none —"),
+        widget=RegistrationSelect,
     )
     category = forms.ChoiceField(choices=Category.choices, label=_("What do you need?"))
     subject = SingleLineField(max_length=200, label=_("Subject"))
@@ -84,9 +102,22 @@ class TicketForm(forms.Form):
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = _products_for(customer)
-        self.fields["registration"].queryset = Registration.objects.filter(
-            customer=customer
-        ).select_related("product")
+        units = Registration.objects.filter(customer=customer).select_related("product")
+        self.fields["registration"].queryset = units
+        if not self.is_bound:
+            self._preselect_only_unit(units)
+
+    def _preselect_only_unit(self, units):
+        """A customer with one registered unit most likely writes about it: it and its product
+        are chosen already (unless the link named another product)."""
+        only = list(units[:2])
+        if len(only) != 1:
+            return
+        unit = only[0]
+        product = self.initial.get("product")
+        if product is None or product.pk == unit.product_id:
+            self.initial["product"] = unit.product
+            self.initial["registration"] = unit
 
     def clean(self):
         cleaned = super().clean()
