@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from cocreate.core.text import SingleLineField
 from products.models import Product, Registration
@@ -211,12 +212,28 @@ class AgentReplyForm(ReplyForm):
         return cleaned
 
 
+def _star_label(score: int) -> str:
+    meaning = {
+        1: pgettext("rating", "poor"),
+        2: pgettext("rating", "fair"),
+        3: pgettext("rating", "good"),
+        4: pgettext("rating", "very good"),
+        5: pgettext("rating", "excellent"),
+    }[score]
+    return ngettext("%(count)d star – %(meaning)s", "%(count)d stars – %(meaning)s", score) % {
+        "count": score,
+        "meaning": meaning,
+    }
+
+
 class RatingForm(forms.Form):
+    """Five stars, 1 to 5 in order; the template draws them as a fieldset of native radios."""
+
     score = forms.TypedChoiceField(
         coerce=int,
-        choices=[(score, str(score)) for score in range(5, 0, -1)],
+        choices=[(score, str(score)) for score in range(1, 6)],
         widget=forms.RadioSelect,
-        label=_("How satisfied are you? (5 = very)"),
+        label=_("How did we do?"),
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -224,6 +241,11 @@ class RatingForm(forms.Form):
         required=False,
         label=_("Anything to add?"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labelled here, not at import: each reader gets the labels in their language.
+        self.fields["score"].choices = [(score, _star_label(score)) for score in range(1, 6)]
 
 
 class DeskTicketForm(forms.Form):

@@ -5,7 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from service_desk import services
 from service_desk.forms import TicketForm
+from service_desk.models import Category, Ticket
 from tests.factories.products import ProductFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,57 @@ def test_a_unit_of_another_product_is_refused(alice, product):
 
     assert not form.is_valid()
     assert "registration" in form.errors
+
+
+@pytest.fixture
+def resolved_ticket(alice, product, sam):
+    ticket = services.ticket_create(
+        customer=alice,
+        product=product,
+        category=Category.TECHNICAL_SUPPORT,
+        subject="No sound",
+        description="Silent.",
+    )
+    services.ticket_change_status(ticket=ticket, actor=sam, status=Ticket.Status.RESOLVED)
+    return ticket
+
+
+def test_the_rating_is_a_fieldset_of_five_labelled_stars_in_order(client, alice, resolved_ticket):
+    client.force_login(alice)
+
+    html = client.get(resolved_ticket.get_absolute_url()).content.decode()
+
+    rating = re.search(r'<fieldset class="star-rating">(.*?)</fieldset>', html, re.S).group(1)
+    assert re.search(r"<legend>\s*How did we do\?\s*</legend>", rating)
+    values = re.findall(r'<input type="radio" name="score" value="(\d)"', rating)
+    assert values == ["1", "2", "3", "4", "5"]
+    labels = re.findall(r'<span class="visually-hidden">([^<]+)</span>', rating)
+    assert labels == [
+        "1 star – poor",
+        "2 stars – fair",
+        "3 stars – good",
+        "4 stars – very good",
+        "5 stars – excellent",
+    ]
+    assert rating.count('aria-hidden="true">★</span>') == 5
+
+
+def test_the_star_labels_are_translated_with_plural_forms(client, alice, resolved_ticket):
+    alice.language = "zh-hans"
+    alice.save()
+    client.force_login(alice)
+
+    html = client.get(resolved_ticket.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert "5 stars – excellent" not in html.content.decode()
+
+
+def test_a_rating_without_a_star_is_refused_on_the_form(client, alice, resolved_ticket):
+    client.force_login(alice)
+
+    response = client.post(reverse("service_desk:ticket_rate", args=[resolved_ticket.number]), {})
+
+    html = response.content.decode()
+    assert 'class="star-rating field-invalid"' in html
+    resolved_ticket.refresh_from_db()
+    assert resolved_ticket.csat_score is None
