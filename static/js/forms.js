@@ -20,8 +20,8 @@
     apply();
   }
 
-  // The time-zone select (data-detect-zone): when nothing is chosen yet, the browser's zone is
-  // offered first as "Detected: …" and preselected.
+  // The time-zone select (data-detected-label): the browser's zone is offered first as
+  // "Detected: …"; with data-preselect-detected (no zone chosen yet) it is also preselected.
   function detectZone(select) {
     let zone;
     try {
@@ -29,18 +29,12 @@
     } catch (error) {
       return;
     }
-    if (!zone || select.value) return;
     const known = Array.from(select.options).find((option) => option.value === zone);
     if (!known) return;
-    const detected = new Option(
-      select.dataset.detectedLabel.replace("%s", known.textContent.trim()),
-      zone,
-      true,
-      true,
-    );
-    detected.dataset.detected = "";
-    select.insertBefore(detected, select.options[0].value ? select.options[0] : select.options[1] || null);
-    select.value = zone;
+    const label = select.dataset.detectedLabel.replace("%s", known.textContent.trim());
+    const detected = new Option(label, zone);
+    select.insertBefore(detected, select.firstChild);
+    if ("preselectDetected" in select.dataset) detected.selected = true;
   }
 
   function init() {
@@ -49,7 +43,7 @@
       const units = document.getElementById(product.dataset.unitsOf);
       if (units) filterUnits(product, units);
     }
-    document.querySelectorAll("select[data-detect-zone]").forEach(detectZone);
+    document.querySelectorAll("select[data-detected-label]").forEach(detectZone);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
