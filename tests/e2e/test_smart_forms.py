@@ -3,6 +3,7 @@
 from django.conf import settings
 from playwright.sync_api import expect
 
+from cocreate.accounts.models import User
 from service_desk import services
 from service_desk.models import Category, Ticket
 from tests.e2e.conftest import log_in, screenshot
@@ -59,3 +60,29 @@ def test_rating_a_resolved_ticket_by_keyboard(page, transactional_db):
     expect(page.get_by_text("Thank you for your rating.")).to_be_visible()
     ticket.refresh_from_db()
     assert ticket.csat_score == 4
+
+
+def test_the_profile_preselects_the_browsers_time_zone(browser, live_server, transactional_db):
+    customer(username="li", time_zone="UTC")
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", timezone_id="Asia/Shanghai"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        log_in(page, "li", settings.DEMO_PASSWORD)
+        page.goto("/accounts/profile/")
+        select = page.get_by_label("Time zone")
+        expect(select).to_have_value("Asia/Shanghai")
+        first = select.locator("option").first
+        expect(first).to_have_text("Detected: Shanghai (UTC+08:00)")
+        expect(select.locator("optgroup[label=Asia] option[value='Asia/Shanghai']")).to_have_text(
+            "Shanghai (UTC+08:00)"
+        )
+        screenshot(page, "smart-forms-time-zone")
+        page.get_by_role("button", name="Save").first.click()
+        expect(page.get_by_label("Time zone")).to_have_value("Asia/Shanghai")
+    finally:
+        context.close()
+
+    assert User.objects.get(username="li").time_zone == "Asia/Shanghai"
