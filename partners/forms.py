@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cocreate.core.forms import NamedEmptyChoices
 from cocreate.core.text import SingleLineField
 from products.models import Part, Product, ValueAddedService
 
@@ -108,7 +109,8 @@ def _website_field():
     return forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(NamedEmptyChoices, forms.ModelForm):
+    empty_choice_labels = {"kind": _("— choose a kind —"), "country": _("— choose a country —")}
     website = _website_field()
     field_order = ["name", "kind", "country", "capabilities", "website", "description"]
     capabilities = forms.MultipleChoiceField(
@@ -159,7 +161,8 @@ class DecisionForm(forms.Form):
         return data
 
 
-class PartnerProfileForm(forms.ModelForm):
+class PartnerProfileForm(NamedEmptyChoices, forms.ModelForm):
+    empty_choice_labels = {"country": _("— choose a country —")}
     regions_served = forms.MultipleChoiceField(
         label=_("Regions served"),
         required=False,
@@ -268,7 +271,7 @@ class PartnerChoiceField(forms.ModelMultipleChoiceField):
         return f"{partner.name} ({partner.get_status_display()})"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(NamedEmptyChoices, forms.ModelForm):
     partners = PartnerChoiceField(
         label=_("Partners"),
         queryset=Partner.objects.active().only("pk", "name", "status").order_by("name"),
