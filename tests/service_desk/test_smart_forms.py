@@ -111,7 +111,10 @@ def test_the_star_labels_are_translated_with_plural_forms(client, alice, resolve
 
     html = client.get(resolved_ticket.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
 
-    assert "5 stars – excellent" not in html.content.decode()
+    page = html.content.decode()
+    assert "5 stars – excellent" not in page
+    assert "1 星 – 差" in page and "5 星 – 非常好" in page
+    assert "我们做得怎么样？" in page
 
 
 def test_a_rating_without_a_star_is_refused_on_the_form(client, alice, resolved_ticket):
