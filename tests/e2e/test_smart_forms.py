@@ -8,7 +8,7 @@ from service_desk import services
 from service_desk.models import Category, Ticket
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories.accounts import agent, customer
-from tests.factories.products import ProductFactory
+from tests.factories.products import ProductFactory, RegistrationFactory
 from tests.factories.service_desk import SlaPolicyFactory
 
 
@@ -86,3 +86,22 @@ def test_the_profile_preselects_the_browsers_time_zone(browser, live_server, tra
         context.close()
 
     assert User.objects.get(username="li").time_zone == "Asia/Shanghai"
+
+
+def test_the_unit_select_offers_only_units_of_the_chosen_product(page, transactional_db):
+    cara = customer(username="cara")
+    aurora, beacon = ProductFactory(name="Aurora"), ProductFactory(name="Beacon")
+    on_aurora = RegistrationFactory(customer=cara, product=aurora, serial_number="AU-1")
+    on_beacon = RegistrationFactory(customer=cara, product=beacon, serial_number="BE-1")
+
+    log_in(page, "cara", settings.DEMO_PASSWORD)
+    page.goto("/support/tickets/new/")
+    units = page.get_by_label("Which unit?")
+    page.get_by_label("Product").select_option(str(aurora.pk))
+    units.select_option(str(on_aurora.pk))
+    expect(units.locator(f"option[value='{on_beacon.pk}']")).to_be_disabled()
+
+    page.get_by_label("Product").select_option(str(beacon.pk))
+    expect(units).to_have_value("")  # the Aurora unit was dropped with its product
+    expect(units.locator(f"option[value='{on_aurora.pk}']")).to_be_disabled()
+    expect(units.locator(f"option[value='{on_beacon.pk}']")).to_be_enabled()
