@@ -129,7 +129,10 @@ def _choices_help() -> str:
 
 class EvaluationForm(forms.Form):
     product = forms.ModelChoiceField(
-        label=_("Product"), queryset=Product.objects.order_by("name"), to_field_name="slug"
+        label=_("Product"),
+        queryset=Product.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("— choose a product —"),
     )
     title = SingleLineField(label=_("Title"), max_length=160)
     body = forms.CharField(label=_("Evaluation"), widget=forms.Textarea(attrs={"rows": 8}))

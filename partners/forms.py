@@ -2,12 +2,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cocreate.core.forms import NamedEmptyChoices
 from cocreate.core.text import SingleLineField
 from products.models import Part, Product, ValueAddedService
 
+from . import selectors
 from .logos import LOGO_MAX_BYTES, logo_check
 from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
 from .selectors import Sort
@@ -17,6 +20,14 @@ from .taxonomy import Capability, Certification, area_choices
 
 def _with_blank(choices, label):
     return [("", label), *choices]
+
+
+class CountryFilterField(forms.ChoiceField):
+    """Offers only the countries partners are in (its choices are computed when rendered), but
+    accepts any country: a link to a country that no longer has partners shows an empty result."""
+
+    def valid_value(self, value):
+        return bool(countries.alpha2(value)) if value else True
 
 
 class DirectoryFilterForm(forms.Form):
@@ -36,7 +47,7 @@ class DirectoryFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or description")}),
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    country = forms.ChoiceField(label=_("Based in"), required=False)
+    country = CountryFilterField(label=_("Based in"), required=False)
     serves = forms.ChoiceField(label=_("Serves"), required=False)
     capability = forms.ChoiceField(label=_("Capability"), required=False)
     certification = forms.ChoiceField(label=_("Certification"), required=False)
@@ -46,12 +57,38 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _with_blank(PartnerKind.choices, _("All kinds"))
-        self.fields["country"].choices = _with_blank(list(countries), _("Any country"))
+        self.fields["country"].choices = self._country_choices
         self.fields["serves"].choices = _with_blank(area_choices(), _("Anywhere"))
         self.fields["capability"].choices = _with_blank(Capability.choices, _("Any capability"))
         self.fields["certification"].choices = _with_blank(
             Certification.choices, _("Any certification")
         )
+
+    @cached_property
+    def _partners_by_country(self) -> dict[str, int]:
+        return selectors.directory_countries()
+
+    def _country_choices(self) -> list[tuple[str, str]]:
+        """The countries with active partners, with how many; a chosen country without any stays
+        shown (with 0) so the form says what the empty result is about."""
+        counts = dict(self._partners_by_country)
+        chosen = self.data.get("country", "")
+        if chosen and countries.alpha2(chosen) and chosen not in counts:
+            counts[countries.alpha2(chosen)] = 0
+        offered = sorted(counts.items(), key=lambda item: str(countries.name(item[0])))
+        return _with_blank(
+            [(code, f"{countries.name(code)} ({count})") for code, count in offered],
+            _("Any country"),
+        )
+
+    @property
+    def country_without_partners(self) -> str:
+        """The chosen country's name when no active partner is based there (else "")."""
+        self.is_valid()
+        code = self.cleaned_data.get("country", "")
+        if code and code not in self._partners_by_country:
+            return str(countries.name(code))
+        return ""
 
     def criteria(self) -> dict:
         """The valid filters as keyword arguments of `selectors.partner_directory`."""
@@ -72,7 +109,8 @@ def _website_field():
     return forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(NamedEmptyChoices, forms.ModelForm):
+    empty_choice_labels = {"kind": _("— choose a kind —"), "country": _("— choose a country —")}
     website = _website_field()
     field_order = ["name", "kind", "country", "capabilities", "website", "description"]
     capabilities = forms.MultipleChoiceField(
@@ -123,7 +161,8 @@ class DecisionForm(forms.Form):
         return data
 
 
-class PartnerProfileForm(forms.ModelForm):
+class PartnerProfileForm(NamedEmptyChoices, forms.ModelForm):
+    empty_choice_labels = {"country": _("— choose a country —")}
     regions_served = forms.MultipleChoiceField(
         label=_("Regions served"),
         required=False,
@@ -232,7 +271,7 @@ class PartnerChoiceField(forms.ModelMultipleChoiceField):
         return f"{partner.name} ({partner.get_status_display()})"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(NamedEmptyChoices, forms.ModelForm):
     partners = PartnerChoiceField(
         label=_("Partners"),
         queryset=Partner.objects.active().only("pk", "name", "status").order_by("name"),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from cocreate.core.text import SingleLineField
 from products.models import Product, Registration
@@ -63,13 +64,31 @@ class ProductChoiceField(forms.ModelChoiceField):
         return product.name
 
 
+class RegistrationSelect(forms.Select):
+    """Each unit names its product (data-product), so a small script can offer only the units
+    of the chosen product (static/js/ticket_new.js); the server checks the pair anyway."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value and hasattr(value, "instance"):
+            option["attrs"]["data-product"] = value.instance.product_id
+        return option
+
+
 class TicketForm(forms.Form):
-    product = ProductChoiceField(queryset=Product.objects.none(), label=_("Product"))
+    product = ProductChoiceField(
+        queryset=Product.objects.none(),
+        label=_("Product"),
+        empty_label=_("— choose a product —"),
+        widget=forms.Select(attrs={"data-units-of": "id_registration"}),
+    )
     registration = forms.ModelChoiceField(
         queryset=Registration.objects.none(),
         required=False,
         label=_("Which unit?"),
         help_text=_("Optional: pick the registered unit this is about."),
+        empty_label=_("— none —"),
+        widget=RegistrationSelect,
     )
     category = forms.ChoiceField(choices=Category.choices, label=_("What do you need?"))
     subject = SingleLineField(max_length=200, label=_("Subject"))
@@ -84,9 +103,22 @@ class TicketForm(forms.Form):
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = _products_for(customer)
-        self.fields["registration"].queryset = Registration.objects.filter(
-            customer=customer
-        ).select_related("product")
+        units = Registration.objects.filter(customer=customer).select_related("product")
+        self.fields["registration"].queryset = units
+        if not self.is_bound:
+            self._preselect_only_unit(units)
+
+    def _preselect_only_unit(self, units):
+        """A customer with one registered unit most likely writes about it: it and its product
+        are chosen already (unless the link named another product)."""
+        only = list(units[:2])
+        if len(only) != 1:
+            return
+        unit = only[0]
+        product = self.initial.get("product")
+        if product is None or product.pk == unit.product_id:
+            self.initial["product"] = unit.product
+            self.initial["registration"] = unit
 
     def clean(self):
         cleaned = super().clean()
@@ -180,12 +212,28 @@ class AgentReplyForm(ReplyForm):
         return cleaned
 
 
+def _star_label(score: int) -> str:
+    meaning = {
+        1: pgettext("rating", "poor"),
+        2: pgettext("rating", "fair"),
+        3: pgettext("rating", "good"),
+        4: pgettext("rating", "very good"),
+        5: pgettext("rating", "excellent"),
+    }[score]
+    return ngettext("%(count)d star – %(meaning)s", "%(count)d stars – %(meaning)s", score) % {
+        "count": score,
+        "meaning": meaning,
+    }
+
+
 class RatingForm(forms.Form):
+    """Five stars, 1 to 5 in order; the template draws them as a fieldset of native radios."""
+
     score = forms.TypedChoiceField(
         coerce=int,
-        choices=[(score, str(score)) for score in range(5, 0, -1)],
+        choices=[(score, str(score)) for score in range(1, 6)],
         widget=forms.RadioSelect,
-        label=_("How satisfied are you? (5 = very)"),
+        label=_("How did we do?"),
     )
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -193,6 +241,11 @@ class RatingForm(forms.Form):
         required=False,
         label=_("Anything to add?"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Labelled here, not at import: each reader gets the labels in their language.
+        self.fields["score"].choices = [(score, _star_label(score)) for score in range(1, 6)]
 
 
 class DeskTicketForm(forms.Form):

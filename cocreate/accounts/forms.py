@@ -1,7 +1,12 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from cocreate.core.i18n import known_time_zones
 from cocreate.core.text import SingleLineField
@@ -14,13 +19,52 @@ TIME_ZONE_AREAS = (
     "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
     "Indian", "Pacific",
 )  # fmt: skip
+TIME_ZONE_AREA_LABELS = {
+    "Africa": pgettext_lazy("time zone region", "Africa"),
+    "America": pgettext_lazy("time zone region", "America"),
+    "Antarctica": pgettext_lazy("time zone region", "Antarctica"),
+    "Arctic": pgettext_lazy("time zone region", "Arctic"),
+    "Asia": pgettext_lazy("time zone region", "Asia"),
+    "Atlantic": pgettext_lazy("time zone region", "Atlantic"),
+    "Australia": pgettext_lazy("time zone region", "Australia"),
+    "Europe": pgettext_lazy("time zone region", "Europe"),
+    "Indian": pgettext_lazy("time zone region", "Indian Ocean"),
+    "Pacific": pgettext_lazy("time zone region", "Pacific"),
+}
 
 
-def time_zone_choices(current: str = "") -> list[tuple[str, str]]:
-    """Region/City zones and UTC; a profile's current zone stays selectable even if an alias."""
-    names = {name for name in known_time_zones() if name.split("/")[0] in TIME_ZONE_AREAS}
-    names |= {"UTC"} | ({current} if current in known_time_zones() else set())
-    return [(name, name) for name in sorted(names)]
+def utc_offset_label(name: str, now: datetime | None = None) -> str:
+    """ "UTC+08:00", "UTC−05:00" (a true minus sign): the zone's offset at `now`."""
+    offset = (now or timezone.now()).astimezone(ZoneInfo(name)).utcoffset() or timedelta()
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "\N{MINUS SIGN}"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def _place(name: str) -> str:
+    """ "America/Argentina/Buenos_Aires" → "Argentina / Buenos Aires"."""
+    return " / ".join(part.replace("_", " ") for part in name.split("/")[1:])
+
+
+def time_zone_choices(current: str = "", now: datetime | None = None) -> list:
+    """UTC, then the Region/City zones grouped by region (<optgroup>), each shown as its place
+    and its offset now ("New York (UTC−05:00)"); a profile's current zone stays selectable even
+    if an alias ("US/Eastern", under "Other")."""
+    now = now or timezone.now()
+    known = known_time_zones()
+    groups: dict[str, list[tuple[str, str]]] = {area: [] for area in TIME_ZONE_AREAS}
+    for name in known:
+        area = name.split("/")[0]
+        if area in groups and "/" in name:
+            groups[area].append((name, f"{_place(name)} ({utc_offset_label(name, now)})"))
+    choices: list = [("UTC", f"UTC ({utc_offset_label('UTC', now)})")]
+    for area, zones in groups.items():
+        if zones:
+            choices.append((TIME_ZONE_AREA_LABELS[area], sorted(zones, key=lambda zone: zone[1])))
+    if current in known and current != "UTC" and current.split("/")[0] not in groups:
+        choices.append((pgettext("time zones", "Other"), [(current, current)]))
+    return choices
 
 
 class SignUpForm(forms.Form):
@@ -44,7 +88,13 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices(self.instance.time_zone)
+        zone = self.fields["time_zone"]
+        zone.choices = time_zone_choices(self.instance.time_zone)
+        # static/js/forms.js offers the browser's zone first ("Detected: …") and, while the
+        # profile still has the default zone (UTC: never chosen), preselects it.
+        zone.widget.attrs["data-detected-label"] = _("Detected: %s")
+        if self.instance.time_zone == User._meta.get_field("time_zone").default:
+            zone.widget.attrs["data-preselect-detected"] = ""
         # No saved language: the footer switcher's choice, else the browser's, decides.
         self.fields["language"].choices = [
             ("", _("Automatic (as this browser)")),

@@ -1,11 +1,13 @@
 """Which language and time zone a request is served in, and that bad values fall back quietly."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from cocreate.accounts.forms import ProfileForm, utc_offset_label
 from cocreate.accounts.models import User
 from cocreate.accounts.tokens import api_token_create
 from cocreate.core.i18n import TIME_ZONE_COOKIE
@@ -230,3 +232,62 @@ def test_a_token_client_reads_times_in_the_token_users_time_zone(client):
 
     assert response.status_code == 200
     assert response.json()["results"][0]["created_at"] == "2026-03-02T04:30:00+08:00"
+
+
+def test_the_profile_groups_time_zones_by_region_with_readable_places_and_offsets(client):
+    client.force_login(UserFactory(time_zone="America/New_York"))
+
+    html = client.get(reverse("profile")).content.decode()
+
+    groups = re.findall(r'<optgroup label="([^"]+)">', html)
+    assert groups[:3] == ["Africa", "America", "Antarctica"] and "Europe" in groups
+    assert "Indian Ocean" in groups and "Pacific" in groups
+    assert re.search(r'<option value="UTC">UTC \(UTC\+00:00\)</option>', html)
+    america = re.search(r'<optgroup label="America">(.*?)</optgroup>', html, re.S).group(1)
+    assert re.search(
+        r'<option value="America/New_York" selected>New York \(UTC−0[45]:00\)</option>', america
+    )
+    assert "Argentina / Buenos Aires (UTC−03:00)" in america
+    assert 'data-detected-label="Detected: %s"' in html
+    assert "data-preselect-detected" not in html  # a zone was chosen: nothing is preselected
+
+
+def test_the_offsets_are_those_of_the_moment():
+    winter, summer = datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 7, 15, tzinfo=UTC)
+
+    assert utc_offset_label("Europe/Berlin", winter) == "UTC+01:00"
+    assert utc_offset_label("Europe/Berlin", summer) == "UTC+02:00"
+    assert utc_offset_label("Asia/Kolkata", winter) == "UTC+05:30"
+    assert utc_offset_label("America/St_Johns", winter) == "UTC−03:30"
+
+
+def test_a_profile_with_the_default_zone_asks_the_browser_to_preselect_its_own(client):
+    client.force_login(UserFactory(time_zone="UTC"))
+
+    html = client.get(reverse("profile")).content.decode()
+
+    assert "data-preselect-detected" in html
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "Europe", "", "US/Pacific"])
+def test_an_unknown_zone_is_refused_by_the_profile_form(zone):
+    user = UserFactory(time_zone="UTC")
+    form = ProfileForm(
+        {"display_name": "Ann", "bio": "", "language": "", "time_zone": zone}, instance=user
+    )
+
+    assert not form.is_valid()
+    assert "time_zone" in form.errors
+
+
+def test_a_grouped_zone_is_saved_by_the_profile_form():
+    user = UserFactory(time_zone="UTC")
+    form = ProfileForm(
+        {"display_name": "Ann", "bio": "", "language": "", "time_zone": "Asia/Shanghai"},
+        instance=user,
+    )
+
+    assert form.is_valid(), form.errors
+    form.save()
+    user.refresh_from_db()
+    assert user.time_zone == "Asia/Shanghai"

@@ -70,7 +70,7 @@ def test_a_ticket_from_filing_to_rating(page, transactional_db):
     expect(page.locator(".prose strong", has_text="repair")).to_be_visible()
     expect(page.get_by_test_id("shipment")).to_contain_text("JD0146000099")
     expect(page.get_by_test_id("shipment")).to_contain_text("Repaired unit on its way")
-    page.get_by_label("5", exact=True).check()
+    page.get_by_label("5 stars – excellent").check()
     page.get_by_label("Anything to add?").fill("Fixed within a week, thank you!")
     page.get_by_role("button", name="Send rating").click()
     expect(page.get_by_text("Thank you for your rating.")).to_be_visible()

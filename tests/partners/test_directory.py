@@ -1,5 +1,7 @@
 """The directory page: filters, full-text search, sorting, cards, and its queries at scale."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -149,15 +151,16 @@ def test_pages_keep_the_filters(client):
 def test_directory_runs_two_queries_at_ten_thousand_partners(
     client, ten_thousand_partners, django_assert_num_queries
 ):
-    # A count and the page's rows; the filters are indexed lookups on the partner table alone.
-    with django_assert_num_queries(2):
+    # A count and the page's rows; the filters are indexed lookups on the partner table alone;
+    # the country filter's options are counted in one grouped query.
+    with django_assert_num_queries(3):
         response = client.get(
             reverse("partners:directory"),
             {"q": "electronics", "capability": "pcb_assembly", "serves": "DE", "page": 3},
         )
     assert response.status_code == 200
     assert len(response.context["page"]) == 24
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(reverse("partners:directory"), {"sort": "newest", "page": 200})
 
 
@@ -168,10 +171,10 @@ def _directory(client, **headers):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        # session, user, roles, unread count, count, page
-        ("customer", 6),
+        # session, user, roles, unread count, count, page, countries
+        ("customer", 7),
         # + the pending applications count for the "Review applications" link
-        ("staff", 7),
+        ("staff", 8),
     ],
 )
 def test_directory_for_signed_in_people_runs_fixed_queries_at_two_sizes(
@@ -226,3 +229,45 @@ def test_a_history_restore_gets_the_whole_page(client):
     )
 
     assert "<form" in response.content.decode()
+
+
+def _country_options(html: str) -> list[str]:
+    select = re.search(r'<select name="country"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_the_country_filter_offers_only_countries_with_active_partners_and_counts(
+    client, django_assert_num_queries
+):
+    PartnerFactory.create_batch(2, country="DE")
+    PartnerFactory(country="CN")
+    PartnerFactory(country="FR", status=Partner.Status.SUSPENDED)
+
+    # session-less visitor: count, page, and the countries counted in one grouped query
+    with django_assert_num_queries(3):
+        html = client.get(reverse("partners:directory")).content.decode()
+
+    assert _country_options(html) == ["Any country", "China (1)", "Germany (2)"]
+
+
+def test_a_linked_country_without_partners_shows_an_empty_result_that_says_so(client):
+    PartnerFactory(country="DE")
+
+    response = client.get(reverse("partners:directory"), {"country": "FR"})
+
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    html = response.content.decode()
+    assert "No partner is based in France at the moment." in html
+    assert _country_options(html) == ["Any country", "France (0)", "Germany (1)"]
+    assert re.search(r'<option value="FR" selected>France \(0\)</option>', html)
+
+
+@pytest.mark.parametrize("country", ["XX", "France", "'; drop"])
+def test_an_unknown_country_in_the_link_is_ignored(client, country):
+    PartnerFactory(country="DE")
+
+    response = client.get(reverse("partners:directory"), {"country": country})
+
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1
