@@ -70,6 +70,12 @@ def test_a_ticket_from_filing_to_rating(page, transactional_db):
     expect(page.locator(".prose strong", has_text="repair")).to_be_visible()
     expect(page.get_by_test_id("shipment")).to_contain_text("JD0146000099")
     expect(page.get_by_test_id("shipment")).to_contain_text("Repaired unit on its way")
+    # Close and reopen are two buttons with room between them, not one touching the other.
+    close = page.get_by_role("button", name="Close the ticket").bounding_box()
+    reopen = page.get_by_role("button", name="Reopen the ticket").bounding_box()
+    apart_across = reopen["x"] >= close["x"] + close["width"] + 6
+    apart_down = reopen["y"] >= close["y"] + close["height"] + 6
+    assert apart_across or apart_down
     page.get_by_label("5 stars – excellent").check()
     page.get_by_label("Anything to add?").fill("Fixed within a week, thank you!")
     page.get_by_role("button", name="Send rating").click()
