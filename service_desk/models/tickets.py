@@ -253,6 +253,11 @@ class Ticket(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    def may_become(self, status: str) -> bool:
+        """Whether the ticket may end up in `status`: the one it has, or one of its
+        Ticket.TRANSITIONS."""
+        return status == self.status or status in self.TRANSITIONS[self.status]
+
     @property
     def can_be_rated(self) -> bool:
         return self.status == self.Status.RESOLVED and self.csat_score is None

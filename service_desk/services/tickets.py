@@ -274,7 +274,7 @@ def ticket_change_status(*, ticket: Ticket, actor, status: str) -> Ticket:
         raise ValidationError({"status": [_("Unknown status.")]})
     if status == ticket.status:
         return ticket
-    if status not in Ticket.TRANSITIONS[ticket.status]:
+    if not ticket.may_become(status):
         raise ValidationError(
             {
                 "status": [

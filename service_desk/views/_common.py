@@ -1,5 +1,5 @@
-"""What the service desk's pages share: the agents-only decorator, a service error as
-messages, and the check that a query value is a row id."""
+"""What the service desk's pages share: the agents-only decorator, a service error or a
+form's errors as messages, and the check that a query value is a row id."""
 
 from functools import wraps
 
@@ -26,6 +26,14 @@ def agent_required(view):
 def _error_message(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _form_error_messages(request, form) -> None:
+    """Every error of an invalid form as a message (forms posted from a page that redirects
+    back rather than showing the form again)."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
 
 
 def _is_id(value: str) -> bool:

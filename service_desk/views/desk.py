@@ -25,7 +25,7 @@ from ..forms import (
 from ..models import CannedResponse, KnowledgeArticle, Macro, Shipment, Tag, Ticket, TicketMessage
 from ..placeholders import PLACEHOLDERS, fill_placeholders
 from . import queue
-from ._common import _error_message, _is_id, agent_required
+from ._common import _error_message, _form_error_messages, _is_id, agent_required
 
 
 @agent_required
@@ -190,7 +190,7 @@ def _macro_preview(ticket, macro: Macro, agent) -> dict:
     except ValidationError as error:
         problems += error.messages
     status = macro.set_status
-    if status and status != ticket.status and status not in Ticket.TRANSITIONS[ticket.status]:
+    if status and not ticket.may_become(status):
         problems.append(
             _("This ticket is %(old)s and cannot become %(new)s: applying the macro is refused.")
             % {"old": ticket.get_status_display(), "new": Ticket.Status(status).label}
@@ -275,9 +275,7 @@ def _desk_shipment(request, ticket):
 def _desk_shipment_update(request, ticket):
     form = ShipmentUpdateForm(request.POST, ticket=ticket)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        _form_error_messages(request, form)
         return redirect(ticket.get_desk_url())
     try:
         services.shipment_update(actor=request.user, **form.cleaned_data)

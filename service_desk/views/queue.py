@@ -18,7 +18,7 @@ from .. import selectors, services
 from ..forms import BulkActionForm, QueueChoices, QueueFilterForm, SavedViewForm, queue_filters_of
 from ..models import BulkAction, BulkActionItem, Macro, Priority, SavedView, Ticket
 from ..services.queue import BULK_INLINE_LIMIT
-from ._common import _error_message, _is_id, agent_required
+from ._common import _error_message, _form_error_messages, _is_id, agent_required
 
 QUEUE_PAGE_SIZE = 25
 REFUSALS_SHOWN = 500
@@ -156,7 +156,7 @@ def saved_view_create(request):
     filters = queue_filters_of(QueryDict(request.POST.get("filters", "")[:4000]))
     back = _queue_url(query_of(filters).urlencode())
     if not form.is_valid():
-        _error_message(request, ValidationError([e for es in form.errors.values() for e in es]))
+        _form_error_messages(request, form)
         return redirect(back)
     try:
         view = services.saved_view_create(owner=request.user, filters=filters, **form.cleaned_data)
@@ -186,7 +186,7 @@ def saved_view_edit(request, pk):
         else:
             messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     else:
-        _error_message(request, ValidationError([e for es in form.errors.values() for e in es]))
+        _form_error_messages(request, form)
     return redirect(_queue_url(f"view={view.pk}"))
 
 
@@ -211,7 +211,7 @@ def bulk_action(request):
     filters = QueryDict(request.POST.get("filters", "")[:4000])
     back = _queue_url(query_of(queue_filters_of(filters)).urlencode())
     if not form.is_valid():
-        _error_message(request, ValidationError([e for es in form.errors.values() for e in es]))
+        _form_error_messages(request, form)
         return redirect(back)
     if form.cleaned_data["all_matching"]:
         choices = QueueChoices.load()
