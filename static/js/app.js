@@ -39,8 +39,25 @@
     }
   });
 
+  // The phone menu's toggle is a checkbox (it works without JavaScript); say whether the menu it
+  // controls is open, also when the browser restores the box ticked on going back.
+  function syncMenuToggle() {
+    var toggle = document.getElementById("nav-toggle");
+    if (toggle) {
+      toggle.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "nav-toggle") {
+      syncMenuToggle();
+    }
+  });
+  window.addEventListener("pageshow", syncMenuToggle);
+
   document.addEventListener("DOMContentLoaded", function () {
     fillTimeZone(document);
     rememberTimeZone();
+    syncMenuToggle();
   });
 })();

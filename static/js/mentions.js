@@ -37,10 +37,10 @@
     status.setAttribute("aria-live", "polite");
     wrap.appendChild(status);
 
+    // A textarea is a textbox, which takes neither aria-expanded nor aria-haspopup: the list it
+    // controls, the option it points at and the status line say what is offered.
     box.setAttribute("aria-autocomplete", "list");
     box.setAttribute("aria-controls", id);
-    box.setAttribute("aria-haspopup", "listbox");
-    box.setAttribute("aria-expanded", "false");
 
     var people = [];
     var active = -1;
@@ -57,7 +57,6 @@
     function close() {
       list.hidden = true;
       list.replaceChildren();
-      box.setAttribute("aria-expanded", "false");
       box.removeAttribute("aria-activedescendant");
       people = [];
       active = -1;
@@ -71,7 +70,6 @@
       item.textContent = text;
       list.appendChild(item);
       list.hidden = false;
-      box.setAttribute("aria-expanded", "true");
       people = [];
       active = -1;
     }
@@ -120,7 +118,6 @@
         list.appendChild(item);
       });
       list.hidden = false;
-      box.setAttribute("aria-expanded", "true");
       highlight(0);
       status.textContent = (box.getAttribute("data-mention-found") || "{count}").replace(
         "{count}",
