@@ -55,6 +55,12 @@ PAGES = {
     "staff": ["/community/moderation/", "/partners/applications/", "/admin/"],
 }
 SHORT_RUN = {"customer"}
+# What people paste: an unbroken link and a long word must wrap on a phone, not push the page wider.
+LONG_TEXT = (
+    "Since firmware 3.2.1 it drains overnight, see "
+    "https://support.example.com/knowledge-base/aurora-3/battery/drains-overnight-after-update"
+    "?firmware=3.2.1&region=eu-central and the log Akkuentladungsüberwachungsprotokolldatei."
+)
 
 
 @pytest.fixture
@@ -79,11 +85,13 @@ def world(transactional_db):
         product=product,
         category=Category.TECHNICAL_SUPPORT,
         subject="Battery drains overnight",
-        description="Since the last update it is empty by morning.",
+        description=LONG_TEXT,
     )
-    services.ticket_reply(ticket=ticket, author=people["agent"], body="Which firmware is it on?")
-    post = PostFactory(product=product, author=people["customer"], tags=[TagFactory()])
-    CommentFactory(post=post, author=people["designer"])
+    services.ticket_reply(ticket=ticket, author=people["agent"], body=LONG_TEXT)
+    post = PostFactory(
+        product=product, author=people["customer"], tags=[TagFactory()], body=LONG_TEXT
+    )
+    CommentFactory(post=post, author=people["designer"], body=LONG_TEXT)
     community_services.reputation_record(
         user=people["customer"], kind=ReputationEvent.Kind.IDEA_ADOPTED, post=post
     )
@@ -183,11 +191,12 @@ def test_every_page_of_the_role_is_accessible_and_fits_a_phone(page, world, role
         log_in(page, world["people"][role].username, settings.DEMO_PASSWORD)
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     page.goto("/")
-    urls = [world["urls"].get(name, name) for name in PAGES[role]]
-    urls += [url for url in header_links(page) if url not in urls and "logout" not in url]
+    # The screenshots are named after the page (the world's objects by their key, not their id).
+    urls = {world["urls"].get(name, name): slug(name) for name in PAGES[role]}
+    urls |= {url: slug(url) for url in header_links(page) if url not in urls}
 
     problems = defaultdict(list)  # what is wrong -> the pages and widths where it is
-    for url in urls:
+    for url, name in urls.items():
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             response = page.goto(url)
@@ -196,7 +205,7 @@ def test_every_page_of_the_role_is_accessible_and_fits_a_phone(page, world, role
                 problems[violation].append(f"{url} ({width} px)")
             if width < 800 and (sideways := sideways_scrolling(page)):
                 problems[sideways].append(f"{url} ({width} px)")
-            screenshot(page, f"a11y-{role}-{slug(url)}-{width}")
+            screenshot(page, f"a11y-{role}-{name}-{width}")
 
     assert not problems, f"{role}'s pages:\n" + "\n".join(
         f"- {problem}\n  on {', '.join(where)}" for problem, where in problems.items()
@@ -220,3 +229,19 @@ def test_the_phone_menu_toggle_says_whether_the_menu_is_open(page, live_server):
     page.locator(".nav-toggle-label").click()
 
     expect(toggle).to_have_attribute("aria-expanded", "false")
+
+
+def test_the_sideways_check_names_what_sticks_out(page, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    assert sideways_scrolling(page) is None
+
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        ' \'<p id="too-wide" class="wide">Wider than a phone</p>\');'
+        "document.getElementById('too-wide').style.width = '600px';"
+    )
+
+    found = sideways_scrolling(page)
+    assert found.startswith("scrolls sideways (")
+    assert 'p#too-wide.wide "Wider than a phone"' in found
