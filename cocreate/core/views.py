@@ -8,7 +8,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
@@ -31,6 +31,13 @@ PUBLIC_MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline
 
 def home(request):
     return render(request, "home.html")
+
+
+@require_safe
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the icon
+    (temporarily: its static name carries a hash that changes with it)."""
+    return redirect(static("img/favicon.ico"))
 
 
 # /healthz answers within HEALTH_DEADLINE_SECONDS whatever hangs: each check runs in a thread of
