@@ -53,7 +53,16 @@ PAGES = {
     "agent": ["/desk/", "desk_ticket", "/desk/metrics/", "/desk/macros/", "/desk/kb/new/"],
     "designer": ["/design/", "design_item", "/design/dashboard/", "/design/evaluations/new/"],
     "partner": ["/partners/mine/", "/partners/mine/acme/", "/partners/projects/", "project"],
-    "staff": ["/community/moderation/", "/partners/applications/", "/admin/"],
+    "staff": [
+        "/community/moderation/",
+        "/partners/applications/",
+        "/admin/",
+        "/admin/products/product/",
+        "admin_product",
+        "admin_post",
+        "admin_ticket",
+        "admin_partner",
+    ],
 }
 SHORT_RUN = {"customer"}
 # What people paste: an unbroken link and a long word must wrap on a phone, not push the page wider.
@@ -116,6 +125,10 @@ def world(transactional_db):
             "desk_ticket": f"/desk/tickets/{ticket.number}/",
             "design_item": f"/design/items/{item.pk}/",
             "project": f"/partners/projects/{project.slug}/",
+            "admin_product": f"/admin/products/product/{product.pk}/change/",
+            "admin_post": f"/admin/community/post/{post.pk}/change/",
+            "admin_ticket": f"/admin/service_desk/ticket/{ticket.pk}/change/",
+            "admin_partner": f"/admin/partners/partner/{partner.pk}/change/",
         },
     }
 
