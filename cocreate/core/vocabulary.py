@@ -49,24 +49,24 @@ def refresh_vocabulary(*, config: str = "english") -> int:
         return 0
     selects, params = [], []
     for source in _SOURCES:
-        sql, source_params = source().values("text").query.sql_with_params()
+        sql, source_params = source().order_by().values("text").query.sql_with_params()
         selects.append(f"SELECT text FROM ({sql}) AS source")
         params.extend(source_params)
     table = connection.ops.quote_name(SearchWord._meta.db_table)
     statement = f"""
         WITH texts AS ({" UNION ALL ".join(selects)}),
-        found AS (
-            SELECT lower(match[1]) AS word, count(*) AS frequency
-            FROM texts,
-                 regexp_matches(regexp_replace(texts.text, %s, ' ', 'g'), '([[:alpha:]]+)', 'g')
-                   AS match
+        -- Runs of letters, split on anything else and on Han characters. MATERIALIZED: each
+        -- distinct word is then stemmed once, not each of its occurrences.
+        found AS MATERIALIZED (
+            SELECT word, count(*) AS frequency
+            FROM texts, regexp_split_to_table(lower(texts.text), %s) AS word
+            WHERE length(word) BETWEEN %s AND %s
             GROUP BY 1
         ),
         fresh AS (
             SELECT word, frequency,
                    (tsvector_to_array(to_tsvector(%s::regconfig, word)))[1] AS lexeme
             FROM found
-            WHERE length(word) BETWEEN %s AND %s
         ),
         kept AS (SELECT * FROM fresh WHERE lexeme IS NOT NULL AND length(lexeme) <= %s),
         removed AS (
@@ -88,7 +88,13 @@ def refresh_vocabulary(*, config: str = "english") -> int:
         )
         SELECT (SELECT count(*) FROM removed) + (SELECT count(*) FROM written)
     """
-    params += [f"[{HAN_CHARACTERS}]", config, MIN_WORD_LENGTH, MAX_WORD_LENGTH, MAX_WORD_LENGTH]
+    params += [
+        f"[^[:alpha:]]+|[{HAN_CHARACTERS}]+",
+        MIN_WORD_LENGTH,
+        MAX_WORD_LENGTH,
+        config,
+        MAX_WORD_LENGTH,
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK])
         cursor.execute(statement, params)

@@ -119,3 +119,19 @@ def test_prefix_and_any_word_searches_are_planned_like_the_exact_search(count, m
         nodes = post_plan(make_query())
     assert "Seq Scan" not in scans(nodes, "community_post")
     assert "post_search_idx" in indexes_used(nodes)
+
+
+def test_the_refresh_reads_each_text_once_and_stems_each_distinct_word_once():
+    from cocreate.core.vocabulary import refresh_vocabulary
+
+    make_posts(300)
+    with CaptureQueriesContext(connection) as captured:
+        refresh_vocabulary()
+    [statement] = [query["sql"] for query in captured if "WITH texts" in query["sql"]]
+    nodes = plan_of(statement)
+
+    assert [
+        node["Node Type"] for node in nodes if node.get("Relation Name") == "community_post"
+    ] == ["Seq Scan"]
+    split = [node for node in nodes if node.get("Function Name") == "regexp_split_to_table"]
+    assert split and not any("to_tsvector" in node.get("Filter", "") for node in split)
