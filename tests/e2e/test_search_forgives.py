@@ -70,3 +70,22 @@ def test_a_phone_reader_is_forgiven_a_typo_and_offered_to_post_the_idea(page, tr
     expect(page.get_by_label("Title")).to_have_value("Wireless dock <b>now</b>")
     _no_horizontal_scroll(page)
     screenshot(page, "search-forgives-new-post-390")
+
+
+def test_the_knowledge_base_forgives_a_typo_on_a_phone(page, transactional_db):
+    from tests.factories.service_desk import KnowledgeArticleFactory
+
+    KnowledgeArticleFactory(title="Reset the router", body="Hold the **reset** button.")
+    refresh_vocabulary()
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto("/support/kb/")
+    page.get_by_label("Search").fill("ruoter")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page.get_by_test_id("search-forgiven")).to_contain_text(
+        "Nothing matches “ruoter”. Showing results for router."
+    )
+    expect(page.get_by_role("link", name="Reset the router")).to_be_visible()
+    _no_horizontal_scroll(page)
+    screenshot(page, "search-forgives-kb-390")
