@@ -69,6 +69,14 @@ def test_a_typo_is_corrected_and_said_with_the_query_kept(client, product, posts
     assert 'value="batery"' in html  # the search box keeps what was typed
 
 
+def test_a_chinese_reader_is_told_in_chinese(client, settings, product, posts):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    html = page(client, product, "batery").content.decode()
+
+    assert "没有与“batery”匹配的结果。以下是<strong>battery</strong>的结果。" in html
+
+
 def test_a_swap_and_two_edits_in_a_long_word_are_corrected(product, posts):
     assert search(product, "overnihgt").forgiven.corrected == "overnight"
     assert search(product, "baterry drains").forgiven.corrected == "battery drains"
