@@ -198,7 +198,7 @@ class Forgiven:
 def corrected_text(text: str, *, config: str) -> str:
     """`text` with each word that matches nothing replaced by the likeliest vocabulary word one
     or two edits away ("batery life" → "battery life"); "" when nothing was corrected. Chinese is
-    never corrected. One query on the vocabulary, none for a query without a Latin word."""
+    never corrected. One query on the vocabulary, none without a word long enough to correct."""
     from .vocabulary import corrections
 
     if not _plain(text):

@@ -117,6 +117,14 @@ def test_quoted_or_excluding_queries_are_taken_as_written(product, posts):
     assert search(product, "drains -batery").forgiven is None
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["batry_x", "foo:* batery", "ab & cd | !ef", "x!y:*", "émile batery", "___ zzz", "a:b", "\\"],
+)
+def test_odd_queries_are_forgiven_without_failing(client, product, posts, query):
+    assert page(client, product, query).status_code == 200
+
+
 # --- prefixes ------------------------------------------------------------------------------------
 
 
