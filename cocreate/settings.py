@@ -452,6 +452,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cocreate.outbox.tasks.publish_outbox",
         "schedule": 30,
     },
+    # The words of the searchable texts, which correct typos in searches (docs/search.md).
+    "search-refresh-vocabulary": {
+        "task": "cocreate.core.tasks.refresh_search_vocabulary",
+        "schedule": 15 * 60,
+    },
     "clear-expired-sessions": {
         "task": "cocreate.core.tasks.clear_expired_sessions",
         "schedule": 24 * 3600,

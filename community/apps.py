@@ -44,6 +44,12 @@ class CommunityConfig(AppConfig):
 
         register_mention_links(mention_links)
         _register_notification_kinds(Post)
+        # The words of the listed posts correct typos in searches (docs/search.md).
+        from cocreate.core.vocabulary import register_vocabulary_source
+
+        from .selectors import vocabulary_texts
+
+        register_vocabulary_source(vocabulary_texts)
         # A person's posts, comments and votes in their data export; follows erased with them.
         from cocreate.accounts.personal_data import register_personal_data
 

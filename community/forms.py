@@ -93,6 +93,12 @@ class PostForm(forms.Form):
     # Editing: the checked "Remove" boxes of the post's current images.
     remove_image = IdListField(label=_("Images to remove"))
 
+    @staticmethod
+    def carried_title(query) -> str:
+        """The title carried over in the query string (?title=, from a search that found
+        nothing): one line, cut to the title's length. Plain text: the widget escapes it."""
+        return " ".join(query.get("title", "").split())[:TITLE_MAX_LENGTH]
+
     def __init__(self, *args, similar_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["images"].help_text = _(

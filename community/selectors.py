@@ -6,7 +6,7 @@ verified owners, the viewer's votes) with one query each, whatever the page hold
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -23,15 +23,16 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cocreate.core.money import sum_by_currency
-from cocreate.core.search import any_term_query, websearch_query
+from cocreate.core.search import Forgiven, any_term_query, forgive, typing_query
 from products.models import Part, Product, ProductLine, Registration
 
 from .links import linked_tickets
@@ -145,8 +146,8 @@ class FeedFilters:
 
 def search_query(text: str) -> SearchQuery | None:
     """websearch_to_tsquery: quotes for phrases, `or`, `-word` to exclude; a Chinese word is a
-    phrase of its characters (cocreate/core/search.py)."""
-    return websearch_query(text, config=SEARCH_CONFIG)
+    phrase of its characters; the last word is also a prefix (cocreate/core/search.py)."""
+    return typing_query(text, config=SEARCH_CONFIG)
 
 
 def post_feed(
@@ -154,8 +155,10 @@ def post_feed(
     *,
     product: Product | None = None,
     products: QuerySet[Product] | None = None,
+    query: SearchQuery | None = None,
 ) -> QuerySet[Post]:
-    """The listed posts of a product (or products), filtered, searched and sorted."""
+    """The listed posts of a product (or products), filtered, searched (`filters.q`, or
+    `query` when given: see searched_feed) and sorted."""
     posts = listed_posts()
     if product is not None:
         posts = posts.filter(product=product)
@@ -169,7 +172,8 @@ def post_feed(
         posts = posts.filter(tags__slug=filters.tag)
     if filters.language:
         posts = posts.filter(language=filters.language)
-    query = search_query(filters.q)
+    if query is None:
+        query = search_query(filters.q)
     sort = filters.sort or (RELEVANCE if query is not None else DEFAULT_SORT)
     if query is not None:
         # In double precision, so a feed cursor carries the rank back exactly (a real would not
@@ -182,6 +186,45 @@ def post_feed(
     else:
         order_by = FEED_SORTS.get(sort, FEED_SORTS[DEFAULT_SORT]).order_by
     return with_list_relations(posts).order_by(*order_by)
+
+
+@dataclass(frozen=True)
+class FeedSearch:
+    posts: QuerySet[Post]
+    match_count: int  # counted up to SEARCH_COUNT_CAP + 1
+    forgiven: Forgiven | None = None  # what was searched instead of the words as typed
+
+
+def searched_feed(
+    filters: FeedFilters,
+    *,
+    product: Product | None = None,
+    products: QuerySet[Product] | None = None,
+) -> FeedSearch:
+    """The feed of a search and how many posts match. When the words as typed match nothing,
+    the search forgives them (cocreate/core/search.py): typos corrected, else any of the words.
+    Two queries when the words match (count, then the page), at most four more when not."""
+    posts = post_feed(filters, product=product, products=products)
+    found = count_capped(posts, SEARCH_COUNT_CAP)
+    if found:
+        return FeedSearch(posts, found)
+    scope = post_feed(replace(filters, q=""), product=product, products=products)
+    forgiven = forgive(
+        filters.q,
+        config=SEARCH_CONFIG,
+        matches=lambda query: count_capped(scope.filter(search_vector=query), SEARCH_COUNT_CAP),
+    )
+    if forgiven is None:
+        return FeedSearch(posts, 0)
+    posts = post_feed(filters, product=product, products=products, query=forgiven.query)
+    return FeedSearch(posts, forgiven.found, forgiven)
+
+
+def vocabulary_texts() -> QuerySet[Post]:
+    """The texts whose words make the search vocabulary (cocreate/core/vocabulary.py)."""
+    return listed_posts().annotate(
+        text=Concat("title", Value(" "), "body", output_field=TextField())
+    )
 
 
 def count_capped(posts: QuerySet[Post], cap: int = SEARCH_COUNT_CAP) -> int:

@@ -47,6 +47,12 @@ class ServiceDeskConfig(AppConfig):
 
         register_linked_tickets(Ticket._meta.get_field("linked_post"))
         _register_notification_kinds(is_desk_agent)
+        # The words of the published articles correct typos in searches (docs/search.md).
+        from cocreate.core.vocabulary import register_vocabulary_source
+
+        from .selectors import vocabulary_texts
+
+        register_vocabulary_source(vocabulary_texts)
         # A person's tickets in their data export; anonymised after the retention period once
         # their account is deleted (services/anonymisation.py), not at once.
         from cocreate.accounts.personal_data import register_personal_data

@@ -19,6 +19,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
     Window,
@@ -30,7 +31,7 @@ from django.utils import timezone
 from cocreate.accounts.models import User
 from cocreate.accounts.roles import Role
 from cocreate.core import clock
-from cocreate.core.search import any_term_query, websearch_query
+from cocreate.core.search import Forgiven, any_term_query, forgive, typing_query, websearch_query
 from community.models import Post
 from products.models import Registration
 
@@ -499,8 +500,10 @@ def articles(
     include_drafts: bool = False,
     language: str = "",
     reader_language: str = "",
+    query: SearchQuery | None = None,
 ) -> QuerySet[KnowledgeArticle]:
-    """Articles, best match first when searching; `product` also brings the general ones.
+    """Articles, best match first when searching (`q`, or `query` when given: see
+    forgiving_articles); `product` also brings the general ones.
 
     `language` keeps the articles written in it. Otherwise, with a `reader_language` and no
     search, each article is listed once: in the reader's language when it has that version.
@@ -513,7 +516,8 @@ def articles(
         rows = rows.filter(Q(product=product) | Q(product__isnull=True))
     if category:
         rows = rows.filter(category=category)
-    query = search_query(q)
+    if query is None:
+        query = article_query(q)
     if language:
         rows = rows.filter(language=language)
     elif reader_language and query is None:
@@ -523,6 +527,33 @@ def articles(
             SearchRank(F("search_vector"), query).desc(), "-published_at", "-id"
         )
     return rows.order_by("-helpful_count", "-published_at", "-id")
+
+
+def article_query(text: str) -> SearchQuery | None:
+    """The knowledge base's search: websearch syntax, Chinese as phrases, the last word also a
+    prefix (cocreate/core/search.py)."""
+    return typing_query((text or "")[:200], config=SEARCH_CONFIG)
+
+
+def forgiving_articles(q: str, **filters) -> tuple[QuerySet[KnowledgeArticle], Forgiven | None]:
+    """`articles(q=q, **filters)` found nothing: what the search that forgives its words finds
+    (cocreate/core/search.py), and what it searched; the same rows and None when nothing.
+    At most three queries: the vocabulary, then one LIMIT 1 per try."""
+    forgiven = forgive(
+        (q or "")[:200],
+        config=SEARCH_CONFIG,
+        matches=lambda query: int(articles(query=query, **filters).exists()),
+    )
+    if forgiven is None:
+        return articles(q=q, **filters), None
+    return articles(query=forgiven.query, **filters), forgiven
+
+
+def vocabulary_texts() -> QuerySet[KnowledgeArticle]:
+    """The texts whose words make the search vocabulary (cocreate/core/vocabulary.py)."""
+    return KnowledgeArticle.objects.filter(status=KnowledgeArticle.Status.PUBLISHED).annotate(
+        text=Concat("title", Value(" "), "body", output_field=TextField())
+    )
 
 
 def article_suggestions(

@@ -1,8 +1,11 @@
 """The communities: the index, a product line's and a product's feeds, similar posts."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,17 +50,40 @@ def _feed_page(request, posts) -> tuple[keyset.KeysetPage, bool]:
     return page, True
 
 
-def _feed_context(request, form, filters, posts) -> tuple[dict, int]:
-    """The feed's page and the response status: 400 for bad filters or a bad cursor, with an
-    empty page rather than a guess at what was meant."""
+def _feed_context(request, form, filters, **scope) -> tuple[dict, int]:
+    """The feed's page (of `scope`: a product, or products) and the response status: 400 for
+    bad filters or a bad cursor, with an empty page rather than a guess at what was meant.
+    A search is counted first: when its words match nothing, it forgives them (see
+    selectors.searched_feed)."""
     if form.errors:
         return {"page": keyset.KeysetPage([]), "bad_input": True}, 400
-    page, valid = _feed_page(request, posts)
+    search = selectors.searched_feed(filters, **scope) if filters.q else None
+    page, valid = _feed_page(
+        request, search.posts if search else selectors.post_feed(filters, **scope)
+    )
     context = {"page": page, "bad_input": not valid}
-    if valid and filters.q:
-        cap = selectors.SEARCH_COUNT_CAP
-        context |= {"match_count": selectors.count_capped(posts, cap), "match_cap": cap}
+    if valid and search:
+        context |= {
+            "match_count": search.match_count,
+            "match_cap": selectors.SEARCH_COUNT_CAP,
+            "forgiven": search.forgiven,
+        }
+        if not search.match_count:
+            context["post_it"] = _post_it_offers(request, filters.q, **scope)
     return context, 200 if valid else 400
+
+
+def _post_it_offers(request, text, *, product=None, products=None) -> list[dict]:
+    """Where a search that found nothing may be posted as a new idea, its text carried over as
+    the title: the product's new-post form (each of the line's products on a line's page),
+    through the sign-in page for a signed-out reader."""
+    offers = []
+    for each in [product] if product is not None else list(products):
+        url = f"{reverse('community:post_new', args=[each.slug])}?{urlencode({'title': text})}"
+        if not request.user.is_authenticated:
+            url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': url})}"
+        offers.append({"product": each, "url": url})
+    return offers
 
 
 def _sort_tabs(filters: selectors.FeedFilters) -> list[dict]:
@@ -91,9 +117,7 @@ def line_detail(request, slug):
     """A product line: its products' communities and their posts in one feed."""
     line = get_object_or_404(ProductLine, slug=slug)
     form, filters = _feed_filters(request)
-    feed, status = _feed_context(
-        request, form, filters, selectors.post_feed(filters, products=line.products.all())
-    )
+    feed, status = _feed_context(request, form, filters, products=line.products.all())
     context = feed | {
         "line": line,
         "form": form,
@@ -113,9 +137,7 @@ def product_feed(request, product_slug):
     """A product's community: its posts, filtered, searched and sorted."""
     product = _product_or_404(product_slug)
     form, filters = _feed_filters(request)
-    feed, status = _feed_context(
-        request, form, filters, selectors.post_feed(filters, product=product)
-    )
+    feed, status = _feed_context(request, form, filters, product=product)
     context = feed | {
         "product": product,
         "form": form,

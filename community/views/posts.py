@@ -95,7 +95,8 @@ def _post_form_page(request, product, *, post=None):
     similar_url = reverse("community:similar", args=[product.slug])
     if post is not None:
         similar_url += f"?exclude={post.pk}"
-    initial = {}
+    # A search that found nothing offers to post it: its text comes as ?title=.
+    initial = {"title": PostForm.carried_title(request.GET)}
     part_initial = []
     if post is not None:
         initial = {

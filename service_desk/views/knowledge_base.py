@@ -24,19 +24,24 @@ def kb_index(request):
     if filters.get("product"):
         product = Product.objects.filter(slug=filters["product"]).first()
     agent = is_desk_agent(request.user)
-    rows = selectors.articles(
-        q=filters.get("q", ""),
-        product=product,
-        category=filters.get("category", ""),
-        include_drafts=agent,
-        language=filters.get("language", ""),
-        reader_language=request.LANGUAGE_CODE,
-    )
-    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    q = filters.get("q", "")
+    scope = {
+        "product": product,
+        "category": filters.get("category", ""),
+        "include_drafts": agent,
+        "language": filters.get("language", ""),
+        "reader_language": request.LANGUAGE_CODE,
+    }
+    page = Paginator(selectors.articles(q=q, **scope), 20).get_page(request.GET.get("page"))
+    forgiven = None
+    if q and not page.paginator.count:  # the words as typed found nothing: forgive them
+        rows, forgiven = selectors.forgiving_articles(q, **scope)
+        if forgiven is not None:
+            page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "service_desk/kb_index.html",
-        {"form": form, "page": page, "may_write_articles": agent},
+        {"form": form, "page": page, "may_write_articles": agent, "q": q, "forgiven": forgiven},
     )
 
 

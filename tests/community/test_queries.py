@@ -137,3 +137,26 @@ def test_similar_posts(client, product, django_assert_num_queries, n):
     with django_assert_num_queries(2):
         response = client.get(url, {"title": "build number"})
     assert len(response.context["posts"]) == min(n, 5)
+
+
+@pytest.mark.parametrize("n", [2, 9])
+def test_a_search_that_forgives_runs_a_bounded_number_of_queries(
+    client, viewer, product, django_assert_num_queries, n
+):
+    from cocreate.core.vocabulary import refresh_vocabulary
+
+    _populate(product, n)
+    refresh_vocabulary()
+    url = reverse("community:product", args=[product.slug])
+    # the feed's (BASE + 9 above) and the vocabulary, then the count of the corrected words
+    clear_cache()
+    with django_assert_num_queries(BASE + 11):
+        assert client.get(url, {"q": "biuld"}).context["forgiven"].corrected == "build"
+    # … then the count of any of the words
+    clear_cache()
+    with django_assert_num_queries(BASE + 12):
+        assert client.get(url, {"q": "biuld teleport"}).context["forgiven"].any_words
+    # nothing found: no post to decorate, the offer to post it
+    clear_cache()
+    with django_assert_num_queries(BASE + 7):
+        assert client.get(url, {"q": "teleport module"}).context["post_it"]

@@ -15,6 +15,7 @@ from django.db import transaction
 from cocreate.accounts.models import User
 from cocreate.accounts.seed import DEMO_ACCOUNTS
 from cocreate.core.discovery import app_modules
+from cocreate.core.vocabulary import refresh_vocabulary
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for _app_config, module in app_modules("seed"):
                     module.seed(self.stdout)
+                # Typo corrections work on the demo at once, not after the periodic job.
+                refresh_vocabulary()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_accounts()
 
