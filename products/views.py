@@ -35,7 +35,7 @@ CHANGELOG_PAGE_SIZE = 30
 
 
 def _status_tabs(counts: dict[str, int], current: str = "") -> list[dict]:
-    """"All" and each lifecycle status that has products (or is the one chosen)."""
+    """ "All" and each lifecycle status that has products (or is the one chosen)."""
     tabs = [{"value": "", "label": _("All"), "count": sum(counts.values())}]
     tabs += [
         {"value": value, "label": label, "count": counts.get(value, 0)}
@@ -86,9 +86,7 @@ def line_detail(request, slug):
         "page": page,
         "query": filters.get("q", ""),
         "status": filters.get("status", ""),
-        "status_tabs": _status_tabs(
-            product_status_counts(line=line), filters.get("status", "")
-        ),
+        "status_tabs": _status_tabs(product_status_counts(line=line), filters.get("status", "")),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "products/_catalog_results.html", context)

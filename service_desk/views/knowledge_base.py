@@ -33,6 +33,7 @@ def kb_index(request):
         reader_language=request.LANGUAGE_CODE,
     )
     page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    form.offer(selectors.article_facets(include_drafts=agent))
     return render(
         request,
         "service_desk/kb_index.html",

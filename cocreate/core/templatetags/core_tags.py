@@ -32,7 +32,6 @@ def status_badge(instance, field: str = "status", testid: str = ""):
     """`{% status_badge ticket %}` (or `{% status_badge item "state" testid="item-state" %}`):
     the field's label in a badge coloured as its app registered (cocreate/core/badges.py)."""
     label = getattr(instance, f"get_{field}_display")()
-    css = " ".join(filter(None, ["badge", status_badge_class(instance, field)]))
     return badge(label, status_badge_class(instance, field), testid=testid)
 
 
