@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from cocreate.core.forms import NamedEmptyChoices, PresentChoiceField
@@ -122,6 +123,21 @@ class DirectoryFilterForm(forms.Form):
         if verified:
             data["verified"] = verified == "true"
         return data
+
+
+class ProjectFilterForm(forms.Form):
+    """The collaboration projects' filters; an unknown value is ignored."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=_with_blank(CollaborationProject.Kind.choices, _("All kinds")),
+    )
+    status = forms.ChoiceField(
+        label=pgettext_lazy("state of a record", "Status"),
+        required=False,
+        choices=_with_blank(CollaborationProject.Status.choices, _("Any status")),
+    )
 
 
 def _website_field():
