@@ -58,8 +58,8 @@ def page_header(content, title, eyebrow="", lead="", testid=""):
 
 @register.simple_block_tag
 def card(content, title="", url="", heading="h2", testid=""):
-    """A card: a surface with an optional title (a link to `url` when given, the whole card
-    then opens it) and what is between the tags as its body.
+    """A card: a surface with an optional title (an h2, or an h3 with heading="h3"; a link to
+    `url` when given, the whole card then opens it) and what is between the tags as its body.
 
     {% card title=article.title url=article.get_absolute_url heading="h3" %}<p>…</p>{% endcard %}
     """
