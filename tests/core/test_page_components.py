@@ -137,6 +137,8 @@ def test_the_filter_bar_refreshes_its_results_with_htmx_when_told_where_they_are
     )
 
     assert 'hx-target="#feed-results"' in html and 'hx-select="#feed-results"' in html
+    # Any select's change refreshes them (a change bubbles to the form), not only the first's.
+    assert 'hx-trigger="submit, change,' in html
     assert "input changed delay:400ms" in html
 
 
