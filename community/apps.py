@@ -18,10 +18,29 @@ class CommunityConfig(AppConfig):
         register_menu_entry(
             _("Moderation"), "community:moderation", position=30, visible=can_moderate
         )
-        # Each status has its colour in static/css/community.css.
-        status_classes = {status: f"status-{status}" for status in Post.Status.values}
+        S, K = Post.Status, Post.Kind
+        status_classes = {
+            S.OPEN: "badge-muted",
+            S.UNDER_REVIEW: "badge-info",
+            S.PLANNED: "badge-accent",
+            S.IN_PROGRESS: "badge-violet",
+            S.ADOPTED: "badge-ok",
+            S.DECLINED: "badge-danger",
+            S.DUPLICATE: "badge-muted",
+        }
         register_status_badges(Post, status_classes)
         register_status_badges(StatusChange, status_classes, field="new_status")
+        register_status_badges(
+            Post,
+            {
+                K.FEEDBACK: "badge-info",
+                K.SUGGESTION: "",
+                K.MODIFICATION: "badge-accent",
+                K.QUESTION: "badge-violet",
+                K.EVALUATION: "badge-ok",
+            },
+            field="kind",
+        )
         # The catalog, a floor below, lists the ideas adopted into a product; partners, our
         # sibling, show their suppliers how builds use their parts. Both read them through the
         # catalog's contracts, which this app fills.

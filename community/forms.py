@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.forms import PresentChoiceField
 from cocreate.core.text import SingleLineField
 from products.models import Part, Product
 from products.templatetags.products_tags import money
@@ -277,18 +278,23 @@ class FeedFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _("battery, “fan noise” …")}
         ),
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Post.Kind.choices]
+    kind = PresentChoiceField(
+        label=_("Kind"), required=False, choices=Post.Kind.choices, empty_label=_("All kinds")
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *Post.Status.choices]
+    status = PresentChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=Post.Status.choices,
+        empty_label=_("Any status"),
     )
-    tag = forms.SlugField(label=_("Tag"), required=False, max_length=40)
-    sort = forms.ChoiceField(label=_("Sort"), required=False)
-    language = forms.ChoiceField(
+    # The tag is chosen by clicking one, the sort with the tabs: both ride along hidden.
+    tag = forms.SlugField(label=_("Tag"), required=False, max_length=40, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, widget=forms.HiddenInput)
+    language = PresentChoiceField(
         label=_("Language"),
         required=False,
-        choices=[("", _("Any language")), *settings.LANGUAGES],
+        choices=settings.LANGUAGES,
+        empty_label=_("Any language"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -298,6 +304,16 @@ class FeedFilterForm(forms.Form):
             (RELEVANCE, _("Relevance")),
             *((name, sort.label) for name, sort in FEED_SORTS.items()),
         ]
+
+    def offer(self, facets) -> None:
+        """Offer only the kinds, statuses and languages the feed's posts have
+        (`selectors.PostFacets`)."""
+        for name, counts in (
+            ("kind", facets.kinds),
+            ("status", facets.statuses),
+            ("language", facets.languages),
+        ):
+            self.fields[name].offer(counts, chosen=self.data.get(name, ""))
 
 
 class RoadmapFilterForm(forms.Form):

@@ -5,6 +5,7 @@ Lists are fetched in two steps: the page of posts (one query, plus prefetches), 
 verified owners, the viewer's votes) with one query each, whatever the page holds.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -488,21 +489,50 @@ def line_products(line: ProductLine) -> list[Product]:
     )
 
 
-# The product page's counts by kind read every post of the product (100 ms at 12k posts), so
-# they are cached this long (seconds) for everyone; the feed itself is never cached for people
-# signed in.
+# A feed's facets (its posts counted by kind, status and language) read every post of the
+# product (100 ms at 12k posts), so they are cached this long (seconds) for everyone; the feed
+# itself is never cached for people signed in.
 KIND_COUNTS_TTL = 5
 
 
-def product_post_counts(product: Product) -> dict[str, int]:
-    """Listed posts of a product by kind (at most KIND_COUNTS_TTL seconds old)."""
-    key = f"community:kind-counts:{product.pk}"
-    counts = cache.get(key)
-    if counts is None:
-        rows = listed_posts().filter(product=product).values_list("kind").annotate(n=Count("id"))
-        counts = dict(rows)
-        cache.set(key, counts, KIND_COUNTS_TTL)
-    return counts
+@dataclass(frozen=True)
+class PostFacets:
+    """Listed posts counted by each value of the feed's filters: what the filter selects offer
+    (only values that have posts) and the product page's counts by kind."""
+
+    kinds: dict[str, int]
+    statuses: dict[str, int]
+    languages: dict[str, int]
+
+
+def _post_facets(key: str, posts: QuerySet[Post]) -> PostFacets:
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            posts.order_by().values_list("kind", "status", "language").annotate(n=Count("id"))
+        )
+        cache.set(key, rows, KIND_COUNTS_TTL)
+    kinds, statuses, languages = Counter(), Counter(), Counter()
+    for kind, status, language, n in rows:
+        kinds[kind] += n
+        statuses[status] += n
+        languages[language] += n
+    return PostFacets(kinds=dict(kinds), statuses=dict(statuses), languages=dict(languages))
+
+
+def product_post_facets(product: Product) -> PostFacets:
+    """A product's listed posts by kind, status and language (one grouped query, at most
+    KIND_COUNTS_TTL seconds old)."""
+    return _post_facets(
+        f"community:facets:product:{product.pk}", listed_posts().filter(product=product)
+    )
+
+
+def line_post_facets(line: ProductLine) -> PostFacets:
+    """The same for a product line's posts."""
+    return _post_facets(
+        f"community:facets:line:{line.pk}", listed_posts().filter(product__line=line)
+    )
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,23 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.forms import PresentChoiceField
 from cocreate.core.text import SingleLineField, validate_single_line
 from community.models import Post
 from products.models import Product
 
 from .models import PollChoice, ReviewItem
-from .selectors import QueueSort
+from .selectors import QueueSort, queue_products
 from .services import DECISIONS, MESSAGE_MAX_LENGTH, POLL_MAX_CHOICES, next_statuses
 
 
 class QueueFilterForm(forms.Form):
+    """The queue's filters: products with items in the queue, the states items are in
+    (`offer(selectors.queue_counts())`)."""
+
     product = forms.ModelChoiceField(
         label=_("Product"),
-        queryset=Product.objects.order_by("name"),
+        queryset=queue_products().order_by("name"),
         to_field_name="slug",
         required=False,
         empty_label=_("All products"),
@@ -30,8 +34,11 @@ class QueueFilterForm(forms.Form):
             (Post.Kind.MODIFICATION, Post.Kind.MODIFICATION.label),
         ],
     )
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("Any state")), *ReviewItem.State.choices]
+    state = PresentChoiceField(
+        label=_("State"),
+        required=False,
+        choices=ReviewItem.State.choices,
+        empty_label=_("Any state"),
     )
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=QueueSort.choices, initial=QueueSort.SUPPORT
@@ -39,6 +46,9 @@ class QueueFilterForm(forms.Form):
 
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or QueueSort.SUPPORT
+
+    def offer(self, state_counts: dict[str, int]) -> None:
+        self.fields["state"].offer(state_counts, chosen=self.data.get("state", ""))
 
 
 class GenerationField(forms.ModelChoiceField):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Left, TruncDate, TruncWeek
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
@@ -267,6 +267,11 @@ def queue_counts() -> dict[str, int]:
     counts = dict.fromkeys(ReviewItem.State.values, 0)
     counts.update({row["state"]: row["n"] for row in rows})
     return counts
+
+
+def queue_products() -> QuerySet[Product]:
+    """The products with items in the queue: what the queue's product filter offers."""
+    return Product.objects.filter(Exists(_in_queue().filter(product=OuterRef("pk"))))
 
 
 def designed_products() -> QuerySet[Product]:

@@ -60,13 +60,15 @@ def queue(request):
     page = Paginator(selectors.review_queue(filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    counts = selectors.queue_counts()
+    form.offer(counts)
     return render(
         request,
         "designers/queue.html",
         {
             "form": form,
             "page": page,
-            "counts": selectors.queue_counts(),
+            "counts": counts,
             "sort": filters.sort,
             "sort_label": selectors.QueueSort(filters.sort).label,
         },

@@ -1,12 +1,15 @@
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
-from cocreate.core.forms import NamedEmptyChoices
+from cocreate.core.forms import NamedEmptyChoices, PresentChoiceField
 from cocreate.core.text import SingleLineField
 from products.models import Part, Product, ValueAddedService
 
@@ -46,27 +49,49 @@ class DirectoryFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or description")}),
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    kind = PresentChoiceField(
+        label=_("Kind"), required=False, choices=PartnerKind.choices, empty_label=_("All kinds")
+    )
     country = CountryFilterField(label=_("Based in"), required=False)
     serves = forms.ChoiceField(label=_("Serves"), required=False)
-    capability = forms.ChoiceField(label=_("Capability"), required=False)
-    certification = forms.ChoiceField(label=_("Certification"), required=False)
+    capability = PresentChoiceField(
+        label=_("Capability"),
+        required=False,
+        choices=Capability.choices,
+        empty_label=_("Any capability"),
+    )
+    certification = PresentChoiceField(
+        label=_("Certification"),
+        required=False,
+        choices=Certification.choices,
+        empty_label=_("Any certification"),
+    )
     verified = forms.ChoiceField(label=_("Verified"), required=False, choices=VERIFIED_CHOICES)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _with_blank(PartnerKind.choices, _("All kinds"))
+        # Each select offers what the active partners have, counted when it renders.
+        for name, facet in (
+            ("kind", "kinds"),
+            ("capability", "capabilities"),
+            ("certification", "certifications"),
+        ):
+            self.fields[name].choices = partial(self._present_choices, name, facet)
         self.fields["country"].choices = self._country_choices
         self.fields["serves"].choices = _with_blank(area_choices(), _("Anywhere"))
-        self.fields["capability"].choices = _with_blank(Capability.choices, _("Any capability"))
-        self.fields["certification"].choices = _with_blank(
-            Certification.choices, _("Any certification")
-        )
 
     @cached_property
+    def _facets(self) -> selectors.DirectoryFacets:
+        return selectors.directory_facets()
+
+    @property
     def _partners_by_country(self) -> dict[str, int]:
-        return selectors.directory_countries()
+        return self._facets.countries
+
+    def _present_choices(self, name: str, facet: str) -> list[tuple[str, str]]:
+        counts = getattr(self._facets, facet)
+        return self.fields[name].offered(counts, chosen=self.data.get(name, ""))
 
     def _country_choices(self) -> list[tuple[str, str]]:
         """The countries with active partners, with how many; a chosen country without any stays
@@ -99,10 +124,20 @@ class DirectoryFilterForm(forms.Form):
             data["verified"] = verified == "true"
         return data
 
-    @property
-    def active_filter_count(self) -> int:
-        self.is_valid()
-        return sum(1 for name, value in self.cleaned_data.items() if value and name != "sort")
+
+class ProjectFilterForm(forms.Form):
+    """The collaboration projects' filters; an unknown value is ignored."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=_with_blank(CollaborationProject.Kind.choices, _("All kinds")),
+    )
+    status = forms.ChoiceField(
+        label=pgettext_lazy("state of a record", "Status"),
+        required=False,
+        choices=_with_blank(CollaborationProject.Status.choices, _("Any status")),
+    )
 
 
 def _website_field():

@@ -1,8 +1,20 @@
 """Reads of the partner directory shared by pages and the API; each carries its joins."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, JSONObject
 
 from cocreate.core.search import prefix_query, websearch_text
@@ -33,11 +45,42 @@ def search_query(text: str) -> SearchQuery | None:
     return typed | prefixes
 
 
-def directory_countries() -> dict[str, int]:
-    """How many active partners are based in each country that has any (one grouped query on
-    the status-country index): what the directory's country filter offers."""
-    rows = Partner.objects.active().order_by().values_list("country").annotate(count=Count("pk"))
-    return dict(rows)
+@dataclass(frozen=True)
+class DirectoryFacets:
+    """How many active partners have each kind, country, capability and certification: what
+    the directory's filters offer (only values some partner has)."""
+
+    kinds: dict[str, int]
+    countries: dict[str, int]
+    capabilities: dict[str, int]
+    certifications: dict[str, int]
+
+
+def directory_facets() -> DirectoryFacets:
+    """The directory's facets in one query: a grouped count per filter over the active
+    partners, the lists joined with UNION ALL (the arrays unnested)."""
+    active = Partner.objects.active().order_by()
+
+    def grouped(facet: str, value):
+        return (
+            active.annotate(facet=Value(facet), value=value)
+            .values_list("facet", "value")
+            .annotate(n=Count("pk"))
+        )
+
+    def unnest(name: str):
+        return Func(F(name), function="unnest", output_field=CharField())
+
+    rows = grouped("kinds", F("kind")).union(
+        grouped("countries", F("country")),
+        grouped("capabilities", unnest("capabilities")),
+        grouped("certifications", unnest("certifications")),
+        all=True,
+    )
+    facets = {"kinds": {}, "countries": {}, "capabilities": {}, "certifications": {}}
+    for facet, value, n in rows:
+        facets[facet][value] = n
+    return DirectoryFacets(**facets)
 
 
 def partner_directory(

@@ -22,6 +22,7 @@ from .forms import (
     DirectoryFilterForm,
     InvitationForm,
     PartnerProfileForm,
+    ProjectFilterForm,
     ProjectForm,
     ProvisionForm,
     SupplyForm,
@@ -413,10 +414,10 @@ def invitation(request, token):
 
 
 def project_list(request):
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    kind = kind if kind in CollaborationProject.Kind.values else ""
-    status = status if status in CollaborationProject.Status.values else ""
+    form = ProjectFilterForm(request.GET)
+    form.is_valid()  # an unknown kind or status is ignored
+    kind = form.cleaned_data.get("kind", "")
+    status = form.cleaned_data.get("status", "")
     page = Paginator(selectors.project_list(kind=kind, status=status), 20).get_page(
         request.GET.get("page")
     )
@@ -426,10 +427,7 @@ def project_list(request):
         "partners/project_list.html",
         {
             "page": page,
-            "kind": kind,
-            "status": status,
-            "kinds": CollaborationProject.Kind.choices,
-            "statuses": CollaborationProject.Status.choices,
+            "form": form,
             "can_create": can_create,
         },
     )

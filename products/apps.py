@@ -10,7 +10,7 @@ class ProductsConfig(AppConfig):
         from cocreate.core.badges import register_status_badges
         from cocreate.core.menu import register_menu_entry
 
-        from .models import Product
+        from .models import Part, Product
 
         register_menu_entry(_("Products"), "products:catalog", position=10)
         # A person's registered units, in their data export; erased with their account.
@@ -28,4 +28,13 @@ class ProductsConfig(AppConfig):
                 Product.Status.ON_SALE: "badge-ok",
                 Product.Status.DISCONTINUED: "badge-muted",
             },
+        )
+        register_status_badges(
+            Part,
+            {
+                Part.Kind.ACCESSORY: "badge-info",
+                Part.Kind.COMPONENT: "",
+                Part.Kind.SPARE_PART: "badge-accent",
+            },
+            field="kind",
         )

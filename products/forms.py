@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Part, Product
-from .selectors import product_options, registrable_products
+from .selectors import products_with_parts, registrable_products
 
 
 class ProductChoiceField(forms.ModelChoiceField):
@@ -25,10 +25,12 @@ class CatalogFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _("Name, model number or feature")}
         ),
     )
+    # Chosen with the lifecycle tabs (only those with products): rides along hidden.
     status = forms.ChoiceField(
         label=_("Lifecycle"),
         required=False,
         choices=[("", _("Any status")), *Product.Status.choices],
+        widget=forms.HiddenInput,
     )
 
 
@@ -39,7 +41,7 @@ class PartFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Part.Kind.choices]
     )
     compatible_with = ProductChoiceField(
-        product_options().order_by("line__position", "generation", "name"),
+        products_with_parts().order_by("line__position", "generation", "name"),
         label=_("Fits"),
         required=False,
         empty_label=_("Any product"),

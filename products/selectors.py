@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cocreate.core.search import prefix_query, websearch_text
@@ -175,6 +175,12 @@ def product_options() -> QuerySet[Product]:
     return Product.objects.select_related("line").only(
         "id", "name", "slug", "status", "line__name", "line__position"
     )
+
+
+def products_with_parts() -> QuerySet[Product]:
+    """The products some part fits: what the parts page's "Fits" filter offers."""
+    fitted = Part.compatible_products.through.objects.filter(product=OuterRef("pk"))
+    return product_options().filter(Exists(fitted))
 
 
 def registrable_products() -> QuerySet[Product]:

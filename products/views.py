@@ -34,11 +34,13 @@ REGISTRATIONS_PAGE_SIZE = 50
 CHANGELOG_PAGE_SIZE = 30
 
 
-def _status_tabs(counts: dict[str, int]) -> list[dict]:
+def _status_tabs(counts: dict[str, int], current: str = "") -> list[dict]:
+    """ "All" and each lifecycle status that has products (or is the one chosen)."""
     tabs = [{"value": "", "label": _("All"), "count": sum(counts.values())}]
     tabs += [
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Product.Status.choices
+        if counts.get(value) or value == current
     ]
     return tabs
 
@@ -67,7 +69,7 @@ def catalog(request):
         "page": page,
         "query": filters.get("q", ""),
         "status": filters.get("status", ""),
-        "status_tabs": _status_tabs(product_status_counts()),
+        "status_tabs": _status_tabs(product_status_counts(), filters.get("status", "")),
         "lines": product_lines(),
     }
     if request.htmx and not request.htmx.history_restore_request:
@@ -84,7 +86,7 @@ def line_detail(request, slug):
         "page": page,
         "query": filters.get("q", ""),
         "status": filters.get("status", ""),
-        "status_tabs": _status_tabs(product_status_counts(line=line)),
+        "status_tabs": _status_tabs(product_status_counts(line=line), filters.get("status", "")),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "products/_catalog_results.html", context)

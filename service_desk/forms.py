@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
+from cocreate.core.forms import PresentChoiceField
 from cocreate.core.text import SingleLineField
 from products.models import Product, Registration
 
@@ -415,24 +416,33 @@ class BulkActionForm(forms.Form):
 
 
 class KbSearchForm(forms.Form):
+    """The knowledge base's filters; each select offers only what the articles have
+    (`offer(selectors.article_facets(…))`), and accepts any product slug."""
+
     q = forms.CharField(required=False, label=_("Search the knowledge base"), max_length=200)
-    product = forms.ChoiceField(required=False, label=_("Product"))
+    product = PresentChoiceField(
+        required=False, label=_("Product"), empty_label=_("All products"), accept_any=True
+    )
     # The API's messages for the same unknown values (api.ArticleViewSet).
-    category = forms.ChoiceField(
+    category = PresentChoiceField(
         required=False,
         label=_("Category"),
-        choices=_with_any(Category.choices),
+        choices=Category.choices,
+        empty_label=_("Any"),
         error_messages={"invalid_choice": _("Unknown category.")},
     )
-    language = forms.ChoiceField(
+    language = PresentChoiceField(
         required=False,
         label=_("Language"),
-        choices=_with_any(settings.LANGUAGES, _("Mine first")),
+        choices=settings.LANGUAGES,
+        empty_label=_("Mine first"),
         error_messages={"invalid_choice": _("Unknown language.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["product"].choices = _with_any(
-            Product.objects.order_by("name").values_list("slug", "name"), _("All products")
+    def offer(self, facets) -> None:
+        chosen = self.data.get
+        self.fields["product"].offer(
+            facets.products, chosen=chosen("product", ""), labels=facets.product_names
         )
+        self.fields["category"].offer(facets.categories, chosen=chosen("category", ""))
+        self.fields["language"].offer(facets.languages, chosen=chosen("language", ""))

@@ -1,6 +1,7 @@
 """Reads shared by the pages and the API; each carries its own select/prefetch."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -489,6 +490,42 @@ def _one_version_each(rows: QuerySet[KnowledgeArticle], reader_language: str, *,
     in_reader_language = versions.filter(Q(pk=original) | Q(translation_of=original))
     return rows.annotate(original=Coalesce("translation_of_id", "id")).filter(
         Q(language=reader_language) | (Q(translation_of__isnull=True) & ~Exists(in_reader_language))
+    )
+
+
+@dataclass(frozen=True)
+class ArticleFacets:
+    """The knowledge base's articles counted by product, category and language: what its
+    filters offer (only values that have articles)."""
+
+    products: dict[str, int]
+    product_names: dict[str, str]
+    categories: dict[str, int]
+    languages: dict[str, int]
+
+
+def article_facets(*, include_drafts: bool = False) -> ArticleFacets:
+    """One grouped query over the articles the reader may see."""
+    rows = KnowledgeArticle.objects.all()
+    if not include_drafts:
+        rows = rows.filter(status=KnowledgeArticle.Status.PUBLISHED)
+    grouped = (
+        rows.order_by()
+        .values_list("product__slug", "product__name", "category", "language")
+        .annotate(n=Count("id"))
+    )
+    products, names, categories, languages = Counter(), {}, Counter(), Counter()
+    for slug, name, category, language, n in grouped:
+        if slug:
+            products[slug] += n
+            names[slug] = name
+        categories[category] += n
+        languages[language] += n
+    return ArticleFacets(
+        products=dict(products),
+        product_names=dict(sorted(names.items(), key=lambda item: item[1].casefold())),
+        categories=dict(categories),
+        languages=dict(languages),
     )
 
 

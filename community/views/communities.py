@@ -128,6 +128,7 @@ def line_detail(request, slug):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "community/_feed_results.html", context, status=status)
     context["products"] = selectors.line_products(line)
+    form.offer(selectors.line_post_facets(line))
     return render(request, "community/line.html", context, status=status)
 
 
@@ -146,7 +147,9 @@ def product_feed(request, product_slug):
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "community/_feed_results.html", context, status=status)
-    context["kind_counts"] = _kind_counts(selectors.product_post_counts(product))
+    facets = selectors.product_post_facets(product)
+    form.offer(facets)
+    context["kind_counts"] = _kind_counts(facets.kinds)
     context["follow"] = selectors.community_follow_state(product, request.user)
     return render(request, "community/product.html", context, status=status)
 

@@ -38,6 +38,7 @@ def kb_index(request):
         rows, forgiven = selectors.forgiving_articles(q, **scope)
         if forgiven is not None:
             page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    form.offer(selectors.article_facets(include_drafts=agent))
     return render(
         request,
         "service_desk/kb_index.html",

@@ -36,7 +36,7 @@ def test_a_team_members_comment_is_marked_official(client, product, make_author)
 
     # then only the team member's comment carries the badge
     assert OFFICIAL in _comment_html(html, official)
-    assert 'class="comment comment-official"' in html
+    assert 'class="card comment comment-official"' in html
     assert OFFICIAL not in _comment_html(html, ordinary)
 
 

@@ -52,7 +52,7 @@ BASE = 4
 def test_product_feed(client, viewer, product, django_assert_num_queries, n):
     _populate(product, n)
     url = reverse("community:product", args=[product.slug])
-    # product, kind counts, matches (capped count), posts, tags, reputation, verified, votes,
+    # product, facets (kind counts and the filters' choices), matches (capped count), posts, tags, reputation, verified, votes,
     # the community's followers and whether the viewer follows it
     with django_assert_num_queries(BASE + 9):
         client.get(url, {"q": "build", "kind": "modification"})
@@ -83,8 +83,9 @@ def test_every_feed_page_runs_the_same_queries_without_a_count(
 def test_line_page(client, viewer, product, django_assert_num_queries, n):
     _populate(product, n)
     url = reverse("community:line", args=[product.line.slug])
-    # line, products with counts, posts, tags, reputation, verified, viewer's votes
-    with django_assert_num_queries(BASE + 7):
+    # line, products with counts, the filters' choices (posts by kind, status and language),
+    # posts, tags, reputation, verified, viewer's votes
+    with django_assert_num_queries(BASE + 8):
         client.get(url)
 
 

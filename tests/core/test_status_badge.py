@@ -30,10 +30,10 @@ def test_another_field_names_its_own_mapping():
     post = Post(status=Post.Status.ADOPTED, kind=Post.Kind.QUESTION)
 
     assert render("{% status_badge post %}", post=post) == (
-        '<span class="badge status-adopted">Adopted</span>'
+        '<span class="badge badge-ok">Adopted</span>'
     )
     assert render('{% status_badge post "kind" %}', post=post) == (
-        '<span class="badge">Question</span>'
+        '<span class="badge badge-violet">Question</span>'
     )
 
 

@@ -29,7 +29,7 @@ def test_the_demo_has_a_roadmap_and_a_released_generation_with_its_changelog(cli
     assert Notification.objects.filter(kind="product.shipped", recipient__username="alice").exists()
 
     changelog = client.get(reverse("products:changelog", args=["aurora-3"])).content.decode()
-    assert changelog.count('class="cocreated-idea"') == 5
+    assert changelog.count('class="card cocreated-idea"') == 5
     assert "Promise seven years of updates, in writing" in changelog
     assert client.get(reverse("community:roadmap")).status_code == 200
 

@@ -67,7 +67,7 @@ def test_apply_approve_edit_and_find_in_the_directory(page, transactional_db, tm
     # Anyone finds it in the directory by capability and by a country it serves.
     log_out(page)
     page.goto("/partners/")
-    page.get_by_label("Capability").select_option(label="Optics and camera modules")
+    page.get_by_label("Capability").select_option(label="Optics and camera modules (1)")
     page.get_by_label("Serves").select_option(label="Germany")
     # htmx refreshes the results on each change, and keeps the filters in the address.
     expect(page.get_by_test_id("result-count")).to_have_text("1 partner")

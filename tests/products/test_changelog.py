@@ -110,7 +110,7 @@ def test_the_product_page_shows_the_changelog_near_the_top(client, chain):
     # Right after the product's introduction: before its generations, specifications and parts.
     shipped_at = html.index('data-testid="cocreated"')
     assert shipped_at < html.index('id="generations-title"') < html.index('id="specs-title"')
-    assert html.count('class="cocreated-idea"') == 6
+    assert html.count('class="card cocreated-idea"') == 6
     assert f'href="{changelog_url(newer)}"' in html
     assert "shipped in Nova 3" in html
 
@@ -147,4 +147,4 @@ def test_the_changelog_page_runs_a_fixed_number_of_queries(client, django_assert
     large = grow(30)
     with django_assert_num_queries(5):
         response = client.get(changelog_url(large))
-    assert response.content.decode().count('class="cocreated-idea"') == 30
+    assert response.content.decode().count('class="card cocreated-idea"') == 30

@@ -184,7 +184,7 @@ def test_product_page_with_adopted_ideas_and_partners_behind_its_parts_and_servi
     with django_assert_num_queries(expected):
         response = client.get(product.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="cocreated-idea"') == 6  # the page's limit
+    assert response.content.decode().count('class="card cocreated-idea"') == 6  # the page's limit
 
 
 @pytest.mark.parametrize("kind", ["", "component"])

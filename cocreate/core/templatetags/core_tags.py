@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from cocreate.core.badges import status_badge_class
 from cocreate.core.permissions import user_may
@@ -31,7 +32,55 @@ def status_badge(instance, field: str = "status", testid: str = ""):
     """`{% status_badge ticket %}` (or `{% status_badge item "state" testid="item-state" %}`):
     the field's label in a badge coloured as its app registered (cocreate/core/badges.py)."""
     label = getattr(instance, f"get_{field}_display")()
-    css = " ".join(filter(None, ["badge", status_badge_class(instance, field)]))
-    if testid:
-        return format_html('<span class="{}" data-testid="{}">{}</span>', css, testid, label)
-    return format_html('<span class="{}">{}</span>', css, label)
+    return badge(label, status_badge_class(instance, field), testid=testid)
+
+
+@register.simple_tag
+def badge(label, tone: str = "", testid: str = ""):
+    """`{% badge _("Draft") "badge-muted" %}`: a short label in a pill (tones in app.css:
+    badge-ok, badge-warn, badge-danger, badge-muted, badge-accent, badge-info, badge-violet)."""
+    html = render_to_string("partials/badge.html", {"label": label, "tone": tone, "testid": testid})
+    return mark_safe(html.strip())  # the template escaped the label
+
+
+@register.simple_block_tag
+def page_header(content, title, eyebrow="", lead="", testid=""):
+    """The head of a page: an optional eyebrow, its one h1, an optional lead, and what is
+    between the tags as its actions (buttons, links), beside the title or under it on a phone.
+
+    {% page_header title=_("Ticket queue") eyebrow=_("Desk") %}<a class="button" …>…</a>{% endpage_header %}
+    """
+    return render_to_string(
+        "partials/page_header.html",
+        {"title": title, "eyebrow": eyebrow, "lead": lead, "actions": content, "testid": testid},
+    )
+
+
+@register.simple_block_tag
+def card(content, title="", url="", heading="h2", testid=""):
+    """A card: a surface with an optional title (an h2, or an h3 with heading="h3"; a link to
+    `url` when given, the whole card then opens it) and what is between the tags as its body.
+
+    {% card title=article.title url=article.get_absolute_url heading="h3" %}<p>…</p>{% endcard %}
+    """
+    return render_to_string(
+        "partials/card.html",
+        {"title": title, "url": url, "heading": heading, "body": content, "testid": testid},
+    )
+
+
+@register.filter
+def filter_fields(form) -> list:
+    """A filter form's visible fields other than the search box (`q`): the filter bar's folding part."""
+    return [field for field in form.visible_fields() if field.name != "q"]
+
+
+@register.filter
+def active_filter_count(form) -> int:
+    """How many of a filter form's choices are set: its fields with a value, other than the
+    search box (`q`), the sort order and hidden fields (the filter bar's "Filters (2 active)")."""
+    return sum(
+        1
+        for field in form.visible_fields()
+        if field.name not in ("q", "sort") and field.data not in (None, "", [])
+    )
