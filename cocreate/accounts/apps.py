@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "cocreate.accounts"
     label = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("Users and access")
 
     def ready(self):
         from allauth.account.signals import user_logged_in

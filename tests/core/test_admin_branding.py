@@ -55,3 +55,13 @@ def test_the_brand_colours_are_the_sites():
     brand = re.search(r"--brand: (#[0-9a-f]{6});", site_css).group(1)
     assert f"--header-bg: {brand};" in admin_css
     assert "--primary:" in admin_css and "--secondary:" in admin_css
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_two_sections_of_the_admin_index_share_a_name(admin_client, language):
+    """Our accounts app and allauth's both hold account things: each section needs its own name."""
+    html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    sections = re.findall(r'<caption>\s*<a [^>]*class="section"[^>]*>(.*?)</a>', html, re.S)
+    assert len(sections) > 5
+    assert len(sections) == len(set(sections)), sections
