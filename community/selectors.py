@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db.models import (
@@ -183,6 +184,22 @@ def post_feed(
     else:
         order_by = FEED_SORTS.get(sort, FEED_SORTS[DEFAULT_SORT]).order_by
     return with_list_relations(posts).order_by(*order_by)
+
+
+def feed_parts(
+    posts: QuerySet[Post], filters: FeedFilters, reader_language: str
+) -> list[QuerySet[Post]]:
+    """The feed as the parts its pages read one after the other (keyset.paginate_parts): when
+    the reader chose no language and reads another than the site's default, the posts in their
+    language first, then the others, each in the feed's sort and on its index. Readers of the
+    default language, the bulk of the content, get the feed as one part, as it always was."""
+    if (
+        filters.language
+        or reader_language == settings.LANGUAGE_CODE
+        or reader_language not in dict(settings.LANGUAGES)
+    ):
+        return [posts]
+    return [posts.filter(language=reader_language), posts.exclude(language=reader_language)]
 
 
 def count_capped(posts: QuerySet[Post], cap: int = SEARCH_COUNT_CAP) -> int:
