@@ -100,10 +100,14 @@ def role_pages_for(user, path: str = "") -> list[MenuLink]:
 
 
 def menu_for(request, user) -> Menu:
-    """The header's links for this request's path and this user (signed in or not)."""
+    """The header's links for this request's path and this user (signed in or not). One link is
+    the current page: a role page under whose address the path is (/partners/mine/), else the
+    section it is in (/partners/)."""
+    role_pages = role_pages_for(user, request.path)
+    in_role_page = any(link.current for link in role_pages)
     sections = [
-        _link(entry, request.path)
+        _link(entry, "" if in_role_page else request.path)
         for entry in sorted(_entries.values(), key=lambda entry: entry.position)
         if entry.visible is None
     ]
-    return Menu(sections, role_pages_for(user, request.path))
+    return Menu(sections, role_pages)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from community import selectors
 from community.models import Post
@@ -22,6 +22,14 @@ from tests.factories.community import PostFactory, TagFactory
 pytestmark = pytest.mark.django_db
 
 CHINESE = "zh-hans"
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A Chinese reader's request leaves Chinese active in this thread (LocaleMiddleware does
+    not undo it): the tests after these must not run in it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -100,3 +100,13 @@ def test_an_app_adds_its_links_by_registering_them(client, monkeypatch):
     assert '<a class="nav-role" href="/admin/">Admin home</a>' in nav
     hrefs = re.findall(r'href="([^"]+)"', nav)
     assert hrefs.index("/products/") < hrefs.index("/healthz") < hrefs.index("/community/")
+
+
+def test_on_a_role_page_only_its_link_is_the_current_page(client):
+    client.force_login(partner_member())
+
+    html = client.get("/partners/mine/").content.decode()
+
+    nav = html[html.index('<nav class="main-nav"') : html.index('<ul class="nav-user">')]
+    assert nav.count('aria-current="page"') == 1
+    assert 'href="/partners/mine/" aria-current="page"' in nav
