@@ -9,6 +9,9 @@ urlpatterns = [
     # allauth's paths first: ours (the profile, the old links that moved) come after them.
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("cocreate.accounts.urls")),
+    # Each person's own places: where they land after signing in (docs/accounts.md).
+    path("me/", account_views.own_page, name="own_page"),
+    path("work/", account_views.work_places, name="work_places"),
     path("notifications/", include("cocreate.notifications.urls")),
     path("webhooks/", include("cocreate.webhooks.urls")),
     # Each app's urls.py holds its full paths: products/, community/ + design/, support/ + desk/,

@@ -16,7 +16,11 @@ class CommunityConfig(AppConfig):
         register_menu_entry(_("Community"), "community:index", position=20)
         register_menu_entry(_("Roadmap"), "community:roadmap", position=25)
         register_menu_entry(
-            _("Moderation"), "community:moderation", position=30, visible=can_moderate
+            _("Moderation"),
+            "community:moderation",
+            position=30,
+            visible=can_moderate,
+            description=_("Flagged and hidden posts of every community."),
         )
         S, K = Post.Status, Post.Kind
         status_classes = {
@@ -69,12 +73,47 @@ class CommunityConfig(AppConfig):
         from .selectors import vocabulary_texts
 
         register_vocabulary_source(vocabulary_texts)
+        _register_own_page_sections()
         # A person's posts, comments and votes in their data export; follows erased with them.
         from cocreate.accounts.personal_data import register_personal_data
 
         from . import personal_data
 
         register_personal_data("community", export=personal_data.export, erase=personal_data.erase)
+
+
+def _register_own_page_sections() -> None:
+    """A person's posts and what they follow, on their own page (cocreate/accounts/own_page.py)."""
+    from django.urls import reverse
+
+    from cocreate.accounts.own_page import register_own_page_section
+
+    from .selectors import own_follows, own_posts
+
+    register_own_page_section(
+        "posts",
+        title=_("My posts"),
+        read=own_posts,
+        template="community/_own_posts.html",
+        list_url=lambda user: reverse("community:profile", args=[user.username]),
+        list_label=_("All my posts"),
+        empty=_("Share feedback, suggest an idea or show your build to the product's community."),
+        action_label=_("Post an idea"),
+        action_url=lambda user: reverse("community:index"),
+        position=30,
+    )
+    register_own_page_section(
+        "follows",
+        title=_("What I follow"),
+        read=own_follows,
+        template="community/_own_follows.html",
+        list_url=lambda user: reverse("community:following"),
+        list_label=_("All I follow"),
+        empty=_("Follow a product's community or a post to hear of its news."),
+        action_label=_("Browse the communities"),
+        action_url=lambda user: reverse("community:index"),
+        position=40,
+    )
 
 
 def _register_notification_kinds(Post) -> None:

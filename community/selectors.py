@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db.models import (
@@ -32,6 +33,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cocreate.accounts.own_page import OwnItems
 from cocreate.core.money import sum_by_currency
 from cocreate.core.search import Forgiven, any_term_query, forgive, typing_query
 from products.models import Part, Product, ProductLine, Registration
@@ -226,6 +228,21 @@ def vocabulary_texts() -> QuerySet[Post]:
     return listed_posts().annotate(
         text=Concat("title", Value(" "), "body", output_field=TextField())
     )
+
+def feed_parts(
+    posts: QuerySet[Post], filters: FeedFilters, reader_language: str
+) -> list[QuerySet[Post]]:
+    """The feed as the parts its pages read one after the other (keyset.paginate_parts): when
+    the reader chose no language and reads another than the site's default, the posts in their
+    language first, then the others, each in the feed's sort and on its index. Readers of the
+    default language, the bulk of the content, get the feed as one part, as it always was."""
+    if (
+        filters.language
+        or reader_language == settings.LANGUAGE_CODE
+        or reader_language not in dict(settings.LANGUAGES)
+    ):
+        return [posts]
+    return [posts.filter(language=reader_language), posts.exclude(language=reader_language)]
 
 
 def count_capped(posts: QuerySet[Post], cap: int = SEARCH_COUNT_CAP) -> int:
@@ -553,6 +570,49 @@ def community_follow_state(product: Product, viewer=None) -> CommunityFollowStat
 def posts_by_author(author, viewer=None) -> QuerySet[Post]:
     posts = visible_posts(viewer).filter(author=author)
     return with_list_relations(posts).order_by("-created_at", "-id")
+
+
+def own_posts(author, limit: int) -> OwnItems:
+    """The own page's posts (cocreate/accounts/own_page.py): the newest `limit` the author may
+    open, and how many (two queries)."""
+    posts = visible_posts(author).filter(author=author).select_related("product")
+    return OwnItems(posts.count(), list(posts.order_by("-created_at", "-id")[:limit]))
+
+
+def followed_posts(user) -> QuerySet[Post]:
+    """The posts `user` follows and may open, the most recently active first."""
+    return (
+        visible_posts(user)
+        .filter(follows__user=user)
+        .select_related("product")
+        .order_by("-last_activity_at", "-id")
+    )
+
+
+def followed_communities(user) -> QuerySet[ProductFollow]:
+    """The products' communities `user` follows, by product name."""
+    return (
+        ProductFollow.objects.filter(user=user)
+        .select_related("product")
+        .order_by("product__name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class OwnFollows:
+    communities: list[ProductFollow]
+    posts: list[Post]
+
+    def __bool__(self):
+        return bool(self.communities or self.posts)
+
+
+def own_follows(user, limit: int) -> OwnItems:
+    """The own page's follows: up to `limit` communities and `limit` posts, and how many of
+    both (four queries)."""
+    communities, posts = followed_communities(user), followed_posts(user)
+    follows = OwnFollows(list(communities[:limit]), list(posts[:limit]))
+    return OwnItems(communities.count() + posts.count(), follows)
 
 
 def reputation_breakdown(user) -> list[dict]:

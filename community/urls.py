@@ -11,6 +11,7 @@ urlpatterns = [
     path("roadmap/<slug:product_slug>/", views.roadmap_product, name="roadmap_product"),
     path("community/", views.index, name="index"),
     path("community/moderation/", views.moderation, name="moderation"),
+    path("community/following/", views.following, name="following"),
     path("community/people/<str:username>/", views.profile, name="profile"),
     path("community/lines/<slug:slug>/", views.line_detail, name="line"),
     path("community/<slug:product_slug>/", views.product_feed, name="product"),

@@ -17,13 +17,21 @@ class DesignersConfig(AppConfig):
             "trending", _("Trending"), ("-trending_score", "-last_activity_at", "-id")
         )
 
+        from cocreate.accounts.roles import Landing
         from cocreate.core.badges import register_status_badges
         from cocreate.core.menu import register_menu_entry
 
         from .models import ReviewItem
         from .permissions import may_design
 
-        register_menu_entry(_("Design"), "designers:queue", position=20, visible=may_design)
+        register_menu_entry(
+            _("Design"),
+            "designers:queue",
+            position=20,
+            visible=may_design,
+            landing=Landing.DESIGNER,
+            description=_("The ideas the community surfaced: answer them, plan and adopt them."),
+        )
         register_status_badges(
             ReviewItem,
             {ReviewItem.State.NEW: "badge-warn", ReviewItem.State.DECIDED: "badge-ok"},

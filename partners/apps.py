@@ -7,6 +7,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partner directory")
 
     def ready(self):
+        from cocreate.accounts.roles import Landing
         from cocreate.core.badges import register_status_badges
         from cocreate.core.menu import register_menu_entry
 
@@ -15,7 +16,12 @@ class PartnersConfig(AppConfig):
 
         register_menu_entry(_("Partners"), "partners:directory", position=40)
         register_menu_entry(
-            _("My organisation"), "partners:mine", position=40, visible=is_partner_member
+            _("My organisation"),
+            "partners:mine",
+            position=40,
+            visible=is_partner_member,
+            landing=Landing.PARTNER_MEMBER,
+            description=_("Your organisation's profile, members, catalog and demand."),
         )
         # Pages show a partner's status only while it is not active.
         register_status_badges(

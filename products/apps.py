@@ -21,6 +21,7 @@ class ProductsConfig(AppConfig):
         register_personal_data(
             "registrations", export=personal_data.export, erase=personal_data.erase
         )
+        _register_own_page_section()
         register_status_badges(
             Product,
             {
@@ -38,3 +39,25 @@ class ProductsConfig(AppConfig):
             },
             field="kind",
         )
+
+
+def _register_own_page_section() -> None:
+    """The units a person registered, on their own page (cocreate/accounts/own_page.py)."""
+    from django.urls import reverse
+
+    from cocreate.accounts.own_page import register_own_page_section
+
+    from .selectors import own_units
+
+    register_own_page_section(
+        "units",
+        title=_("My units"),
+        read=own_units,
+        template="products/_own_units.html",
+        list_url=lambda user: reverse("products:mine"),
+        list_label=_("All my units"),
+        empty=_("Register the units you own to see their warranty and get help faster."),
+        action_label=_("Register a unit"),
+        action_url=lambda user: reverse("products:mine") + "#register",
+        position=10,
+    )

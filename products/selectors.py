@@ -7,7 +7,9 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from cocreate.accounts.own_page import OwnItems
 from cocreate.core.search import prefix_query, websearch_text
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
@@ -291,3 +293,14 @@ def customer_owns(customer, product: Product) -> bool:
     if not getattr(customer, "is_authenticated", False):
         return False
     return Registration.objects.filter(customer=customer, product=product).exists()
+
+
+def own_units(customer, limit: int) -> OwnItems:
+    """The own page's units (cocreate/accounts/own_page.py): the newest `limit`, each knowing
+    whether it is under warranty today, and how many there are (two queries)."""
+    registrations = registrations_of(customer)
+    items = list(registrations[:limit])
+    today = timezone.localdate()
+    for registration in items:
+        registration.warranty_active = registration.under_warranty(today)
+    return OwnItems(registrations.count(), items)

@@ -7,6 +7,7 @@ class ServiceDeskConfig(AppConfig):
     verbose_name = _("Service desk")
 
     def ready(self):
+        from cocreate.accounts.roles import Landing
         from cocreate.core.badges import register_status_badges
         from cocreate.core.media import register_private_root
         from cocreate.core.menu import register_menu_entry
@@ -18,7 +19,12 @@ class ServiceDeskConfig(AppConfig):
 
         register_menu_entry(_("Support"), "service_desk:home", position=30)
         register_menu_entry(
-            _("Desk"), "service_desk:desk_queue", position=10, visible=is_desk_agent
+            _("Desk"),
+            "service_desk:desk_queue",
+            position=10,
+            visible=is_desk_agent,
+            landing=Landing.AGENT,
+            description=_("The ticket queue: take the next ticket, answer, keep the SLAs."),
         )
         # The designers' review page links linked tickets by the desk's own rule.
         register_rule("service_desk.desk", is_desk_agent)
@@ -53,6 +59,7 @@ class ServiceDeskConfig(AppConfig):
         from .selectors import vocabulary_texts
 
         register_vocabulary_source(vocabulary_texts)
+        _register_own_page_section()
         # A person's tickets in their data export; anonymised after the retention period once
         # their account is deleted (services/anonymisation.py), not at once.
         from cocreate.accounts.personal_data import register_personal_data
@@ -109,4 +116,26 @@ def _register_notification_kinds(is_desk_agent) -> None:
         default=Delivery.EMAIL,
         visible=is_desk_agent,
         position=40,
+    )
+
+
+def _register_own_page_section() -> None:
+    """A person's tickets on their own page (cocreate/accounts/own_page.py)."""
+    from django.urls import reverse
+
+    from cocreate.accounts.own_page import register_own_page_section
+
+    from .selectors import own_tickets
+
+    register_own_page_section(
+        "tickets",
+        title=_("My tickets"),
+        read=own_tickets,
+        template="service_desk/_own_tickets.html",
+        list_url=lambda user: reverse("service_desk:ticket_list"),
+        list_label=_("All my tickets"),
+        empty=_("No support tickets. Need help with a unit? Our team answers here."),
+        action_label=_("File a ticket"),
+        action_url=lambda user: reverse("service_desk:ticket_new"),
+        position=20,
     )

@@ -30,6 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cocreate.accounts.models import User
+from cocreate.accounts.own_page import OwnItems
 from cocreate.accounts.roles import Role
 from cocreate.core import clock
 from cocreate.core.search import Forgiven, any_term_query, forgive, typing_query, websearch_query
@@ -76,6 +77,19 @@ def tickets_of_customer(customer) -> QuerySet[Ticket]:
         .select_related("product", "assignee")
         .defer("search_vector", "description", "description_html")
     )
+
+
+def own_tickets(customer, limit: int) -> OwnItems:
+    """The own page's tickets (cocreate/accounts/own_page.py): those in progress first, then
+    the others, each group most recently changed first, and how many there are (two queries)."""
+    tickets = tickets_of_customer(customer)
+    done_last = Case(
+        When(status__in=Ticket.ACTIVE_STATUSES, then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+    items = list(tickets.order_by(done_last, "-updated_at", "-id")[:limit])
+    return OwnItems(tickets.count(), items)
 
 
 def tickets_visible_to(user) -> QuerySet[Ticket]:

@@ -1,7 +1,7 @@
 """How django-allauth behaves for CoCreate (settings.ACCOUNT_ADAPTER, SOCIALACCOUNT_ADAPTER)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.utils import filter_users_by_email
+from allauth.account.utils import filter_users_by_email, get_next_redirect_url
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.ratelimit import get_rates
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -10,12 +10,33 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.utils.translation import gettext as _
 
 from cocreate.core.i18n import as_reader
+from cocreate.core.menu import landing_url
 
 from .services import user_roles_sync, user_sign_up
 from .social_settings import MAPPABLE_ROLES
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        """Where each person lands after signing in (password, second factor, passkey or an
+        identity provider alike), unless a safe `next` says otherwise (allauth asks this only
+        without one): their own place, by the landing order (cocreate.accounts.roles.Landing)."""
+        return landing_url(request.user)
+
+    def get_signup_redirect_url(self, request):
+        """A new account lands where a signed-in one does: a customer on their own page."""
+        return landing_url(request.user)
+
+    def post_login(self, request, user, *, redirect_url, **kwargs):
+        """allauth chooses the address before it sends user_logged_in, whose receiver gives the
+        roles an identity provider's groups grant (apply_provider_roles): without a `next`,
+        the place is chosen again once they are given."""
+        response = super().post_login(request, user, redirect_url=redirect_url, **kwargs)
+        explicit = redirect_url() if callable(redirect_url) else redirect_url
+        if response.status_code == 302 and not (explicit or get_next_redirect_url(request)):
+            response["Location"] = landing_url(user)
+        return response
+
     def send_mail(self, template_prefix, email, context):
         """Account e-mails go out in the account holder's language, not the requester's (an
         e-mail to an address without an account, in the requester's)."""

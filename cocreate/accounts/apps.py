@@ -26,3 +26,34 @@ class AccountsConfig(AppConfig):
         # The account's own part of a data export; deletion anonymises the row itself
         # (services/erasure.py), so there is nothing more to erase here.
         register_personal_data("profile", export=profile_export, erase=None)
+        _register_places()
+
+
+def _register_places() -> None:
+    from cocreate.core.menu import register_menu_entry
+
+    from .permissions import is_staff, shows_own_page
+    from .roles import Landing
+
+    register_menu_entry(
+        _("My page"),
+        "own_page",
+        position=5,
+        visible=shows_own_page,
+        landing=Landing.OWN_PAGE,
+        description=_("Your units, tickets, posts, what you follow and your notifications."),
+    )
+    register_menu_entry(
+        _("My work"),
+        "work_places",
+        position=6,
+        visible=is_staff,
+        landing=Landing.STAFF,
+    )
+    register_menu_entry(
+        _("Admin"),
+        "admin:index",
+        position=90,
+        visible=is_staff,
+        description=_("The catalog, people and their roles, and every record, in the admin."),
+    )

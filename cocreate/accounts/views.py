@@ -12,9 +12,12 @@ from django.views.i18n import set_language as django_set_language
 
 from cocreate.core.forms import add_service_errors
 from cocreate.core.i18n import supported_language
+from cocreate.core.menu import role_pages_for
 
 from .forms import AccountDeleteForm, ApiTokenForm, ProfileForm
 from .models import ApiToken
+from .own_page import own_page_sections
+from .permissions import is_staff
 from .selectors import has_verified_email, latest_data_export, mfa_enabled
 from .services import (
     DataExportLinkGone,
@@ -31,6 +34,23 @@ def old_password_reset_link(request, uidb64, token):
         request, _("That password reset link has expired. Enter your e-mail to get a new one.")
     )
     return redirect("account_reset_password", permanent=True)
+
+
+@login_required
+@require_GET
+def own_page(request):
+    """The person's own page: a section per app of what they have here (own_page.py)."""
+    return render(request, "accounts/own_page.html", {"sections": own_page_sections(request.user)})
+
+
+@login_required
+@require_GET
+def work_places(request):
+    """Staff land here: the places they may work, to choose from. Others have no such page."""
+    if not is_staff(request.user):
+        raise Http404
+    places = [link for link in role_pages_for(request.user) if not link.own]
+    return render(request, "accounts/work_places.html", {"places": places})
 
 
 @login_required

@@ -8,6 +8,10 @@ is `WHERE (a, b, id) < (…) ORDER BY a DESC, b DESC, id DESC LIMIT size + 1`, a
 The queryset's `order_by` must end with a unique field (the primary key) and name concrete,
 non-null fields or annotations. Cursors are opaque to callers (URL-safe base64 of JSON); a
 malformed, tampered or foreign one raises `InvalidCursor`, which pages and the API turn into 400.
+
+`paginate_parts` pages through several querysets one after the other (every row of the first,
+then those of the second …), each on its own index: a feed with the reader's language first is
+its posts in that language, then the others. Its cursors also say which part they are in.
 """
 
 import base64
@@ -138,16 +142,24 @@ def _decode_value(raw, output_field):
     raise TypeError(f"keyset pagination does not support {type(output_field).__name__}")
 
 
-def encode_cursor(terms, values, *, backwards: bool) -> str:
+def encode_cursor(terms, values, *, backwards: bool, part: int = 0) -> str:
     payload = {"s": _signature(terms), "v": [_encode_value(v) for v in values]}
     if backwards:
         payload["b"] = 1
+    if part:
+        payload["p"] = part
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(queryset: QuerySet, cursor: str, terms=None) -> tuple[list, bool]:
     """(the sort values the page starts after, whether it goes backwards)."""
+    values, backwards, _part = _decode(queryset, cursor, terms, parts=1)
+    return values, backwards
+
+
+def _decode(queryset: QuerySet, cursor: str, terms, *, parts: int) -> tuple[list, bool, int]:
+    """(the sort values, whether backwards, the part of `parts` the cursor is in)."""
     terms = terms or _ordering(queryset)
     if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
         raise InvalidCursor("too long")
@@ -161,11 +173,14 @@ def decode_cursor(queryset: QuerySet, cursor: str, terms=None) -> tuple[list, bo
     values = payload.get("v")
     if not isinstance(values, list) or len(values) != len(terms):
         raise InvalidCursor("not a cursor of this sort")
+    part = payload.get("p", 0)
+    if isinstance(part, bool) or not isinstance(part, int) or not 0 <= part < parts:
+        raise InvalidCursor("not a part of this feed")
     decoded = [
         _decode_value(raw, _output_field(queryset, name))
         for raw, (name, _d) in zip(values, terms, strict=True)
     ]
-    return decoded, payload.get("b") == 1
+    return decoded, payload.get("b") == 1, part
 
 
 def _after(terms, values, *, backwards: bool) -> Q:
@@ -208,27 +223,51 @@ def paginate(queryset: QuerySet, *, cursor: str | None, page_size: int) -> Keyse
     Two rows are read beyond the page at most (one query): the extra one says whether there is
     a next (or previous) page. Raises InvalidCursor for a cursor this sort did not make.
     """
-    terms = _ordering(queryset)
-    values, backwards = decode_cursor(queryset, cursor, terms) if cursor else (None, False)
-    rows = list(page_query(queryset, values, backwards=backwards, page_size=page_size, terms=terms))
+    return paginate_parts([queryset], cursor=cursor, page_size=page_size)
+
+
+def paginate_parts(parts: list[QuerySet], *, cursor: str | None, page_size: int) -> KeysetPage:
+    """The page that `cursor` points at of the rows of `parts`, one part after the other.
+
+    The parts are ordered alike and share no row. A page within one part is one query, as in
+    `paginate`; a page across the end of a part reads on in the next one (going backwards, in
+    the previous one), a query each.
+    """
+    terms = _ordering(parts[0])
+    if cursor:
+        values, backwards, start = _decode(parts[0], cursor, terms, parts=len(parts))
+    else:
+        values, backwards, start = None, False, 0
+    step = -1 if backwards else 1
+    rows: list[tuple[int, object]] = []  # (part, row), in the direction of travel
+    part = start
+    while 0 <= part < len(parts) and len(rows) <= page_size:
+        after = values if part == start else None
+        size = page_size - len(rows)  # page_query reads one row more
+        found = page_query(parts[part], after, backwards=backwards, page_size=size, terms=terms)
+        rows += [(part, row) for row in found]
+        part += step
     more = len(rows) > page_size
     rows = rows[:page_size]
     if backwards:
         rows.reverse()
 
-    def key(row):
-        return [getattr(row, name) for name, _d in terms]
+    def cursor_at(entry, *, backwards: bool) -> str:
+        part, row = entry
+        key = [getattr(row, name) for name, _d in terms]
+        return encode_cursor(terms, key, backwards=backwards, part=part)
 
-    page = KeysetPage(rows, page_size=page_size)
+    page = KeysetPage([row for _part, row in rows], page_size=page_size)
     if rows:
         forward_more = True if backwards else more
         backward_more = more if backwards else values is not None
         if forward_more:
-            page.next_cursor = encode_cursor(terms, key(rows[-1]), backwards=False)
+            page.next_cursor = cursor_at(rows[-1], backwards=False)
         if backward_more:
-            page.previous_cursor = encode_cursor(terms, key(rows[0]), backwards=True)
+            page.previous_cursor = cursor_at(rows[0], backwards=True)
     elif values is not None:
         # Past either end: offer the way back towards the rows.
-        page.previous_cursor = None if backwards else encode_cursor(terms, values, backwards=True)
-        page.next_cursor = encode_cursor(terms, values, backwards=False) if backwards else None
+        here = encode_cursor(terms, values, backwards=not backwards, part=start)
+        page.previous_cursor = None if backwards else here
+        page.next_cursor = here if backwards else None
     return page

@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+from cocreate.accounts.own_page import OwnItems
+
 from .kinds import DIGEST_KIND, KindGroup, kind_groups_for
 from .models import Notification, NotificationPreference
 from .services import delivery_of
@@ -11,6 +13,13 @@ def notifications_for(user, *, unread_only: bool = False):
     if unread_only:
         notifications = notifications.filter(read_at__isnull=True)
     return notifications.order_by("-created_at", "-id")
+
+
+def own_notifications(user, limit: int) -> OwnItems:
+    """The own page's latest notifications (cocreate/accounts/own_page.py), and how many there
+    are (two queries)."""
+    notifications = notifications_for(user)
+    return OwnItems(notifications.count(), list(notifications[:limit]))
 
 
 @dataclass(frozen=True)

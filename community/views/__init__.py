@@ -7,7 +7,7 @@ sections' own (`communities.FEED_PAGE_SIZE`): set or patch them there.
 
 from .communities import index, line_detail, product_feed, product_follow, similar
 from .moderation import comment_moderate, moderation, post_merge, post_moderate
-from .people import profile
+from .people import following, profile
 from .posts import (
     comment_edit,
     post_comment,
@@ -24,6 +24,7 @@ from .roadmap import roadmap_all, roadmap_product
 __all__ = [
     "comment_edit",
     "comment_moderate",
+    "following",
     "index",
     "line_detail",
     "moderation",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,12 +38,14 @@ def _feed_filters(request) -> tuple[FeedFilterForm, selectors.FeedFilters]:
     return form, filters
 
 
-def _feed_page(request, posts) -> tuple[keyset.KeysetPage, bool]:
+def _feed_page(request, filters, posts) -> tuple[keyset.KeysetPage, bool]:
     """The page the `cursor` parameter points at (keyset pagination: as fast 2,000 pages deep
-    as on the first, with no count of the feed), and whether that cursor was valid."""
+    as on the first, with no count of the feed), and whether that cursor was valid. Without a
+    language filter, posts in the reader's language come first (selectors.feed_parts)."""
+    parts = selectors.feed_parts(posts, filters, get_language())
     try:
-        page = keyset.paginate(
-            posts, cursor=request.GET.get("cursor") or None, page_size=FEED_PAGE_SIZE
+        page = keyset.paginate_parts(
+            parts, cursor=request.GET.get("cursor") or None, page_size=FEED_PAGE_SIZE
         )
     except keyset.InvalidCursor:
         return keyset.KeysetPage([]), False
@@ -58,9 +61,8 @@ def _feed_context(request, form, filters, **scope) -> tuple[dict, int]:
     if form.errors:
         return {"page": keyset.KeysetPage([]), "bad_input": True}, 400
     search = selectors.searched_feed(filters, **scope) if filters.q else None
-    page, valid = _feed_page(
-        request, search.posts if search else selectors.post_feed(filters, **scope)
-    )
+    posts = search.posts if search else selectors.post_feed(filters, **scope)
+    page, valid = _feed_page(request, filters, posts)
     context = {"page": page, "bad_input": not valid}
     if valid and search:
         context |= {

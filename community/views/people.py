@@ -1,6 +1,7 @@
-"""People: a member's public page, with their reputation, credits and posts."""
+"""People: a member's public page, with their reputation, credits and posts; what one follows."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -35,4 +36,18 @@ def profile(request, username):
             },
             "page": page,
         },
+    )
+
+
+@login_required
+@require_GET
+def following(request):
+    """What the person follows: the communities, and the posts, most recently active first."""
+    page = Paginator(selectors.followed_posts(request.user), PROFILE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "community/following.html",
+        {"communities": selectors.followed_communities(request.user), "page": page},
     )

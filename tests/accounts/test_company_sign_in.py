@@ -71,6 +71,7 @@ def test_a_new_company_user_gets_an_account_with_the_roles_of_their_groups(clien
     response = sign_in(client, company, "alice", "alice-pw")
 
     assert response.status_code == 302
+    assert response["Location"] == "/desk/"  # where an agent lands, with the roles just given
     user = User.objects.get(email="alice@acme.example")
     assert signed_in_user(client) == user
     assert user.role_names == {Role.CUSTOMER, Role.AGENT}

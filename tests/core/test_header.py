@@ -29,11 +29,11 @@ def test_anonymous_visitors_see_the_four_sections(client):
 @pytest.mark.parametrize(
     ("make_user", "role_urls"),
     [
-        (UserFactory, []),
+        (UserFactory, ["/me/"]),
         (agent, ["/desk/", "/community/moderation/"]),
         (designer, ["/design/", "/community/moderation/"]),
         (partner_member, ["/partners/mine/"]),
-        (staff, ["/desk/", "/design/", "/community/moderation/", "/admin/"]),
+        (staff, ["/work/", "/desk/", "/design/", "/community/moderation/", "/admin/"]),
     ],
 )
 def test_each_role_sees_the_links_to_its_pages(client, make_user, role_urls):
@@ -43,12 +43,9 @@ def test_each_role_sees_the_links_to_its_pages(client, make_user, role_urls):
 
     for url in EVERYONE:
         assert f'href="{url}"' in nav
-    shown = {
-        url
-        for url in ["/desk/", "/design/", "/community/moderation/", "/partners/mine/", "/admin/"]
-        if f'class="nav-role" href="{url}"' in nav
-    }
-    assert shown == set(role_urls)
+    shown = re.findall(r'class="nav-role[^"]*" href="([^"]+)"', nav)
+    # the person's own place (where they land) first, then the others by position
+    assert shown == role_urls
 
 
 def test_the_current_section_is_marked(client):
@@ -59,7 +56,8 @@ def test_the_current_section_is_marked(client):
 
 def test_the_apps_links_come_in_the_order_they_ask_for_not_the_floors(client):
     # A customer's path through the site (catalog, community, support, partners), then the
-    # role pages from the busiest: the order people knew before the apps registered them.
+    # person's own place (staff: the choice of places), then the role pages from the busiest:
+    # the order people knew before the apps registered them.
     client.force_login(staff())
 
     nav = nav_links(client)
@@ -71,6 +69,7 @@ def test_the_apps_links_come_in_the_order_they_ask_for_not_the_floors(client):
         "/roadmap/",
         "/support/",
         "/partners/",
+        "/work/",
         "/desk/",
         "/design/",
         "/community/moderation/",
@@ -101,3 +100,13 @@ def test_an_app_adds_its_links_by_registering_them(client, monkeypatch):
     assert '<a class="nav-role" href="/admin/">Admin home</a>' in nav
     hrefs = re.findall(r'href="([^"]+)"', nav)
     assert hrefs.index("/products/") < hrefs.index("/healthz") < hrefs.index("/community/")
+
+
+def test_on_a_role_page_only_its_link_is_the_current_page(client):
+    client.force_login(partner_member())
+
+    html = client.get("/partners/mine/").content.decode()
+
+    nav = html[html.index('<nav class="main-nav"') : html.index('<ul class="nav-user">')]
+    assert nav.count('aria-current="page"') == 1
+    assert 'href="/partners/mine/" aria-current="page"' in nav

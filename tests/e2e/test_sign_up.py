@@ -7,7 +7,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.products import ProductFactory
 
 
-def test_a_visitor_signs_up_logs_out_logs_in_and_sees_the_home_page(page, transactional_db):
+def test_a_visitor_signs_up_logs_out_logs_in_and_lands_on_their_own_page(page, transactional_db):
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
 
@@ -31,8 +31,9 @@ def test_a_visitor_signs_up_logs_out_logs_in_and_sees_the_home_page(page, transa
     user.set_password(settings.DEMO_PASSWORD)
     user.save()
     log_in(page, "martina", settings.DEMO_PASSWORD)
-    expect(page.get_by_role("heading", name="Build the next generation together.")).to_be_visible()
-    expect(page.locator(".welcome")).to_contain_text("Signed in as martina.")
+    expect(page).to_have_url("/me/")
+    expect(page.get_by_role("heading", name="My page")).to_be_visible()
+    expect(page.get_by_text("Successfully signed in as martina.")).to_be_visible()
 
 
 def test_sign_up_errors_show_on_the_form(page, transactional_db):

@@ -45,7 +45,7 @@ def test_an_agent_who_must_enrol_sets_up_an_app_and_signs_in_with_its_code(
     screenshot(page, "mfa-authenticate")
     page.get_by_label("Code").fill(current_code(secret))
     page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url("/")
+    expect(page).to_have_url("/desk/")  # an agent lands on the desk
     expect(page.get_by_text("Successfully signed in as sam.")).to_be_visible()
 
 
@@ -88,5 +88,5 @@ def test_a_passkey_is_registered_and_signs_in(page, transactional_db, settings):
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url("/accounts/2fa/authenticate/")
     page.get_by_role("button", name="Use a security key").click()
-    expect(page).to_have_url("/")
+    expect(page).to_have_url("/me/")  # a customer lands on their own page
     expect(page.get_by_text("Successfully signed in as alice.")).to_be_visible()
