@@ -197,7 +197,7 @@ def test_a_new_customer_sees_friendly_empty_sections_with_the_action_to_start(cl
     ]:
         part = section(html, key)
         assert count_of(html, key) == 0
-        assert f'class="button button-small" href="{action}"' in part, key
+        assert f'class="button button-secondary" href="{action}"' in part, key
         assert "own-list" not in part
 
 
