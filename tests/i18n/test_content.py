@@ -21,7 +21,7 @@ from cocreate.accounts.models import User
 from partners.models import Partner
 from partners.selectors import partner_directory
 from products import selectors as catalog
-from tests.factories.accounts import staff
+from tests.factories.accounts import customer, staff
 from tests.factories.partners import PartnerFactory
 from tests.factories.products import PartFactory, ProductFactory
 
@@ -172,6 +172,22 @@ def test_a_profile_written_in_chinese_only_is_read_in_chinese_by_an_english_read
     page = client.get(partner.get_absolute_url()).content.decode()
 
     assert "精密注塑件。" in page
+
+
+def test_a_member_writes_the_description_in_the_language_they_browse_in(client):
+    member = customer(language=ZH)
+    partner = PartnerFactory(members=[member], description="Lenses.")
+    client.force_login(member)
+    url = reverse("partners:manage", args=[partner.slug])
+
+    form = client.get(url).context["form"]
+    # The box holds the Chinese description (none yet), not the English one read as fallback.
+    assert form.initial["description"] == ""
+    fields = {"kind": partner.kind, "country": partner.country.code}
+    assert client.post(url, fields | {"description": "光学镜片。"}).status_code == 302
+
+    partner.refresh_from_db()
+    assert (partner.description_en, partner.description_zh_hans) == ("Lenses.", "光学镜片。")
 
 
 # --- The API ------------------------------------------------------------------------------------
