@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "partners",
     "designers",
     "service_desk",
+    # Catalog, partner profiles in several languages (docs/i18n.md); before the admin, whose
+    # pages it extends.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -236,6 +239,11 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 # Each app keeps its own catalogue in <app>/locale/ (found through INSTALLED_APPS); the site
 # shell's templates/ keeps its own in templates/locale/.
 LOCALE_PATHS = [BASE_DIR / "templates" / "locale"]
+# Content written in several languages (each app's translation.py, docs/i18n.md): one column per
+# language, English the one every row has. What the reader's language lacks is read in English,
+# and what English lacks (a profile written in Chinese only) in the other language.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "zh-hans")
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

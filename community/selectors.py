@@ -229,6 +229,7 @@ def vocabulary_texts() -> QuerySet[Post]:
         text=Concat("title", Value(" "), "body", output_field=TextField())
     )
 
+
 def feed_parts(
     posts: QuerySet[Post], filters: FeedFilters, reader_language: str
 ) -> list[QuerySet[Post]]:

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from cocreate.core.markup import render_markdown
 
@@ -95,7 +96,7 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ("created_at",)
 
 
-class SupplyInline(admin.TabularInline):
+class SupplyInline(TranslationTabularInline):
     model = Supply
     extra = 0
     raw_id_fields = ("part",)
@@ -107,8 +108,9 @@ class ProvisionInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
-    """Staff set what members cannot: name, status (pending/active/suspended) and verified."""
+class PartnerAdmin(TranslationAdmin):
+    """Staff set what members cannot: name, status (pending/active/suspended) and verified; the
+    description is edited in every language side by side (partners/translation.py)."""
 
     form = PartnerAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -120,7 +122,7 @@ class PartnerAdmin(admin.ModelAdmin):
     actions = ("mark_verified", "suspend", "activate")
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = render_markdown(obj.description)
+        obj.render_descriptions()
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -236,6 +238,6 @@ class CollaborationProjectAdmin(admin.ModelAdmin):
     filter_horizontal = ("partners", "products")
 
     def save_model(self, request, obj, form, change):
-        obj.description_html = render_markdown(obj.description)
+        obj.render_descriptions()
         obj.outcomes_html = render_markdown(obj.outcomes)
         super().save_model(request, obj, form, change)

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries import countries
+from modeltranslation.utils import build_localized_fieldname
 
 from cocreate.core.forms import NamedEmptyChoices, PresentChoiceField
 from cocreate.core.text import SingleLineField
@@ -239,10 +240,20 @@ class PartnerProfileForm(NamedEmptyChoices, forms.ModelForm):
         # value from the partner, so saving the form unchanged would blank it.
         fields = PARTNER_EDITABLE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
-        help_texts = {"description": _("Markdown.")}
+        help_texts = {
+            "description": _(
+                "Markdown, in the language you are reading this page in: readers of another "
+                "language see their own version, or the English one."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The description in the reader's language only (partners/translation.py): the English
+        # one it falls back to, shown here, would be saved as this language's text.
+        self.initial["description"] = (
+            getattr(self.instance, build_localized_fieldname("description", get_language())) or ""
+        )
         # Formatted here, in the reader's language: a lazy string formatted at import is English.
         self.fields["logo_upload"].help_text = _(
             "PNG, JPEG, GIF or WebP, up to %(size)s MB; shown at most 512 pixels wide."

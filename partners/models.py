@@ -13,7 +13,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
+from modeltranslation.utils import build_localized_fieldname
 
+from cocreate.core.i18n import localized_columns
+from cocreate.core.markup import render_markdown
 from cocreate.core.search import SpacedHan
 
 from .taxonomy import Capability, Certification, is_area_code
@@ -121,8 +124,13 @@ class Partner(models.Model):
     )
     # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).
     search_vector = models.GeneratedField(
+        # The description in every language (partners/translation.py).
         expression=SearchVector(SpacedHan("name"), weight="A", config="english")
-        + SearchVector(SpacedHan("description"), weight="B", config="english"),
+        + SearchVector(
+            *[SpacedHan(column) for column in localized_columns("description")],
+            weight="B",
+            config="english",
+        ),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -164,6 +172,18 @@ class Partner(models.Model):
     @property
     def is_suspended(self) -> bool:
         return self.status == self.Status.SUSPENDED
+
+    def render_descriptions(self) -> None:
+        """Each language's description (partners/translation.py) rendered to its HTML."""
+        for text, html_column in zip(
+            localized_columns("description"), localized_columns("description_html"), strict=True
+        ):
+            setattr(self, html_column, render_markdown(getattr(self, text) or ""))
+
+    def description_in(self, language: str, text: str) -> None:
+        """Set the description written in `language` (a site language), whatever the active one."""
+        setattr(self, build_localized_fieldname("description", language), text)
+        self.render_descriptions()
 
     def plain_description(self) -> str:
         """The rendered description as plain text, for excerpts (no Markdown marks, no tags)."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cocreate.core.markup import render_markdown
-from cocreate.core.seed_data import demo_data
+from cocreate.core.seed_data import demo_data, translated
 from products.models import Part, Product, ValueAddedService
 
 from .models import CollaborationProject, Membership, Partner, PartnerKind, Provision, Supply
@@ -44,19 +44,21 @@ def _seed_partners(rows) -> tuple[dict[str, Partner], int, int]:
                 "certifications": row["certifications"],
                 "verified": row["verified"],
                 "website": row["website"],
-                "description": row["description"],
-                "description_html": render_markdown(row["description"]),
+                **translated(row, "description"),
                 "status": Partner.Status.ACTIVE,
                 # Spread over the last year so "newest" sorts meaningfully.
                 "created_at": now - timedelta(days=9 * (len(rows) - index)),
             },
         )
+        if created:
+            partner.render_descriptions()
+            partner.save()
         created_count += created
         partners[row["name"]] = partner
         for supply in row.get("supplies", []):
             if supply["sku"] in parts:
                 Supply.objects.get_or_create(
-                    partner=partner, part=parts[supply["sku"]], defaults={"note": supply["note"]}
+                    partner=partner, part=parts[supply["sku"]], defaults=translated(supply, "note")
                 )
             else:
                 skipped += 1

@@ -257,7 +257,9 @@ def _listed(rows: QuerySet) -> QuerySet:
 
 def part_suppliers(part) -> QuerySet:
     """Who supplies `part` (a pk or an OuterRef), for the catalog's parts."""
-    return _listed(Supply.objects.filter(part=part))
+    # Supply's notes are translated (translation.py): without rewrite(False) a values() of an
+    # expression alone would select every column, for modeltranslation's language fallback.
+    return _listed(Supply.objects.rewrite(False).filter(part=part))
 
 
 def service_providers(service) -> QuerySet:

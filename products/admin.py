@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
 from .services import (
@@ -15,15 +16,17 @@ from .services import (
 )
 
 
-class ProductInline(admin.TabularInline):
+class ProductInline(TranslationTabularInline):
     model = Product
     fields = ("name", "slug", "model_number", "generation", "status", "launch_date")
     show_change_link = True
     extra = 0
 
 
+# The catalog's texts are edited in every language side by side (name [en], name [zh-hans] …,
+# products/translation.py); English is required, the other languages fall back to it.
 @admin.register(ProductLine)
-class ProductLineAdmin(admin.ModelAdmin):
+class ProductLineAdmin(TranslationAdmin):
     list_display = ("name", "slug", "position", "product_count")
     list_editable = ("position",)
     search_fields = ("name", "slug")
@@ -55,7 +58,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(TranslationAdmin):
     list_display = (
         "name",
         "line",
@@ -111,7 +114,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Part)
-class PartAdmin(admin.ModelAdmin):
+class PartAdmin(TranslationAdmin):
     list_display = ("name", "sku", "kind", "price", "currency", "fits")
     list_filter = ("kind", "currency", "compatible_products__line")
     search_fields = ("name", "sku", "description")
@@ -126,7 +129,7 @@ class PartAdmin(admin.ModelAdmin):
 
 
 @admin.register(ValueAddedService)
-class ValueAddedServiceAdmin(admin.ModelAdmin):
+class ValueAddedServiceAdmin(TranslationAdmin):
     list_display = ("name", "kind", "price", "currency", "billing", "product_count")
     list_filter = ("kind", "billing")
     search_fields = ("name", "slug", "terms")

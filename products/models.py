@@ -11,6 +11,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cocreate.core.i18n import localized_columns
 from cocreate.core.money import CurrencyField
 from cocreate.core.search import SpacedHan
 
@@ -106,10 +107,24 @@ class Product(models.Model):
     # Kept by PostgreSQL itself, so no write path can forget to refresh it; GIN-indexed below.
     # Each Han character is a token of its own, so Chinese is searchable (docs/search.md).
     search_vector = models.GeneratedField(
-        expression=SearchVector(SpacedHan("name"), "model_number", weight="A", config="english")
-        + SearchVector(SpacedHan("description"), weight="B", config="english")
+        # Every language's name, description and specs (products/translation.py).
+        expression=SearchVector(
+            *[SpacedHan(column) for column in localized_columns("name")],
+            "model_number",
+            weight="A",
+            config="english",
+        )
+        + SearchVector(
+            *[SpacedHan(column) for column in localized_columns("description")],
+            weight="B",
+            config="english",
+        )
         # Spec labels and values ("Water resistance: IP68", "Wi-Fi 6E") find products too.
-        + SearchVector(SpacedHan(Cast("specs", models.TextField())), weight="C", config="english"),
+        + SearchVector(
+            *[SpacedHan(Cast(column, models.TextField())) for column in localized_columns("specs")],
+            weight="C",
+            config="english",
+        ),
         output_field=SearchVectorField(),
         db_persist=True,
     )

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from cocreate.accounts.models import User
-from cocreate.core.seed_data import demo_data
+from cocreate.core.seed_data import demo_data, translated
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
 from .services import registration_create
@@ -21,7 +21,7 @@ def _seed_lines(rows) -> dict[str, ProductLine]:
     for position, row in enumerate(rows):
         lines[row["slug"]], _created = ProductLine.objects.get_or_create(
             slug=row["slug"],
-            defaults={"name": row["name"], "description": row["description"], "position": position},
+            defaults={"position": position, **translated(row, "name", "description")},
         )
     return lines
 
@@ -34,7 +34,6 @@ def _seed_products(rows, lines: dict[str, ProductLine]) -> dict[str, Product]:
             slug=row["slug"],
             defaults={
                 "line": lines[row["line"]],
-                "name": row["name"],
                 "model_number": row["model_number"],
                 "generation": row["generation"],
                 "predecessor": products.get(row.get("predecessor")),
@@ -42,8 +41,7 @@ def _seed_products(rows, lines: dict[str, ProductLine]) -> dict[str, Product]:
                 "launch_date": row.get("launch_date"),
                 "illustration": row["illustration"],
                 "warranty_months": row["warranty_months"],
-                "description": row["description"],
-                "specs": row.get("specs", {}),
+                **translated(row, "name", "description", "specs"),
             },
         )
     return products
@@ -55,10 +53,9 @@ def _seed_parts(rows, products: dict[str, Product], currency: str) -> None:
             sku=row["sku"],
             defaults={
                 "kind": Part.Kind(row["kind"]),
-                "name": row["name"],
                 "price": row["price"],
                 "currency": currency,
-                "description": row["description"],
+                **translated(row, "name", "description"),
             },
         )
         if created:
@@ -71,11 +68,10 @@ def _seed_services(rows, products: dict[str, Product], currency: str) -> None:
             slug=row["slug"],
             defaults={
                 "kind": ValueAddedService.Kind(row["kind"]),
-                "name": row["name"],
                 "price": row["price"],
                 "currency": currency,
                 "billing": ValueAddedService.Billing(row["billing"]),
-                "terms": row["terms"],
+                **translated(row, "name", "terms"),
             },
         )
         if created:

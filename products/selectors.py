@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cocreate.accounts.own_page import OwnItems
+from cocreate.core.i18n import localized_columns
 from cocreate.core.search import prefix_query, websearch_text
 
 from .models import Part, Product, ProductLine, Registration, ValueAddedService
@@ -148,7 +149,7 @@ WITH RECURSIVE
   chain(id, step) AS (
     SELECT id, step FROM older UNION SELECT id, step FROM newer
   )
-SELECT p.id, p.name, p.slug, p.generation, p.status, p.launch_date, p.illustration, p.image,
+SELECT p.id, {names}, p.slug, p.generation, p.status, p.launch_date, p.illustration, p.image,
        p.line_id, MIN(chain.step) AS step
   FROM chain JOIN products_product p ON p.id = chain.id
  GROUP BY p.id
@@ -162,7 +163,11 @@ def product_generations(product: Product) -> list[Product]:
     One recursive query walks predecessors and successors however long the chain is; the step
     limit keeps a (forbidden but possible) loop in the data from running forever.
     """
-    rows = Product.objects.raw(_GENERATIONS_SQL, {"id": product.pk, "limit": MAX_GENERATIONS})
+    # The name in every language (products/translation.py), for the reader's and its fallback.
+    names = ", ".join(f"p.{column}" for column in localized_columns("name"))
+    rows = Product.objects.raw(
+        _GENERATIONS_SQL.format(names=names), {"id": product.pk, "limit": MAX_GENERATIONS}
+    )
     chain: list[Product] = []
     seen: set[int] = set()
     for row in rows:

@@ -384,6 +384,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             product=product,
             category=params.get("category", ""),
             language=params.get("language", ""),
+            # As on the knowledge base's page: each article once, in the caller's language
+            # (Accept-Language, docs/i18n.md) when it has that version.
+            reader_language=self.request.LANGUAGE_CODE,
         ).select_related("translation_of")
 
     def get_object(self):
@@ -401,7 +404,11 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
                 "language",
                 OpenApiTypes.STR,
                 enum=[code for code, _name in settings.LANGUAGES],
-                description="Articles written in this language (every version otherwise).",
+                description=(
+                    "Articles written in this language. Otherwise each article once, in the "
+                    "caller's language (Accept-Language) when it has that version, else its "
+                    "original; a search (`q`) lists every version that matches."
+                ),
             ),
         ]
     )

@@ -33,6 +33,7 @@ from cocreate.accounts.models import User
 from cocreate.accounts.own_page import OwnItems
 from cocreate.accounts.roles import Role
 from cocreate.core import clock
+from cocreate.core.i18n import localized_columns
 from cocreate.core.search import Forgiven, any_term_query, forgive, typing_query, websearch_query
 from community.models import Post
 from products.models import Registration
@@ -59,6 +60,10 @@ from .models.shipments import carrier_key
 from .permissions import is_desk_agent
 
 TICKET_NUMBER = re.compile(r"^\s*T-?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+# A product's name in every language (products/translation.py): the reader's and its fallback.
+_PRODUCT_NAMES = [f"product__{column}" for column in localized_columns("name")]
 
 
 def search_query(text: str) -> SearchQuery | None:
@@ -157,7 +162,7 @@ def customer_overview(ticket: Ticket, *, limit: int = 5) -> CustomerOverview:
     registrations, units_total = _with_total(
         Registration.objects.filter(customer=customer)
         .select_related("product")
-        .only("serial_number", "warranty_ends_on", "created_at", "product", "product__name")
+        .only("serial_number", "warranty_ends_on", "created_at", "product", *_PRODUCT_NAMES)
         .order_by("-created_at", "-id"),
         limit,
     )
@@ -172,7 +177,7 @@ def customer_overview(ticket: Ticket, *, limit: int = 5) -> CustomerOverview:
             "created_at",
             "product",
             "product__slug",
-            "product__name",
+            *_PRODUCT_NAMES,
         )
         .order_by("-created_at", "-id"),
         limit,

@@ -11,6 +11,7 @@ from functools import cache
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
+from modeltranslation.utils import build_localized_fieldname
 
 # The cookie our own script (static/js/app.js) sets to the browser's time zone, so pages show
 # local times to visitors who are not signed in.
@@ -92,3 +93,10 @@ def detect_language(text: str) -> str:
     if han and han >= CHINESE_SHARE * letters:
         return "zh-hans"
     return settings.LANGUAGE_CODE
+
+
+def localized_columns(field: str) -> list[str]:
+    """The columns that hold `field` in each site language ("name_en", "name_zh_hans"), for a
+    content field registered in an app's translation.py (docs/i18n.md): a search vector over
+    them finds a text in whichever language it was written."""
+    return [build_localized_fieldname(field, code) for code, _name in settings.LANGUAGES]

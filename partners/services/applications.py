@@ -112,18 +112,20 @@ def application_approve(*, application: Application, decided_by, message: str = 
     """Create the active partner, make the applicant its owner with the partner_member role,
     and notify them. Raises AlreadyDecided, or ValidationError if the name was taken meanwhile."""
     application = _lock_pending(application)
+    language = detect_language(f"{application.name}\n{application.description}")
     partner = Partner(
         name=application.name,
         slug=_unique_slug(Partner, application.name, fallback="partner"),
         kind=application.kind,
         country=application.country,
         capabilities=application.capabilities,
-        description=application.description,
-        description_html=application.description_html,
         website=application.website,
         status=Partner.Status.ACTIVE,
-        language=detect_language(f"{application.name}\n{application.description}"),
+        language=language,
     )
+    # The description is the profile's text in the language it is written in, whatever the
+    # reviewer's (partners/translation.py).
+    partner.description_in(language, application.description)
     partner.full_clean(exclude=["logo"])
     try:
         with transaction.atomic():

@@ -3,7 +3,6 @@
 from django.db import transaction
 
 from cocreate.core.i18n import detect_language, supported_language
-from cocreate.core.markup import render_markdown
 
 from ..models import Partner
 from ._common import _require_not_suspended
@@ -37,7 +36,7 @@ def partner_update(*, partner: Partner, logo=None, remove_logo: bool = False, **
     for name, value in fields.items():
         setattr(partner, name, value)
     if "description" in fields:
-        partner.description_html = render_markdown(partner.description)
+        partner.render_descriptions()
     for name in ("capabilities", "certifications", "regions_served"):
         if name in fields:
             setattr(partner, name, list(dict.fromkeys(fields[name])))

@@ -40,7 +40,7 @@ def partner_form(**changes) -> dict:
         "country": "SG",
         "capabilities": ["optics"],
         "status": "active",
-        "description": "Lenses.",
+        "description_en": "Lenses.",  # each language side by side (partners/translation.py)
         "website": "https://lotus.example",
         **inline_management(),
         **changes,

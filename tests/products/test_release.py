@@ -99,15 +99,19 @@ def test_only_staff_who_edit_the_catalog_release(hook_calls):
 def _change_form(product: Product, **changes) -> dict:
     data = {
         "line": product.line_id,
-        "name": product.name,
+        # The texts in each language, side by side (products/translation.py).
+        "name_en": product.name,
+        "name_zh_hans": "",
         "slug": product.slug,
         "model_number": product.model_number,
         "status": product.status,
         "generation": product.generation,
         "predecessor": "",
         "launch_date": "",
-        "description": product.description,
-        "specs": "{}",
+        "description_en": product.description,
+        "description_zh_hans": "",
+        "specs_en": "{}",
+        "specs_zh_hans": "{}",
         "illustration": product.illustration,
         "warranty_months": product.warranty_months,
     }
@@ -128,7 +132,7 @@ def test_saving_on_sale_in_the_admin_is_a_release(client, hook_calls):
 
     response = client.post(
         reverse("admin:products_product_change", args=[product.pk]),
-        _change_form(product, status="on_sale", description="Now on sale."),
+        _change_form(product, status="on_sale", description_en="Now on sale."),
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -145,7 +149,7 @@ def test_saving_a_product_already_on_sale_is_no_release(client, hook_calls):
 
     response = client.post(
         reverse("admin:products_product_change", args=[product.pk]),
-        _change_form(product, description="A new text."),
+        _change_form(product, description_en="A new text."),
     )
 
     assert response.status_code == 302
