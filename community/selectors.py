@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cocreate.accounts.own_page import OwnItems
+from cocreate.core.i18n import localized
 from cocreate.core.money import sum_by_currency
 from cocreate.core.search import Forgiven, any_term_query, forgive, typing_query
 from products.models import Part, Product, ProductLine, Registration
@@ -630,13 +631,14 @@ def reputation_breakdown(user) -> list[dict]:
 
 def credited_generations(user) -> list[dict]:
     """The generations that shipped ideas `user` is credited for (community/releases.py), newest
-    first: `product__name`, `product__slug` and `ideas` (how many). Ideas hidden or deleted
-    since count no more. One query."""
+    first: `product_name` (in the reader's language), `product__slug` and `ideas` (how many).
+    Ideas hidden or deleted since count no more. One query."""
     return list(
         Credit.objects.filter(Post.listed_via("post"), user=user)
-        .values("product__name", "product__slug", "product__launch_date")
+        .annotate(product_name=localized("product__name"))
+        .values("product_name", "product__slug", "product__launch_date")
         .annotate(ideas=Count("post", distinct=True))
-        .order_by(F("product__launch_date").desc(nulls_last=True), "product__name")
+        .order_by(F("product__launch_date").desc(nulls_last=True), "product_name")
     )
 
 

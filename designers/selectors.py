@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from cocreate.accounts.roles import Role
+from cocreate.core.i18n import localized
 from community.links import linked_tickets
 from community.models import Post, PostImage, StatusChange, Vote
 from community.selectors import (
@@ -322,10 +323,11 @@ def dashboard(product: Product | None, *, weeks: int = 12) -> dict:
         funnel.append((status.label, sum(status_counts.get(s, 0) for s in order[index:])))
     generations = list(
         adopted.order_by()
-        .values("adopted_in__name")
+        .annotate(generation=localized("adopted_in__name"))
+        .values("generation")
         .annotate(n=Count("id"))
-        .order_by("-n", "adopted_in__name")
-        .values_list("adopted_in__name", "n")
+        .order_by("-n", "generation")
+        .values_list("generation", "n")
     )
     return {
         "surfaced": per_week(items, "surfaced_at"),

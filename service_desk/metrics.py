@@ -11,6 +11,8 @@ from django.db.models.functions import TruncDate
 from django.utils import formats, timezone
 from django.utils.translation import pgettext
 
+from cocreate.core.i18n import localized
+
 from .models import Category, Channel, Deflection, Priority, Ticket, sla_overdue, sla_running
 
 
@@ -129,10 +131,11 @@ def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
     metrics.by_category = [(label, per_category.get(value, 0)) for value, label in Category.choices]
     metrics.by_channel = [(label, totals[f"channel_{value}"]) for value, label in Channel.choices]
     metrics.by_product = list(
-        tickets.values_list("product__name")
+        tickets.annotate(product_name=localized("product__name"))
+        .values_list("product_name")
         .annotate(n=Count("id"))
-        .order_by("-n", "product__name")
-        .values_list("product__name", "n")[:10]
+        .order_by("-n", "product_name")
+        .values_list("product_name", "n")[:10]
     )
     per_day = dict(
         tickets.annotate(day=TruncDate("created_at"))

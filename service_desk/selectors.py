@@ -33,7 +33,7 @@ from cocreate.accounts.models import User
 from cocreate.accounts.own_page import OwnItems
 from cocreate.accounts.roles import Role
 from cocreate.core import clock
-from cocreate.core.i18n import localized_columns
+from cocreate.core.i18n import localized, localized_columns
 from cocreate.core.search import Forgiven, any_term_query, forgive, typing_query, websearch_query
 from community.models import Post
 from products.models import Registration
@@ -530,7 +530,8 @@ def article_facets(*, include_drafts: bool = False) -> ArticleFacets:
         rows = rows.filter(status=KnowledgeArticle.Status.PUBLISHED)
     grouped = (
         rows.order_by()
-        .values_list("product__slug", "product__name", "category", "language")
+        .annotate(product_name=localized("product__name"))
+        .values_list("product__slug", "product_name", "category", "language")
         .annotate(n=Count("id"))
     )
     products, names, categories, languages = Counter(), {}, Counter(), Counter()

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 from modeltranslation.utils import build_localized_fieldname
@@ -100,3 +102,16 @@ def localized_columns(field: str) -> list[str]:
     content field registered in an app's translation.py (docs/i18n.md): a search vector over
     them finds a text in whichever language it was written."""
     return [build_localized_fieldname(field, code) for code, _name in settings.LANGUAGES]
+
+
+def localized(path: str) -> Coalesce:
+    """A translated field reached through a relation ("product__name" from a ticket) read in the
+    active language, falling back as the model's own attribute does: the translation library
+    rewrites lookups only on a translated model's own queries, so `values("product__name")` on
+    a ticket would read whatever language was saved last."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    order = [language] + [
+        code for code in settings.MODELTRANSLATION_FALLBACK_LANGUAGES if code != language
+    ]
+    columns = [build_localized_fieldname(path, code) for code in order]
+    return Coalesce(*[NullIf(F(column), Value("")) for column in columns], output_field=TextField())

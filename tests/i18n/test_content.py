@@ -335,3 +335,27 @@ def test_a_page_cached_for_an_english_visitor_never_gives_a_chinese_one_english_
     assert "X-Page-Cache" not in chinese
     assert "光束" in chinese.content.decode() and ">Beam<" not in chinese.content.decode()
     assert chinese_again["X-Page-Cache"] == "hit" and "光束" in chinese_again.content.decode()
+
+
+# --- Names read through another model ---------------------------------------------------------
+
+
+def test_a_product_name_read_through_a_ticket_or_an_article_is_in_the_readers_language():
+    """The desk's chart of tickets per product and the knowledge base's product filter read the
+    name through a relation (cocreate.core.i18n.localized), in the reader's language, with the
+    model's own fallback."""
+    from service_desk.metrics import desk_metrics
+    from service_desk.selectors import article_facets
+    from tests.factories.service_desk import KnowledgeArticleFactory, TicketFactory
+
+    lamp = ProductFactory(name="Desk lamp", name_zh_hans="台灯")
+    plain = ProductFactory(name="Plain stand")  # no Chinese: read in English
+    for product in (lamp, plain):
+        TicketFactory(product=product)
+        KnowledgeArticleFactory(product=product)
+
+    with translation.override(ZH):
+        assert dict(desk_metrics().by_product) == {"台灯": 1, "Plain stand": 1}
+        assert set(article_facets().product_names.values()) == {"台灯", "Plain stand"}
+    with translation.override("en"):
+        assert dict(desk_metrics().by_product) == {"Desk lamp": 1, "Plain stand": 1}
