@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 
 from cocreate.core.badges import status_badge_class
+from cocreate.core.dates import time_element
 from cocreate.core.permissions import user_may
 
 register = template.Library()
@@ -35,3 +36,17 @@ def status_badge(instance, field: str = "status", testid: str = ""):
     if testid:
         return format_html('<span class="{}" data-testid="{}">{}</span>', css, testid, label)
     return format_html('<span class="{}">{}</span>', css, label)
+
+
+@register.filter(expects_localtime=True)
+def when(value, style: str = ""):
+    """A date or time as the date policy shows it (cocreate/core/dates.py), in the reader's
+    time zone (or as it is inside `{% localtime off %}`):
+
+        {{ post.created_at|when }}          relative within a week, exact on hover
+        {{ ticket.created_at|when:"exact" }}  "Dec 5, 2026, 06:10" in a <time>
+        {{ unit.warranty_ends_on|when }}    a date: "Dec 5, 2026"
+        {{ product.launch_date|when:"month" }}  "December 2026" ("year", "time", "day" too)
+        title="{{ article.updated_at|when:'text' }}"  the exact text alone (attributes, e-mails)
+    """
+    return time_element(value, style)
