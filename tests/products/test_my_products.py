@@ -51,7 +51,10 @@ def test_my_products_lists_my_units_with_their_warranty_status(client):
         )
         in html
     )
-    assert "Aurora 1" in html and 'Warranty expired on <time datetime="2022-10-01">Oct 1, 2022</time>' in html
+    assert (
+        "Aurora 1" in html
+        and 'Warranty expired on <time datetime="2022-10-01">Oct 1, 2022</time>' in html
+    )
     assert "Someone else" not in html
 
 
