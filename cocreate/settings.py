@@ -247,6 +247,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "zh-hans")
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# The medium date and time formats of each language (docs/conventions.md, "Dates and times").
+FORMAT_MODULE_PATH = ["cocreate.formats"]
 DEFAULT_CURRENCY = env.str("DEFAULT_CURRENCY", default="EUR")
 
 # --- Static and uploaded files -----------------------------------------------------------------

@@ -12,10 +12,10 @@ from datetime import timedelta
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext, pgettext
 
+from cocreate.core.dates import exact
 from cocreate.core.sql import advisory_lock
 from cocreate.notifications.models import Notification
 from cocreate.notifications.services import notification_send
@@ -92,7 +92,7 @@ def _briefing_text(briefing: Briefing) -> str:
     """The digest's body in the active language, number format and time zone."""
     now = briefing.now
     separator = pgettext("between the items of a list", ", ")
-    week = date_format(timezone.localtime(now), "DATE_FORMAT", use_l10n=True)
+    week = exact(now, "date")
     lines = [
         gettext("Your review queue, week of %(day)s: %(products)s.")
         % {"day": week, "products": separator.join(briefing.products)},
@@ -121,9 +121,7 @@ def _briefing_text(briefing: Briefing) -> str:
                 item.milestone,
             ) % {
                 "milestone": number(item.milestone),
-                "day": date_format(
-                    timezone.localtime(item.milestone_at), "MONTH_DAY_FORMAT", use_l10n=True
-                ),
+                "day": exact(item.milestone_at, "day"),
             }
             lines.append(_line(item.post.title, item.product.name, reached))
         lines += _more(len(briefing.milestone_items), briefing.milestones)

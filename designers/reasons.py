@@ -7,9 +7,10 @@ A reason is stored as a dict (`ReviewItem.reasons`): {"code": "threshold", "poin
 them; their sentences say only what is known.
 """
 
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
+
+from cocreate.core.dates import exact
 
 from .conf import setting
 
@@ -84,7 +85,7 @@ def milestone_text(milestone: int, *, since) -> str:
         milestone,
     ) % {
         "milestone": number(milestone),
-        "day": date_format(timezone.localtime(since), "DATE_FORMAT", use_l10n=True),
+        "day": exact(since, "date"),
     }
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from cocreate.accounts.roles import Role
+from cocreate.core.dates import day_label
 from cocreate.core.i18n import localized
 from community.links import linked_tickets
 from community.models import Post, PostImage, StatusChange, Vote
@@ -25,11 +26,6 @@ from community.selectors import (
 from products.models import Product
 
 from .models import ReviewItem
-
-
-def axis_day(day) -> str:
-    """A short day and month for a chart axis, in the reader's order (23/11 or 11/23)."""
-    return dateformat.format(day, pgettext("PHP date format of a day on a chart axis", "d/m"))
 
 
 def product_designers(product_id: int) -> list:
@@ -227,12 +223,12 @@ def votes_over_time(post: Post, *, today=None) -> VoteHistory:
         unit = "day"
         first = min(first, last - timedelta(days=SHORTEST_CHART_DAYS - 1))
         starts = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-        bucket, label = (lambda day: day), axis_day
+        bucket, label = (lambda day: day), day_label
     elif span <= WEEKLY_UP_TO_DAYS:
         unit = "week"
         monday = first - timedelta(days=first.weekday())
         starts = [monday + timedelta(weeks=i) for i in range((last - monday).days // 7 + 1)]
-        bucket, label = (lambda day: day - timedelta(days=day.weekday())), axis_day
+        bucket, label = (lambda day: day - timedelta(days=day.weekday())), day_label
     else:
         unit = "month"
         starts = list(_month_starts(first, last))
@@ -305,7 +301,7 @@ def dashboard(product: Product | None, *, weeks: int = 12) -> dict:
         by_week = {week.date(): n for week, n in rows}
         start = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
         weeks_list = [start - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
-        return [(axis_day(w), by_week.get(w, 0)) for w in weeks_list]
+        return [(day_label(w), by_week.get(w, 0)) for w in weeks_list]
 
     status_counts = dict(
         posts.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")

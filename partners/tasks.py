@@ -3,10 +3,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cocreate.accounts.models import User
+from cocreate.core.dates import exact
 from cocreate.core.i18n import as_reader
 
 
@@ -43,7 +43,7 @@ def send_invitation_email(invitation_id: int) -> bool:
                     _("Open this link to accept (sign up first if you have no account):"),
                     f"{settings.SITE_URL}{invitation.get_absolute_url()}",
                     _("The link expires on %(date)s.")
-                    % {"date": f"{date_format(expires, 'DATETIME_FORMAT')} ({expires.tzname()})"},
+                    % {"date": f"{exact(expires)} ({expires.tzname()})"},
                 ]
             )
             send_mail(

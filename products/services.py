@@ -12,8 +12,9 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from cocreate.core.dates import exact
 
 from .models import Product, Registration
 from .permissions import may_release_products
@@ -50,7 +51,7 @@ def registration_validate(*, product: Product, serial_number: str, purchased_on:
     elif product.launch_date and purchased_on < product.launch_date:
         errors["purchased_on"] = [
             _("%(product)s was launched on %(date)s; check the purchase date.")
-            % {"product": product.name, "date": date_format(product.launch_date, "DATE_FORMAT")}
+            % {"product": product.name, "date": exact(product.launch_date)}
         ]
     if errors:
         raise ValidationError(errors)

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from django.db.models import Aggregate, Avg, Count, F, FloatField, Func, Q
 from django.db.models.functions import TruncDate
-from django.utils import formats, timezone
-from django.utils.translation import pgettext
+from django.utils import timezone
 
+from cocreate.core.dates import day_label
 from cocreate.core.i18n import localized
 
 from .models import Category, Channel, Deflection, Priority, Ticket, sla_overdue, sla_running
@@ -144,10 +144,9 @@ def desk_metrics(*, days: int = 30, now=None) -> DeskMetrics:
         .values_list("day", "n")
     )
     today = timezone.localdate(now)
-    day_label = pgettext("day on a chart axis, Django date format", "j M")
     metrics.by_day = [
         (
-            formats.date_format(today - timedelta(days=offset), day_label),
+            day_label(today - timedelta(days=offset)),
             per_day.get(today - timedelta(days=offset), 0),
         )
         for offset in range(min(days, 30) - 1, -1, -1)

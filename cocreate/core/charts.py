@@ -1,9 +1,19 @@
 """Charts as server-rendered SVG: every value is printed, so they read without hovering.
 
-No JavaScript and no inline CSS (the Content-Security-Policy forbids both); colours are SVG
-presentation attributes. Each function returns markup safe to put in a template with `{{ chart }}`.
+One style for every chart (docs/conventions.md, "Charts"): the SVG has no viewBox, so nothing
+is scaled. Its width is its box's (100%), its height is fixed in CSS pixels; bars and columns
+are placed in percentages of the width, and text is set in pixels (TEXT, AXIS), so it reads at
+the same size on a phone and on a wide screen. Labels never run past the box: a bar's label sits
+on its own line above the bar with the value at the right end, a label longer than LABEL_ROOM
+(about 180 px) is cut with "…" and keeps its full text in a <title> (the browser shows it on hover), and a time
+axis prints at most AXIS_LABELS labels, the first and last anchored inside the box.
+
+No JavaScript and no inline CSS (the Content-Security-Policy forbids both); colours and sizes
+are SVG presentation attributes. Each function returns markup safe to put in a template with
+`{{ chart }}`.
 """
 
+import unicodedata
 from collections.abc import Sequence
 from html import escape
 
@@ -14,6 +24,15 @@ INK = "#374151"
 MUTED = "#6b7280"
 GRID = "#e5e7eb"
 
+TEXT = 14  # px: labels and values
+AXIS = 12  # px: axis labels, the smallest text a chart has
+# A label's room beside its value in the narrowest chart (a card in a card on a 390 px phone is
+# ~260 px wide), in px at TEXT size, as `_width` estimates it.
+LABEL_ROOM = 180
+AXIS_LABELS = 4  # a time axis' labels, enough for a phone
+COLUMN_VALUES = 8  # columns up to this many print their value on top; more show the peak
+INSET = 2  # px between text and the box's sides: a glyph's overhang stays inside
+
 
 def _number(value: float) -> str:
     if value == int(value):
@@ -21,100 +40,143 @@ def _number(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+def _width(text: str) -> float:
+    """About how wide `text` is at TEXT px in a sans-serif face (rather more than less)."""
+    return sum(
+        TEXT
+        if unicodedata.east_asian_width(char) in "WF"
+        else 4.5
+        if char in " .,:;'!|()-Iijlft"
+        else 10
+        if char.isupper() or char.isdigit() or char in "mwMW%"
+        else 8
+        for char in text
+    )
+
+
+def _label(text: str, *, x: str, y: float, anchor: str = "start", size: int = TEXT) -> str:
+    """A label, cut to LABEL_ROOM with its full text in a <title> when it is longer."""
+    text = str(text)
+    shown = text
+    if _width(text) > LABEL_ROOM:
+        shown = ""
+        for char in text:
+            if _width(shown + char) > LABEL_ROOM - TEXT:
+                break
+            shown += char
+        shown = shown.rstrip() + "…"
+    element = (
+        f'<text x="{x}" y="{y:.1f}" text-anchor="{anchor}" fill="{INK}" font-size="{size}">'
+        f"{escape(shown)}</text>"
+    )
+    if shown == text:
+        return element
+    return f"<g><title>{escape(text)}</title>{element}</g>"
+
+
+def _svg(height: float, title: str, body: list[str]) -> SafeString:
     label = escape(title)
     # Safe: every piece of text in `body` and the title were escaped by the callers above.
     return mark_safe(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="chart" width="100%" height="{height:.0f}" role="img" '
         f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title>'
         + "".join(body)
         + "</svg>"
     )
 
 
+def _bars(rows: Sequence[tuple[str, float, str]], *, title: str, colours: Sequence[str]) -> str:
+    """Rows of (label, value, value text): the label and the value text on one line, the bar
+    under them across the width."""
+    row, bar = 44, 12
+    peak = max((value for _, value, _ in rows), default=0) or 1
+    body = []
+    if not rows:
+        body.append(f'<text x="{INSET}" y="{TEXT + 4}" fill="{MUTED}" font-size="{TEXT}">—</text>')
+    for index, (label, value, shown) in enumerate(rows):
+        top = index * row
+        share = 100 * value / peak
+        body.append(
+            _label(label, x=str(INSET), y=top + TEXT + 2)
+            + f'<text x="100%" dx="-{INSET}" y="{top + TEXT + 2}" text-anchor="end" fill="{INK}" '
+            f'font-size="{TEXT}" font-weight="600">{escape(shown)}</text>'
+            f'<rect x="0" y="{top + TEXT + 9}" width="100%" height="{bar}" rx="3" fill="{GRID}"/>'
+            f'<rect x="0" y="{top + TEXT + 9}" width="{share:.2f}%" height="{bar}" rx="3" '
+            f'fill="{colours[index % len(colours)]}"/>'
+        )
+    return _svg(max(row * len(rows), TEXT + 10), title, body)
+
+
 def bar_chart(
     bars: Sequence[tuple[str, float]], *, title: str, unit: str = "", color: str = PALETTE[0]
 ) -> SafeString:
-    """Horizontal bars, one per (label, value), each with its value written at its end."""
-    row, label_width, width = 30, 170, 640
-    plot_width = width - label_width - 70
-    height = max(row * len(bars) + 10, 40)
-    peak = max((value for _, value in bars), default=0) or 1
-    body = []
-    if not bars:
-        body.append(f'<text x="10" y="25" fill="{MUTED}" font-size="13">—</text>')
-    for index, (label, value) in enumerate(bars):
-        y = 5 + index * row
-        bar = max(plot_width * value / peak, 1 if value else 0)
-        body.append(
-            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" fill="{INK}" '
-            f'font-size="13">{escape(str(label)[:28])}</text>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" rx="3" '
-            f'fill="{color}"/>'
-            f'<text x="{label_width + bar + 6:.1f}" y="{y + 17}" fill="{INK}" font-size="13" '
-            f'font-weight="600">{_number(value)}{escape(unit)}</text>'
-        )
-    return _svg(width, height, title, body)
-
-
-def column_chart(
-    columns: Sequence[tuple[str, float]], *, title: str, unit: str = "", color: str = PALETTE[0]
-) -> SafeString:
-    """Vertical columns over time (label per column, value printed on top when it fits)."""
-    width, height, left, bottom, top = 640, 220, 36, 40, 22
-    plot_width, plot_height = width - left - 10, height - bottom - top
-    peak = max((value for _, value in columns), default=0) or 1
-    slot = plot_width / max(len(columns), 1)
-    # Print every label when they fit, otherwise about eight evenly spaced ones.
-    label_every = max(1, round(len(columns) / 8)) if slot < 42 else 1
-    body = [
-        f'<line x1="{left}" y1="{top + plot_height}" x2="{width - 10}" y2="{top + plot_height}" '
-        f'stroke="{GRID}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" fill="{MUTED}" font-size="11">'
-        f"{_number(peak)}</text>",
-    ]
-    for index, (label, value) in enumerate(columns):
-        x = left + index * slot
-        bar_height = plot_height * value / peak
-        y = top + plot_height - bar_height
-        body.append(
-            f'<rect x="{x + slot * 0.15:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
-            f'height="{bar_height:.1f}" rx="2" fill="{color}"/>'
-        )
-        if value and slot >= 22:
-            body.append(
-                f'<text x="{x + slot / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="{INK}" '
-                f'font-size="11">{_number(value)}{escape(unit)}</text>'
-            )
-        if index % label_every == 0:
-            body.append(
-                f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-                f'fill="{MUTED}" font-size="11">{escape(str(label))}</text>'
-            )
-    return _svg(width, height, title, body)
+    """Horizontal bars, one per (label, value), each with its value written at the right."""
+    rows = [(label, value, f"{_number(value)}{unit}") for label, value in bars]
+    return _bars(rows, title=title, colours=[color])
 
 
 def funnel_chart(stages: Sequence[tuple[str, float]], *, title: str) -> SafeString:
     """Stages in order, each bar showing its count and its share of the first stage."""
     first = stages[0][1] if stages and stages[0][1] else 0
-    labelled = [
-        (label, value, f" ({value / first:.0%})" if first and index else "")
+    rows = [
+        (label, value, _number(value) + (f" ({value / first:.0%})" if first and index else ""))
         for index, (label, value) in enumerate(stages)
     ]
-    row, label_width, width = 34, 150, 640
-    plot_width = width - label_width - 110
-    peak = max((value for _, value, _ in labelled), default=0) or 1
-    body = []
-    for index, (label, value, share) in enumerate(labelled):
-        y = 5 + index * row
-        bar = max(plot_width * value / peak, 1 if value else 0)
-        colour = PALETTE[index % len(PALETTE)]
+    return _bars(rows, title=title, colours=PALETTE)
+
+
+def _axis_positions(count: int) -> dict[int, str]:
+    """Which columns get an axis label, and how it is anchored: all of a few, else AXIS_LABELS
+    spread evenly, the first starting at the left edge and the last ending at the right."""
+    if count <= AXIS_LABELS:
+        return dict.fromkeys(range(count), "middle")
+    picks = {round(step * (count - 1) / (AXIS_LABELS - 1)) for step in range(AXIS_LABELS)}
+    return {
+        index: "start" if index == 0 else "end" if index == count - 1 else "middle"
+        for index in picks
+    }
+
+
+def column_chart(
+    columns: Sequence[tuple[str, float]], *, title: str, unit: str = "", color: str = PALETTE[0]
+) -> SafeString:
+    """Vertical columns over time: a few print their value on top; a long series prints its
+    peak on a grid line, and each column tells its day and value on hover."""
+    height, top, bottom = 200, TEXT + 10, AXIS + 10
+    plot = height - top - bottom
+    count = max(len(columns), 1)
+    peak = max((value for _, value in columns), default=0) or 1
+    values_on_top = len(columns) <= COLUMN_VALUES
+    body = [
+        f'<line x1="0" y1="{top + plot}" x2="100%" y2="{top + plot}" stroke="{GRID}"/>',
+    ]
+    if not values_on_top:
         body.append(
-            f'<text x="{label_width - 8}" y="{y + 19}" text-anchor="end" fill="{INK}" '
-            f'font-size="13">{escape(str(label))}</text>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{bar:.1f}" height="{row - 10}" rx="3" '
-            f'fill="{colour}"/>'
-            f'<text x="{label_width + bar + 6:.1f}" y="{y + 19}" fill="{INK}" font-size="13" '
-            f'font-weight="600">{_number(value)}{share}</text>'
+            f'<line x1="0" y1="{top}" x2="100%" y2="{top}" stroke="{GRID}" '
+            f'stroke-dasharray="4 4"/><text x="{INSET}" y="{top - 5}" fill="{MUTED}" '
+            f'font-size="{AXIS}">{_number(peak)}{escape(unit)}</text>'
         )
-    return _svg(width, max(row * len(stages) + 10, 40), title, body)
+    axis = _axis_positions(len(columns))
+    for index, (label, value) in enumerate(columns):
+        slot = 100 / count
+        bar_height = plot * value / peak
+        y = top + plot - bar_height
+        body.append(
+            f'<rect x="{(index + 0.15) * slot:.3f}%" y="{y:.1f}" width="{0.7 * slot:.3f}%" '
+            f'height="{bar_height:.1f}" rx="2" fill="{color}">'
+            f"<title>{escape(str(label))}: {_number(value)}{escape(unit)}</title></rect>"
+        )
+        if value and values_on_top:
+            body.append(
+                f'<text x="{(index + 0.5) * slot:.3f}%" y="{y - 5:.1f}" text-anchor="middle" '
+                f'fill="{INK}" font-size="{AXIS}">{_number(value)}{escape(unit)}</text>'
+            )
+        if index in axis:
+            anchor = axis[index]
+            x = {"start": index * slot, "middle": (index + 0.5) * slot, "end": (index + 1) * slot}
+            nudge = {"start": INSET, "middle": 0, "end": -INSET}[anchor]
+            body.append(
+                f'<text x="{x[anchor]:.3f}%" dx="{nudge}" y="{height - 4}" text-anchor="{anchor}" '
+                f'fill="{MUTED}" font-size="{AXIS}">{escape(str(label))}</text>'
+            )
+    return _svg(height, title, body)

@@ -30,11 +30,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cocreate.accounts.selectors import has_verified_email
+from cocreate.core.dates import exact
 from cocreate.core.i18n import as_reader, time_zone_or_none, user_time_zone
 from cocreate.core.markup import markdown_to_text
 from cocreate.core.sql import advisory_lock_tried
@@ -205,7 +206,7 @@ def _digest_body(items: list[Notification]) -> str:
         for item in sections[name]:
             if shown >= DIGEST_LINES:
                 break
-            when = formats.date_format(timezone.localtime(item.created_at), "SHORT_DATETIME_FORMAT")
+            when = exact(item.created_at)
             lines.append(f"- {when} · {item.title}")
             summary = " ".join(markdown_to_text(item.body).split())
             if summary:

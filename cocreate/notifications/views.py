@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cocreate.accounts.selectors import has_verified_email
+from cocreate.core.dates import exact
 from cocreate.core.forms import add_service_errors
 
 from .forms import PreferencesForm
@@ -34,7 +35,7 @@ def _day_label(day: date, today: date) -> str:
         return _("Today")
     if day == today - timedelta(days=1):
         return _("Yesterday")
-    return formats.date_format(day, "DATE_FORMAT")
+    return exact(day)
 
 
 def _days(notifications) -> list[Day]:

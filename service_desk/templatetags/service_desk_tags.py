@@ -2,12 +2,12 @@ from functools import cache
 
 from django import template
 from django.conf import settings
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
 from cocreate.core import clock
+from cocreate.core.dates import exact
 
 from ..models import Category, Priority, Shipment, Ticket
 
@@ -111,7 +111,7 @@ def countdown(due_at, paused=False):
     """
     if due_at is None:
         return ""
-    exact = date_format(timezone.localtime(due_at), "DATETIME_FORMAT")
+    exact_text = exact(due_at)
     if paused:
         text, state = gettext("paused"), "paused"
     else:
@@ -121,6 +121,6 @@ def countdown(due_at, paused=False):
         '<time class="sd-countdown sd-countdown-{}" datetime="{}" title="{}">{}</time>',
         state,
         due_at.isoformat(),
-        exact,
+        exact_text,
         text,
     )

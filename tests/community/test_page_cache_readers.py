@@ -56,8 +56,8 @@ def test_a_page_cached_in_one_time_zone_is_not_served_in_another(product):
     in_shanghai = visitor(time_zone="Asia/Shanghai").get(url)
     shanghai_again = visitor(time_zone="Asia/Shanghai").get(url)
 
-    assert "March 1, 2026" in in_utc.content.decode()
+    assert "Mar 1, 2026" in in_utc.content.decode()
     assert "X-Page-Cache" not in in_shanghai
-    assert "March 2, 2026" in in_shanghai.content.decode()
+    assert "Mar 2, 2026" in in_shanghai.content.decode()
     assert shanghai_again["X-Page-Cache"] == "hit"
-    assert "March 2, 2026" in shanghai_again.content.decode()
+    assert "Mar 2, 2026" in shanghai_again.content.decode()

@@ -6,20 +6,20 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from cocreate.core.dates import day_label
 from community.models import Post
 from designers.models import ReviewItem
-from designers.selectors import axis_day
 from tests.factories.accounts import designer
 from tests.factories.designers import ReviewItemFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_chart_days_follow_the_readers_order():
+def test_chart_days_read_as_the_readers_language_writes_them():
     with translation.override("en"):
-        assert axis_day(date(2026, 11, 3)) == "03/11"
+        assert day_label(date(2026, 11, 3)) == "Nov 3"
     with translation.override("zh-hans"):
-        assert axis_day(date(2026, 11, 3)) == "11/3"
+        assert day_label(date(2026, 11, 3)) == "11月3日"
 
 
 def test_the_queue_reads_in_chinese(client):

@@ -74,14 +74,14 @@ def test_a_designers_briefing(aurora_week):
     digest = Notification.objects.get(recipient=dana, kind="designers.digest")
     assert digest.title == "Weekly digest: 4 items wait for a decision"
     assert digest.body == (
-        "Your review queue, week of Nov. 23, 2026: Aurora 3.\n"
+        "Your review queue, week of Nov 23, 2026: Aurora 3.\n"
         "\n"
         "New this week: 1\n"
         "- Swappable battery · Aurora 3 · support 1,204\n"
         "  Why: Reached 1,000 supporters (1,204 when it surfaced)\n"
         "\n"
         "Milestones crossed this week: 1\n"
-        "- Louder alarm · Aurora 3 · reached 100 supporters on November 22\n"
+        "- Louder alarm · Aurora 3 · reached 100 supporters on Nov 22\n"
         "\n"
         "Decisions due: 4 waiting\n"
         "Assigned to you: 1\n"

@@ -7,8 +7,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from cocreate.core.dates import day_label
 from community.models import Vote
-from designers.selectors import axis_day, dashboard
+from designers.selectors import dashboard
 from tests.factories.accounts import UserFactory
 from tests.factories.community import PostFactory
 
@@ -35,5 +36,5 @@ def test_the_dashboards_weeks_start_on_the_viewers_monday():
 
     # Each week is labelled by its Monday: Shanghai counts the vote in the week it opens, UTC in
     # the week before.
-    assert in_shanghai[axis_day(monday)] == 1 and sum(in_shanghai.values()) == 1
-    assert in_utc[axis_day(monday - timedelta(weeks=1))] == 1 and sum(in_utc.values()) == 1
+    assert in_shanghai[day_label(monday)] == 1 and sum(in_shanghai.values()) == 1
+    assert in_utc[day_label(monday - timedelta(weeks=1))] == 1 and sum(in_utc.values()) == 1

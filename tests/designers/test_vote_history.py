@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from cocreate.core.dates import day_label
 from community.models import Post, Vote
-from designers.selectors import axis_day, votes_over_time
+from designers.selectors import votes_over_time
 from tests.factories.accounts import UserFactory, designer
 from tests.factories.community import PostFactory
 from tests.factories.designers import ReviewItemFactory
@@ -53,7 +54,7 @@ def test_a_young_post_is_charted_by_day_from_its_first_day():
 
     assert history.unit == "day"
     assert len(history.columns) == 20
-    assert history.columns[0] == (axis_day(TODAY - timedelta(days=19)), 1)
+    assert history.columns[0] == (day_label(TODAY - timedelta(days=19)), 1)
     assert counts(history)[1] == 1 and counts(history)[-1] == 1
     assert (history.total, history.recent) == (3, 3)
 
@@ -79,8 +80,8 @@ def test_a_post_whose_votes_came_last_month_is_not_an_empty_chart():
     # Then its life is charted by week, from the week it was published, every vote counted
     assert history.unit == "week"
     monday = published - timedelta(days=published.weekday())
-    assert history.columns[0] == (axis_day(monday), 2)
-    assert history.columns[-1] == (axis_day(TODAY), 0)
+    assert history.columns[0] == (day_label(monday), 2)
+    assert history.columns[-1] == (day_label(TODAY), 0)
     assert sum(counts(history)) == 4 == history.total
     assert history.recent == 0  # none in the last 30 days
     assert len(history.columns) == 14

@@ -28,7 +28,7 @@ def test_the_attachments_help_is_read_in_the_viewers_language():
 def test_chart_days_are_written_in_the_readers_language():
     now = timezone.make_aware(datetime.combine(date(2026, 11, 3), time(12)))
     with translation.override("en"):
-        assert metrics.desk_metrics(days=7, now=now).by_day[-1][0] == "3 Nov"
+        assert metrics.desk_metrics(days=7, now=now).by_day[-1][0] == "Nov 3"
     with translation.override("zh-hans"):
         assert metrics.desk_metrics(days=7, now=now).by_day[-1][0] == "11月3日"
 

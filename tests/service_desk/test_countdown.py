@@ -49,7 +49,7 @@ def test_the_exact_time_is_on_hover_in_the_readers_time_zone():
         html = render(due)
 
     assert f'datetime="{due.isoformat()}"' in html
-    assert 'title="March 10, 2026, 11 p.m."' in html  # 15:00 UTC is 23:00 in Shanghai
+    assert 'title="Mar 10, 2026, 23:00"' in html  # 15:00 UTC is 23:00 in Shanghai
 
 
 def test_a_paused_clock_reads_paused_and_no_target_nothing():

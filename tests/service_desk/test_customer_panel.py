@@ -107,5 +107,9 @@ def test_the_panel_shows_what_the_customer_has_and_nothing_of_others(client, sam
     assert "Deleted idea" not in panel
     assert "3.5/5 from 2 ratings" in panel and "Took too long" in panel
     assert "简体中文" in panel or "Chinese" in panel
-    assert '<time datetime="2026-06-01T16:30:00+08:00">' in panel  # 08:30 UTC in Shanghai
+    # 08:30 UTC in Shanghai, the customer's time, whatever the agent's zone
+    assert (
+        '<time datetime="2026-06-01T16:30:00+08:00" title="Jun 1, 2026, 16:30">Mon 16:30</time>'
+        in panel
+    )
     assert "Asia/Shanghai" in panel

@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from cocreate.core.badges import status_badge_class
+from cocreate.core.dates import time_element
 from cocreate.core.permissions import user_may
 
 register = template.Library()
@@ -84,3 +85,17 @@ def active_filter_count(form) -> int:
         for field in form.visible_fields()
         if field.name not in ("q", "sort") and field.data not in (None, "", [])
     )
+
+
+@register.filter(expects_localtime=True)
+def when(value, style: str = ""):
+    """A date or time as the date policy shows it (cocreate/core/dates.py), in the reader's
+    time zone (or as it is inside `{% localtime off %}`):
+
+        {{ post.created_at|when }}          relative within a week, exact on hover
+        {{ ticket.created_at|when:"exact" }}  "Dec 5, 2026, 06:10" in a <time>
+        {{ unit.warranty_ends_on|when }}    a date: "Dec 5, 2026"
+        {{ product.launch_date|when:"month" }}  "December 2026" ("year", "time", "day" too)
+        title="{{ article.updated_at|when:'text' }}"  the exact text alone (attributes, e-mails)
+    """
+    return time_element(value, style)
