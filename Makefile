@@ -49,11 +49,12 @@ makemessages: $(VENV)/.installed
 static: install messages
 	DEBUG=true $(PY) manage.py collectstatic --noinput -v 0
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download), and a
+# Chinese font so zh-Hans pages and screenshots show text rather than boxes.
 browser:
-	@command -v chromium >/dev/null || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-		else echo "Install Chromium: sudo apt-get install chromium"; exit 1; fi; }
+	@{ command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; } || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+		else echo "Install Chromium and a Chinese font: sudo apt-get install chromium fonts-wqy-microhei"; exit 1; fi; }
 
 # Debian's nginx for the tests of deploy/nginx.conf (tests/deploy starts it on a loopback port).
 nginx:
