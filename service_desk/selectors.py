@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -560,7 +561,7 @@ def articles(
     query: SearchQuery | None = None,
 ) -> QuerySet[KnowledgeArticle]:
     """Articles, best match first when searching (`q`, or `query` when given: see
-    forgiving_articles); `product` also brings the general ones.
+    searched_articles); `product` also brings the general ones.
 
     `language` keeps the articles written in it. Otherwise, with a `reader_language` and no
     search, each article is listed once: in the reader's language when it has that version.
@@ -592,18 +593,33 @@ def article_query(text: str) -> SearchQuery | None:
     return typing_query((text or "")[:200], config=SEARCH_CONFIG)
 
 
-def forgiving_articles(q: str, **filters) -> tuple[QuerySet[KnowledgeArticle], Forgiven | None]:
-    """`articles(q=q, **filters)` found nothing: what the search that forgives its words finds
-    (cocreate/core/search.py), and what it searched; the same rows and None when nothing.
-    At most three queries: the vocabulary, then one LIMIT 1 per try."""
+# Articles on a page of the knowledge base.
+ARTICLES_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class ArticleSearch:
+    page: Page
+    forgiven: Forgiven | None = None  # what was searched instead of the words as typed
+
+
+def searched_articles(q: str, *, page_number, **filters) -> ArticleSearch:
+    """The page `page_number` of `articles(q=q, **filters)`. When the words as typed find
+    nothing, the search forgives them (cocreate/core/search.py): typos corrected, else any of
+    the words. Words that match run the queries a plain list runs (its count and its page);
+    forgiving adds at most three: the vocabulary, then one LIMIT 1 per try."""
+    page = Paginator(articles(q=q, **filters), ARTICLES_PER_PAGE).get_page(page_number)
+    if not q or page.paginator.count:
+        return ArticleSearch(page)
     forgiven = forgive(
-        (q or "")[:200],
+        q[:200],
         config=SEARCH_CONFIG,
         matches=lambda query: int(articles(query=query, **filters).exists()),
     )
     if forgiven is None:
-        return articles(q=q, **filters), None
-    return articles(query=forgiven.query, **filters), forgiven
+        return ArticleSearch(page)
+    rows = articles(query=forgiven.query, **filters)
+    return ArticleSearch(Paginator(rows, ARTICLES_PER_PAGE).get_page(page_number), forgiven)
 
 
 def vocabulary_texts() -> QuerySet[KnowledgeArticle]:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,24 +24,26 @@ def kb_index(request):
         product = Product.objects.filter(slug=filters["product"]).first()
     agent = is_desk_agent(request.user)
     q = filters.get("q", "")
-    scope = {
-        "product": product,
-        "category": filters.get("category", ""),
-        "include_drafts": agent,
-        "language": filters.get("language", ""),
-        "reader_language": request.LANGUAGE_CODE,
-    }
-    page = Paginator(selectors.articles(q=q, **scope), 20).get_page(request.GET.get("page"))
-    forgiven = None
-    if q and not page.paginator.count:  # the words as typed found nothing: forgive them
-        rows, forgiven = selectors.forgiving_articles(q, **scope)
-        if forgiven is not None:
-            page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    search = selectors.searched_articles(
+        q,
+        page_number=request.GET.get("page"),
+        product=product,
+        category=filters.get("category", ""),
+        include_drafts=agent,
+        language=filters.get("language", ""),
+        reader_language=request.LANGUAGE_CODE,
+    )
     form.offer(selectors.article_facets(include_drafts=agent))
     return render(
         request,
         "service_desk/kb_index.html",
-        {"form": form, "page": page, "may_write_articles": agent, "q": q, "forgiven": forgiven},
+        {
+            "form": form,
+            "page": search.page,
+            "may_write_articles": agent,
+            "q": q,
+            "forgiven": search.forgiven,
+        },
     )
 
 

@@ -358,3 +358,18 @@ def test_the_knowledge_base_forgives_in_a_bounded_number_of_queries(
     with django_assert_num_queries(3):
         response = client.get(url, {"q": "rout"})  # a prefix
     assert response.context["forgiven"] is None and len(response.context["page"]) == min(n, 20)
+
+
+def test_the_knowledge_base_search_and_its_forgiving_live_in_one_selector():
+    from service_desk import selectors as desk_selectors
+    from tests.factories.service_desk import KnowledgeArticleFactory
+
+    KnowledgeArticleFactory.create_batch(3)  # "How to reset the router …"
+    refresh_vocabulary()
+
+    typed = desk_selectors.searched_articles("router", page_number=1)
+    assert typed.forgiven is None and len(typed.page) == 3
+    corrected = desk_selectors.searched_articles("ruoter", page_number=1)
+    assert corrected.forgiven.corrected == "router" and len(corrected.page) == 3
+    nothing = desk_selectors.searched_articles("teleport", page_number=1)
+    assert nothing.forgiven is None and len(nothing.page) == 0
