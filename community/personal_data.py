@@ -7,6 +7,7 @@ Deletion keeps posts, comments and votes, which then point at the anonymised acc
 from django.conf import settings
 
 from .models import Comment, Follow, Post, ProductFollow, Vote
+from .selectors import followed_communities
 
 
 def _link(post) -> str:
@@ -51,9 +52,7 @@ def export(user) -> dict:
             for vote in votes
         ],
         "followed_posts": list(Follow.objects.filter(user=user).values_list("post_id", flat=True)),
-        "followed_communities": list(
-            ProductFollow.objects.filter(user=user).values_list("product__name", flat=True)
-        ),
+        "followed_communities": [follow.product.name for follow in followed_communities(user)],
     }
 
 

@@ -592,11 +592,11 @@ def followed_posts(user) -> QuerySet[Post]:
 
 
 def followed_communities(user) -> QuerySet[ProductFollow]:
-    """The products' communities `user` follows, by product name."""
+    """The products' communities `user` follows, by product name in the reader's language."""
     return (
         ProductFollow.objects.filter(user=user)
         .select_related("product")
-        .order_by("product__name", "id")
+        .order_by(localized("product__name"), "id")
     )
 
 

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
+from cocreate.core.i18n import localized
 from community.models import Comment, Post, StatusChange, Vote
 from products.models import Registration
 
@@ -102,7 +103,8 @@ def load_history(*, until: datetime | None = None) -> History:
         Post.objects.listed()
         .filter(kind__in=SURFACED_KINDS)
         .order_by("id")
-        .values_list("id", "product_id", "product__name", "created_at", "status")
+        .annotate(product_name=localized("product__name"))
+        .values_list("id", "product_id", "product_name", "created_at", "status")
     )
     if until is not None:
         posts = posts.filter(created_at__lt=until)

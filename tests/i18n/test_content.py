@@ -359,3 +359,33 @@ def test_a_product_name_read_through_a_ticket_or_an_article_is_in_the_readers_la
         assert set(article_facets().product_names.values()) == {"台灯", "Plain stand"}
     with translation.override("en"):
         assert dict(desk_metrics().by_product) == {"Desk lamp": 1, "Plain stand": 1}
+
+
+def test_product_names_read_through_follows_and_the_designers_history_are_in_the_readers_language():
+    """A product's name read from another model goes through cocreate.core.i18n.localized: the
+    communities a person follows (their page's order and their data export) and the surfacing
+    simulation's history, not the column saved last."""
+    from community import personal_data
+    from community.models import ProductFollow
+    from community.selectors import followed_communities
+    from designers.simulation import load_history
+    from tests.factories.community import PostFactory
+
+    lamp = ProductFactory(name="Alpha lamp", name_zh_hans="Z 台灯")
+    fan = ProductFactory(name="Beta fan", name_zh_hans="A 风扇")
+    person = customer()
+    for product in (lamp, fan):
+        ProductFollow.objects.create(user=person, product=product)
+        PostFactory(product=product, kind="suggestion")
+
+    def followed():
+        return [follow.product.name for follow in followed_communities(person)]
+
+    with translation.override(ZH):
+        assert followed() == ["A 风扇", "Z 台灯"]
+        assert personal_data.export(person)["followed_communities"] == ["A 风扇", "Z 台灯"]
+        assert sorted(load_history().products) == ["A 风扇", "Z 台灯"]
+    with translation.override("en"):
+        assert followed() == ["Alpha lamp", "Beta fan"]
+        assert personal_data.export(person)["followed_communities"] == ["Alpha lamp", "Beta fan"]
+        assert sorted(load_history().products) == ["Alpha lamp", "Beta fan"]
