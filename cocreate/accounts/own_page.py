@@ -51,32 +51,10 @@ class FilledSection:
 _sections: dict[str, OwnPageSection] = {}
 
 
-def register_own_page_section(
-    key: str,
-    *,
-    title,
-    read: Callable[..., OwnItems],
-    template: str,
-    list_url: Callable[..., str],
-    list_label,
-    empty,
-    action_label,
-    action_url: Callable[..., str],
-    position: int,
-) -> None:
-    """Add a section to the own page; registering a key again replaces it."""
-    _sections[key] = OwnPageSection(
-        key,
-        title,
-        read,
-        template,
-        list_url,
-        list_label,
-        empty,
-        action_label,
-        action_url,
-        position,
-    )
+def register_own_page_section(key: str, **fields) -> None:
+    """Add a section to the own page (`fields`: those of OwnPageSection); registering a key
+    again replaces it."""
+    _sections[key] = OwnPageSection(key=key, **fields)
 
 
 def own_page_sections(user) -> list[FilledSection]:
