@@ -166,6 +166,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "account_login"
+# Where people land after signing in is chosen per person by the account adapter
+# (cocreate.core.menu.landing_url); this is only the fallback of code outside allauth.
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTHENTICATION_BACKENDS = [
