@@ -146,7 +146,7 @@ def prepare(depth: int) -> dict:
     word = max(
         SEARCH_WORDS,
         key=lambda w: selectors.count_capped(
-            selectors.post_feed(selectors.FeedFilters(q=w), product=product), 5000
+            selectors.post_feed(selectors.FeedFilters(q=w, sort="new"), product=product), 5000
         ),
     )
     post = (

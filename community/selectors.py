@@ -125,6 +125,10 @@ RELEVANCE = "relevance"
 SEARCH_MAX_LENGTH = 200
 # Search results are counted up to this many ("more than 1,000 posts match"), never all of them.
 SEARCH_COUNT_CAP = 1000
+# Relevance ranks this many of the newest matches, never every match: ts_rank follows no index,
+# so ranking all the matches of a common word reads them all (docs/search.md, "Ranking a bounded
+# candidate set").
+RELEVANCE_CANDIDATES = 300
 
 
 def register_feed_sort(name: str, label, order_by: Iterable[str]) -> None:
@@ -180,16 +184,25 @@ def post_feed(
         query = search_query(filters.q)
     sort = filters.sort or (RELEVANCE if query is not None else DEFAULT_SORT)
     if query is not None:
+        posts = posts.filter(search_vector=query)
+        if sort == RELEVANCE:
+            posts = Post.objects.filter(pk__in=relevance_candidates(posts))
         # In double precision, so a feed cursor carries the rank back exactly (a real would not
         # survive the round trip through its decimal text).
-        posts = posts.filter(search_vector=query).annotate(
-            rank=Cast(SearchRank(F("search_vector"), query), FloatField())
-        )
+        posts = posts.annotate(rank=Cast(SearchRank(F("search_vector"), query), FloatField()))
     if sort == RELEVANCE and query is not None:
         order_by = ("-rank", "-vote_count", "-id")
     else:
         order_by = FEED_SORTS.get(sort, FEED_SORTS[DEFAULT_SORT]).order_by
     return with_list_relations(posts).order_by(*order_by)
+
+
+def relevance_candidates(matches: QuerySet[Post]) -> QuerySet:
+    """The ids of the matches that relevance ranks: the RELEVANCE_CANDIDATES newest, read as a
+    range of the newest-first index with the match tested on the way (or, for a word few posts
+    have, from the search index). A new post is among them at once; an older one, for a word
+    that many newer posts share, is not (the "new" and "top" sorts still list it)."""
+    return matches.order_by(*FEED_SORTS["new"].order_by).values("pk")[:RELEVANCE_CANDIDATES]
 
 
 @dataclass(frozen=True)
@@ -207,9 +220,11 @@ def searched_feed(
 ) -> FeedSearch:
     """The feed of a search and how many posts match. When the words as typed match nothing,
     the search forgives them (cocreate/core/search.py): typos corrected, else any of the words.
-    Two queries when the words match (count, then the page), at most four more when not."""
+    Two queries when the words match (count, then the page), at most four more when not.
+    The count is of every match (the newest first), not only of those relevance ranks."""
     posts = post_feed(filters, product=product, products=products)
-    found = count_capped(posts, SEARCH_COUNT_CAP)
+    newest = post_feed(replace(filters, sort=DEFAULT_SORT), product=product, products=products)
+    found = count_capped(newest, SEARCH_COUNT_CAP)
     if found:
         return FeedSearch(posts, found)
     scope = post_feed(replace(filters, q=""), product=product, products=products)
@@ -248,8 +263,10 @@ def feed_parts(
 
 
 def count_capped(posts: QuerySet[Post], cap: int = SEARCH_COUNT_CAP) -> int:
-    """How many rows `posts` has, counting no further than cap + 1 (a bounded cost)."""
-    return posts.order_by().values("pk")[: cap + 1].count()
+    """How many rows `posts` has, counting no further than cap + 1 (a bounded cost). Newest
+    first: PostgreSQL then walks the newest-first index and stops at cap + 1 (or, for a rare
+    word, reads the few matches from the search index); in no order it may scan the table."""
+    return posts.order_by(*FEED_SORTS[DEFAULT_SORT].order_by).values("pk")[: cap + 1].count()
 
 
 def with_list_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
