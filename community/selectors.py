@@ -7,7 +7,7 @@ verified owners, the viewer's votes) with one query each, whatever the page hold
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -167,19 +167,7 @@ def post_feed(
 ) -> QuerySet[Post]:
     """The listed posts of a product (or products), filtered, searched (`filters.q`, or
     `query` when given: see searched_feed) and sorted."""
-    posts = listed_posts()
-    if product is not None:
-        posts = posts.filter(product=product)
-    if products is not None:
-        posts = posts.filter(product__in=products)
-    if filters.kind:
-        posts = posts.filter(kind=filters.kind)
-    if filters.status:
-        posts = posts.filter(status=filters.status)
-    if filters.tag:
-        posts = posts.filter(tags__slug=filters.tag)
-    if filters.language:
-        posts = posts.filter(language=filters.language)
+    posts = _filtered_posts(filters, product=product, products=products)
     if query is None:
         query = search_query(filters.q)
     sort = filters.sort or (RELEVANCE if query is not None else DEFAULT_SORT)
@@ -195,6 +183,26 @@ def post_feed(
     else:
         order_by = FEED_SORTS.get(sort, FEED_SORTS[DEFAULT_SORT]).order_by
     return with_list_relations(posts).order_by(*order_by)
+
+
+def _filtered_posts(
+    filters: FeedFilters, *, product: Product | None, products: QuerySet[Product] | None
+) -> QuerySet[Post]:
+    """The listed posts of a product (or products) that `filters` keep, searched or not."""
+    posts = listed_posts()
+    if product is not None:
+        posts = posts.filter(product=product)
+    if products is not None:
+        posts = posts.filter(product__in=products)
+    if filters.kind:
+        posts = posts.filter(kind=filters.kind)
+    if filters.status:
+        posts = posts.filter(status=filters.status)
+    if filters.tag:
+        posts = posts.filter(tags__slug=filters.tag)
+    if filters.language:
+        posts = posts.filter(language=filters.language)
+    return posts
 
 
 def relevance_candidates(matches: QuerySet[Post]) -> QuerySet:
@@ -221,13 +229,14 @@ def searched_feed(
     """The feed of a search and how many posts match. When the words as typed match nothing,
     the search forgives them (cocreate/core/search.py): typos corrected, else any of the words.
     Two queries when the words match (count, then the page), at most four more when not.
-    The count is of every match (the newest first), not only of those relevance ranks."""
-    posts = post_feed(filters, product=product, products=products)
-    newest = post_feed(replace(filters, sort=DEFAULT_SORT), product=product, products=products)
-    found = count_capped(newest, SEARCH_COUNT_CAP)
+    The count is of every match, not only of those relevance ranks."""
+    scope = _filtered_posts(filters, product=product, products=products)
+    query = search_query(filters.q)
+    posts = post_feed(filters, product=product, products=products, query=query)
+    matches = scope if query is None else scope.filter(search_vector=query)
+    found = count_capped(matches, SEARCH_COUNT_CAP)
     if found:
         return FeedSearch(posts, found)
-    scope = post_feed(replace(filters, q=""), product=product, products=products)
     forgiven = forgive(
         filters.q,
         config=SEARCH_CONFIG,
