@@ -70,6 +70,17 @@ def visible_posts(viewer=None) -> QuerySet[Post]:
     return Post.objects.listed()
 
 
+def visible_post(pk: int, viewer=None) -> Post | None:
+    """The post `pk` if `viewer` may open it (as visible_posts), else None. One query: the
+    viewer's roles are asked only when the post is hidden from everyone else."""
+    if viewer is None or not viewer.is_authenticated:
+        return Post.objects.listed().filter(pk=pk).first()
+    post = Post.objects.alive().filter(pk=pk).first()
+    if post is None or not post.is_hidden or post.author_id == viewer.pk:
+        return post
+    return post if can_moderate(viewer) else None
+
+
 def mention_candidates(post: Post, text: str, *, viewer, limit: int) -> list:
     """People whose username starts with `text` (or whose display name holds it) and who may
     see `post`, for the comment box's @ list: those in its thread (author, commenters) first,

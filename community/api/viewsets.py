@@ -136,11 +136,9 @@ class PostViewSet(
         query = FeedQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        product = None
-        if params["product"]:
-            product = Product.objects.filter(slug=params["product"]).first()
-            if product is None:  # a filter on a product that does not exist matches nothing
-                return Post.objects.none()
+        # The product as a subquery of the feed's, not a query of its own (an unknown slug
+        # matches no post).
+        products = Product.objects.filter(slug=params["product"]) if params["product"] else None
         if len(params["tag"]) > TAG_SLUG_MAX_LENGTH:
             return Post.objects.none()  # no tag has so long a slug
         filters = selectors.FeedFilters(
@@ -151,7 +149,7 @@ class PostViewSet(
             sort=params["sort"],
             language=params["language"],
         )
-        return selectors.post_feed(filters, product=product)
+        return selectors.post_feed(filters, products=products)
 
     def _with_build(self, posts):
         return posts.prefetch_related(selectors.parts_prefetch())
@@ -166,7 +164,10 @@ class PostViewSet(
         return post
 
     def _post_for_action(self) -> Post:
-        return _get_or_404(selectors.visible_posts(self.request.user), pk=self.kwargs["pk"])
+        post = selectors.visible_post(self.kwargs["pk"], self.request.user)
+        if post is None:
+            raise NotFound(_("No such post."))
+        return post
 
     def _read(self, post_id: int, status_code=status.HTTP_200_OK) -> Response:
         post = _get_or_404(
