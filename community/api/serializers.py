@@ -142,7 +142,7 @@ class PostSerializer(serializers.ModelSerializer):
         return self._author.to_representation(post)
 
     def get_tags(self, post) -> list[str]:
-        return [tag.name for tag in post.tags.all()]
+        return post.tag_names  # selectors.decorate_tag_names
 
     def _build(self, post) -> selectors.Build:
         if not hasattr(post, "_api_build"):

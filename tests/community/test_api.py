@@ -89,7 +89,7 @@ def test_posts_and_authors_are_written_out_as_drf_would(product, part):
             selectors.parts_prefetch()
         )
     )
-    selectors.decorate_posts(posts, viewer)
+    selectors.decorate_tag_names(selectors.decorate_posts(posts, viewer))
 
     for zone in ("UTC", "Asia/Shanghai"):
         with timezone.override(zone):
@@ -100,6 +100,11 @@ def test_posts_and_authors_are_written_out_as_drf_would(product, part):
                 assert json.dumps(written_out) == json.dumps(generic)
                 assert written_out["author"] == author
     assert {post.edited_at is None for post in posts} == {True, False}
+    # the tags as read for the API (names, one query) are the prefetched Tags' names, in order
+    assert [post.tag_names for post in posts] == [
+        [tag.name for tag in post.tags.all()] for post in posts
+    ]
+    assert max(len(post.tag_names) for post in posts) > 1
 
 
 def test_list_filters_and_full_text_search(product):
