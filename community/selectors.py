@@ -70,6 +70,17 @@ def visible_posts(viewer=None) -> QuerySet[Post]:
     return Post.objects.listed()
 
 
+def visible_post(pk: int, viewer=None) -> Post | None:
+    """The post `pk` if `viewer` may open it (as visible_posts), else None. One query: the
+    viewer's roles are asked only when the post is hidden from everyone else."""
+    if viewer is None or not viewer.is_authenticated:
+        return Post.objects.listed().filter(pk=pk).first()
+    post = Post.objects.alive().filter(pk=pk).first()
+    if post is None or not post.is_hidden or post.author_id == viewer.pk:
+        return post
+    return post if can_moderate(viewer) else None
+
+
 def mention_candidates(post: Post, text: str, *, viewer, limit: int) -> list:
     """People whose username starts with `text` (or whose display name holds it) and who may
     see `post`, for the comment box's @ list: those in its thread (author, commenters) first,
@@ -369,6 +380,22 @@ def decorate_posts(posts: list[Post], viewer=None) -> list[Post]:
         post.author_reputation = reputations.get(post.author_id, 0)
         post.author_verified = (post.author_id, post.product_id) in verified
         post.viewer_voted = post.pk in voted
+    return posts
+
+
+def decorate_tag_names(posts: list[Post]) -> list[Post]:
+    """Set tag_names on each post: its tags' names in their order (by name), read as values in
+    one query (the API's lists: no Tag object for each row as a prefetch makes)."""
+    names: dict[int, list[str]] = {post.pk: [] for post in posts}
+    rows = (
+        Post.tags.through.objects.filter(post_id__in=list(names))
+        .order_by("tag__name", "tag_id")
+        .values_list("post_id", "tag__name")
+    )
+    for post_id, name in rows:
+        names[post_id].append(name)
+    for post in posts:
+        post.tag_names = names[post.pk]
     return posts
 
 

@@ -19,6 +19,7 @@ import contextlib
 import contextvars
 import logging
 import time
+from functools import cached_property
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -84,6 +85,13 @@ class ResilientRedisCache(RedisCache):
         from the same LOCATION and OPTIONS), under the rules above: CacheUnavailable when that
         Redis fails or failed less than RECHECK_SECONDS ago."""
         return self._ask(method, *args)
+
+    @cached_property
+    def client(self):
+        """The redis-py client this cache writes with, for commands of one's own: pipelines
+        whose `execute` goes through run(). Made once per cache object (one a thread) on the
+        cache's connection pool."""
+        return self._cache.get_client(write=True)
 
     def _ask(self, method, *args):
         down_until = _down_until.get(self._location)

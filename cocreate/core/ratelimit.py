@@ -1,13 +1,18 @@
-"""A fixed-window rate limit kept in the cache (Redis), for pages; the API uses DRF throttles
-(cocreate/core/throttling.py). While the cache is down the limit is not enforced: the action is
-allowed, and counted and logged as degraded "rate_limit" (docs/running_without_redis.md)."""
+"""A rate limit kept in the cache (Redis), for pages and, through cocreate/core/throttling.py,
+the API's throttles: one counter per key and window, so each check costs the same however many
+actions the window already holds.
 
-import time
+A window starts at the key's first action and lasts the rate's period: the counter is created
+with that expiry, every action increments it, and past the limit the wait is what is left of
+the window. While the cache is down the limit is not enforced: the action is allowed, and
+counted and logged as degraded "rate_limit" (docs/running_without_redis.md; the API's throttles
+as "throttle")."""
+
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from cocreate.core.cache import CacheUnavailable, cache_required
+from cocreate.core.cache import CacheUnavailable
 from cocreate.core.degraded import degraded
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -37,17 +42,25 @@ class RateLimited(Exception):
         self.wait = wait
 
 
+def rate_limit_count(*, key: str, rate: RateLimit) -> int | None:
+    """Count one action under `key`: None if allowed, else the seconds until the window ends.
+    One round trip (a MULTI/EXEC transaction: the counter cannot expire between its creation
+    and its increment). Raises CacheUnavailable while the cache's Redis is down."""
+    counter = cache.make_and_validate_key(f"ratelimit:{key}:{rate.window}")
+    pipe = cache.client.pipeline(transaction=True)
+    pipe.set(counter, 0, ex=rate.window, nx=True)
+    pipe.incr(counter)
+    pipe.ttl(counter)
+    _created, count, seconds_left = cache.run(pipe.execute)
+    if count > rate.limit:
+        return max(1, seconds_left)
+    return None
+
+
 def rate_limit_hit(*, key: str, rate: RateLimit) -> int | None:
-    """Count one action under `key`; return None if allowed, else seconds until it is allowed."""
-    window_start = int(time.time()) // rate.window * rate.window
-    cache_key = f"ratelimit:{key}:{window_start}"
+    """rate_limit_count, letting the action through while the cache is down."""
     try:
-        with cache_required():
-            cache.add(cache_key, 0, timeout=rate.window + 1)
-            count = cache.incr(cache_key)
+        return rate_limit_count(key=key, rate=rate)
     except CacheUnavailable:
         degraded("rate_limit", "rate limit %s not enforced", key)
         return None
-    if count > rate.limit:
-        return max(1, window_start + rate.window - int(time.time()))
-    return None

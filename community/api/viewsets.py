@@ -136,11 +136,9 @@ class PostViewSet(
         query = FeedQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        product = None
-        if params["product"]:
-            product = Product.objects.filter(slug=params["product"]).first()
-            if product is None:  # a filter on a product that does not exist matches nothing
-                return Post.objects.none()
+        # The product as a subquery of the feed's, not a query of its own (an unknown slug
+        # matches no post).
+        products = Product.objects.filter(slug=params["product"]) if params["product"] else None
         if len(params["tag"]) > TAG_SLUG_MAX_LENGTH:
             return Post.objects.none()  # no tag has so long a slug
         filters = selectors.FeedFilters(
@@ -151,28 +149,37 @@ class PostViewSet(
             sort=params["sort"],
             language=params["language"],
         )
-        return selectors.post_feed(filters, product=product)
+        return selectors.post_feed(filters, products=products)
 
-    def _with_build(self, posts):
-        return posts.prefetch_related(selectors.parts_prefetch())
+    def _for_output(self, posts):
+        """What PostSerializer reads besides the post's row: its build, prefetched; its tags
+        are read as names after the page (_decorate), not prefetched as Tag objects."""
+        return posts.prefetch_related(None).prefetch_related(selectors.parts_prefetch())
+
+    def _decorate(self, posts: list[Post]) -> list[Post]:
+        selectors.decorate_posts(posts, self.request.user)
+        return selectors.decorate_tag_names(posts)
 
     def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(self._with_build(queryset))
-        return selectors.decorate_posts(list(page), self.request.user) if page is not None else page
+        page = super().paginate_queryset(self._for_output(queryset))
+        return self._decorate(list(page)) if page is not None else page
 
     def get_object(self):
-        post = _get_or_404(self._with_build(self.get_queryset()), pk=self.kwargs["pk"])
-        selectors.decorate_posts([post], self.request.user)
+        post = _get_or_404(self._for_output(self.get_queryset()), pk=self.kwargs["pk"])
+        self._decorate([post])
         return post
 
     def _post_for_action(self) -> Post:
-        return _get_or_404(selectors.visible_posts(self.request.user), pk=self.kwargs["pk"])
+        post = selectors.visible_post(self.kwargs["pk"], self.request.user)
+        if post is None:
+            raise NotFound(_("No such post."))
+        return post
 
     def _read(self, post_id: int, status_code=status.HTTP_200_OK) -> Response:
         post = _get_or_404(
-            self._with_build(selectors.with_list_relations(Post.objects.all())), pk=post_id
+            self._for_output(selectors.with_list_relations(Post.objects.all())), pk=post_id
         )
-        selectors.decorate_posts([post], self.request.user)
+        self._decorate([post])
         return Response(
             PostSerializer(post, context=self.get_serializer_context()).data, status=status_code
         )

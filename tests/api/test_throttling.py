@@ -1,12 +1,15 @@
 """The per-user and anonymous API limits apply everywhere, and clients are told apart by the
 address the trusted proxies saw (NUM_PROXIES), not by what a client claims in X-Forwarded-For."""
 
+import time
+
 import pytest
 from django.urls import get_resolver
-from rest_framework.test import APIClient
+from redis.connection import Connection
+from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.throttling import SimpleRateThrottle
 
-from cocreate.core.throttling import FailOpenMixin
+from cocreate.core.throttling import FailOpenMixin, UserRateThrottle
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +120,87 @@ def test_every_api_rate_throttle_lets_requests_through_while_the_cache_is_down()
         for throttle in throttles
         if issubclass(throttle, SimpleRateThrottle) and not issubclass(throttle, FailOpenMixin)
     ] == []
+
+
+# --- The counter: constant cost, 429 with Retry-After, a window, one budget per client ---------
+
+
+class _SentToRedis:
+    """Counts the commands and bytes this process writes to Redis (a spy: Redis still answers)."""
+
+    def __init__(self, monkeypatch):
+        self.commands = self.bytes = 0
+        send = Connection.send_packed_command
+        spy = self
+
+        def counted(connection, command, check_health=True):
+            chunks = [command] if isinstance(command, bytes | str) else command
+            spy.commands += 1
+            spy.bytes += sum(len(chunk) for chunk in chunks)
+            return send(connection, command, check_health)
+
+        monkeypatch.setattr(Connection, "send_packed_command", counted)
+
+    def during(self, call) -> tuple[int, int]:
+        commands, sent = self.commands, self.bytes
+        call()
+        return self.commands - commands, self.bytes - sent
+
+
+def test_a_throttle_costs_the_same_however_many_requests_the_window_holds(monkeypatch):
+    """DRF's SimpleRateThrottle stores each request's time in one cached list, written back whole
+    on every request: with a high rate each request cost more than the one before."""
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {**SimpleRateThrottle.THROTTLE_RATES, "user": "1000/minute"},
+    )
+    request = APIRequestFactory().get("/api/v1/parts/")
+    request.user = UserFactory()
+    sent = _SentToRedis(monkeypatch)
+
+    def check():
+        assert UserRateThrottle().allow_request(request, view=None)
+
+    check()
+    second = sent.during(check)
+    for _ in range(300):
+        check()
+    three_hundred_and_third = sent.during(check)
+
+    assert second == three_hundred_and_third
+    assert second[0] == 1  # one round trip
+
+
+def test_past_the_limit_the_answer_is_429_saying_when_to_come_back(low_rates):
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+
+    answers = [client.get("/api/v1/parts/") for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert answers[2].json()["code"] == "throttled"
+    assert 0 < int(answers[2]["Retry-After"]) <= 60
+
+
+def test_the_budget_comes_back_when_the_window_ends(monkeypatch):
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "anon": "2/second"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    client = APIClient()
+
+    before = _statuses(client, "/api/v1/parts/")
+    time.sleep(1.1)  # Redis expires the window's counter
+    after = _statuses(client, "/api/v1/parts/")
+
+    assert before == after == [200, 200, 429]
+
+
+def test_each_account_has_its_own_budget_and_the_address_one_for_the_anonymous(low_rates):
+    first, second = APIClient(), APIClient()
+    first.force_authenticate(UserFactory())
+    second.force_authenticate(UserFactory())
+
+    # one address (the test client's) for all three
+    assert _statuses(first, "/api/v1/parts/") == [200, 200, 429]
+    assert _statuses(second, "/api/v1/parts/") == [200, 200, 429]
+    assert _statuses(APIClient(), "/api/v1/parts/") == [200, 200, 429]

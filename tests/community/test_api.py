@@ -1,12 +1,15 @@
 """/api/v1/posts/: the feed, writing posts, votes, comments, follows, flags and similar posts."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from rest_framework.serializers import ModelSerializer, Serializer
 from rest_framework.test import APIClient
 
-from community import services
+from community import selectors, services
+from community.api.serializers import AuthorSerializer, PostSerializer
 from community.models import Flag, Follow, Post, Vote
 from tests.factories.accounts import agent, customer
 from tests.factories.community import PostFactory, TagFactory
@@ -58,6 +61,50 @@ def test_post_json_has_the_documented_fields(product, part):
     assert data["parts"][0]["quantity"] == 2 and data["parts"][0]["compatible"] is True
     assert data["total_cost"] == [{"amount": "79.80", "currency": "EUR"}]
     assert {"vote_count", "comment_count", "status", "created_at", "voted"} <= data.keys()
+
+
+def test_posts_and_authors_are_written_out_as_drf_would(product, part):
+    """PostSerializer and AuthorSerializer write their fields out by hand (a feed page's cost):
+    the JSON stays DRF's, in the reader's time zone, for every kind of value."""
+    _populate(product, 2)
+    plain = PostFactory(product=product, language="")
+    first, second = Post.objects.exclude(pk=plain.pk).order_by("pk")
+    services.post_update(
+        post=first,
+        editor=first.author,
+        kind=first.kind,
+        title="Edited",
+        body="b",
+        tags=[],
+        parts=[(part, 3)],
+        language="en",
+    )
+    Post.objects.filter(pk=second.pk).update(
+        status=Post.Status.DUPLICATE, duplicate_of=first, is_locked=True
+    )
+    viewer = veteran()
+    services.vote_cast(user=viewer, post=first)
+    posts = list(
+        selectors.with_list_relations(Post.objects.all()).prefetch_related(
+            selectors.parts_prefetch()
+        )
+    )
+    selectors.decorate_tag_names(selectors.decorate_posts(posts, viewer))
+
+    for zone in ("UTC", "Asia/Shanghai"):
+        with timezone.override(zone):
+            for post in posts:
+                written_out = PostSerializer().to_representation(post)
+                generic = ModelSerializer.to_representation(PostSerializer(), post)
+                author = Serializer.to_representation(AuthorSerializer(), post)
+                assert json.dumps(written_out) == json.dumps(generic)
+                assert written_out["author"] == author
+    assert {post.edited_at is None for post in posts} == {True, False}
+    # the tags as read for the API (names, one query) are the prefetched Tags' names, in order
+    assert [post.tag_names for post in posts] == [
+        [tag.name for tag in post.tags.all()] for post in posts
+    ]
+    assert max(len(post.tag_names) for post in posts) > 1
 
 
 def test_list_filters_and_full_text_search(product):
@@ -233,6 +280,25 @@ def test_voting_on_a_locked_or_hidden_post_is_refused(product):
     assert not Vote.objects.exists()
 
 
+def test_a_posts_actions_see_it_as_its_page_does(product):
+    """The actions (comments, votes, follows, flags, the @ list) find their post in one query
+    and ask the caller's roles only for a hidden one: hidden posts are for their author and the
+    moderators, deleted ones for nobody."""
+    author = veteran()
+    hidden = PostFactory(product=product, author=author, is_hidden=True, hidden_reason="moderator")
+    deleted = PostFactory(product=product, is_deleted=True)
+
+    def comments(client, post):
+        return client.get(f"/api/v1/posts/{post.pk}/comments/").status_code
+
+    assert comments(api_as(), hidden) == 404
+    assert comments(api_as(veteran()), hidden) == 404
+    assert comments(api_as(author), hidden) == 200
+    assert comments(api_as(agent()), hidden) == 200
+    assert comments(api_as(agent()), deleted) == 404
+    assert comments(api_as(), deleted) == 404
+
+
 def test_commenting_on_a_locked_post_is_a_409(product):
     locked = PostFactory(product=product, is_locked=True)
 
@@ -368,8 +434,9 @@ def test_list_runs_a_fixed_number_of_queries(product, django_assert_num_queries,
     _populate(product, n)
     client = api_as(veteran())
 
-    # product, posts, tags, parts, reputation, verified owners, the viewer's votes (no count)
-    with django_assert_num_queries(7):
+    # posts (of the product: a subquery), tags, parts, reputation, verified owners, the
+    # viewer's votes (no count)
+    with django_assert_num_queries(6):
         response = client.get("/api/v1/posts/", {"product": product.slug, "page_size": 100})
     assert len(response.json()["results"]) == n
 
@@ -394,14 +461,15 @@ def test_a_vote_runs_a_fixed_number_of_queries(product, django_assert_num_querie
         services.vote_cast(user=customer(), post=post)
     client = api_as(veteran())
 
-    # the caller's roles, the post, the service's savepoint and its release (a test runs in a
-    # transaction), whether the voter confirmed their address, the post's row lock, the vote
-    # (INSERT … ON CONFLICT), the counter, a reputation line, the follow (INSERT … ON CONFLICT)
-    with django_assert_num_queries(10):
+    # the post (the caller's roles only for a hidden one), the service's savepoint and its
+    # release (a test runs in a transaction), whether the voter confirmed their address, the
+    # post's row lock, the vote (INSERT … ON CONFLICT), the counter, a reputation line, the
+    # follow (INSERT … ON CONFLICT)
+    with django_assert_num_queries(9):
         response = client.post(f"/api/v1/posts/{post.pk}/vote/")
     assert response.json() == {"vote_count": n + 1, "voted": True}
     # a repeat changes nothing: post, savepoint, release, the address check, lock, an INSERT
-    # doing nothing (the caller's roles are remembered on the authenticated user)
+    # doing nothing
     with django_assert_num_queries(6):
         again = client.post(f"/api/v1/posts/{post.pk}/vote/")
     assert again.json() == {"vote_count": n + 1, "voted": True}
