@@ -40,6 +40,11 @@ def time_bucket(seconds: float) -> int:
     return 1 + floor(log(seconds / 60, BUCKET_RATIO))
 
 
+def bucket_bounds(bucket: int) -> tuple[float, float]:
+    """The seconds a bucket from 1 up covers, [low, high) (bucket 0 has no lower bound)."""
+    return 60 * BUCKET_RATIO ** (bucket - 1), 60 * BUCKET_RATIO**bucket
+
+
 def seconds_between(later: str, earlier: str) -> Func:
     return Func(
         F(later) - F(earlier),

@@ -302,3 +302,23 @@ def test_check_consistency_finds_and_repairs_a_wrong_figure(desk_story):
     # Then it named the wrong day, and the fix rebuilt it
     assert [(d.id, d.stored) for d in differences] == [(figure.day.isoformat(), (99, 0, 0, 0))]
     assert check.differences() == []
+
+
+def test_medians_of_tickets_that_share_buckets_stay_close_to_the_exact_ones():
+    # Given 101 tickets answered after 100, 102, … 300 minutes and resolved after 10 to 30 h:
+    # several tickets in each bucket of the histograms
+    for step in range(101):
+        with clock_at(NOW - 2 * DAY + step * timedelta(minutes=3)):
+            ticket = TicketFactory()
+        Ticket.objects.filter(pk=ticket.pk).update(
+            first_responded_at=F("created_at") + timedelta(minutes=100 + 2 * step),
+            resolved_at=F("created_at") + timedelta(minutes=600 + 12 * step),
+        )
+
+    # When the page's numbers are read from the daily figures
+    figures, exact = from_figures(7), from_tickets(7)
+
+    # Then each median and p90 is within 2 % of the exact one (and the tenth of an hour shown)
+    for name in ("first_response", "resolution"):
+        for figure in (f"{name}_median_h", f"{name}_p90_h"):
+            assert figures[figure] == pytest.approx(exact[figure], rel=0.02, abs=0.1)
