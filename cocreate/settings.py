@@ -497,6 +497,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "service_desk.tasks.sla_check",
         "schedule": 5 * 60,
     },
+    # The desk metrics' daily figures of the days whose tickets changed (docs/service_desk.md).
+    "service-desk-refresh-metrics": {
+        "task": "service_desk.tasks.refresh_metrics",
+        "schedule": 60,
+    },
     "designers-surface-popular": {
         "task": "designers.tasks.surface_popular",
         "schedule": 10 * 60,

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .mail.fetching import fetch_all_mailboxes
-from .services import bulk_action_continue, tickets_anonymise_former_members
+from .services import bulk_action_continue, metrics_refresh, tickets_anonymise_former_members
 from .services import sla_check as sla_check_service
 
 
@@ -28,3 +28,10 @@ def bulk_action_run(bulk_action_id: int) -> bool:
     """A bulk action on many tickets: its next pending tickets, then queued again while some
     are left (services/queue.py); tickets already done are skipped, so re-delivery is harmless."""
     return bulk_action_continue(bulk_action_id)
+
+
+@shared_task
+def refresh_metrics() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): the metrics' stale days recomputed, so the metrics
+    page seldom has any left to recompute itself; returns the days recomputed."""
+    return metrics_refresh()

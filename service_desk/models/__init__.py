@@ -11,7 +11,8 @@ Django finds the models here; each lives in the module of its part of the desk:
 - `mail`: Channel, Mailbox, InboundMail and its FailedMail list (the e-mail channel);
 - `automation`: Tag, Macro and TriggerRule (working on many tickets alike);
 - `queue`: SavedView, BulkAction and its BulkActionItem (the queue's views and bulk actions);
-- `search`: TicketSearchDocument, what the desk's search finds a ticket by.
+- `search`: TicketSearchDocument, what the desk's search finds a ticket by;
+- `metrics`: MetricsDayFigure and MetricsStaleDay, the metrics page's daily figures.
 """
 
 from .automation import Macro, Tag, TriggerRule, TriggerRuleProduct
@@ -28,6 +29,7 @@ from .conversation import (
 from .conversation import _private_storage as _private_storage
 from .knowledge_base import ArticleVote, Deflection, KnowledgeArticle
 from .mail import Channel, FailedMail, InboundMail, Mailbox
+from .metrics import MetricsDayFigure, MetricsStaleDay
 from .queue import BulkAction, BulkActionItem, SavedView
 from .search import TicketSearchDocument
 from .shipments import Carrier, Shipment, ShipmentUpdate
@@ -48,6 +50,8 @@ __all__ = [
     "InboundMail",
     "KnowledgeArticle",
     "Macro",
+    "MetricsDayFigure",
+    "MetricsStaleDay",
     "Mailbox",
     "Priority",
     "SavedView",

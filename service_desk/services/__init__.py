@@ -18,6 +18,7 @@ which names every public service here:
 - `queue`: the queue's saved views, and bulk actions on many tickets;
 - `triggers`: the trigger rules run after the services that change a ticket;
 - `anonymisation`: the tickets of deleted accounts, once their retention period is over;
+- `metrics`: the metrics page's daily figures, refreshed from the tickets of stale days;
 - `_common` and `_attachments`: the private helpers they share.
 """
 
@@ -25,6 +26,7 @@ from .anonymisation import tickets_anonymise_former_members
 from .automation import macro_apply, macro_reply, tags_named, ticket_tag, ticket_untag
 from .escalation import ticket_link_post, ticket_open_feedback_post
 from .knowledge_base import article_save, article_vote, deflection_record
+from .metrics import metrics_rebuild, metrics_refresh, metrics_refresh_period
 from .queue import (
     bulk_action_continue,
     bulk_action_start,
@@ -70,6 +72,9 @@ __all__ = [
     "ticket_untag",
     "article_vote",
     "deflection_record",
+    "metrics_rebuild",
+    "metrics_refresh",
+    "metrics_refresh_period",
     "shipment_create",
     "shipment_update",
     "sla_check",

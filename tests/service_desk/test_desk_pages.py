@@ -322,10 +322,14 @@ def test_metrics_page_runs_a_fixed_number_of_queries(
 ):
     client.force_login(sam)
     TicketFactory.create_batch(2)
-    with django_assert_num_queries(11):
+    services.metrics_refresh()
+    with django_assert_num_queries(8):
         client.get(reverse("service_desk:desk_metrics"))
     TicketFactory.create_batch(20, product=ProductFactory())
-    with django_assert_num_queries(11):
+    # A page that finds stale days in its period recomputes them first, in a transaction
+    with django_assert_num_queries(16):
+        client.get(reverse("service_desk:desk_metrics"))
+    with django_assert_num_queries(8):
         client.get(reverse("service_desk:desk_metrics"))
 
 
