@@ -107,11 +107,13 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
 
 def ticket_for(user, number: str) -> Ticket:
     """The ticket `number` if `user` may see it, else 404 (never 403: its existence is private)."""
+    # Joined: the relations almost every ticket has. The rarer ones come in a query each only
+    # when set: each further join multiplies PostgreSQL's planning time (from about 1 ms to
+    # 20-40 ms with all of them, at 100,000 tickets), more than the query itself takes.
     ticket = (
         tickets_visible_to(user)
-        .select_related(
-            "registration", "sla_policy", "linked_post__product", "mailbox", "follow_up_of"
-        )
+        .select_related("registration", "sla_policy")
+        .prefetch_related("linked_post__product", "mailbox", "follow_up_of")
         .filter(number=number)
         .first()
     )
@@ -477,10 +479,11 @@ def attachment_for(user, number: str, pk: int) -> TicketAttachment:
 
 
 def desk_agents() -> QuerySet[User]:
-    return (
-        User.objects.filter(Q(groups__name=Role.AGENT) | Q(is_staff=True), is_active=True)
-        .distinct()
-        .order_by("username")
+    # The agents' ids as a subquery rather than a join with DISTINCT: with 20,000 users the
+    # join sorted every one of them to drop duplicates (about 4 times slower).
+    agents = User.groups.through.objects.filter(group__name=Role.AGENT).values("user_id")
+    return User.objects.filter(Q(pk__in=agents) | Q(is_staff=True), is_active=True).order_by(
+        "username"
     )
 
 
