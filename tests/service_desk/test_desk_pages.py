@@ -462,3 +462,20 @@ def test_agents_by_role_are_assignee_choices_and_are_told_of_breaches(
     )
     assert set(told) == {sam.pk, admin.pk}
     assert gone.pk not in told and alice.pk not in told
+
+
+@pytest.mark.parametrize(
+    ("language", "category", "priority"),
+    [("en", "Technical support", "High"), ("zh-hans", "技术支持", "高")],
+)
+def test_queue_rows_name_category_and_priority_in_the_readers_language(
+    client, sam, language, category, priority
+):
+    TicketFactory(category=Category.TECHNICAL_SUPPORT, priority=Priority.HIGH)
+    client.force_login(sam)
+
+    html = client.get(reverse("service_desk:desk_queue"), HTTP_ACCEPT_LANGUAGE=language)
+
+    row = html.content.decode().split('class="sd-ticket"', 1)[1].split("</tr>", 1)[0]
+    assert category in row
+    assert f">{priority}</span>" in row
