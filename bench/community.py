@@ -11,21 +11,15 @@ requests per second, p50/p95/p99 latency and throughput relative to the bare vie
 run, checks the targets, verifies that every vote cast was counted exactly, and reports the peak
 memory (VmHWM) of each web worker. Votes are real: run it on a benchmark database only.
 
-The clients are Python processes with http.client (no extra dependency, and votes need a
-different account and post per request, which is plain code here). Each request opens a new
-connection, as gunicorn's sync workers close it after every response.
+gunicorn, the clients and the table are bench/load.py's (shared with bench/service_desk_tickets.py
+--load); each vote is a request of a different account on a different post.
 """
 
 import argparse
-import http.client
 import json
-import multiprocessing
 import os
 import secrets
 import signal
-import socket
-import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -49,13 +43,12 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import load  # noqa: E402
 from cocreate.accounts.models import User  # noqa: E402
 from cocreate.core import keyset  # noqa: E402
 from community import selectors  # noqa: E402
 from community.models import Post, Tag, Vote  # noqa: E402
 
-CLIENTS = 4
-WORKERS = 3
 TARGETS = {  # kind: (p95 ms at most, rps at least)
     "read": (150, 200),
     "search": (300, 40),
@@ -76,15 +69,6 @@ def _deep_cursor(posts, depth_pages: int, page_size: int) -> tuple[str, int]:
         return "", 0
     terms = keyset._ordering(posts)
     return keyset.encode_cursor(terms, [getattr(row, n) for n, _d in terms], backwards=False), depth
-
-
-def _session_cookie(user) -> str:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 def _voting_sessions(product, count: int) -> list[tuple[str, int]]:
@@ -169,7 +153,7 @@ def prepare(depth: int) -> dict:
         "api_depth": api_depth,
         "html_cursor": html_cursor,
         "html_depth": html_depth,
-        "reader_session": _session_cookie(reader),
+        "reader_session": load.session_cookie(reader),
         "product_posts": product_new.count(),
         "all_posts": all_new.count(),
     }
@@ -228,8 +212,32 @@ def endpoints(data: dict) -> list[dict]:
     )
     if data["post"] is not None:
         rows.append(get("post page, logged in", data["post"].get_absolute_url(), cookie=signed_in))
-    rows.append({"name": "cast a vote (API)", "method": "POST", "url": "", "kind": "vote"})
+    rows.append(
+        {
+            "name": "cast a vote (API)",
+            "method": "POST",
+            "url": "",
+            "kind": "vote",
+            "per_request": _vote_request,
+            "outcome": _vote_outcome,
+        }
+    )
     return rows
+
+
+def _vote_request(vote: tuple[str, int]) -> tuple[str, dict]:
+    """The URL and headers of a vote by a voter's session on a post (a CSRF token of its own)."""
+    session, post_id = vote
+    csrf = secrets.token_hex(16)
+    return f"/api/v1/posts/{post_id}/vote/", {
+        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "Content-Length": "0",
+    }
+
+
+def _vote_outcome(vote: tuple[str, int], payload: bytes) -> tuple[int, int]:
+    return vote[1], json.loads(payload)["vote_count"]
 
 
 # --- Query plans ---------------------------------------------------------------------------------
@@ -287,151 +295,6 @@ def explain(data: dict, out: Path) -> None:
     print(f"plans written to {out}")
 
 
-# --- Load ----------------------------------------------------------------------------------------
-
-
-def _client(port, endpoint, seconds, votes, results):
-    """One client: requests back to back for `seconds`; puts (latencies ms, errors, cast)."""
-    latencies, errors, cast = [], 0, []
-    deadline = time.perf_counter() + seconds
-    csrf = secrets.token_hex(16)
-    votes = iter(votes)
-    while time.perf_counter() < deadline:
-        headers = {"Host": "127.0.0.1", "Accept-Language": "en"}
-        url, body = endpoint["url"], None
-        if endpoint["kind"] == "vote":
-            try:
-                session, post_id = next(votes)
-            except StopIteration:
-                break
-            url = f"/api/v1/posts/{post_id}/vote/"
-            headers |= {
-                "Cookie": f"sessionid={session}; csrftoken={csrf}",
-                "X-CSRFToken": csrf,
-                "Content-Length": "0",
-            }
-        elif endpoint.get("cookie"):
-            headers["Cookie"] = endpoint["cookie"]
-        start = time.perf_counter()
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request(endpoint["method"], url, body=body, headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-            conn.close()
-            ok = response.status == 200
-        except (OSError, http.client.HTTPException):
-            ok, payload = False, b""
-        latencies.append((time.perf_counter() - start) * 1000)
-        if not ok:
-            errors += 1
-        elif endpoint["kind"] == "vote":
-            cast.append((post_id, json.loads(payload)["vote_count"]))
-    results.put((latencies, errors, cast))
-
-
-def run_endpoint(port, endpoint, seconds, votes=()) -> dict:
-    results = multiprocessing.Queue()
-    shares = [votes[i::CLIENTS] for i in range(CLIENTS)]
-    clients = [
-        multiprocessing.Process(target=_client, args=(port, endpoint, seconds, shares[i], results))
-        for i in range(CLIENTS)
-    ]
-    start = time.perf_counter()
-    for client in clients:
-        client.start()
-    latencies, errors, cast = [], 0, []
-    for _ in clients:
-        part, part_errors, part_cast = results.get()
-        latencies += part
-        errors += part_errors
-        cast += part_cast
-    for client in clients:
-        client.join()
-    elapsed = time.perf_counter() - start
-    latencies.sort()
-
-    def pct(p):
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))] if latencies else 0
-
-    return {
-        "name": endpoint["name"],
-        "kind": endpoint["kind"],
-        "url": endpoint["url"],
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / elapsed,
-        "p50": pct(50),
-        "p95": pct(95),
-        "p99": pct(99),
-        "mean": statistics.fmean(latencies) if latencies else 0,
-        "cast": cast,
-    }
-
-
-# --- gunicorn ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int, *, cache_seconds: int) -> subprocess.Popen:
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "false",
-        "ANONYMOUS_PAGE_CACHE_SECONDS": str(cache_seconds),
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            # Everything on this command line: not the site's gunicorn.conf.py (its worker,
-            # threads and access log), so that results compare with those in the docs.
-            "--config",
-            os.devnull,
-            "cocreate.wsgi",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--chdir",
-            str(ROOT),
-            "--log-level",
-            "warning",
-            "--timeout",
-            "60",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/bench/bare/")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
-def worker_peaks(master_pid: int) -> list[int]:
-    """Peak resident memory (VmHWM, kB) of each worker process of the gunicorn master."""
-    peaks = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master_pid):
-            peaks.append(int(fields["VmHWM"].split()[0]))
-    return peaks
-
-
 # --- Report --------------------------------------------------------------------------------------
 
 
@@ -474,47 +337,41 @@ def main():
     )
     connection.close()
 
-    port = free_port()
-    server = start_gunicorn(port, cache_seconds=0 if args.no_cache else 5)
+    port = load.free_port()
+    server = load.start_gunicorn(port, cache_seconds=0 if args.no_cache else 5)
     results = []
     try:
         # Warm up every worker (imports, template loading, connections).
         for row in rows:
             if row["kind"] != "vote":
-                run_endpoint(port, row, 1)
+                load.run_endpoint(port, row, 1)
         for row in rows:
             if args.only and args.only not in row["name"] and row["kind"] != "baseline":
                 continue
-            result = run_endpoint(port, row, args.seconds, votes if row["kind"] == "vote" else ())
+            result = load.run_endpoint(
+                port, row, args.seconds, votes if row["kind"] == "vote" else ()
+            )
             results.append(result)
             print(
                 f"  {result['name']}: {result['rps']:.0f} rps, p95 {result['p95']:.0f} ms",
                 flush=True,
             )
-        peaks = worker_peaks(server.pid)
+        peaks = load.worker_peaks(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
-    bare_rps = results[0]["rps"]
     print()
     print(
-        f"{CLIENTS} clients, {args.seconds:g} s per endpoint, gunicorn {WORKERS} sync workers, "
-        f"anonymous page cache {'off' if args.no_cache else 'on (5 s)'}"
+        f"{load.CLIENTS} clients, {args.seconds:g} s per endpoint, gunicorn {load.WORKERS} sync "
+        f"workers, anonymous page cache {'off' if args.no_cache else 'on (5 s)'}"
     )
     print()
-    print("| endpoint | requests | errors | rps | p50 ms | p95 ms | p99 ms | vs bare | target |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    for row in results:
-        print(
-            f"| {row['name']} | {row['requests']} | {row['errors']} | {row['rps']:.0f} | "
-            f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | "
-            f"{row['rps'] / bare_rps:.0%} | {verdict(row, bare_rps)} |"
-        )
+    load.print_rows(results, verdict)
 
     vote_rows = [row for row in results if row["kind"] == "vote"]
     if vote_rows:
-        cast = vote_rows[0]["cast"]
+        cast = vote_rows[0]["outcomes"]
         posts = [post_id for post_id, _count in cast]
         after = dict(Post.objects.filter(pk__in=posts).values_list("pk", "vote_count"))
         counted = dict(
@@ -531,12 +388,12 @@ def main():
             f"{len(posts)} posts" + (f"; WRONG: {wrong[:10]}" if wrong else "")
         )
     print()
-    print("peak RSS per web worker: " + ", ".join(f"{kb / 1024:.0f} MB" for kb in sorted(peaks)))
+    load.print_peaks(peaks)
     if args.json:
         Path(args.json).write_text(
             json.dumps(
                 {
-                    "results": [{k: v for k, v in r.items() if k != "cast"} for r in results],
+                    "results": [{k: v for k, v in r.items() if k != "outcomes"} for r in results],
                     "worker_peak_kb": peaks,
                 },
                 indent=2,

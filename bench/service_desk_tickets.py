@@ -14,10 +14,21 @@ network), printing p50 / p95 / max in milliseconds. The target is p95 < 300 ms.
 The desk's search is timed for a common word, a rare word (one internal note's), a Chinese
 word, a customer's e-mail and a unit's serial number; each case prints how many tickets it
 finds, so a search that finds nothing is seen.
+
+With --load it measures under load instead, as bench/community.py does (bench/load.py): gunicorn
+with 3 sync workers (bench.settings, DEBUG off) on a loopback port, 4 client processes per
+endpoint for --seconds (20), signed in as an agent: the bare view, the queue, the most urgent
+ticket's page and the metrics page for 30 and 90 days. It prints requests, errors, requests per
+second, p50/p95/p99 latency against the bare view and the targets (queue and ticket page at
+least 150 rps with p95 under 50 ms, metrics at least 100 rps), and each web worker's peak memory:
+
+    DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/service_desk_tickets.py --load
 """
 
 import argparse
+import json
 import os
+import signal
 import statistics
 import sys
 import time
@@ -25,6 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocreate.settings")
+# The --load mode's gunicorn (bench.settings, DEBUG off) refuses the development key; its agent
+# session is signed with this one.
+os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
 
 import django
 
@@ -32,9 +46,11 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench import load  # noqa: E402
 from cocreate.accounts.models import User  # noqa: E402
 from service_desk import selectors, services  # noqa: E402
 from service_desk.models import Ticket, TicketMessage  # noqa: E402
@@ -83,15 +99,96 @@ def _found(url: str, agent) -> str:
     return f"{selectors.ticket_queue(filters, viewer=agent).count():,}"
 
 
+LOAD_TARGETS = {  # kind: (p95 ms at most, rps at least)
+    "desk": (50, 150),
+    "metrics": (None, 100),
+}
+
+
+def _load_verdict(row, bare_rps) -> str:
+    if row["kind"] == "baseline":
+        return ""
+    p95_max, rps_min = LOAD_TARGETS[row["kind"]]
+    ok = row["errors"] == 0 and row["rps"] >= rps_min and (p95_max is None or row["p95"] <= p95_max)
+    return "met" if ok else "NOT met"
+
+
+def load_endpoints(agent) -> list[dict]:
+    """The desk's pages as the agent sees them: their session as a cookie on each."""
+    ticket = Ticket.objects.active().most_urgent_first().first()
+    cookie = f"sessionid={load.session_cookie(agent)}"
+
+    def get(name, url, kind):
+        return {"name": name, "method": "GET", "url": url, "kind": kind, "cookie": cookie}
+
+    return [
+        {"name": "bare view", "method": "GET", "url": "/bench/bare/", "kind": "baseline"},
+        get("queue (default: needs work, most urgent first)", "/desk/", "desk"),
+        get(f"ticket page ({ticket.messages.count()} messages)", ticket.get_desk_url(), "desk"),
+        get("metrics, 30 days", "/desk/metrics/?days=30", "metrics"),
+        get("metrics, 90 days", "/desk/metrics/?days=90", "metrics"),
+    ]
+
+
+def run_load(args, agent) -> None:
+    """The desk's pages through gunicorn under load (module docstring)."""
+    rows = load_endpoints(agent)
+    connection.close()
+    port = load.free_port()
+    server = load.start_gunicorn(port, cache_seconds=5)
+    results = []
+    try:
+        for row in rows:  # warm up every worker (imports, templates, connections)
+            load.run_endpoint(port, row, 1)
+        for row in rows:
+            result = load.run_endpoint(port, row, args.seconds)
+            results.append(result)
+            print(
+                f"  {result['name']}: {result['rps']:.0f} rps, p95 {result['p95']:.0f} ms",
+                flush=True,
+            )
+        peaks = load.worker_peaks(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    print()
+    print(
+        f"{Ticket.objects.count():,} tickets; {load.CLIENTS} clients, {args.seconds:g} s per "
+        f"endpoint, gunicorn {load.WORKERS} sync workers, signed in as {agent.username}"
+    )
+    print()
+    load.print_rows(results, _load_verdict)
+    print()
+    load.print_peaks(peaks)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "results": [{k: v for k, v in r.items() if k != "outcomes"} for r in results],
+                    "worker_peak_kb": peaks,
+                },
+                indent=2,
+            )
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument(
+        "--load", action="store_true", help="Measure the desk's pages through gunicorn under load."
+    )
+    parser.add_argument("--seconds", type=float, default=20, help="Per endpoint, with --load.")
+    parser.add_argument("--json", default="", help="With --load: also write the results here.")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     generate(args.tickets, args.users)
+    if args.load:
+        run_load(args, User.objects.get(username="agent001"))
+        return
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     agent = User.objects.get(username="agent001")
     customer = (

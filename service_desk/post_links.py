@@ -1,11 +1,13 @@
 """Escalation to the product team on the desk: link a ticket to a community post, or open a
 feedback post from it. The one place the desk pages reach into the community app."""
 
+import hashlib
 import re
 
 from django import forms
 from django.contrib import messages
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import redirect
@@ -20,6 +22,10 @@ from community.models import SEARCH_CONFIG, Post
 from . import services
 
 CANDIDATE_COUNT = 5
+# The search's best ids are kept for a subject this long, a few more than shown so that posts
+# hidden, deleted or linked meanwhile leave enough; a post written later is offered after it.
+SIMILAR_POSTS_SECONDS = 600
+SIMILAR_POSTS_KEPT = CANDIDATE_COUNT * 2
 
 
 class LinkPostForm(forms.Form):
@@ -57,8 +63,22 @@ def post_url(post) -> str:
         return ""
 
 
-def candidate_posts(ticket) -> list[Post]:
-    """Posts of the same product that look like this ticket, to link in one click."""
+def similar_post_ids(ticket) -> list[int]:
+    """Ids of the listed posts of the ticket's product most like its subject, best first.
+
+    The full-text search runs once per product and subject, not on every view of the desk's
+    ticket page: its result is cached under the subject's digest, so a changed subject is
+    searched again at once. Redis down, it runs every time (a cache miss)."""
+    digest = hashlib.sha256(ticket.subject.encode()).hexdigest()[:32]
+    key = f"desk:similar-posts:{ticket.product_id}:{digest}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = _search_similar_posts(ticket)
+        cache.set(key, ids, SIMILAR_POSTS_SECONDS)
+    return ids
+
+
+def _search_similar_posts(ticket) -> list[int]:
     # Any longer word of the subject, or any two-character sequence of its Chinese.
     query = any_term_query(ticket.subject, config=SEARCH_CONFIG, min_length=4, limit=8)
     if query is None:
@@ -66,11 +86,19 @@ def candidate_posts(ticket) -> list[Post]:
     posts = (
         Post.objects.listed()
         .filter(product_id=ticket.product_id, search_vector=query)
-        .exclude(pk=ticket.linked_post_id or 0)
-        .select_related("product")
-        .order_by(SearchRank(F("search_vector"), query).desc(), F("vote_count").desc())
+        .order_by(SearchRank(F("search_vector"), query).desc(), F("vote_count").desc(), "id")
     )
-    return [_with_url(post) for post in posts[:CANDIDATE_COUNT]]
+    return list(posts.values_list("pk", flat=True)[:SIMILAR_POSTS_KEPT])
+
+
+def candidate_posts(ticket) -> list[Post]:
+    """Posts of the same product that look like this ticket, to link in one click: the cached
+    ids read by primary key, so a post hidden or deleted since is left out at once."""
+    ids = [pk for pk in similar_post_ids(ticket) if pk != ticket.linked_post_id]
+    if not ids:
+        return []
+    posts = Post.objects.listed().select_related("product").in_bulk(ids)
+    return [_with_url(posts[pk]) for pk in ids if pk in posts][:CANDIDATE_COUNT]
 
 
 def _with_url(post):

@@ -36,6 +36,22 @@ def priority_badge(priority: int) -> str:
     return _PRIORITY_BADGES.get(priority, "badge")
 
 
+@register.filter
+def choice_label(instance, field_name: str) -> str:
+    """`{{ ticket|choice_label:"category" }}`: what `ticket.get_category_display()` says, from a
+    table made once per language; Django's rebuilds the choices and hashes each lazy label on
+    every call, which is most of a queue row's cost."""
+    value = getattr(instance, field_name)
+    labels = _choice_labels(type(instance), field_name, translation.get_language())
+    return labels.get(value, value)
+
+
+@cache
+def _choice_labels(model, field_name: str, language: str) -> dict:
+    with translation.override(language):
+        return {key: str(label) for key, label in model._meta.get_field(field_name).flatchoices}
+
+
 # Choices whose labels a ticket event records as its old or new value.
 _EVENT_CHOICES = (Ticket.Status, Priority, Category, Shipment.Status, Shipment.Direction)
 

@@ -76,6 +76,10 @@ def _desk_context(request, ticket, **forms):
         "tag_suggestions": selectors.tag_names(),
     }
     reply_form = context["reply_form"]
+    # Read into lists through iter(): the template's {% for %} (and list() itself) would count
+    # each queryset first, a query each.
+    context["macro_choices"] = list(iter(reply_form.fields["macro"].choices))
+    context["canned_choices"] = list(iter(reply_form.fields["canned"].choices))
     macro = reply_form.is_bound and getattr(reply_form, "cleaned_data", {}).get("macro")
     if macro:  # "Apply macro" was refused: the changes it makes stay in view
         context["macro_preview"] = _macro_preview(ticket, macro, request.user)

@@ -107,17 +107,23 @@ def queue_context(request) -> dict:
     form = QueueFilterForm(query or None, choices=choices)
     tickets = selectors.ticket_queue(queue_filters(form, user), viewer=user)
     tickets = tickets.defer("description", "description_html")  # the queue shows subjects only
+    # The page's own count ("" is no view's key) comes in the same query as the views'.
     counts = selectors.count_each(
         {
-            view.key: selectors.ticket_queue(
-                queue_filters(QueueFilterForm(view.query, choices=choices), user), viewer=user
-            )
-            for view in views
+            "": tickets,
+            **{
+                view.key: selectors.ticket_queue(
+                    queue_filters(QueueFilterForm(view.query, choices=choices), user), viewer=user
+                )
+                for view in views
+            },
         }
     )
     for view in views:
         view.count = counts[view.key]
-    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(tickets, QUEUE_PAGE_SIZE)
+    paginator.count = counts[""]  # a cached property: the paginator does not count again
+    page = paginator.get_page(request.GET.get("page"))
     return {
         "form": form,
         "page": page,

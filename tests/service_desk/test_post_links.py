@@ -1,5 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from community.models import Post
 from service_desk import services
@@ -123,3 +125,67 @@ def test_the_posts_page_counts_its_linked_tickets_for_moderators(client, alice, 
     html = client.get(post.get_absolute_url()).content.decode()
 
     assert '<dd data-testid="linked-tickets">2</dd>' in html
+
+
+def _similar_titles(client, ticket) -> list[str]:
+    html = client.get(ticket.get_desk_url()).content.decode()
+    return [
+        title
+        for title in ("Battery swelling on many units", "Screen flickers at night")
+        if title in html
+    ]
+
+
+def test_similar_posts_are_searched_once_per_subject(client, alice, sam, product):
+    ticket = new_ticket(alice, product)
+    make_post(product, title="Battery swelling on many units")
+    client.force_login(sam)
+    client.get(ticket.get_desk_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(ticket.get_desk_url()).content.decode()
+
+    assert "Battery swelling on many units" in html
+    assert not [q for q in queries.captured_queries if "ts_rank" in q["sql"]]
+
+
+def test_similar_posts_follow_a_changed_subject_at_once(client, alice, sam, product):
+    ticket = new_ticket(alice, product)
+    make_post(product, title="Battery swelling on many units")
+    make_post(product, title="Screen flickers at night")
+    client.force_login(sam)
+    assert _similar_titles(client, ticket) == ["Battery swelling on many units"]
+
+    ticket.subject = "The screen flickers"
+    ticket.save(update_fields=["subject"])
+
+    assert _similar_titles(client, ticket) == ["Screen flickers at night"]
+
+
+def test_similar_posts_hidden_or_deleted_since_disappear_at_once(client, alice, sam, product):
+    ticket = new_ticket(alice, product)
+    hidden = make_post(product, title="Battery swelling on many units")
+    deleted = make_post(product, title="Battery swells when charging")
+    client.force_login(sam)
+    html = client.get(ticket.get_desk_url()).content.decode()
+    assert "Battery swelling on many units" in html
+    assert "Battery swells when charging" in html
+
+    Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    Post.objects.filter(pk=deleted.pk).update(is_deleted=True)
+
+    html = client.get(ticket.get_desk_url()).content.decode()
+    assert "Battery swelling on many units" not in html
+    assert "Battery swells when charging" not in html
+
+
+def test_the_linked_post_is_not_offered_again(client, alice, sam, product):
+    ticket = new_ticket(alice, product)
+    post = make_post(product, title="Battery swelling on many units")
+    client.force_login(sam)
+    client.get(ticket.get_desk_url())
+
+    services.ticket_link_post(ticket=ticket, actor=sam, post=post)
+
+    html = client.get(ticket.get_desk_url()).content.decode()
+    assert "<h3>Similar posts</h3>" not in html
