@@ -291,7 +291,7 @@ def test_the_cache_holds_no_reader_state(posts, feed):
     client = reader(customer())
     client.get(feed)
     secret = client.cookies[django_settings.CSRF_COOKIE_NAME].value
-    keys = [key.split(":", 2)[2] for key in _cache_keys() if ":postcard:" in key]
+    keys = [key.split(":", 2)[2] for key in _cache_keys() if ":shared-html:" in key]
 
     held = cache.get_many(keys).values()
     assert len(held) == len(posts)
@@ -306,6 +306,83 @@ def _cache_keys() -> list[str]:
 
     client = redis.Redis.from_url(django_settings.CACHES["default"]["LOCATION"])
     try:
-        return [key.decode() for key in client.scan_iter(match="*postcard:*")]
+        return [key.decode() for key in client.scan_iter(match="*shared-html:*")]
     finally:
         client.close()
+
+
+COMMENT = "community/_comment.html"
+
+
+def comments_of(response) -> str:
+    """The comments section of a post page, each reader's CSRF token written as TOKEN."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    section = html[
+        html.index('<section class="comments"') : html.index(
+            "</section>", html.index('<section class="comments"')
+        )
+    ]
+    return PAGE_TOKEN.sub(r"\1TOKEN", section)
+
+
+@pytest.fixture
+def discussed(posts, author):
+    """A post with a comment of its author, one of another member and one a moderator hid."""
+    post = posts[0]
+    services.comment_create(post=post, author=author, body="I would pay for it.")
+    services.comment_create(post=post, author=customer(), body="Same here.")
+    hidden = services.comment_create(post=post, author=customer(), body="Buy my charger!")
+    services.comment_hide(comment=hidden, moderator=agent(), hidden=True)
+    return post
+
+
+def test_a_warm_cache_renders_no_comment_again(discussed):
+    client = reader(customer())
+    first = client.get(discussed.get_absolute_url())
+    again = client.get(discussed.get_absolute_url())
+
+    assert sum(t.name == COMMENT for t in first.templates) == 2
+    assert sum(t.name == COMMENT for t in again.templates) == 0
+    assert comments_of(again) == comments_of(first)
+
+
+def test_each_reader_of_a_post_gets_only_their_own_comment_forms(settings, discussed, author):
+    url = discussed.get_absolute_url()
+    readers = {
+        "author": reader(author),
+        "member": reader(customer(), language="zh-hans"),
+        "moderator": reader(agent()),
+        "anonymous": Client(),
+    }
+    settings.POST_CARD_CACHE_SECONDS = 0
+    alone = {name: comments_of(client.get(url)) for name, client in readers.items()}
+    settings.POST_CARD_CACHE_SECONDS = 600
+    for _ in range(2):  # the second round with a cache warmed by all
+        for name, client in readers.items():
+            assert comments_of(client.get(url)) == alone[name]
+
+    assert alone["author"].count('class="comment-edit"') == 1
+    assert "comment-edit" not in alone["member"] + alone["moderator"] + alone["anonymous"]
+    assert alone["moderator"].count("inline-form") == 3 and "Buy my charger!" in alone["moderator"]
+    assert "inline-form" not in alone["author"] + alone["member"] + alone["anonymous"]
+    assert "Buy my charger!" not in alone["author"] + alone["member"] + alone["anonymous"]
+    assert "编辑" not in alone["author"] and "post-card:" not in "".join(alone.values())
+
+
+def test_a_comment_written_edited_or_hidden_shows_at_once(settings, discussed, author):
+    url = discussed.get_absolute_url()
+    client = reader(author)
+    client.get(url)
+
+    mine = discussed.comments.get(author=author)
+    services.comment_update(comment=mine, editor=author, body="I would pay **twice**.")
+    services.comment_create(post=discussed, author=author, body="And a spare battery.")
+    other = discussed.comments.get(body="Same here.")
+    services.comment_hide(comment=other, moderator=agent(), hidden=True)
+
+    section = comments_of(client.get(url))
+    settings.POST_CARD_CACHE_SECONDS = 0
+    assert section == comments_of(client.get(url))
+    assert "<strong>twice</strong>" in section and "And a spare battery." in section
+    assert "Same here." not in section
