@@ -73,9 +73,10 @@ def _author_shown(item) -> tuple:
     )
 
 
-def vote_box(post, user) -> str:
-    """Which vote box `user` gets on `post`'s card: their own post's count, or the form."""
-    if user.is_authenticated and user.pk == post.author_id:
+def vote_box(post, reader_pk: int | None) -> str:
+    """Which vote box the reader (their pk, None when signed out) gets on `post`'s card: their
+    own post's count, or the form."""
+    if reader_pk is not None and reader_pk == post.author_id:
         return "own"
     return "voted" if post.viewer_voted else "vote"
 
@@ -98,6 +99,8 @@ def render_shared(
         with context.push(**names(item), **overrides):
             return template.render(context)
 
+    if not items:
+        return []
     request = context.get("request")
     token = context.get("csrf_token")
     if ttl() <= 0 or request is None or not token or str(token) == "NOTPROVIDED":
@@ -133,11 +136,18 @@ def render_post_cards(context, posts, show_product: bool = False) -> SafeString:
     """The cards of `posts` (decorated by selectors.decorate_posts) for the reader of `context`,
     as `{% include "community/_post_item.html" %}` in a loop renders them."""
     user = context["request"].user if context.get("request") else None
+    reader_pk = user.pk if user is not None and user.is_authenticated else None
+    products = {}  # product pk -> what a card shows of it: a feed's cards share one or a few
+
+    def product_shown(product) -> tuple:
+        if product.pk not in products:
+            products[product.pk] = (product.slug, product.name)
+        return products[product.pk]
 
     def shown(post) -> tuple:
         return (
             show_product,
-            vote_box(post, user),
+            vote_box(post, reader_pk),
             post.pk,
             post.title,
             post.kind,
@@ -147,8 +157,7 @@ def render_post_cards(context, posts, show_product: bool = False) -> SafeString:
             post.comment_count,
             post.created_at.isoformat(),
             relative(post.created_at),
-            post.product.slug,
-            post.product.name,
+            *product_shown(post.product),
             tuple((tag.slug, tag.name) for tag in post.tags.all()),
             *_author_shown(post),
         )
