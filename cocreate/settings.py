@@ -158,6 +158,10 @@ CACHES = {
 # Anonymous visitors' feeds and post pages are served from the cache for this long (seconds;
 # 0 turns it off). Signed-in people always get fresh pages: cocreate/core/pagecache.py.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5)
+# Post cards (feeds, searches, profiles) are rendered once for every reader and kept this long
+# (seconds; 0 turns it off). The key holds all a card shows, so it is never stale:
+# community/cards.py.
+POST_CARD_CACHE_SECONDS = env.int("POST_CARD_CACHE_SECONDS", default=600)
 
 # Sessions live in the database, never in the cache: signed-in people stay signed in while Redis
 # is down (docs/running_without_redis.md).
