@@ -36,7 +36,10 @@ def vote_cast(*, user, post: Post) -> VoteState:
         return VoteState(vote_count=post.vote_count, voted=True)
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1, last_activity_at=now)
     _reputation_add(
-        user_id=post.author_id, kind=ReputationEvent.Kind.VOTE_RECEIVED, post=post, actor=user
+        user_id=post.author_id,
+        kind=ReputationEvent.Kind.VOTE_RECEIVED,
+        post_id=post.pk,
+        actor_id=user.pk,
     )
     insert_once(Follow, user_id=user.pk, post_id=post.pk, created_at=now)
     return VoteState(vote_count=post.vote_count + 1, voted=True)
@@ -52,7 +55,10 @@ def vote_withdraw(*, user, post: Post) -> VoteState:
         return VoteState(vote_count=post.vote_count, voted=False)
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") - 1)
     _reputation_add(
-        user_id=post.author_id, kind=ReputationEvent.Kind.VOTE_WITHDRAWN, post=post, actor=user
+        user_id=post.author_id,
+        kind=ReputationEvent.Kind.VOTE_WITHDRAWN,
+        post_id=post.pk,
+        actor_id=user.pk,
     )
     return VoteState(vote_count=post.vote_count - 1, voted=False)
 
