@@ -474,7 +474,8 @@ class Flag(models.Model):
 
 
 class ReputationEvent(models.Model):
-    """One line of the reputation ledger; a user's reputation is the sum of their lines.
+    """One line of the reputation ledger; a user's reputation is the sum of their lines (kept
+    in UserReputation as it is written).
 
     Points per kind are in REPUTATION_POINTS (documented in docs/reputation.md).
     """
@@ -531,6 +532,33 @@ class ReputationEvent(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.points:+d} ({self.kind})"
+
+
+class UserReputation(models.Model):
+    """A user's reputation total: the sum of their ledger lines, kept by the service that writes
+    each line, in the same transaction (services/reputation.py), so a page reads one row per
+    author instead of summing their ledger. No row means 0. `check_consistency` compares it
+    with the ledger and repairs it.
+
+    A table of its own rather than a column on the user: the user row is read by every signed-in
+    request and locked by sign-ins, and reputation is the communities' business, not accounts'.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reputation",
+        verbose_name=_("user"),
+    )
+    points = models.IntegerField(_("points"), default=0)
+
+    class Meta:
+        verbose_name = _("reputation total")
+        verbose_name_plural = _("reputation totals")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.points}"
 
 
 # Points per ledger event kind; docs/reputation.md explains them. Merges and withdrawals are

@@ -1,5 +1,6 @@
 """Scale data of the communities: posts of every kind over the catalog's products, with tags,
-builds, long-tailed votes and comments, follows, flags, status changes and the reputation ledger.
+builds, long-tailed votes and comments, follows, flags, status changes, the reputation ledger and
+each user's total of it.
 
 Posts are planned in memory first (who, when, what status), votes and comments are streamed to
 COPY while their per-post counts and last activity are tallied, then the posts are copied with
@@ -39,6 +40,7 @@ from .models import (
     ReputationEvent,
     StatusChange,
     Tag,
+    UserReputation,
     Vote,
 )
 
@@ -111,6 +113,7 @@ def generate(ctx: ScaleContext) -> None:
     _tags_and_parts(ctx, posts)
     _status_changes(ctx, posts, markdown)
     _vote_reputation(ctx, first_vote)
+    _reputation_totals(ctx)
     _follows(ctx, posts[0].id)
     ctx.made["posts"] = posts
     ctx.log(f"{len(posts):,} posts, {sum(p.votes for p in posts):,} votes")
@@ -516,6 +519,18 @@ def _vote_reputation(ctx: ScaleContext, first_vote: int) -> None:
     )
     table = ReputationEvent._meta.db_table
     ctx.counts[table] = ctx.counts.get(table, 0) + rows
+
+
+def _reputation_totals(ctx: ScaleContext) -> None:
+    """Each user's total, the sum of their ledger (the reputation service adds every line)."""
+    table = UserReputation._meta.db_table
+    ctx.counts[table] = execute(
+        f"""
+        INSERT INTO {table} (user_id, points)
+        SELECT user_id, sum(points) FROM {ReputationEvent._meta.db_table} GROUP BY user_id
+        ON CONFLICT (user_id) DO UPDATE SET points = EXCLUDED.points
+        """
+    )
 
 
 def _follows(ctx: ScaleContext, first_post: int) -> None:

@@ -52,6 +52,7 @@ from .models import (
     ProductFollow,
     ReputationEvent,
     StatusChange,
+    UserReputation,
     Vote,
 )
 from .permissions import can_moderate
@@ -326,16 +327,12 @@ def similar_posts(
 
 
 def reputation_totals(user_ids: Iterable[int]) -> dict[int, int]:
-    """Reputation of each user: the sum of their ledger (0 without lines). One query."""
+    """Reputation of each user: their total (UserReputation, kept with the ledger), 0 without
+    one. One query reading one row per user, however long their ledgers."""
     user_ids = set(user_ids)
     if not user_ids:
         return {}
-    totals = (
-        ReputationEvent.objects.filter(user_id__in=user_ids)
-        .values("user_id")
-        .annotate(total=Sum("points"))
-        .values_list("user_id", "total")
-    )
+    totals = UserReputation.objects.filter(user_id__in=user_ids).values_list("user_id", "points")
     return dict.fromkeys(user_ids, 0) | dict(totals)
 
 

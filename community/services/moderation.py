@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..permissions import can_moderate, may_hide_post
 from ._common import PostStateConflict, _Formatted, _lock_post
+from .reputation import _reputation_add
 
 
 @transaction.atomic
@@ -161,22 +162,20 @@ def post_merge(*, source: Post, target: Post, moderator, message: str = "") -> S
         last_activity_at=now,
     )
     vote_points = REPUTATION_POINTS[ReputationEvent.Kind.VOTE_RECEIVED]
-    if source_votes:
-        ReputationEvent.objects.create(
-            user_id=source.author_id,
-            kind=ReputationEvent.Kind.VOTES_MERGED_AWAY,
-            points=-vote_points * len(source_votes),
-            post=source,
-            actor=moderator,
-        )
-    if movable:
-        ReputationEvent.objects.create(
-            user_id=target.author_id,
-            kind=ReputationEvent.Kind.VOTES_MERGED_IN,
-            points=vote_points * len(movable),
-            post=target,
-            actor=moderator,
-        )
+    lines = [
+        (source, ReputationEvent.Kind.VOTES_MERGED_AWAY, -vote_points * len(source_votes)),
+        (target, ReputationEvent.Kind.VOTES_MERGED_IN, vote_points * len(movable)),
+    ]
+    # In the authors' id order: two merges changing the same two totals cannot deadlock.
+    for post, kind, points in sorted(lines, key=lambda line: line[0].author_id):
+        if points:
+            _reputation_add(
+                user_id=post.author_id,
+                kind=kind,
+                points=points,
+                post_id=post.pk,
+                actor_id=moderator.pk,
+            )
     message = (message or "").strip()
     change = StatusChange.objects.create(
         post=source,

@@ -463,13 +463,13 @@ def test_a_vote_runs_a_fixed_number_of_queries(product, django_assert_num_querie
 
     # the post (the caller's roles only for a hidden one), the service's savepoint and its
     # release (a test runs in a transaction), whether the voter confirmed their address, the
-    # post's row lock, the vote (INSERT … ON CONFLICT), the counter, a reputation line, the
-    # follow (INSERT … ON CONFLICT)
-    with django_assert_num_queries(9):
+    # post's row lock, the vote with its follow and the counter (one statement), the ledger
+    # line with the author's total (one statement)
+    with django_assert_num_queries(7):
         response = client.post(f"/api/v1/posts/{post.pk}/vote/")
     assert response.json() == {"vote_count": n + 1, "voted": True}
-    # a repeat changes nothing: post, savepoint, release, the address check, lock, an INSERT
-    # doing nothing
+    # a repeat changes nothing: post, savepoint, release, the address check, lock, a vote
+    # statement doing nothing
     with django_assert_num_queries(6):
         again = client.post(f"/api/v1/posts/{post.pk}/vote/")
     assert again.json() == {"vote_count": n + 1, "voted": True}

@@ -1,6 +1,8 @@
 """Every community page runs the same number of queries whatever the amount of data."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from community import services
@@ -161,3 +163,25 @@ def test_a_search_that_forgives_runs_a_bounded_number_of_queries(
     clear_cache()
     with django_assert_num_queries(BASE + 7):
         assert client.get(url, {"q": "teleport module"}).context["post_it"]
+
+
+def test_a_vote_locks_the_post_and_writes_in_two_statements(product):
+    post = services.post_create(
+        author=customer(), product=product, kind=Post.Kind.SUGGESTION, title="An idea", body="x"
+    )
+    voter = customer()
+    services.vote_cast(user=customer(), post=post)
+
+    # the savepoint and its release (a test runs in a transaction), the voter's address check
+    # (a cast only), the post's row lock, the vote with its follow and the count, the ledger
+    # line with the author's total
+    for vote, statements in ((services.vote_cast, 6), (services.vote_withdraw, 5)):
+        with CaptureQueriesContext(connection) as queries:
+            vote(user=voter, post=post)
+        assert len(queries.captured_queries) == statements
+        (lock,) = [
+            query["sql"] for query in queries.captured_queries if "FOR UPDATE" in query["sql"]
+        ]
+        assert '"body' not in lock and "search" not in lock  # no texts read under the lock
+    post.refresh_from_db()
+    assert post.vote_count == 1
