@@ -2,7 +2,9 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import services
+from cocreate.core.cache import CacheUnavailable
+
+from . import services, sessions
 
 
 @shared_task(bind=True, max_retries=3)
@@ -18,3 +20,10 @@ def build_data_export(self, export_id: int) -> None:
 @shared_task
 def purge_data_exports() -> tuple[int, int]:
     return services.data_exports_purge()
+
+
+@shared_task(autoretry_for=(CacheUnavailable,), retry_backoff=True, max_retries=None)
+def forget_cached_sessions(keys: list[str]) -> None:
+    """Delete cached session copies the store could not delete or replace (accounts/sessions.py);
+    retried until the cache's Redis answers. Idempotent."""
+    sessions.forget_cached_sessions(keys)
