@@ -7,13 +7,13 @@ miss (cocreate.core.cache), so people stay signed in, read from the database.
 What a down Redis must not do is bring a session back: a copy the store could not delete or
 replace (sign-out, "sign out everywhere", a change while Redis was unreachable) would answer
 again once Redis is back. So a failed delete or write of a cached copy queues its eviction in the
-outbox (tasks.forget_cached_sessions), which runs once the broker answers and retries until
-the cache's Redis does too. Until then the copy stays unread while that Redis is down; a process
+outbox (tasks.forget_cached_keys), which runs once the broker answers and retries until the
+cache's Redis does too. Until then the copy stays unread while that Redis is down; a process
 that reaches it again sooner than the task may read it for the seconds in between.
 """
 
+from django.conf import settings
 from django.contrib.sessions.backends import cached_db
-from django.core.cache import caches
 
 from cocreate.core.cache import CacheUnavailable, cache_required
 from cocreate.core.degraded import degraded
@@ -28,40 +28,28 @@ class SessionStore(cached_db.SessionStore):
     def save(self, must_create=False):
         # The database's row first, as cached_db does; then the copy, or its later eviction.
         super(cached_db.SessionStore, self).save(must_create)
-        self._update_cache(self.cache_key, self._session, self.get_expiry_age())
+        self._update_cache([self.cache_key], self._session, self.get_expiry_age())
 
     def delete(self, session_key=None):
         super(cached_db.SessionStore, self).delete(session_key)
         session_key = session_key or self.session_key
         if session_key:
-            self._update_cache(KEY_PREFIX + session_key)
+            self._update_cache([KEY_PREFIX + session_key])
 
-    def _update_cache(self, key: str, data=None, timeout=None) -> None:
-        """Store `data` under `key` (or delete the key when `data` is None); if the cache does
-        not answer, evict the key once it does."""
+    def _update_cache(self, keys: list[str], data=None, timeout=None) -> None:
+        """Store `data` under the one key (or delete the keys when `data` is None); if the cache
+        does not answer, evict the keys once it does."""
         try:
             with cache_required():
                 if data is None:
-                    self._cache.delete(key)
+                    self._cache.delete_many(keys)
                 else:
-                    self._cache.set(key, data, timeout)
+                    self._cache.set(keys[0], data, timeout)
         except CacheUnavailable:
-            degraded("cache", "session copy not updated; its eviction is queued")
-            forget_cached_sessions_later([key])
+            from .tasks import forget_cached_keys
 
-
-def forget_cached_sessions_later(keys: list[str]) -> None:
-    from .tasks import forget_cached_sessions
-
-    outbox_enqueue(forget_cached_sessions, keys)
-
-
-def forget_cached_sessions(keys: list[str]) -> None:
-    """Delete these cached session copies; CacheUnavailable while the cache's Redis is down."""
-    from django.conf import settings
-
-    with cache_required():
-        caches[settings.SESSION_CACHE_ALIAS].delete_many(keys)
+            degraded("cache", "cached session copies not updated; their eviction is queued")
+            outbox_enqueue(forget_cached_keys, keys, alias=settings.SESSION_CACHE_ALIAS)
 
 
 def sessions_end(session_keys: list[str]) -> None:
@@ -69,9 +57,4 @@ def sessions_end(session_keys: list[str]) -> None:
     from django.contrib.sessions.models import Session
 
     Session.objects.filter(session_key__in=session_keys).delete()
-    keys = [KEY_PREFIX + key for key in session_keys]
-    try:
-        forget_cached_sessions(keys)
-    except CacheUnavailable:
-        degraded("cache", "session copies not deleted; their eviction is queued")
-        forget_cached_sessions_later(keys)
+    SessionStore()._update_cache([KEY_PREFIX + key for key in session_keys])

@@ -1,10 +1,11 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.core.cache import caches
 
-from cocreate.core.cache import CacheUnavailable
+from cocreate.core.cache import CacheUnavailable, cache_required
 
-from . import services, sessions
+from . import services
 
 
 @shared_task(bind=True, max_retries=3)
@@ -23,7 +24,9 @@ def purge_data_exports() -> tuple[int, int]:
 
 
 @shared_task(autoretry_for=(CacheUnavailable,), retry_backoff=True, max_retries=None)
-def forget_cached_sessions(keys: list[str]) -> None:
-    """Delete cached session copies the store could not delete or replace (accounts/sessions.py);
-    retried until the cache's Redis answers. Idempotent."""
-    sessions.forget_cached_sessions(keys)
+def forget_cached_keys(keys: list[str], alias: str = "default") -> None:
+    """Delete cache entries that could not be deleted or replaced when they changed (a session's
+    copy, sessions.py; someone's roles, role_cache.py); retried until the cache's Redis answers.
+    Idempotent."""
+    with cache_required():
+        caches[alias].delete_many(keys)

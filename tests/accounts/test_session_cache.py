@@ -59,7 +59,9 @@ def test_a_sign_out_while_redis_is_down_does_not_come_back_with_it(settings):
         _use_cache_at(settings, dead)
         browser.post(reverse("account_logout"))
     _use_cache_at(settings, live_cache)
-    (eviction,) = OutboxMessage.objects.filter(task=tasks.forget_cached_sessions.name)
-    tasks.forget_cached_sessions(*eviction.args)  # what the outbox runs once the broker answers
+    (eviction,) = OutboxMessage.objects.filter(task=tasks.forget_cached_keys.name)
+    tasks.forget_cached_keys(
+        *eviction.args, **eviction.kwargs
+    )  # what the outbox runs once the broker answers
 
     assert not signed_in(stolen)
