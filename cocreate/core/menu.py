@@ -84,14 +84,19 @@ def landing_url(user) -> str:
     return reverse(entry.url_name if entry else "core:home")
 
 
+def fixed_url(url_name: str) -> str:
+    """The address of a URL that takes no arguments (the header's and footer's links), reversed
+    once per process for each site root and URLconf: reverse() costs tens of microseconds."""
+    return _reversed(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 @cache
-def _url(url_name: str, script_prefix: str, urlconf: str) -> str:
-    """An entry's address, reversed once per process for each site root and URLconf."""
+def _reversed(url_name: str, script_prefix: str, urlconf: str) -> str:
     return reverse(url_name, urlconf=urlconf)
 
 
 def _link(entry: MenuEntry, path: str, *, own: bool = False) -> MenuLink:
-    url = _url(entry.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    url = fixed_url(entry.url_name)
     return MenuLink(entry.label, url, path.startswith(url), entry.description, own)
 
 

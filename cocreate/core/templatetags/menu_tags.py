@@ -1,7 +1,7 @@
 from django import template
 from django.contrib.auth.models import AnonymousUser
 
-from cocreate.core.menu import rendered_menu
+from cocreate.core.menu import fixed_url, rendered_menu
 
 register = template.Library()
 
@@ -16,3 +16,10 @@ def main_menu_links(context):
     has no request.user.
     """
     return rendered_menu(context["request"], context.get("user", AnonymousUser()))
+
+
+@register.simple_tag
+def shell_url(url_name):
+    """{% shell_url "core:home" %}: {% url %} for the header's and footer's links, which take no
+    arguments, reversed once per process (cocreate.core.menu.fixed_url)."""
+    return fixed_url(url_name)
