@@ -135,3 +135,14 @@ def test_with_a_warm_cache_each_person_gets_their_own_header(client):
         assert 'href="/desk/"' not in html and 'class="nav-role nav-own" href="/me/"' in html
         assert 'href="/community/" aria-current="page">Community<' in html
         assert ">alice<" in html and "unread-count" not in html
+
+
+def test_what_every_signed_in_page_costs(client, django_assert_num_queries):
+    # A page with nothing of its own (the 404 page) shows what the site shell costs once the
+    # cache is warm: the session and the roles come from the cache, and the database gives
+    # the user and the unread count (docs/performance.md, "What every signed-in page costs").
+    client.force_login(agent())
+    client.get("/no-such-page/")
+
+    with django_assert_num_queries(2):
+        assert client.get("/no-such-page/").status_code == 404
