@@ -163,7 +163,7 @@ def test_the_queue_with_its_views_runs_a_fixed_number_of_queries(
         )
     client.force_login(sam)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(QUEUE, {"view": "unassigned"})
     assert len(counts(response)) == 6 + saved
 
