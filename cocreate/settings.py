@@ -163,9 +163,10 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5
 # community/cards.py.
 POST_CARD_CACHE_SECONDS = env.int("POST_CARD_CACHE_SECONDS", default=600)
 
-# Sessions live in the database, never in the cache: signed-in people stay signed in while Redis
-# is down (docs/running_without_redis.md).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database and are read from the cache (cocreate/accounts/sessions.py):
+# Redis down is a miss, so signed-in people stay signed in (docs/running_without_redis.md), and a
+# sign-out while it was down queues the eviction of the cached copy.
+SESSION_ENGINE = "cocreate.accounts.sessions"
 
 # --- Accounts ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.i18n import known_time_zones
 
+from .role_cache import cached_role_names, remember_role_names
 from .roles import Role
 
 
@@ -62,10 +63,15 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """The names of this user's groups, read once per instance."""
+        """The names of this user's groups, read once per instance, from the cache when it has
+        them (role_cache.py: a change of groups shows at once)."""
         if not self.pk:
             return frozenset()
-        return frozenset(self.groups.values_list("name", flat=True))
+        names = cached_role_names(self.pk)
+        if names is None:
+            names = frozenset(self.groups.values_list("name", flat=True))
+            remember_role_names(self.pk, names)
+        return names
 
     @property
     def role_labels(self) -> list[str]:

@@ -2,9 +2,13 @@
 AccountsConfig.ready()."""
 
 from allauth.mfa.signals import authenticator_added
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 
 from .middleware import session_activity_recorded
+from .models import User
+from .role_cache import roles_changed
 from .services import user_sessions_end_others
 
 
@@ -20,6 +24,25 @@ def note_session_activity_at_login(sender, request, user, **kwargs) -> None:
         session_activity_recorded(request)
 
 
+def groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Someone's groups changed (User.groups from either side): their cached roles go."""
+    if action in ("post_add", "post_remove") and reverse:
+        roles_changed(pk_set)
+    elif action in ("post_add", "post_remove", "post_clear") and not reverse:
+        roles_changed([instance.pk])
+    elif action == "pre_clear" and reverse:
+        roles_changed(instance.user_set.values_list("pk", flat=True))
+
+
+def group_renamed_or_deleted(sender, instance, created=False, **kwargs) -> None:
+    """A role is a group's name: renaming or deleting a group changes its members' roles."""
+    if not created:
+        roles_changed(instance.user_set.values_list("pk", flat=True))
+
+
 def connect() -> None:
+    m2m_changed.connect(groups_changed, sender=User.groups.through)
+    post_save.connect(group_renamed_or_deleted, sender=Group)
+    pre_delete.connect(group_renamed_or_deleted, sender=Group)
     authenticator_added.connect(end_other_sessions_on_new_factor)
     user_logged_in.connect(note_session_activity_at_login)

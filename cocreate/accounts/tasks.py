@@ -1,6 +1,9 @@
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.core.cache import caches
+
+from cocreate.core.cache import CacheUnavailable, cache_required
 
 from . import services
 
@@ -18,3 +21,12 @@ def build_data_export(self, export_id: int) -> None:
 @shared_task
 def purge_data_exports() -> tuple[int, int]:
     return services.data_exports_purge()
+
+
+@shared_task(autoretry_for=(CacheUnavailable,), retry_backoff=True, max_retries=None)
+def forget_cached_keys(keys: list[str], alias: str = "default") -> None:
+    """Delete cache entries that could not be deleted or replaced when they changed (a session's
+    copy, sessions.py; someone's roles, role_cache.py); retried until the cache's Redis answers.
+    Idempotent."""
+    with cache_required():
+        caches[alias].delete_many(keys)

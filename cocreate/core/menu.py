@@ -11,8 +11,13 @@ shows that place, their own, first among their pages (docs/accounts.md, "Where y
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ def register_menu_entry(
     may land there after signing in (the lowest `landing` they may see wins).
     """
     _entries[url_name] = MenuEntry(label, url_name, visible, position, landing, description)
+    _rendered.clear()
 
 
 def _own_entry(user) -> MenuEntry | None:
@@ -78,8 +84,19 @@ def landing_url(user) -> str:
     return reverse(entry.url_name if entry else "core:home")
 
 
+def fixed_url(url_name: str) -> str:
+    """The address of a URL that takes no arguments (the header's and footer's links), reversed
+    once per process for each site root and URLconf: reverse() costs tens of microseconds."""
+    return _reversed(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@cache
+def _reversed(url_name: str, script_prefix: str, urlconf: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
+
+
 def _link(entry: MenuEntry, path: str, *, own: bool = False) -> MenuLink:
-    url = reverse(entry.url_name)
+    url = fixed_url(entry.url_name)
     return MenuLink(entry.label, url, path.startswith(url), entry.description, own)
 
 
@@ -111,3 +128,27 @@ def menu_for(request, user) -> Menu:
         if entry.visible is None
     ]
     return Menu(sections, role_pages)
+
+
+# The rendered links of the header, by what makes them differ: the registry, the language, the
+# site root and URLconf, and which links show, which is the person's own and which is current.
+# A handful of combinations (roles x languages x sections), so kept for the process's life.
+_rendered: dict[tuple, SafeString] = {}
+
+
+def rendered_menu(request, user) -> SafeString:
+    """The header's `<li>` links (partials/main_menu.html) for this request and user, rendered
+    once per process for each combination of the links shown, the current one and the language:
+    nothing of the person but which links they see goes into it."""
+    menu = menu_for(request, user)
+    key = (
+        id(_entries),
+        get_language(),
+        get_script_prefix(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        tuple((link.url, link.current, link.own) for link in menu.sections + menu.role_pages),
+    )
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered[key] = get_template("partials/main_menu.html").render({"menu": menu})
+    return html

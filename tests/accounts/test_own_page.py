@@ -285,10 +285,10 @@ def test_the_own_page_runs_the_same_queries_whatever_one_has(client, django_asse
     me = customer()
     _fill(me, n)
     client.force_login(me)
-    # session, user, roles, unread count (header); units: count, rows; tickets: count, rows;
-    # posts: count, rows; follows: communities, posts, their two counts; notifications: count,
-    # rows
-    with django_assert_num_queries(4 + 12):
+    # user, roles, unread count (header; the session comes from the cache); units: count, rows;
+    # tickets: count, rows; posts: count, rows; follows: communities, posts, their two counts;
+    # notifications: count, rows
+    with django_assert_num_queries(3 + 12):
         response = client.get("/me/")
     assert response.status_code == 200
 
@@ -300,7 +300,8 @@ def test_the_following_page_runs_the_same_queries_whatever_one_follows(
     me = customer()
     _fill(me, n)
     client.force_login(me)
-    # session, user, roles, unread count (header); communities, post count, posts
-    with django_assert_num_queries(4 + 3):
+    # user, roles, unread count (header; the session comes from the cache); communities, post
+    # count, posts
+    with django_assert_num_queries(3 + 3):
         response = client.get(reverse("community:following"))
     assert response.status_code == 200

@@ -107,7 +107,7 @@ def test_kind_counts_are_read_once_per_few_seconds(client, product, django_asser
     client.force_login(customer())
     client.get(feed_url(product))
 
-    # session, user, roles, notifications, product, posts, tags, reputation, verified, votes,
-    # follow state: the kind counts come from the cache this time
-    with django_assert_num_queries(11):
+    # user, notifications, product, posts, tags, reputation, verified, votes, follow state: the
+    # kind counts, the session and the roles come from the cache this time
+    with django_assert_num_queries(9):
         client.get(feed_url(product))

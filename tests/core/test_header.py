@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cocreate.core import menu
 from tests.factories.accounts import UserFactory, agent, designer, partner_member, staff
+from tests.factories.notifications import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,38 @@ def test_on_a_role_page_only_its_link_is_the_current_page(client):
     nav = html[html.index('<nav class="main-nav"') : html.index('<ul class="nav-user">')]
     assert nav.count('aria-current="page"') == 1
     assert 'href="/partners/mine/" aria-current="page"' in nav
+
+
+def test_with_a_warm_cache_each_person_gets_their_own_header(client):
+    # The links are rendered once per set of links and language (cocreate/core/menu.py): two
+    # people of other roles and languages, one after the other, each get their own.
+    sam = agent(username="sam", language="zh-hans")
+    alice = UserFactory(username="alice", language="en")
+    NotificationFactory(recipient=sam)
+    visits = []
+    for _ in range(2):
+        for person in (sam, alice):
+            client.force_login(person)
+            visits.append(client.get("/community/").content.decode())
+
+    for html in visits[0::2]:  # sam's
+        assert '<html lang="zh-hans">' in html
+        assert 'class="nav-role nav-own" href="/desk/"' in html and ">服务台<" in html
+        assert 'href="/community/" aria-current="page">社区<' in html
+        assert ">sam<" in html and 'data-testid="unread-count">1<' in html
+    for html in visits[1::2]:  # alice's
+        assert '<html lang="en">' in html
+        assert 'href="/desk/"' not in html and 'class="nav-role nav-own" href="/me/"' in html
+        assert 'href="/community/" aria-current="page">Community<' in html
+        assert ">alice<" in html and "unread-count" not in html
+
+
+def test_what_every_signed_in_page_costs(client, django_assert_num_queries):
+    # A page with nothing of its own (the 404 page) shows what the site shell costs once the
+    # cache is warm: the session and the roles come from the cache, and the database gives
+    # the user and the unread count (docs/performance.md, "What every signed-in page costs").
+    client.force_login(agent())
+    client.get("/no-such-page/")
+
+    with django_assert_num_queries(2):
+        assert client.get("/no-such-page/").status_code == 404

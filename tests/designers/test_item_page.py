@@ -170,11 +170,11 @@ def test_the_page_takes_as_many_queries_for_a_big_post_as_for_a_small_one(
     url = item.get_absolute_url()
     designer_client.get(url)
 
-    # session, user, groups (may design); the item, its post (with its linked tickets counted),
-    # tags, images, build, decisions, newest linked tickets; the generations offered, the votes
-    # per day, the comments' count and page, their authors' reputation and verified owners;
-    # similar posts, unread notices
-    with django_assert_num_queries(18):
+    # user (the session and the groups, may design, come from the cache); the item, its post
+    # (with its linked tickets counted), tags, images, build, decisions, newest linked tickets;
+    # the generations offered, the votes per day, the comments' count and page, their authors'
+    # reputation and verified owners; similar posts, unread notices
+    with django_assert_num_queries(16):
         response = designer_client.get(url)
 
     assert response.status_code == 200

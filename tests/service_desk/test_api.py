@@ -97,10 +97,10 @@ def test_list_runs_a_fixed_number_of_queries(api, sam, django_assert_num_queries
     api.force_login(sam)
     TicketFactory.create_batch(2)
     # session, user, roles, count, one page
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         api.get("/api/v1/tickets/")
     TicketFactory.create_batch(25)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         api.get("/api/v1/tickets/")
 
 
@@ -232,11 +232,11 @@ def test_messages_run_a_fixed_number_of_queries(
     url = f"/api/v1/tickets/{ticket.number}/messages/"
 
     # session, user, roles, the ticket, count, page, attachments
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         api.get(url)
     for index in range(8):
         services.ticket_reply(ticket=ticket, author=alice, body=f"More {index}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         api.get(url)
 
 

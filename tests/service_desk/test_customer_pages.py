@@ -263,12 +263,12 @@ def test_ticket_list_shows_only_own_tickets_with_fixed_queries(
     client.force_login(alice)
     url = reverse("service_desk:ticket_list")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         html = client.get(url).content.decode()
     assert "Bob&#x27;s problem" not in html and "Bob's problem" not in html
 
     TicketFactory.create_batch(12, customer=alice)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         client.get(url)
 
 
@@ -279,7 +279,7 @@ def test_ticket_page_runs_a_fixed_number_of_queries(
     services.ticket_reply(ticket=ticket, author=sam, body="First answer")
     client.force_login(alice)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(ticket.get_absolute_url())
 
     for index in range(6):
@@ -289,7 +289,7 @@ def test_ticket_page_runs_a_fixed_number_of_queries(
             body=f"Message {index}",
             attachments=[SimpleUploadedFile(f"f{index}.png", PNG)],
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(ticket.get_absolute_url())
 
 

@@ -101,13 +101,14 @@ def test_queue_runs_a_fixed_number_of_queries(client, sam, django_assert_num_que
     client.force_login(sam)
     url = reverse("service_desk:desk_queue")
 
-    # With the views, their counts and the page's in one query, tags and macros.
-    with django_assert_num_queries(11):
+    # With the views, their counts and the page's in one query, tags and macros; the session
+    # comes from the cache, the roles too once read.
+    with django_assert_num_queries(10):
         client.get(url)
     TicketFactory.create_batch(30)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get(url)
-    with django_assert_num_queries(12):  # and a search looks up exact hits (customer, unit)
+    with django_assert_num_queries(10):  # and a search looks up exact hits (customer, unit)
         client.get(url, {"q": "flickers", "page": 2})
 
 
@@ -130,17 +131,17 @@ def test_workspace_shows_notes_history_and_runs_fixed_queries(
     services.ticket_add_note(ticket=ticket, author=sam, body="Check the fan curve")
     client.force_login(sam)
 
-    # 20: the page's 13, the customer panel's 4 (selectors.customer_overview), the ticket's
-    # tags, the tag names suggested, the macros to pick and the search for similar posts, which
-    # runs once per subject (test_post_links.py).
-    with django_assert_num_queries(20):
+    # 18: the page's 11 (the session and the roles come from the cache), the customer panel's
+    # 4 (selectors.customer_overview), the ticket's tags, the tag names suggested, the macros to
+    # pick and the search for similar posts, which runs once per subject (test_post_links.py).
+    with django_assert_num_queries(18):
         html = client.get(ticket.get_desk_url()).content.decode()
     assert "Check the fan curve" in html
     assert "Internal note" in html
 
     for index in range(5):
         services.ticket_reply(ticket=ticket, author=sam, body=f"Answer {index}")
-    with django_assert_num_queries(19):  # the subject searched already, and nothing found
+    with django_assert_num_queries(17):  # the subject searched already, and nothing found
         client.get(ticket.get_desk_url())
 
 
@@ -325,13 +326,13 @@ def test_metrics_page_runs_a_fixed_number_of_queries(
     client.force_login(sam)
     TicketFactory.create_batch(2)
     services.metrics_refresh()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):  # the session from the cache
         client.get(reverse("service_desk:desk_metrics"))
     TicketFactory.create_batch(20, product=ProductFactory())
     # A page that finds stale days in its period recomputes them first, in a transaction
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):  # the roles from the cache too from here on
         client.get(reverse("service_desk:desk_metrics"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(reverse("service_desk:desk_metrics"))
 
 

@@ -188,7 +188,7 @@ def test_the_queue_with_its_views_runs_a_fixed_number_of_queries(
         )
     client.force_login(sam)
 
-    with django_assert_num_queries(11):  # the page's count with the views' (one query)
+    with django_assert_num_queries(9):  # the page's count with the views' (one query)
         response = client.get(QUEUE, {"view": "unassigned"})
     assert len(counts(response)) == 6 + saved
 

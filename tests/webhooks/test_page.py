@@ -82,7 +82,7 @@ def test_the_page_runs_the_same_queries_whatever_the_log_size(
 
     # session, user, roles, endpoints, their latest deliveries (one query for all), the
     # header's unread notifications
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(PAGE)
 
     assert response.status_code == 200

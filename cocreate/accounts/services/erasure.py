@@ -17,6 +17,7 @@ from cocreate.core.errors import StateConflict
 
 from ..models import ApiToken, AuditLogEntry, DataExport, User, data_export_storage
 from ..personal_data import erasure_refusals, personal_data_sections
+from ..sessions import sessions_end
 from .audit import audit_record
 
 TOMBSTONE_PREFIX = "former-member-"
@@ -85,7 +86,7 @@ def _end_sessions(user: User) -> None:
         )
         if session.get_decoded().get(SESSION_KEY) == user_id
     ]
-    Session.objects.filter(session_key__in=ended).delete()
+    sessions_end(ended)
 
 
 def _anonymise(user: User) -> None:
