@@ -52,7 +52,9 @@ from community.models import Post, Tag, Vote  # noqa: E402
 TARGETS = {  # kind: (p95 ms at most, rps at least)
     "read": (150, 200),
     "search": (300, 40),
-    "vote": (None, 250),
+    "signed_in": (40, 200),  # issue 23: a signed-in feed or post page as fast as 9 % of bare
+    "signed_in_search": (120, 60),
+    "vote": (None, 300),
 }
 SEARCH_WORDS = ["battery", "charger", "screen", "update", "case", "fan", "camera"]
 
@@ -197,21 +199,34 @@ def endpoints(data: dict) -> list[dict]:
             )
         )
     signed_in = f"sessionid={data['reader_session']}"
-    rows.append(get("feed new, logged in (HTML)", feed, cookie=signed_in))
+    rows.append(get("feed new, logged in (HTML)", feed, kind="signed_in", cookie=signed_in))
     rows.append(
-        get("feed top, logged in (API)", api, {"product": slug, "sort": "top"}, cookie=signed_in)
+        get(
+            "feed top, logged in (API)",
+            api,
+            {"product": slug, "sort": "top"},
+            kind="signed_in",
+            cookie=signed_in,
+        )
     )
     rows.append(
         get(
             f"search “{data['word']}”, logged in (HTML)",
             feed,
             {"q": data["word"]},
-            kind="search",
+            kind="signed_in_search",
             cookie=signed_in,
         )
     )
     if data["post"] is not None:
-        rows.append(get("post page, logged in", data["post"].get_absolute_url(), cookie=signed_in))
+        rows.append(
+            get(
+                "post page, logged in",
+                data["post"].get_absolute_url(),
+                kind="signed_in",
+                cookie=signed_in,
+            )
+        )
     rows.append(
         {
             "name": "cast a vote (API)",
