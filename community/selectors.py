@@ -19,11 +19,13 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     TextField,
     Value,
@@ -413,13 +415,20 @@ def parts_prefetch() -> Prefetch:
 
 
 def _with_linked_ticket_count(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """The tickets the service desk links to the post (community/links.py), counted."""
+    """The tickets the service desk links to the post (community/links.py), counted.
+
+    A correlated count, not a join with GROUP BY: grouping the page's eight joined tables by
+    every column cost PostgreSQL about 4 ms of planning for a 0.4 ms query."""
     links = linked_tickets()
     if links is None:
         return posts
-    return posts.annotate(
-        linked_ticket_count=Count(links.query_name, distinct=True),
+    tickets = (
+        links.model.objects.filter(**{links.field.name: OuterRef("pk")})
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
     )
+    return posts.annotate(linked_ticket_count=Subquery(tickets))
 
 
 def post_for_page(pk: int, viewer=None) -> Post:
