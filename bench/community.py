@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import secrets
-import signal
 import sys
 import time
 from datetime import timedelta
@@ -352,29 +351,14 @@ def main():
     )
     connection.close()
 
-    port = load.free_port()
-    server = load.start_gunicorn(port, cache_seconds=0 if args.no_cache else 5)
-    results = []
-    try:
-        # Warm up every worker (imports, template loading, connections).
-        for row in rows:
-            if row["kind"] != "vote":
-                load.run_endpoint(port, row, 1)
-        for row in rows:
-            if args.only and args.only not in row["name"] and row["kind"] != "baseline":
-                continue
-            result = load.run_endpoint(
-                port, row, args.seconds, votes if row["kind"] == "vote" else ()
-            )
-            results.append(result)
-            print(
-                f"  {result['name']}: {result['rps']:.0f} rps, p95 {result['p95']:.0f} ms",
-                flush=True,
-            )
-        peaks = load.worker_peaks(server.pid)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    if args.only:
+        rows = [row for row in rows if args.only in row["name"] or row["kind"] == "baseline"]
+    results, peaks = load.run_all(
+        rows,
+        args.seconds,
+        cache_seconds=0 if args.no_cache else 5,
+        items_for=lambda row: votes if row["kind"] == "vote" else (),
+    )
 
     print()
     print(

@@ -14,6 +14,7 @@ gunicorn's sync workers close it after every response.
 import http.client
 import multiprocessing
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -187,6 +188,31 @@ def worker_peaks(master_pid: int) -> list[int]:
         if fields.get("PPid", "").strip() == str(master_pid):
             peaks.append(int(fields["VmHWM"].split()[0]))
     return peaks
+
+
+def run_all(rows, seconds, *, cache_seconds: int, items_for=lambda row: ()):
+    """Each of `rows` through a gunicorn of its own, after one second on every row to warm up
+    every worker (imports, templates, connections): the results, and each worker's peak memory.
+    `items_for(row)` gives what a row's clients share out (the votes' sessions and posts)."""
+    port = free_port()
+    server = start_gunicorn(port, cache_seconds=cache_seconds)
+    results = []
+    try:
+        for row in rows:
+            if not items_for(row):
+                run_endpoint(port, row, 1)
+        for row in rows:
+            result = run_endpoint(port, row, seconds, items_for(row))
+            results.append(result)
+            print(
+                f"  {result['name']}: {result['rps']:.0f} rps, p95 {result['p95']:.0f} ms",
+                flush=True,
+            )
+        peaks = worker_peaks(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return results, peaks
 
 
 # --- Report --------------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ least 150 rps with p95 under 50 ms, metrics at least 100 rps), and each web work
 import argparse
 import json
 import os
-import signal
 import statistics
 import sys
 import time
@@ -134,23 +133,7 @@ def run_load(args, agent) -> None:
     """The desk's pages through gunicorn under load (module docstring)."""
     rows = load_endpoints(agent)
     connection.close()
-    port = load.free_port()
-    server = load.start_gunicorn(port, cache_seconds=5)
-    results = []
-    try:
-        for row in rows:  # warm up every worker (imports, templates, connections)
-            load.run_endpoint(port, row, 1)
-        for row in rows:
-            result = load.run_endpoint(port, row, args.seconds)
-            results.append(result)
-            print(
-                f"  {result['name']}: {result['rps']:.0f} rps, p95 {result['p95']:.0f} ms",
-                flush=True,
-            )
-        peaks = load.worker_peaks(server.pid)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    results, peaks = load.run_all(rows, args.seconds, cache_seconds=5)
     print()
     print(
         f"{Ticket.objects.count():,} tickets; {load.CLIENTS} clients, {args.seconds:g} s per "
