@@ -389,15 +389,7 @@ def main():
     print()
     load.print_peaks(peaks)
     if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "results": [{k: v for k, v in r.items() if k != "outcomes"} for r in results],
-                    "worker_peak_kb": peaks,
-                },
-                indent=2,
-            )
-        )
+        load.write_json(Path(args.json), results, peaks)
 
 
 if __name__ == "__main__":

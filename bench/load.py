@@ -12,6 +12,7 @@ gunicorn's sync workers close it after every response.
 """
 
 import http.client
+import json
 import multiprocessing
 import os
 import signal
@@ -216,6 +217,12 @@ def run_all(rows, seconds, *, cache_seconds: int, items_for=lambda row: ()):
 
 
 # --- Report --------------------------------------------------------------------------------------
+
+
+def write_json(path: Path, results: list[dict], peaks: list[int]) -> None:
+    """The results (without each request's outcome) and the workers' peak memory, for --json."""
+    rows = [{k: v for k, v in r.items() if k != "outcomes"} for r in results]
+    path.write_text(json.dumps({"results": rows, "worker_peak_kb": peaks}, indent=2))
 
 
 def print_rows(results: list[dict], verdict) -> None:

@@ -26,7 +26,6 @@ least 150 rps with p95 under 50 ms, metrics at least 100 rps), and each web work
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -144,15 +143,7 @@ def run_load(args, agent) -> None:
     print()
     load.print_peaks(peaks)
     if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "results": [{k: v for k, v in r.items() if k != "outcomes"} for r in results],
-                    "worker_peak_kb": peaks,
-                },
-                indent=2,
-            )
-        )
+        load.write_json(Path(args.json), results, peaks)
 
 
 def main() -> None:
