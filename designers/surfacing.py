@@ -212,14 +212,13 @@ def review_item_notify(*, item: ReviewItem) -> int:
     An item whose post is hidden or deleted is not announced and stays unnotified: a post a
     moderator shows again is announced by the next run, a deleted one never."""
     with transaction.atomic():
-        locked = (
-            ReviewItem.objects.select_for_update(of=("self", "post"))
-            .select_related("post", "product")
-            .get(pk=item.pk)
-        )
+        # The post first, then its item: the rescore step locks posts, then their items, and
+        # locking in the same order keeps overlapping runs from waiting on each other.
+        post = Post.objects.select_for_update().get(pk=item.post_id)
+        locked = ReviewItem.objects.select_for_update().select_related("product").get(pk=item.pk)
+        locked.post = post
         if locked.notified_at:
             return 0
-        post = locked.post
         if not post.is_visible:
             return 0
         sent = notification_send(

@@ -4,15 +4,21 @@ Run through real Celery workers on the real Redis broker: the in-process worker 
 `celery_worker` fixture, and two separate worker processes started on the test database.
 """
 
+import threading
 from contextlib import nullcontext
+from functools import partial
 
 import pytest
+from django.db import connection, transaction
 
 from cocreate.celery import app as celery_app
 from cocreate.notifications.models import Notification
+from community.models import Post
 from designers import surfacing, tasks
 from designers.models import ReviewItem
-from tests.concurrency import run_at_once
+from tests.concurrency import row_locked, run_at_once
+from tests.factories.designers import ReviewItemFactory
+from tests.waiting import wait_until
 
 from .workers import (
     assert_each_item_and_notice_once,
@@ -82,3 +88,36 @@ def test_two_worker_processes_running_the_job_together():
     assert outcomes[0]["ran"] and outcomes[0]["surfaced"] == len(posts)
     assert sum(outcome["surfaced"] for outcome in outcomes) == len(posts)
     assert_each_item_and_notice_once(posts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_announcing_an_item_takes_its_post_before_the_item():
+    """The rescore step locks posts, then their items; announcing an item locks them in the same
+    order, so while it waits for a post it holds no item another run needs (a deadlock, seen when
+    runs overlapped)."""
+    post = popular_posts(count=1)[0]
+    item = ReviewItemFactory(post=post, product=post.product)
+    with row_locked(Post, post.pk):  # as a run rescoring that post holds it
+        announcing = threading.Thread(
+            target=run_at_once, args=([partial(surfacing.review_item_notify, item=item)],)
+        )
+        announcing.start()
+        wait_until(
+            _waiting_for_a_lock,
+            timeout=30,
+            message="the announcement to wait for the post",
+        )
+        with transaction.atomic():  # the run goes on to the item: it must not be held
+            assert ReviewItem.objects.select_for_update(nowait=True).filter(pk=item.pk).exists()
+    announcing.join(30)
+    item.refresh_from_db()
+    assert item.notified_at is not None
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
