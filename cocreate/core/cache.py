@@ -19,7 +19,6 @@ import contextlib
 import contextvars
 import logging
 import time
-from functools import cached_property
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -105,11 +104,10 @@ class ResilientRedisCache(RedisCache):
         Redis fails or failed less than RECHECK_SECONDS ago."""
         return self._ask(method, *args)
 
-    @cached_property
+    @property
     def client(self):
         """The redis-py client this cache writes with, for commands of one's own: pipelines
-        whose `execute` goes through run(). Made once per cache object (one a thread) on the
-        cache's connection pool."""
+        whose `execute` goes through run(). The same client every time (_OneClientPerPool)."""
         return self._cache.get_client(write=True)
 
     def _ask(self, method, *args):
