@@ -130,9 +130,10 @@ def menu_for(request, user) -> Menu:
     return Menu(sections, role_pages)
 
 
-# The rendered links of the header, by what makes them differ: the registry, the language, the
-# site root and URLconf, and which links show, which is the person's own and which is current.
-# A handful of combinations (roles x languages x sections), so kept for the process's life.
+# The rendered links of the header, by what makes them differ: the language, the site root and
+# URLconf, and which links show, which is the person's own and which is current. A handful of
+# combinations (roles x languages x sections), so kept for the process's life; a registration
+# (register_menu_entry) empties it.
 _rendered: dict[tuple, SafeString] = {}
 
 
@@ -142,7 +143,6 @@ def rendered_menu(request, user) -> SafeString:
     nothing of the person but which links they see goes into it."""
     menu = menu_for(request, user)
     key = (
-        id(_entries),
         get_language(),
         get_script_prefix(),
         get_urlconf() or settings.ROOT_URLCONF,
