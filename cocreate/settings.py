@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "cocreate.core.middleware.RejectNulCharactersMiddleware",
     "cocreate.core.middleware.RejectLongUrlsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user is known: whoever sends a change gets fresh pages for a few seconds.
+    "cocreate.core.pagecache.WriterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -156,8 +158,13 @@ CACHES = {
     }
 }
 # Anonymous visitors' feeds and post pages are served from the cache for this long (seconds;
-# 0 turns it off). Signed-in people always get fresh pages: cocreate/core/pagecache.py.
+# 0 turns it off): cocreate/core/pagecache.py.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5)
+# Signed-in readers of a community's feed (and its searches) and of a post page share one copy
+# per language, time zone and roles for this long, their own header, vote boxes, follow and flag
+# buttons filled in; whoever has just changed something gets fresh pages meanwhile (seconds; 0
+# turns it off): cocreate/core/pagecache.py.
+READER_PAGE_CACHE_SECONDS = env.int("READER_PAGE_CACHE_SECONDS", default=5)
 # Post cards (feeds, searches, profiles) are rendered once for every reader and kept this long
 # (seconds; 0 turns it off). The key holds all a card shows, so it is never stale:
 # community/cards.py.

@@ -74,6 +74,10 @@ class CommunityConfig(AppConfig):
 
         register_vocabulary_source(vocabulary_texts)
         _register_own_page_sections()
+        # Vote boxes and follow buttons on pages signed-in readers share (core/pagecache.py).
+        from . import reader_parts
+
+        reader_parts.register()
         # A person's posts, comments and votes in their data export; follows erased with them.
         from cocreate.accounts.personal_data import register_personal_data
 

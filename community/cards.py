@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from cocreate.core.dates import relative
+from cocreate.core.reader_parts import recording
 
 CARD_TEMPLATE = "community/_post_item.html"
 COMMENT_TEMPLATE = "community/_comment.html"
@@ -103,7 +104,13 @@ def render_shared(
         return []
     request = context.get("request")
     token = context.get("csrf_token")
-    if ttl() <= 0 or request is None or not token or str(token) == "NOTPROVIDED":
+    if (
+        ttl() <= 0
+        or request is None
+        or not token
+        or str(token) == "NOTPROVIDED"
+        or recording(context) is not None  # the whole page is being cached, reader parts marked
+    ):
         return [render(item) for item in items]
     reader = (
         _templates_version(templates),

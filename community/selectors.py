@@ -370,6 +370,22 @@ def voted_post_ids(viewer, post_ids: Iterable[int]) -> set[int]:
     )
 
 
+def followed_post_ids(viewer, post_ids: Iterable[int]) -> set[int]:
+    return set(
+        Follow.objects.filter(user=viewer, post_id__in=list(post_ids))
+        .order_by()
+        .values_list("post_id", flat=True)
+    )
+
+
+def flagged_post_ids(viewer, post_ids: Iterable[int]) -> set[int]:
+    return set(
+        Flag.objects.filter(reporter=viewer, post_id__in=list(post_ids))
+        .order_by()
+        .values_list("post_id", flat=True)
+    )
+
+
 def decorate_posts(posts: list[Post], viewer=None) -> list[Post]:
     """Set author_reputation, author_verified and viewer_voted on each post (3 queries)."""
     reputations = reputation_totals(post.author_id for post in posts)
@@ -626,6 +642,15 @@ def community_follow_state(product: Product, viewer=None) -> CommunityFollowStat
         followers=Count("id"), mine=Count("id", filter=mine)
     )
     return CommunityFollowState(followers=counts["followers"], following=bool(counts["mine"]))
+
+
+def followed_product_ids(viewer, product_ids: Iterable[int]) -> set[int]:
+    """Which of these products' communities `viewer` follows (one query)."""
+    return set(
+        ProductFollow.objects.filter(user=viewer, product_id__in=list(product_ids))
+        .order_by()
+        .values_list("product_id", flat=True)
+    )
 
 
 def posts_by_author(author, viewer=None) -> QuerySet[Post]:

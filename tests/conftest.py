@@ -42,9 +42,10 @@ def _suite_secret_key():
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache (rate-limit counters live there), which no outage
-    of an earlier test keeps it from asking. The anonymous page cache is off unless a test turns
-    it on (tests/community/test_page_cache.py)."""
+    of an earlier test keeps it from asking. The shared page caches are off unless a test turns
+    them on (tests/community/test_page_cache.py, test_reader_page_cache.py)."""
     settings.ANONYMOUS_PAGE_CACHE_SECONDS = 0
+    settings.READER_PAGE_CACHE_SECONDS = 0
     forget_failures()
     clear_cache()
     yield

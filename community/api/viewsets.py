@@ -208,12 +208,14 @@ class PostViewSet(
     def list(self, request, *args, **kwargs):
         # Anonymous callers share a few seconds' cache (cocreate/core/pagecache.py).
         key = pagecache.anonymous_key(request, "api:posts")
-        data = cache.get(key) if key else None
-        if data is not None:
-            return Response(data, headers={"X-Page-Cache": "hit"})
+        if key is None:
+            return super().list(request, *args, **kwargs)
+        held, generation, _more = pagecache.get_current(key)
+        if held is not None:
+            return Response(held[1], headers={"X-Page-Cache": "hit"})
         response = super().list(request, *args, **kwargs)
-        if key and response.status_code == status.HTTP_200_OK:
-            cache.set(key, response.data, pagecache.ttl())
+        if response.status_code == status.HTTP_200_OK:
+            cache.set(key, (generation, response.data), pagecache.ttl())
         return response
 
     @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})

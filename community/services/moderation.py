@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from cocreate.core import clock
 from cocreate.core.markup import render_markdown
+from cocreate.core.pagecache import pages_changed
 from cocreate.notifications.services import notification_send
 
 from ..models import (
@@ -53,6 +54,7 @@ def flag_create(*, reporter, post: Post, reason: str, message: str = "") -> Flag
     changes = {"flag_count": flag_count}
     if flag_count >= settings.COMMUNITY_FLAG_THRESHOLD and not post.is_hidden:
         changes |= {"is_hidden": True, "hidden_reason": Post.HiddenReason.FLAGS}
+        pages_changed()
     Post.objects.filter(pk=post.pk).update(**changes)
     return flag
 
@@ -80,6 +82,7 @@ def post_hide(*, post: Post, moderator) -> None:
     Post.objects.filter(pk=post.pk).update(
         is_hidden=True, hidden_reason=Post.HiddenReason.MODERATOR, flag_count=0
     )
+    pages_changed()
 
 
 @transaction.atomic
@@ -91,6 +94,7 @@ def post_restore(*, post: Post, moderator) -> None:
     Post.objects.filter(pk=post.pk).update(
         is_hidden=False, hidden_reason=Post.HiddenReason.NONE, flag_count=0
     )
+    pages_changed()
 
 
 @transaction.atomic
@@ -104,6 +108,7 @@ def post_lock(*, post: Post, moderator, locked: bool) -> None:
 def comment_hide(*, comment: Comment, moderator, hidden: bool) -> None:
     _require_moderator(moderator)
     Comment.objects.filter(pk=comment.pk).update(is_hidden=hidden)
+    pages_changed()
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from cocreate.accounts.services import verified_email_check
 from cocreate.core import clock
 from cocreate.core.i18n import detect_language, supported_language
 from cocreate.core.markup import render_markdown
+from cocreate.core.pagecache import pages_changed
 from cocreate.core.ratelimit import RateLimited
 
 from ..images import check_image, prepare_image
@@ -338,3 +339,4 @@ def post_delete(*, post: Post, actor) -> None:
     if refusal is not None:
         raise refusal
     Post.objects.alive().filter(pk=post.pk).update(is_deleted=True, deleted_at=clock.now())
+    pages_changed()

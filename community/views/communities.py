@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core import keyset
-from cocreate.core.pagecache import anonymous_page_cache
+from cocreate.core.pagecache import shared_page_cache
 from products.models import ProductLine
 
 from .. import selectors, services
@@ -135,7 +135,7 @@ def line_detail(request, slug):
 
 
 @require_GET
-@anonymous_page_cache
+@shared_page_cache
 def product_feed(request, product_slug):
     """A product's community: its posts, filtered, searched and sorted."""
     product = _product_or_404(product_slug)

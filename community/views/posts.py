@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.accounts.services import EmailNotVerified, verified_email_check
+from cocreate.core import pagecache
 from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
-from cocreate.core.pagecache import anonymous_page_cache
 from cocreate.core.ratelimit import RateLimited
 
 from .. import permissions, selectors, services
@@ -56,7 +56,7 @@ def _mention_url(post: Post) -> str:
 
 
 @require_GET
-@anonymous_page_cache
+@pagecache.shared_page_cache
 def post_detail(request, product_slug, pk):
     try:
         post = selectors.post_for_page(pk, request.user)
@@ -69,6 +69,9 @@ def post_detail(request, product_slug, pk):
     number = request.GET.get("page")
     comments = paginator.get_page(paginator.num_pages if number == "last" else number)
     comments.object_list = selectors.decorate_comments(list(comments.object_list), post)
+    pagecache.fresh_for(
+        request, [post.author_id, *(comment.author_id for comment in comments.object_list)]
+    )
     moderator = permissions.can_moderate(request.user)
     return render(
         request,
@@ -238,6 +241,7 @@ def post_vote(request, product_slug, pk):
                 "post": post,
                 "vote_count": state.vote_count,
                 "voted": state.voted,
+                "own": post.author_id == request.user.pk,
                 "vote_error": error,
                 "next": request.POST.get("next", ""),
             },

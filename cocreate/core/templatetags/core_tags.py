@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from cocreate.core import reader_parts
 from cocreate.core.badges import status_badge_class
 from cocreate.core.dates import time_element
 from cocreate.core.permissions import user_may
@@ -99,3 +100,18 @@ def when(value, style: str = ""):
         title="{{ article.updated_at|when:'text' }}"  the exact text alone (attributes, e-mails)
     """
     return time_element(value, style)
+
+
+@register.simple_tag(takes_context=True)
+def reader_include(context, template_name):
+    """`{% reader_include "partials/header.html" %}`: an include rendered for each reader, also
+    on a page that signed-in readers share (cocreate/core/reader_parts.py)."""
+    return mark_safe(reader_parts.render_include(context, template_name))
+
+
+@register.simple_tag(takes_context=True)
+def reader_variant(context, name, obj, **variables):
+    """`{% reader_variant "community.vote" post vote_count=post.vote_count %}`: the reader's
+    variant of a part an app registered, chosen per reader on a shared page
+    (cocreate/core/reader_parts.py)."""
+    return mark_safe(reader_parts.render_variant(context, name, obj, **variables))
