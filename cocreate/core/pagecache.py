@@ -26,6 +26,7 @@ reader's own token replaces, so no one receives another reader's token.
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from functools import wraps
 from typing import NamedTuple
 
@@ -130,15 +131,42 @@ def _reader_key(request, prefix: str) -> str | None:
     return _key("readerpage", prefix, request, roles, str(user.is_staff), str(user.is_superuser))
 
 
-def get_current(key: str, *more: str) -> tuple[object | None, str, dict]:
-    """The copy cached under `key` if pages_changed() has not outdated it (else None), the
-    current generation to make a new copy under, and what `more` keys hold: one round trip."""
-    held = cache.get_many([key, GENERATION_KEY, *more])
+@dataclass(frozen=True)
+class SharedCopy:
+    """Where this request's shared copy is kept, and what is there: `value` is None when there
+    is none, or pages_changed() outdated it."""
+
+    key: str
+    generation: str
+    seconds: int
+    value: object | None
+
+    def keep(self, value) -> None:
+        cache.set(self.key, (self.generation, value), self.seconds)
+
+
+def shared_copy(request, prefix: str, *, readers: bool = True) -> SharedCopy | None:
+    """The copy of `prefix`'s page this request may share (with signed-in readers too, unless
+    `readers` is False), or None when it must be answered on its own: one round trip to the
+    cache."""
+    key, seconds, writer = anonymous_key(request, prefix), ttl(), None
+    if key is None:
+        if not (readers and request.user.is_authenticated):
+            return None
+        key, seconds, writer = (
+            _reader_key(request, prefix),
+            reader_ttl(),
+            _writer_key(request.user.pk),
+        )
+        if key is None:
+            return None
+    held = cache.get_many([key, GENERATION_KEY, *([writer] if writer else [])])
+    if writer in held:
+        return None
     generation = held.get(GENERATION_KEY, "")
     entry = held.get(key)
-    if entry is not None and entry[0] != generation:
-        entry = None
-    return entry, generation, held
+    value = entry[1] if entry is not None and entry[0] == generation else None
+    return SharedCopy(key, generation, seconds, value)
 
 
 def _without_token(text: str, token: str | None) -> str:
@@ -153,7 +181,6 @@ def _page_token(body: str) -> str | None:
 class ReaderPage(NamedTuple):
     """A page as all its signed-in readers share it: the HTML between its reader parts."""
 
-    generation: str  # first, as in every cached copy: get_current() compares it
     content_type: str
     texts: list[str]  # one more than parts
     parts: list[tuple]
@@ -173,7 +200,7 @@ def fresh_for(request, user_pks) -> None:
         record.fresh_for.update(user_pks)
 
 
-def _reader_page(body: str, content_type: str, record, generation: str) -> ReaderPage:
+def _reader_page(body: str, content_type: str, record) -> ReaderPage:
     token = _page_token(body)
     pieces = re.split(f"<!--reader-part:{record.nonce}:\\d+-->", body)
     parts = [
@@ -183,7 +210,6 @@ def _reader_page(body: str, content_type: str, record, generation: str) -> Reade
         for part in record.parts
     ]
     return ReaderPage(
-        generation,
         content_type,
         [_without_token(text, token) for text in pieces],
         parts,
@@ -191,15 +217,16 @@ def _reader_page(body: str, content_type: str, record, generation: str) -> Reade
     )
 
 
-def _serve_reader(view, request, key, args, kwargs):
-    writer = _writer_key(request.user.pk)
-    page, generation, held = get_current(key, writer)
-    if writer in held:
-        return view(request, *args, **kwargs)
+def _hit(body: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _serve_reader(view, request, shared: SharedCopy, args, kwargs):
+    page = shared.value
     if page is not None and request.user.pk not in page.fresh_for:
-        response = HttpResponse(page.html(request), content_type=page.content_type)
-        response["X-Page-Cache"] = "hit"
-        return response
+        return _hit(page.html(request), page.content_type)
     request.reader_parts = record = reader_parts.Recording()
     try:
         response = view(request, *args, **kwargs)
@@ -207,30 +234,22 @@ def _serve_reader(view, request, key, args, kwargs):
         del request.reader_parts
     if response.streaming or not record.parts:
         return response
-    page = _reader_page(
-        response.content.decode(response.charset), response["Content-Type"], record, generation
-    )
+    page = _reader_page(response.content.decode(response.charset), response["Content-Type"], record)
     if response.status_code == 200 and request.user.pk not in page.fresh_for:
-        cache.set(key, page, reader_ttl())
+        shared.keep(page)
     response.content = page.html(request)
     return response
 
 
-def _serve_anonymous(view, request, key, args, kwargs):
-    entry, generation, _held = get_current(key)
-    if entry is not None:
-        _generation, content_type, body = entry
+def _serve_anonymous(view, request, shared: SharedCopy, args, kwargs):
+    if shared.value is not None:
+        content_type, body = shared.value
         # get_token also makes the CSRF middleware set the cookie for a first visit.
-        response = HttpResponse(
-            body.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
-        )
-        response["X-Page-Cache"] = "hit"
-        return response
+        return _hit(body.replace(CSRF_PLACEHOLDER, get_token(request)), content_type)
     response = view(request, *args, **kwargs)
     if response.status_code == 200 and not response.streaming:
         body = response.content.decode(response.charset)
-        body = _without_token(body, _page_token(body))
-        cache.set(key, (generation, response["Content-Type"], body), ttl())
+        shared.keep((response["Content-Type"], _without_token(body, _page_token(body))))
     return response
 
 
@@ -239,14 +258,12 @@ def _page_cache(view, *, readers: bool):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = anonymous_key(request, prefix)
-        if key is not None:
-            return _serve_anonymous(view, request, key, args, kwargs)
-        if readers and request.user.is_authenticated:
-            key = _reader_key(request, prefix)
-            if key is not None:
-                return _serve_reader(view, request, key, args, kwargs)
-        return view(request, *args, **kwargs)
+        shared = shared_copy(request, prefix, readers=readers)
+        if shared is None:
+            return view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            return _serve_reader(view, request, shared, args, kwargs)
+        return _serve_anonymous(view, request, shared, args, kwargs)
 
     return wrapper
 

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -84,6 +83,15 @@ class FeedQuerySerializer(serializers.Serializer):
         if value and value != selectors.RELEVANCE and value not in selectors.FEED_SORTS:
             raise ValidationError(_("Unknown sort."))
         return value
+
+
+def _ids(page: Mapping) -> list[int]:
+    return [row["id"] for row in page["results"]]
+
+
+def _with_votes(page: Mapping, voted: set[int]) -> dict:
+    """A page of posts whose `voted` says whether they are among `voted`."""
+    return {**page, "results": [{**row, "voted": row["id"] in voted} for row in page["results"]]}
 
 
 class PostViewSet(
@@ -206,16 +214,17 @@ class PostViewSet(
         ]
     )
     def list(self, request, *args, **kwargs):
-        # Anonymous callers share a few seconds' cache (cocreate/core/pagecache.py).
-        key = pagecache.anonymous_key(request, "api:posts")
-        if key is None:
+        # Callers share a few seconds' copy (cocreate/core/pagecache.py); whether a signed-in
+        # caller voted for each post is read for them.
+        shared = pagecache.shared_copy(request, "api:posts")
+        if shared is None:
             return super().list(request, *args, **kwargs)
-        held, generation, _more = pagecache.get_current(key)
-        if held is not None:
-            return Response(held[1], headers={"X-Page-Cache": "hit"})
+        if shared.value is not None:
+            voted = selectors.voted_post_ids(request.user, _ids(shared.value))
+            return Response(_with_votes(shared.value, voted), headers={"X-Page-Cache": "hit"})
         response = super().list(request, *args, **kwargs)
         if response.status_code == status.HTTP_200_OK:
-            cache.set(key, (generation, response.data), pagecache.ttl())
+            shared.keep(_with_votes(response.data, set()))
         return response
 
     @extend_schema(request=PostWriteSerializer, responses={201: PostSerializer})

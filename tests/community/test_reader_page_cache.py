@@ -314,3 +314,38 @@ def test_a_reader_of_a_shared_post_page_costs_six_queries(discussed, django_asse
     # The user, their unread notifications, their vote, follow and flag, and who they are not.
     with django_assert_num_queries(5):
         assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_signed_in_callers_of_the_api_feed_share_a_copy_with_their_own_votes(
+    settings, product, posts, django_assert_num_queries
+):
+    fan = customer()
+    services.vote_cast(user=fan, post=posts[1])
+    url = f"/api/v1/posts/?product={product.slug}"
+    others, fan_client = reader(customer()), reader(fan)
+    settings.READER_PAGE_CACHE_SECONDS = 0
+    alone = [client.get(url).json() for client in (others, fan_client)]
+    settings.READER_PAGE_CACHE_SECONDS = 5
+    others.get(url)
+    fan_client.get(url)
+
+    with django_assert_num_queries(2):  # the user, which shown posts they voted for
+        response = fan_client.get(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert response.json() == alone[1] and others.get(url).json() == alone[0]
+    assert [row["voted"] for row in response.json()["results"]].count(True) == 1
+
+
+def test_an_api_caller_who_votes_sees_their_vote_at_once(product, posts):
+    url = f"/api/v1/posts/?product={product.slug}"
+    reader(customer()).get(url)
+    fan = reader(customer())
+    assert fan.get(url)["X-Page-Cache"] == "hit"
+
+    vote(fan, posts[0])
+    response = fan.get(url)
+
+    assert "X-Page-Cache" not in response
+    row = next(row for row in response.json()["results"] if row["id"] == posts[0].pk)
+    assert row["voted"] and row["vote_count"] == 1
