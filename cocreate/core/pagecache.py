@@ -67,8 +67,9 @@ def _writer_key(user_pk) -> str:
 
 
 class WriterMiddleware:
-    """A signed-in person who sends anything but a read gets fresh pages for the reader page
-    cache's lifetime: the copy everyone shares may predate what they just did."""
+    """A signed-in person who sends anything but a read gets fresh pages for twice the reader
+    page cache's lifetime: the copy everyone shares may predate what they just did (even one
+    whose rendering began before their change and was kept after it)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -82,7 +83,7 @@ class WriterMiddleware:
             and user is not None
             and user.is_authenticated
         ):
-            cache.set(_writer_key(user.pk), 1, reader_ttl() + 1)
+            cache.set(_writer_key(user.pk), 1, 2 * reader_ttl())
         return response
 
 
