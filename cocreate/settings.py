@@ -169,6 +169,9 @@ READER_PAGE_CACHE_SECONDS = env.int("READER_PAGE_CACHE_SECONDS", default=5)
 # (seconds; 0 turns it off). The key holds all a card shows, so it is never stale:
 # community/cards.py.
 POST_CARD_CACHE_SECONDS = env.int("POST_CARD_CACHE_SECONDS", default=600)
+# The desk queue's rows, filter bar and bulk choices likewise, keyed by all they show
+# (seconds; 0 turns it off): service_desk/queue_parts.py.
+DESK_QUEUE_CACHE_SECONDS = env.int("DESK_QUEUE_CACHE_SECONDS", default=600)
 
 # Sessions live in the database and are read from the cache (cocreate/accounts/sessions.py):
 # Redis down is a miss, so signed-in people stay signed in (docs/running_without_redis.md), and a

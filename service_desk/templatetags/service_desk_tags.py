@@ -117,6 +117,15 @@ def countdown_text(seconds: float) -> str:
     return texts[unit] % {"count": count}
 
 
+def countdown_reading(due_at, paused, now) -> tuple:
+    """All `{% countdown %}` at `now` shows of `due_at` but the exact time: "paused", or
+    whether it is due or overdue and the unit and count its text names."""
+    if paused:
+        return ("paused",)
+    seconds = (due_at - now).total_seconds()
+    return ("due" if seconds >= 0 else "overdue", *_span(seconds))
+
+
 @register.simple_tag
 def countdown(due_at, paused=False):
     """An SLA target as a countdown from now (cocreate.core.clock), the exact time in the

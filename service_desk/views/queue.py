@@ -2,6 +2,7 @@
 actions on the tickets it lists."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -72,6 +73,23 @@ def query_of(filters: dict) -> QueryDict:
     return query
 
 
+@cache
+def _builtin_filters() -> dict[str, selectors.QueueFilters]:
+    """The built-in views' filters, read once per process: they name no product, agent or tag,
+    the only choices the database holds."""
+    none_read = QueueChoices(products=[], agents=[], tags=[])
+    return {
+        key: queue_filters(QueueFilterForm(query_of(filters), choices=none_read), None)
+        for key, _name, filters in BUILTIN_VIEWS
+    }
+
+
+def _view_filters(view: QueueView, choices: QueueChoices, user) -> selectors.QueueFilters:
+    if view.saved is None:
+        return _builtin_filters()[view.key]
+    return queue_filters(QueueFilterForm(view.query, choices=choices), user)
+
+
 def queue_views(user) -> list[QueueView]:
     views = [QueueView(key, str(name), query_of(filters)) for key, name, filters in BUILTIN_VIEWS]
     views += [
@@ -112,9 +130,7 @@ def queue_context(request) -> dict:
         {
             "": tickets,
             **{
-                view.key: selectors.ticket_queue(
-                    queue_filters(QueueFilterForm(view.query, choices=choices), user), viewer=user
-                )
+                view.key: selectors.ticket_queue(_view_filters(view, choices, user), viewer=user)
                 for view in views
             },
         }
@@ -126,6 +142,7 @@ def queue_context(request) -> dict:
     page = paginator.get_page(request.GET.get("page"))
     return {
         "form": form,
+        "choices": choices,
         "page": page,
         "views": views,
         "builtin_views": [view for view in views if view.saved is None],
