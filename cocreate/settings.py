@@ -169,6 +169,11 @@ READER_PAGE_CACHE_SECONDS = env.int("READER_PAGE_CACHE_SECONDS", default=5)
 # (seconds; 0 turns it off). The key holds all a card shows, so it is never stale:
 # community/cards.py.
 POST_CARD_CACHE_SECONDS = env.int("POST_CARD_CACHE_SECONDS", default=600)
+# The desk ticket page's messages and history entries, and empty forms rendered with the
+# form_fields tag, are rendered once for every reader and kept this long (seconds; 0 turns it
+# off). The key holds all one shows, so it is never stale: service_desk/shared_parts.py,
+# cocreate/core/form_html.py.
+SHARED_HTML_CACHE_SECONDS = env.int("SHARED_HTML_CACHE_SECONDS", default=600)
 
 # Sessions live in the database and are read from the cache (cocreate/accounts/sessions.py):
 # Redis down is a miss, so signed-in people stay signed in (docs/running_without_redis.md), and a

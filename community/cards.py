@@ -25,19 +25,11 @@ get_many and the missing ones written in one set_many. With the cache's Redis do
 misses and writes are skipped (cocreate/core/cache.py): everything is rendered, as without it.
 """
 
-import hashlib
-from collections.abc import Callable, Sequence
-
 from django.conf import settings
-from django.core.cache import cache
-from django.template.loader import get_template
-from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from cocreate.core.dates import relative
-from cocreate.core.reader_parts import recording
+from cocreate.core.shared_html import render_shared
 
 CARD_TEMPLATE = "community/_post_item.html"
 COMMENT_TEMPLATE = "community/_comment.html"
@@ -49,18 +41,10 @@ CARD_TEMPLATES = (
     "partials/badge.html",
 )
 COMMENT_TEMPLATES = (COMMENT_TEMPLATE, "community/_author.html")
-# HTML comments, marked safe: no escaped text a reader wrote can contain them.
-CSRF_PLACEHOLDER = mark_safe("<!--post-card:csrf-->")
-NEXT_PLACEHOLDER = mark_safe("<!--post-card:next-->")
 
 
 def ttl() -> int:
     return getattr(settings, "POST_CARD_CACHE_SECONDS", 0)
-
-
-def _templates_version(names: Sequence[str]) -> str:
-    sources = "\0".join(get_template(name).template.source for name in names)
-    return hashlib.sha256(sources.encode()).hexdigest()[:16]
 
 
 def _author_shown(item) -> tuple:
@@ -80,63 +64,6 @@ def vote_box(post, reader_pk: int | None) -> str:
     if reader_pk is not None and reader_pk == post.author_id:
         return "own"
     return "voted" if post.viewer_voted else "vote"
-
-
-def render_shared(
-    context,
-    template_name: str,
-    templates: Sequence[str],
-    items: Sequence,
-    *,
-    names: Callable[[object], dict],
-    shown: Callable[[object], tuple],
-) -> list[str]:
-    """Each of `items` rendered with `template_name` in `context` (the variables `names(item)`
-    pushed), as an include would, the HTML shared by all readers for whom `shown(item)` (all
-    the item shows them) is the same."""
-    template = get_template(template_name).template
-
-    def render(item, **overrides) -> str:
-        with context.push(**names(item), **overrides):
-            return template.render(context)
-
-    if not items:
-        return []
-    request = context.get("request")
-    token = context.get("csrf_token")
-    if (
-        ttl() <= 0
-        or request is None
-        or not token
-        or str(token) == "NOTPROVIDED"
-        or recording(context) is not None  # the whole page is being cached, reader parts marked
-    ):
-        return [render(item) for item in items]
-    reader = (
-        _templates_version(templates),
-        template_name,
-        get_language(),
-        timezone.get_current_timezone_name(),
-    )
-    keys = [
-        "shared-html:" + hashlib.sha256(repr(reader + shown(item)).encode()).hexdigest()
-        for item in items
-    ]
-    cached = cache.get_many(keys)
-    rendered = {
-        key: render(item, csrf_token=CSRF_PLACEHOLDER, next=NEXT_PLACEHOLDER)
-        for item, key in zip(items, keys, strict=True)
-        if key not in cached
-    }
-    if rendered:
-        cache.set_many(rendered, ttl())
-    next_url = conditional_escape(context.get("next") or request.get_full_path())
-    return [
-        (cached[key] if key in cached else rendered[key])
-        .replace(CSRF_PLACEHOLDER, str(token))
-        .replace(NEXT_PLACEHOLDER, next_url)
-        for key in keys
-    ]
 
 
 def render_post_cards(context, posts, show_product: bool = False) -> SafeString:
@@ -176,6 +103,7 @@ def render_post_cards(context, posts, show_product: bool = False) -> SafeString:
         posts,
         names=lambda post: {"post": post, "show_product": show_product},
         shown=shown,
+        ttl=ttl(),
     )
     return mark_safe("".join(html))
 
@@ -216,6 +144,7 @@ def render_comments(context, comments) -> list[tuple]:
         comments,
         names=lambda comment: {"comment": comment},
         shown=shown,
+        ttl=ttl(),
     )
     # The file's final newline is not the comment's: the page's loop writes its own.
     return [
