@@ -165,13 +165,12 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=5
 # buttons filled in; whoever has just changed something gets fresh pages meanwhile (seconds; 0
 # turns it off): cocreate/core/pagecache.py.
 READER_PAGE_CACHE_SECONDS = env.int("READER_PAGE_CACHE_SECONDS", default=5)
-# Post cards (feeds, searches, profiles) are rendered once for every reader and kept this long
-# (seconds; 0 turns it off). The key holds all a card shows, so it is never stale:
-# community/cards.py.
-POST_CARD_CACHE_SECONDS = env.int("POST_CARD_CACHE_SECONDS", default=600)
-# The desk queue's rows, filter bar and bulk choices likewise, keyed by all they show
-# (seconds; 0 turns it off): service_desk/queue_parts.py.
-DESK_QUEUE_CACHE_SECONDS = env.int("DESK_QUEUE_CACHE_SECONDS", default=600)
+# Parts of pages rendered once for every reader they look the same to, and kept this long
+# (seconds; 0 turns it off): post cards and comments (community/cards.py), the desk queue's rows,
+# filter bar and bulk choices (service_desk/queue_parts.py), the desk ticket page's messages and
+# history (service_desk/shared_parts.py), empty forms (cocreate/core/form_html.py). The key holds
+# all one shows, so it is never stale: cocreate/core/shared_html.py.
+SHARED_HTML_CACHE_SECONDS = env.int("SHARED_HTML_CACHE_SECONDS", default=600)
 
 # Sessions live in the database and are read from the cache (cocreate/accounts/sessions.py):
 # Redis down is a miss, so signed-in people stay signed in (docs/running_without_redis.md), and a

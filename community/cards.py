@@ -15,7 +15,7 @@ time. Each one's HTML is cached under a key made of everything it shows:
   the templates it is made of.
 
 Any change of what one shows is a new key: nothing is ever stale, and the entries expire after
-settings.POST_CARD_CACHE_SECONDS (0 turns the cache off); the mechanism is
+settings.SHARED_HTML_CACHE_SECONDS (0 turns the cache off); the mechanism is
 cocreate/core/shared_html.py, which the desk queue's rows use too.
 
 What differs between readers of the same HTML stays out of it: the CSRF token and the vote
@@ -26,11 +26,10 @@ get_many and the missing ones written in one set_many. With the cache's Redis do
 misses and writes are skipped (cocreate/core/cache.py): everything is rendered, as without it.
 """
 
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 from cocreate.core.dates import relative
-from cocreate.core.shared_html import render_shared
+from cocreate.core.shared_html import render_shared, ttl
 
 CARD_TEMPLATE = "community/_post_item.html"
 COMMENT_TEMPLATE = "community/_comment.html"
@@ -42,10 +41,6 @@ CARD_TEMPLATES = (
     "partials/badge.html",
 )
 COMMENT_TEMPLATES = (COMMENT_TEMPLATE, "community/_author.html")
-
-
-def ttl() -> int:
-    return getattr(settings, "POST_CARD_CACHE_SECONDS", 0)
 
 
 def _author_shown(item) -> tuple:

@@ -12,15 +12,14 @@ shows, with the agent's language and time zone:
 - the bulk bar's "do with the selected" choices: the agents and the active macros.
 
 Which tickets, views and counts an agent sees are read from the database per request, as
-before; only the HTML comes from the cache, for settings.DESK_QUEUE_CACHE_SECONDS (0 turns it
+before; only the HTML comes from the cache, for settings.SHARED_HTML_CACHE_SECONDS (0 turns it
 off).
 """
 
-from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
 from cocreate.core import clock
-from cocreate.core.shared_html import render_shared
+from cocreate.core.shared_html import render_shared, ttl
 
 from .templatetags.service_desk_tags import countdown_reading
 
@@ -28,10 +27,6 @@ ROW_TEMPLATE = "service_desk/_queue_row.html"
 ROW_TEMPLATES = (ROW_TEMPLATE, "partials/badge.html")
 FILTER_BAR_TEMPLATE = "partials/filter_bar.html"
 BULK_CHOICES_TEMPLATE = "service_desk/_bulk_choices.html"
-
-
-def ttl() -> int:
-    return getattr(settings, "DESK_QUEUE_CACHE_SECONDS", 0)
 
 
 def render_queue_rows(context, tickets) -> SafeString:

@@ -1,7 +1,7 @@
 """Reads shared by the pages and the API; each carries its own select/prefetch."""
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     TextField,
@@ -386,20 +385,27 @@ def _search(tickets: QuerySet[Ticket], text: str, query: SearchQuery, *, agent: 
     return tickets.order_by(*order)
 
 
-def ticket_conversation(ticket: Ticket, *, include_internal: bool) -> list[TicketMessage]:
-    """The messages, each with the e-mail it came in (`inbound_mail`, without its bytes)."""
+def ticket_conversation(
+    ticket: Ticket, *, include_internal: bool
+) -> tuple[list[TicketAttachment], list[TicketMessage]]:
+    """The files sent with the ticket itself, and the messages, each with the e-mail it came in
+    (`inbound_mail`, without its bytes) and its files (`files`): all the files in one query."""
     messages = (
         TicketMessage.objects.filter(ticket=ticket)
         .select_related("author", "inbound_mail")
         .defer("inbound_mail__raw")
     )
+    files = TicketAttachment.objects.filter(ticket=ticket).order_by("id")
     if not include_internal:
         messages = messages.filter(internal=False)
-    return list(
-        messages.prefetch_related(
-            Prefetch("attachments", queryset=TicketAttachment.objects.order_by("id"))
-        )
-    )
+        files = files.filter(Q(message__isnull=True) | Q(message__internal=False))
+    files_of = defaultdict(list)
+    for file in files:
+        files_of[file.message_id].append(file)
+    messages = list(messages)
+    for message in messages:
+        message.files = files_of[message.pk]
+    return files_of[None], messages
 
 
 def ticket_messages_after(ticket: Ticket, message_id: int, *, not_by) -> list[TicketMessage]:
@@ -410,10 +416,6 @@ def ticket_messages_after(ticket: Ticket, message_id: int, *, not_by) -> list[Ti
         .exclude(author=not_by)
         .select_related("author")
     )
-
-
-def ticket_initial_attachments(ticket: Ticket) -> list[TicketAttachment]:
-    return list(TicketAttachment.objects.filter(ticket=ticket, message__isnull=True))
 
 
 def ticket_opening_mail(ticket: Ticket) -> InboundMail | None:

@@ -4,7 +4,8 @@ A list's items (a feed's post cards, a post's comments, the desk queue's rows) w
 signed-in page's time. Each one's HTML is cached under a key made of everything it shows, which
 the app names (`shown`), with the reader's language and time zone and the source of the
 templates it is made of: any change of what one shows is a new key, so nothing is ever stale,
-and the entries expire after the app's number of seconds (0 turns the cache off).
+and the entries expire after the app's number of seconds (0 turns the cache off). A date
+written relative to now ("3 minutes ago") must be part of `shown` as the text it reads.
 
 What differs between readers of the same HTML stays out of it: the CSRF token and a form's
 `next` are placeholders, replaced per response. All of a page's items are read in one get_many
@@ -15,6 +16,7 @@ writes are skipped (cocreate/core/cache.py): everything is rendered, as without 
 import hashlib
 from collections.abc import Callable, Sequence
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import timezone
@@ -29,7 +31,12 @@ CSRF_PLACEHOLDER = mark_safe("<!--post-card:csrf-->")
 NEXT_PLACEHOLDER = mark_safe("<!--post-card:next-->")
 
 
-def _templates_version(names: Sequence[str]) -> str:
+def ttl() -> int:
+    """How long a rendered part is kept: settings.SHARED_HTML_CACHE_SECONDS (0: not cached)."""
+    return getattr(settings, "SHARED_HTML_CACHE_SECONDS", 0)
+
+
+def templates_version(names: Sequence[str]) -> str:
     sources = "\0".join(get_template(name).template.source for name in names)
     return hashlib.sha256(sources.encode()).hexdigest()[:16]
 
@@ -66,7 +73,7 @@ def render_shared(
     ):
         return [render(item) for item in items]
     reader = (
-        _templates_version(templates),
+        templates_version(templates),
         template_name,
         get_language(),
         timezone.get_current_timezone_name(),

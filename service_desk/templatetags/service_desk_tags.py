@@ -9,6 +9,7 @@ from django.utils.translation import gettext, ngettext
 from cocreate.core import clock
 from cocreate.core.dates import exact
 
+from .. import shared_parts
 from ..models import Category, Priority, Shipment, Ticket
 
 register = template.Library()
@@ -149,3 +150,13 @@ def countdown(due_at, paused=False):
         exact_text,
         text,
     )
+
+
+@register.simple_tag(takes_context=True)
+def conversation_messages(context):
+    return shared_parts.render_messages(context)
+
+
+@register.simple_tag(takes_context=True)
+def history_events(context):
+    return shared_parts.render_history(context)

@@ -120,10 +120,13 @@ def deflect(request, slug):
 
 
 def _customer_ticket_context(request, ticket, *, reply_form=None, rating_form=None):
+    initial_attachments, conversation = selectors.ticket_conversation(
+        ticket, include_internal=False
+    )
     return {
         "ticket": ticket,
-        "conversation": selectors.ticket_conversation(ticket, include_internal=False),
-        "initial_attachments": selectors.ticket_initial_attachments(ticket),
+        "conversation": conversation,
+        "initial_attachments": initial_attachments,
         "shipments": selectors.ticket_shipments(ticket),
         "reply_form": reply_form or ReplyForm(),
         "rating_form": rating_form or RatingForm(),

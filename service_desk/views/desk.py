@@ -46,7 +46,7 @@ def desk_take_next(request):
 
 def _desk_context(request, ticket, **forms):
     shipments = selectors.ticket_shipments(ticket)
-    conversation = selectors.ticket_conversation(ticket, include_internal=True)
+    initial_attachments, conversation = selectors.ticket_conversation(ticket, include_internal=True)
     context = {
         "ticket": ticket,
         "conversation": conversation,
@@ -55,7 +55,7 @@ def _desk_context(request, ticket, **forms):
         "new_messages": forms.get("new_messages", []),
         "files_dropped": forms.get("files_dropped", False),
         "presence_seconds": presence.HEARTBEAT_SECONDS,
-        "initial_attachments": selectors.ticket_initial_attachments(ticket),
+        "initial_attachments": initial_attachments,
         "opening_mail": selectors.ticket_opening_mail(ticket),
         "history": selectors.ticket_history(ticket, include_internal=True),
         "shipments": shipments,

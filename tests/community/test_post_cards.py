@@ -31,7 +31,7 @@ POSTED_AT = datetime(2026, 3, 1, 20, 30, tzinfo=UTC)  # already 2 March in Shang
 
 @pytest.fixture(autouse=True)
 def _card_cache_on(settings):
-    settings.POST_CARD_CACHE_SECONDS = 600
+    settings.SHARED_HTML_CACHE_SECONDS = 600
 
 
 @pytest.fixture
@@ -101,11 +101,11 @@ def rendered_cards(response) -> int:
 
 def uncached(settings, client, url) -> list[str]:
     """The cards `client` gets at `url` with the card cache off."""
-    settings.POST_CARD_CACHE_SECONDS = 0
+    settings.SHARED_HTML_CACHE_SECONDS = 0
     try:
         return cards(client.get(url))
     finally:
-        settings.POST_CARD_CACHE_SECONDS = 600
+        settings.SHARED_HTML_CACHE_SECONDS = 600
 
 
 def assert_as_uncached(settings, client, url) -> list[str]:
@@ -189,9 +189,9 @@ def test_readers_of_other_roles_and_languages_get_only_their_own_cards(settings,
     ]
     feed = reverse("community:product", args=[product.slug])
     for url in (feed, post_page):
-        settings.POST_CARD_CACHE_SECONDS = 0
+        settings.SHARED_HTML_CACHE_SECONDS = 0
         alone = [page_of(client, url) for client in readers]
-        settings.POST_CARD_CACHE_SECONDS = 600
+        settings.SHARED_HTML_CACHE_SECONDS = 600
         for client in readers + readers:  # the second round with a cache warmed by all
             assert page_of(client, url) == alone[readers.index(client)]
     chinese = cards(readers[1].get(feed))
@@ -355,9 +355,9 @@ def test_each_reader_of_a_post_gets_only_their_own_comment_forms(settings, discu
         "moderator": reader(agent()),
         "anonymous": Client(),
     }
-    settings.POST_CARD_CACHE_SECONDS = 0
+    settings.SHARED_HTML_CACHE_SECONDS = 0
     alone = {name: comments_of(client.get(url)) for name, client in readers.items()}
-    settings.POST_CARD_CACHE_SECONDS = 600
+    settings.SHARED_HTML_CACHE_SECONDS = 600
     for _ in range(2):  # the second round with a cache warmed by all
         for name, client in readers.items():
             assert comments_of(client.get(url)) == alone[name]
@@ -382,7 +382,7 @@ def test_a_comment_written_edited_or_hidden_shows_at_once(settings, discussed, a
     services.comment_hide(comment=other, moderator=agent(), hidden=True)
 
     section = comments_of(client.get(url))
-    settings.POST_CARD_CACHE_SECONDS = 0
+    settings.SHARED_HTML_CACHE_SECONDS = 0
     assert section == comments_of(client.get(url))
     assert "<strong>twice</strong>" in section and "And a spare battery." in section
     assert "Same here." not in section

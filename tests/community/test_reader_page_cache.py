@@ -33,7 +33,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 @pytest.fixture(autouse=True)
 def _reader_cache_on(settings):
     settings.READER_PAGE_CACHE_SECONDS = 5
-    settings.POST_CARD_CACHE_SECONDS = 600
+    settings.SHARED_HTML_CACHE_SECONDS = 600
 
 
 @pytest.fixture

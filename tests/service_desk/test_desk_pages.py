@@ -131,17 +131,18 @@ def test_workspace_shows_notes_history_and_runs_fixed_queries(
     services.ticket_add_note(ticket=ticket, author=sam, body="Check the fan curve")
     client.force_login(sam)
 
-    # 18: the page's 11 (the session and the roles come from the cache), the customer panel's
-    # 4 (selectors.customer_overview), the ticket's tags, the tag names suggested, the macros to
-    # pick and the search for similar posts, which runs once per subject (test_post_links.py).
-    with django_assert_num_queries(18):
+    # 17: the page's 10 (the session and the roles come from the cache; the files of the ticket
+    # and of its messages in one query), the customer panel's 4 (selectors.customer_overview),
+    # the ticket's tags, the tag names suggested, the macros to pick and the search for similar
+    # posts, which runs once per subject (test_post_links.py).
+    with django_assert_num_queries(17):
         html = client.get(ticket.get_desk_url()).content.decode()
     assert "Check the fan curve" in html
     assert "Internal note" in html
 
     for index in range(5):
         services.ticket_reply(ticket=ticket, author=sam, body=f"Answer {index}")
-    with django_assert_num_queries(17):  # the subject searched already, and nothing found
+    with django_assert_num_queries(16):  # the subject searched already, and nothing found
         client.get(ticket.get_desk_url())
 
 

@@ -30,7 +30,7 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def _queue_cache_on(settings):
-    settings.DESK_QUEUE_CACHE_SECONDS = 600
+    settings.SHARED_HTML_CACHE_SECONDS = 600
 
 
 @pytest.fixture
@@ -67,11 +67,11 @@ def page(response) -> str:
 
 
 def uncached(settings, client, **query) -> str:
-    settings.DESK_QUEUE_CACHE_SECONDS = 0
+    settings.SHARED_HTML_CACHE_SECONDS = 0
     try:
         return page(get(client, **query))
     finally:
-        settings.DESK_QUEUE_CACHE_SECONDS = 600
+        settings.SHARED_HTML_CACHE_SECONDS = 600
 
 
 def test_a_warm_cache_renders_no_row_filter_bar_or_bulk_choices_again(sam, tickets):

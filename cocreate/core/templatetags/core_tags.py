@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from cocreate.core import reader_parts
 from cocreate.core.badges import status_badge_class
 from cocreate.core.dates import time_element
+from cocreate.core.form_html import form_fields_html, widget_html
 from cocreate.core.permissions import user_may
 
 register = template.Library()
@@ -86,6 +87,18 @@ def active_filter_count(form) -> int:
         for field in form.visible_fields()
         if field.name not in ("q", "sort") and field.data not in (None, "", [])
     )
+
+
+@register.simple_tag
+def form_fields(form):
+    """partials/form_fields.html for `form`, an empty form's HTML shared (form_html.py)."""
+    return form_fields_html(form)
+
+
+@register.simple_tag
+def field_widget(field):
+    """`{{ field }}`, an empty form's widget HTML shared (form_html.py)."""
+    return widget_html(field)
 
 
 @register.filter(expects_localtime=True)
