@@ -269,11 +269,15 @@ class PostViewSet(
     @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
     def vote(self, request, pk=None):
         """POST casts the caller's vote, DELETE withdraws it; repeating either changes nothing."""
-        post = self._post_for_action()
-        if request.method == "POST":
-            state = services.vote_cast(user=request.user, post=post)
-        else:
-            state = services.vote_withdraw(user=request.user, post=post)
+        # The service reads the post once, under its lock: one the caller may not see is a 404.
+        post = Post(pk=int(pk))
+        try:
+            if request.method == "POST":
+                state = services.vote_cast(user=request.user, post=post)
+            else:
+                state = services.vote_withdraw(user=request.user, post=post)
+        except Post.DoesNotExist as error:
+            raise NotFound(_("No such post.")) from error
         return Response({"vote_count": state.vote_count, "voted": state.voted})
 
     @extend_schema(

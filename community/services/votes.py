@@ -1,8 +1,11 @@
 """Votes: cast, withdraw and toggle, counted on the locked post with the author's reputation.
 
-A vote is the hottest write: under the post's row lock, the vote row, the voter's follow and
-the post's count change in one statement, then the author's ledger line and total in another
+A vote is the hottest write: the post is read once, under its row lock (with whether the voter
+confirmed their address, for a cast), then the vote row, the voter's follow and the post's count
+change in one statement, then the author's ledger line and total in another
 (reputation._reputation_add), last, so the author's total stays locked for the shortest time.
+A caller may pass a post it has not read (Post(pk=…)): one the voter may not see is
+Post.DoesNotExist, as if it were not there.
 """
 
 from dataclasses import dataclass
@@ -11,11 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from cocreate.accounts.selectors import has_verified_email_expression
 from cocreate.accounts.services import verified_email_check
 from cocreate.core import clock
 
 from ..models import Follow, Post, ReputationEvent, Vote
-from ._common import _lock_post, _refuse_interaction
+from ..permissions import may_see_post
+from ._common import _refuse_interaction
 from .reputation import _reputation_add
 
 POST, VOTE, FOLLOW = (model._meta.db_table for model in (Post, Vote, Follow))
@@ -59,6 +64,19 @@ class VoteState:
     voted: bool
 
 
+def _locked_for_vote(post_id: int, voter, *, address_check: bool = False) -> Post:
+    """The post, locked, if `voter` may see it (else Post.DoesNotExist); with `address_check`,
+    its `voter_verified` says whether the voter confirmed their address, read in the same
+    statement."""
+    posts = Post.objects.select_for_update().only(*_VOTE_FIELDS)
+    if address_check:
+        posts = posts.annotate(voter_verified=has_verified_email_expression(voter))
+    post = posts.get(pk=post_id)
+    if not may_see_post(voter, post):
+        raise Post.DoesNotExist
+    return post
+
+
 def _counted(sql: str, **params) -> int | None:
     """The post's new count, or None when the statement changed nothing (a repeat)."""
     with connection.cursor() as cursor:
@@ -71,8 +89,8 @@ def _counted(sql: str, **params) -> int | None:
 def vote_cast(*, user, post: Post) -> VoteState:
     """Vote for `post` (a second call changes nothing); the voter follows it. An account that
     has not confirmed its e-mail address may not vote (EmailNotVerified)."""
-    verified_email_check(user)
-    post = _lock_post(post.pk, *_VOTE_FIELDS)
+    post = _locked_for_vote(post.pk, user, address_check=True)
+    verified_email_check(user, verified=post.voter_verified)
     _refuse_interaction(post, what=_("votes"))
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot vote for your own post."), code="own_post")
@@ -91,7 +109,7 @@ def vote_cast(*, user, post: Post) -> VoteState:
 @transaction.atomic
 def vote_withdraw(*, user, post: Post) -> VoteState:
     """Take back a vote (without one, nothing changes)."""
-    post = _lock_post(post.pk, *_VOTE_FIELDS)
+    post = _locked_for_vote(post.pk, user)
     _refuse_interaction(post, what=_("votes"))
     count = _counted(_WITHDRAW, user=user.pk, post=post.pk)
     if count is None:
