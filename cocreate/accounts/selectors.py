@@ -41,10 +41,10 @@ def verified_email_user_ids(users: Iterable) -> set[int]:
     return set(_verified_addresses().filter(user_id__in=ids).values_list("user_id", flat=True))
 
 
-def has_verified_email_expression(user) -> Exists:
-    """has_verified_email(user) as a column of another query: a write that reads a row anyway
-    asks it in the same statement."""
-    return Exists(_verified_addresses().filter(user_id=user.pk))
+def has_verified_email_expression(user_id: int) -> Exists:
+    """has_verified_email of the user `user_id` as a column of another query: a write that reads
+    a row anyway asks it in the same statement."""
+    return Exists(_verified_addresses().filter(user_id=user_id))
 
 
 def has_verified_email(user) -> bool:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -10,7 +11,7 @@ from community.models import Flag, Post
 from community.views import communities
 from tests.conftest import clear_cache
 from tests.factories.accounts import agent, customer
-from tests.factories.community import TagFactory
+from tests.factories.community import PostFactory, TagFactory
 from tests.factories.products import PartFactory, RegistrationFactory
 from tests.factories.service_desk import TicketFactory
 
@@ -215,3 +216,21 @@ def test_a_vote_from_the_page_runs_a_fixed_number_of_queries(client, product):
         response = client.post(url, {"voted": "1"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert len(queries.captured_queries) == 7
+
+
+def test_a_vote_reads_its_post_without_compiling_sql_again(product, monkeypatch):
+    """The hottest write's locked read is compiled once per process: compiling it cost the ORM
+    more CPU than PostgreSQL takes to run it."""
+    post = PostFactory(product=product)
+    services.vote_cast(user=customer(), post=post)
+    voter = customer()
+    compiled = []
+    compile_sql = SQLCompiler.as_sql
+
+    def as_sql(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return compile_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", as_sql)
+    assert services.vote_cast(user=voter, post=post).vote_count == 2
+    assert Post not in compiled
