@@ -48,9 +48,15 @@ def rate_for(user, action: Action) -> RateLimit:
     return RateLimit.parse(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
 
 
+def _counter(user, action: Action) -> tuple[str, RateLimit]:
+    """The key and rate one `action` by `user` counts against, on pages and in the API."""
+    return f"community:{action}:{user.pk}", rate_for(user, action)
+
+
 def community_rate_limit_hit(*, user, action: Action) -> int | None:
     """Count one `action` by `user`; None if allowed, else the seconds to wait."""
-    return rate_limit_hit(key=f"community:{action}:{user.pk}", rate=rate_for(user, action))
+    key, rate = _counter(user, action)
+    return rate_limit_hit(key=key, rate=rate)
 
 
 def community_rate_limit_enforce(*, user, action: Action) -> None:
@@ -66,13 +72,21 @@ class CommunityActionThrottle(BaseThrottle):
     pass."""
 
     def allow_request(self, request, view) -> bool:
+        counter = self.counter(request, view)
+        if counter is None:
+            return True
+        key, rate = counter
+        self._wait = rate_limit_hit(key=key, rate=rate)
+        return self._wait is None
+
+    def counter(self, request, view) -> tuple[str, RateLimit] | None:
+        """What the request counts against (None: nothing), for ThrottlesCountedTogether."""
         action = getattr(view, "community_throttled_actions", {}).get(getattr(view, "action", ""))
         if action is None or request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
+            return None
         if not request.user or not request.user.is_authenticated:
-            return True  # the permission check answers 401 next
-        self._wait = community_rate_limit_hit(user=request.user, action=action)
-        return self._wait is None
+            return None  # the permission check answers 401 next
+        return _counter(request.user, action)
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)

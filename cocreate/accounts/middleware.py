@@ -1,7 +1,9 @@
 import time
 
+from allauth.account.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
+from django.db import connection
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -85,9 +87,39 @@ class SessionActivityMiddleware:
         if user is not None and user.is_authenticated and request.session.session_key:
             last_seen = request.session.get(LAST_SEEN_SESSION_KEY, 0)
             if time.time() - last_seen >= SESSION_ACTIVITY_PRECISION_SECONDS:
-                UserSession.objects.create_from_request(request)
+                user_session_seen(request)
                 session_activity_recorded(request)
         return self.get_response(request)
+
+
+# A session's row of allauth's UserSession, created or brought up to date in one statement, no
+# transaction: allauth's create_from_request reads it, then writes it, in one. (Its
+# session_client_changed signal, which nothing here listens to, is not sent.)
+_SESSION_SEEN = f"""
+    INSERT INTO {UserSession._meta.db_table}
+        (user_id, session_key, ip, user_agent, data, created_at, last_seen_at)
+    VALUES (%(user)s, %(key)s, %(ip)s, %(agent)s, '{{}}', %(now)s, %(now)s)
+    ON CONFLICT (session_key) DO UPDATE SET
+        user_id = EXCLUDED.user_id, ip = EXCLUDED.ip, user_agent = EXCLUDED.user_agent,
+        last_seen_at = EXCLUDED.last_seen_at
+"""
+USER_AGENT_MAX_LENGTH = UserSession._meta.get_field("user_agent").max_length
+
+
+def user_session_seen(request) -> None:
+    """Record the signed-in session's address, browser and last request, as allauth's
+    UserSession.objects.create_from_request does."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SESSION_SEEN,
+            {
+                "user": request.user.pk,
+                "key": request.session.session_key,
+                "ip": get_adapter().get_client_ip(request),
+                "agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],
+                "now": timezone.now(),
+            },
+        )
 
 
 def session_activity_recorded(request) -> None:

@@ -12,7 +12,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, valida
 from allauth.mfa.utils import decrypt, is_mfa_enabled
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import Exists, F
 
 from cocreate.core.cache import CacheUnavailable, cache_required
 
@@ -24,21 +24,27 @@ SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 EXPIRED_CODE_WINDOW = timedelta(minutes=10)
 
 
+def _verified_addresses():
+    """Active accounts' addresses that are their verified primary address (allauth's
+    EmailAddress)."""
+    return EmailAddress.objects.filter(
+        user__is_active=True, primary=True, verified=True, email__iexact=F("user__email")
+    )
+
+
 def verified_email_user_ids(users: Iterable) -> set[int]:
     """The ids of those among `users` CoCreate may e-mail, in one query: active accounts whose
-    address is their verified primary address (allauth's EmailAddress)."""
+    address is their verified primary address."""
     ids = [user.pk for user in users if user is not None and user.pk and user.is_active]
     if not ids:
         return set()
-    return set(
-        EmailAddress.objects.filter(
-            user_id__in=ids,
-            user__is_active=True,
-            primary=True,
-            verified=True,
-            email__iexact=F("user__email"),
-        ).values_list("user_id", flat=True)
-    )
+    return set(_verified_addresses().filter(user_id__in=ids).values_list("user_id", flat=True))
+
+
+def has_verified_email_expression(user_id: int) -> Exists:
+    """has_verified_email of the user `user_id` as a column of another query: a write that reads
+    a row anyway asks it in the same statement."""
+    return Exists(_verified_addresses().filter(user_id=user_id))
 
 
 def has_verified_email(user) -> bool:

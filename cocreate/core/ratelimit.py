@@ -8,6 +8,7 @@ the window. While the cache is down the limit is not enforced: the action is all
 counted and logged as degraded "rate_limit" (docs/running_without_redis.md; the API's throttles
 as "throttle")."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -42,19 +43,29 @@ class RateLimited(Exception):
         self.wait = wait
 
 
-def rate_limit_count(*, key: str, rate: RateLimit) -> int | None:
-    """Count one action under `key`: None if allowed, else the seconds until the window ends.
-    One round trip (a MULTI/EXEC transaction: the counter cannot expire between its creation
-    and its increment). Raises CacheUnavailable while the cache's Redis is down."""
-    counter = cache.make_and_validate_key(f"ratelimit:{key}:{rate.window}")
+def rate_limits_count(counters: Sequence[tuple[str, RateLimit]]) -> list[int | None]:
+    """Count one action under each (key, rate): for each, None if allowed, else the seconds
+    until its window ends. One round trip for all (a MULTI/EXEC transaction: a counter cannot
+    expire between its creation and its increment). Raises CacheUnavailable while the cache's
+    Redis is down."""
     pipe = cache.client.pipeline(transaction=True)
-    pipe.set(counter, 0, ex=rate.window, nx=True)
-    pipe.incr(counter)
-    pipe.ttl(counter)
-    _created, count, seconds_left = cache.run(pipe.execute)
-    if count > rate.limit:
-        return max(1, seconds_left)
-    return None
+    for key, rate in counters:
+        counter = cache.make_and_validate_key(f"ratelimit:{key}:{rate.window}")
+        pipe.set(counter, 0, ex=rate.window, nx=True)
+        pipe.incr(counter)
+        pipe.ttl(counter)
+    replies = cache.run(pipe.execute)
+    counts, seconds_left = replies[1::3], replies[2::3]
+    return [
+        max(1, left) if count > rate.limit else None
+        for (_key, rate), count, left in zip(counters, counts, seconds_left, strict=True)
+    ]
+
+
+def rate_limit_count(*, key: str, rate: RateLimit) -> int | None:
+    """rate_limits_count of one action under `key`."""
+    (wait,) = rate_limits_count([(key, rate)])
+    return wait
 
 
 def rate_limit_hit(*, key: str, rate: RateLimit) -> int | None:

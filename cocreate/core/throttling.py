@@ -16,7 +16,7 @@ from rest_framework import throttling
 
 from cocreate.core.cache import CacheUnavailable, cache_required
 from cocreate.core.degraded import degraded
-from cocreate.core.ratelimit import RateLimit, rate_limit_count
+from cocreate.core.ratelimit import RateLimit, rate_limits_count
 
 
 class FailOpenMixin:
@@ -36,16 +36,55 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
     _wait: int | None = None
 
     def allow_request(self, request, view) -> bool:
-        if self.rate is None:
+        counter = self.counter(request, view)
+        if counter is None:
             return True
-        key = self.get_cache_key(request, view)
-        if key is None:
-            return True
-        self._wait = rate_limit_count(key=key, rate=RateLimit(self.num_requests, self.duration))
+        (self._wait,) = rate_limits_count([counter])
         return self._wait is None
+
+    def counter(self, request, view) -> tuple[str, RateLimit] | None:
+        """What this request counts against, its key and rate (None: nothing), for
+        ThrottlesCountedTogether."""
+        if self.rate is None:
+            return None
+        key = self.get_cache_key(request, view)
+        return None if key is None else (key, RateLimit(self.num_requests, self.duration))
 
     def wait(self) -> int | None:
         return self._wait
+
+
+class ThrottlesCountedTogether:
+    """An API view whose throttles with a `counter` (CountingRateThrottle, an app's own) count
+    in one round trip to the cache, not one each: a vote counts the caller's API rate and the
+    vote's. As DRF's check_throttles: every throttle counts, past any the answer is 429 with
+    the longest wait, and while the cache is down they let the request through, each counted
+    and logged as degraded "throttle"."""
+
+    def check_throttles(self, request):
+        counted, waits = [], []
+        for throttle in self.get_throttles():
+            if not hasattr(throttle, "counter"):
+                if not throttle.allow_request(request, self):
+                    waits.append(throttle.wait())
+            elif (counter := throttle.counter(request, self)) is not None:
+                counted.append((throttle, counter))
+        if counted:
+            waits += _counted_together(counted)
+        if waits:
+            self.throttled(request, max((wait for wait in waits if wait), default=None))
+
+
+def _counted_together(counted: list) -> list[int]:
+    """The waits of those of `counted` (throttle, counter) past their rate."""
+    try:
+        waits = rate_limits_count([counter for _throttle, counter in counted])
+    except CacheUnavailable:
+        for throttle, _counter in counted:
+            scope = getattr(throttle, "scope", None) or type(throttle).__name__
+            degraded("throttle", "API throttle %s not enforced", scope)
+        return []
+    return [wait for wait in waits if wait is not None]
 
 
 # DRF's classes first: they choose the scope and the key (ScopedRateThrottle reads its scope
@@ -59,4 +98,12 @@ class UserRateThrottle(FailOpenMixin, throttling.UserRateThrottle, CountingRateT
 
 
 class ScopedRateThrottle(FailOpenMixin, throttling.ScopedRateThrottle, CountingRateThrottle):
-    pass
+    def counter(self, request, view):
+        # Asked alone (ThrottlesCountedTogether), the scope is read from the view first, as
+        # DRF's allow_request does.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return None
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().counter(request, view)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from cocreate.core import pagecache
 from cocreate.core.api import KeysetPagination, StandardPagination
-from cocreate.core.throttling import ScopedRateThrottle
+from cocreate.core.throttling import ScopedRateThrottle, ThrottlesCountedTogether
 from products.models import Product
 
 from .. import selectors, services
@@ -95,6 +95,7 @@ def _with_votes(page: Mapping, voted: set[int]) -> dict:
 
 
 class PostViewSet(
+    ThrottlesCountedTogether,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -111,7 +112,8 @@ class PostViewSet(
     pagination_class = KeysetPagination
     lookup_value_regex = r"\d+"
     filter_backends = []  # filters, search and sort are the feed's own (selectors.post_feed)
-    # On top of the per-user and anonymous limits, not instead of them.
+    # On top of the per-user and anonymous limits, not instead of them; counted with them in
+    # one round trip (ThrottlesCountedTogether).
     throttle_classes = [*viewsets.GenericViewSet.throttle_classes, CommunityActionThrottle]
     # A vote has no input: every request counts. Posts, comments and flags count once their
     # content is valid (services.post_submit, community_rate_limit_enforce in the action), as
@@ -269,11 +271,15 @@ class PostViewSet(
     @action(detail=True, methods=["post", "delete"], permission_classes=[IsAuthenticated])
     def vote(self, request, pk=None):
         """POST casts the caller's vote, DELETE withdraws it; repeating either changes nothing."""
-        post = self._post_for_action()
-        if request.method == "POST":
-            state = services.vote_cast(user=request.user, post=post)
-        else:
-            state = services.vote_withdraw(user=request.user, post=post)
+        # The service reads the post once, under its lock: one the caller may not see is a 404.
+        post = Post(pk=int(pk))
+        try:
+            if request.method == "POST":
+                state = services.vote_cast(user=request.user, post=post)
+            else:
+                state = services.vote_withdraw(user=request.user, post=post)
+        except Post.DoesNotExist as error:
+            raise NotFound(_("No such post.")) from error
         return Response({"vote_count": state.vote_count, "voted": state.voted})
 
     @extend_schema(

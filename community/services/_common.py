@@ -24,11 +24,9 @@ def _refuse_interaction(post: Post, *, what: str) -> None:
         )
 
 
-def _lock_post(post_id: int, *fields: str) -> Post:
-    """The post, locked (SELECT … FOR UPDATE) until the transaction ends; with `fields`, only
-    those are read (a vote needs neither the texts nor the search vector)."""
-    posts = Post.objects.select_for_update()
-    return (posts.only(*fields) if fields else posts).get(pk=post_id)
+def _lock_post(post_id: int) -> Post:
+    """The post, locked (SELECT … FOR UPDATE) until the transaction ends."""
+    return Post.objects.select_for_update().get(pk=post_id)
 
 
 class _Formatted:

@@ -228,6 +228,8 @@ def post_vote(request, product_slug, pk):
     error = ""
     try:
         state = services.vote_toggle(user=request.user, post=post, voted=wants_vote)
+    except Post.DoesNotExist as gone:  # deleted or hidden since it was read
+        raise Http404 from gone
     except (ValidationError, EmailNotVerified) as refused:
         error = _error_text(refused)
         state = services.VoteState(

@@ -5,7 +5,9 @@ import time
 import pytest
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cocreate.accounts.devices import device_label
@@ -145,3 +147,26 @@ def test_the_last_request_is_recorded_at_most_once_a_minute():
     laptop.get(reverse("profile"), REMOTE_ADDR="192.0.2.99")
     row = UserSession.objects.get(user=user)
     assert row.last_seen_at > signed_in_at and row.ip == "192.0.2.99"
+
+
+@pytest.mark.parametrize("row_there", [True, False])
+def test_a_sessions_activity_is_one_statement(row_there):
+    """Whether its row is there (signed in here) or not (a session from elsewhere), one upsert,
+    no read first."""
+    user = customer()
+    laptop = browser(FIREFOX_ON_WINDOWS, "192.0.2.10")
+    sign_in(laptop, user)
+    if not row_there:
+        UserSession.objects.all().delete()
+    session = laptop.session
+    session[LAST_SEEN_SESSION_KEY] = int(time.time()) - 61
+    session.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        laptop.get(reverse("profile"), REMOTE_ADDR="192.0.2.99")
+
+    touching = [q["sql"] for q in queries.captured_queries if "usersession" in q["sql"]]
+    assert len(touching) == 1 and touching[0].lstrip().startswith("INSERT")
+    row = UserSession.objects.get(user=user)
+    assert row.ip == "192.0.2.99" and row.user_agent == FIREFOX_ON_WINDOWS
+    assert row.session_key == laptop.session.session_key

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
-from community.models import Comment, Flag, Post
+from community.models import Comment, Flag, Post, Vote
+from tests.api.test_throttling import _SentToRedis
 from tests.community.post_forms import post_form
 from tests.factories.accounts import customer
 from tests.factories.community import PostFactory
@@ -224,3 +226,42 @@ def test_every_vote_request_counts_on_both(client, product, member, rates):
     again = _api(member).post(f"/api/v1/posts/{post.pk}/vote/")
 
     assert (page.status_code, api.status_code, again.status_code) == (302, 200, 429)
+
+
+def test_an_api_vote_counts_its_rates_in_one_round_trip(product, member, monkeypatch):
+    """The caller's API rate and the vote's are counted together: one round trip to Redis for
+    both (the reader page cache is off in tests: no mark that the caller has just written)."""
+    post = PostFactory(product=product)
+    api = _api(member)
+    sent = _SentToRedis(monkeypatch)
+
+    commands, _bytes = sent.during(lambda: api.post(f"/api/v1/posts/{post.pk}/vote/"))
+
+    assert commands == 1
+
+
+def test_an_api_vote_counts_against_the_callers_api_rate_too(product, member, rates, monkeypatch):
+    rates(vote="100/hour")
+    limits = {**SimpleRateThrottle.THROTTLE_RATES, "user": "2/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", limits)
+    posts = PostFactory.create_batch(3, product=product)
+    api = _api(member)
+
+    answers = [api.post(f"/api/v1/posts/{post.pk}/vote/") for post in posts]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert 0 < int(answers[2]["Retry-After"]) <= 60
+    assert Vote.objects.count() == 2
+
+
+def test_past_both_rates_the_wait_is_the_longer_one(product, member, rates, monkeypatch):
+    rates(vote="1/hour")
+    limits = {**SimpleRateThrottle.THROTTLE_RATES, "user": "1/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", limits)
+    first, second = PostFactory.create_batch(2, product=product)
+    api = _api(member)
+
+    api.post(f"/api/v1/posts/{first.pk}/vote/")
+    refused = api.post(f"/api/v1/posts/{second.pk}/vote/")
+
+    assert refused.status_code == 429 and 60 < int(refused["Retry-After"]) <= 3600

@@ -185,3 +185,21 @@ def test_healthz_shows_the_degraded_counts(refusing_cache, client):
     counts = client.get("/healthz").json()["degraded"]
 
     assert counts["cache"] >= 1
+
+
+@pytest.mark.django_db
+def test_throttles_counted_together_fail_open_with_a_warning_and_a_count(
+    refusing_cache, every_warning
+):
+    from community.models import Vote
+    from tests.factories.community import PostFactory
+
+    before = _count("throttle")
+    voter = APIClient()
+    voter.force_authenticate(UserFactory())
+    post = PostFactory()
+
+    assert voter.post(f"/api/v1/posts/{post.pk}/vote/").status_code == 200
+    assert Vote.objects.filter(post=post).count() == 1
+    assert _count("throttle") == before + 2  # the caller's API rate and the vote's
+    assert "API throttle user not enforced" in every_warning.text

@@ -33,9 +33,10 @@ class EmailNotVerified(PermissionDenied):
         )
 
 
-def verified_email_check(user) -> None:
-    """Raise EmailNotVerified unless `user` confirmed their address (has_verified_email)."""
-    if not has_verified_email(user):
+def verified_email_check(user, *, verified: bool | None = None) -> None:
+    """Raise EmailNotVerified unless `user` confirmed their address (has_verified_email, or
+    `verified` when the caller read it with a row of its own: has_verified_email_expression)."""
+    if not (has_verified_email(user) if verified is None else verified):
         raise EmailNotVerified(verification_email(user))
 
 
