@@ -77,7 +77,11 @@ def _locked_read(address_check: bool) -> tuple[str, tuple]:
     posts = Post.objects.select_for_update().only(*_VOTE_FIELDS).filter(pk=_STAND_IN_POST)
     if address_check:
         posts = posts.annotate(voter_verified=has_verified_email_expression(_STAND_IN_VOTER))
-    return posts.order_by().query.sql_with_params()
+    sql, params = posts.order_by().query.sql_with_params()
+    # Each stand-in must be a parameter of its own, or swapping it would change another value.
+    if params.count(_STAND_IN_POST) != 1 or params.count(_STAND_IN_VOTER) != int(address_check):
+        raise RuntimeError(f"The post's locked read has unexpected parameters: {params!r}")
+    return sql, params
 
 
 def _locked_for_vote(post_id: int, voter, *, address_check: bool = False) -> Post:
