@@ -21,14 +21,23 @@ def _vote_boxes(user, keys) -> list[str]:
     ]
 
 
-def _chooser(selector, yes: str, no: str):
-    """Each part's variant by whether its post or product is among those `selector` gives."""
+def _yes_or_no(template: str, flag: str, state: str, selector) -> ReaderVariant:
+    """A part shown one way or the other by whether the reader has done something to the post or
+    product it is about (followed, flagged): the template reads the variable `flag`, the page
+    not being cached has it in `context[state]`, and `selector(user, pks)` gives the pks for
+    which it is true, for all of a page's parts at once."""
 
     def choose(user, keys) -> list[str]:
         chosen = selector(user, [pk for (pk,) in keys])
-        return [yes if pk in chosen else no for (pk,) in keys]
+        return ["yes" if pk in chosen else "no" for (pk,) in keys]
 
-    return choose
+    return ReaderVariant(
+        template=template,
+        variants={"yes": {flag: True}, "no": {flag: False}},
+        key=lambda obj: (obj.pk,),
+        current=lambda context, obj: "yes" if getattr(context[state], flag) else "no",
+        choose=choose,
+    )
 
 
 def register() -> None:
@@ -48,31 +57,20 @@ def register() -> None:
     )
     register_reader_variant(
         "community.follow",
-        ReaderVariant(
-            template="community/_community_follow.html",
-            variants={"following": {"following": True}, "not": {"following": False}},
-            key=lambda product: (product.pk,),
-            current=lambda context, product: "following" if context["follow"].following else "not",
-            choose=_chooser(selectors.followed_product_ids, "following", "not"),
+        _yes_or_no(
+            "community/_community_follow.html",
+            "following",
+            "follow",
+            selectors.followed_product_ids,
         ),
     )
     register_reader_variant(
         "community.post_follow",
-        ReaderVariant(
-            template="community/_post_follow.html",
-            variants={"following": {"following": True}, "not": {"following": False}},
-            key=lambda post: (post.pk,),
-            current=lambda context, post: "following" if context["state"].following else "not",
-            choose=_chooser(selectors.followed_post_ids, "following", "not"),
+        _yes_or_no(
+            "community/_post_follow.html", "following", "state", selectors.followed_post_ids
         ),
     )
     register_reader_variant(
         "community.post_flag",
-        ReaderVariant(
-            template="community/_post_flag.html",
-            variants={"flagged": {"flagged": True}, "not": {"flagged": False}},
-            key=lambda post: (post.pk,),
-            current=lambda context, post: "flagged" if context["state"].flagged else "not",
-            choose=_chooser(selectors.flagged_post_ids, "flagged", "not"),
-        ),
+        _yes_or_no("community/_post_flag.html", "flagged", "state", selectors.flagged_post_ids),
     )
