@@ -44,7 +44,7 @@ class QueueView:
     count: int | None = None
 
 
-def queue_filters(form, user) -> selectors.QueueFilters:
+def queue_filters(form) -> selectors.QueueFilters:
     # An unknown value (?sla=xx) is an error on its field and no filter; the others still apply.
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
@@ -79,15 +79,15 @@ def _builtin_filters() -> dict[str, selectors.QueueFilters]:
     the only choices the database holds."""
     none_read = QueueChoices(products=[], agents=[], tags=[])
     return {
-        key: queue_filters(QueueFilterForm(query_of(filters), choices=none_read), None)
+        key: queue_filters(QueueFilterForm(query_of(filters), choices=none_read))
         for key, _name, filters in BUILTIN_VIEWS
     }
 
 
-def _view_filters(view: QueueView, choices: QueueChoices, user) -> selectors.QueueFilters:
+def _view_filters(view: QueueView, choices: QueueChoices) -> selectors.QueueFilters:
     if view.saved is None:
         return _builtin_filters()[view.key]
-    return queue_filters(QueueFilterForm(view.query, choices=choices), user)
+    return queue_filters(QueueFilterForm(view.query, choices=choices))
 
 
 def queue_views(user) -> list[QueueView]:
@@ -123,14 +123,14 @@ def queue_context(request) -> dict:
     for name in ("page", "view"):
         query.pop(name, None)
     form = QueueFilterForm(query or None, choices=choices)
-    tickets = selectors.ticket_queue(queue_filters(form, user), viewer=user)
+    tickets = selectors.ticket_queue(queue_filters(form), viewer=user)
     tickets = tickets.defer("description", "description_html")  # the queue shows subjects only
     # The page's own count ("" is no view's key) comes in the same query as the views'.
     counts = selectors.count_each(
         {
             "": tickets,
             **{
-                view.key: selectors.ticket_queue(_view_filters(view, choices, user), viewer=user)
+                view.key: selectors.ticket_queue(_view_filters(view, choices), viewer=user)
                 for view in views
             },
         }
@@ -239,7 +239,7 @@ def bulk_action(request):
     if form.cleaned_data["all_matching"]:
         choices = QueueChoices.load()
         tickets = selectors.ticket_queue(
-            queue_filters(QueueFilterForm(filters, choices=choices), request.user),
+            queue_filters(QueueFilterForm(filters, choices=choices)),
             viewer=request.user,
         )
         ids = list(tickets.order_by().values_list("pk", flat=True))

@@ -232,7 +232,7 @@ def test_no_view_count_scans_the_whole_ticket_table(sam, tina):
 
     def plan(filters) -> str:
         form = QueueFilterForm(query_of(filters), choices=choices)
-        rows = selectors.ticket_queue(queue_filters(form, sam), viewer=sam).order_by()
+        rows = selectors.ticket_queue(queue_filters(form), viewer=sam).order_by()
         sql, params = rows.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN SELECT count(*) FROM ({sql}) AS counted", params)
