@@ -291,3 +291,11 @@ def test_the_storage_settings_choose_the_buckets(object_store):
     assert check.returncode == 0, check.stderr
     assert refused.returncode != 0
     assert "STORAGE_S3_PRIVATE_BUCKET" in refused.stderr
+
+
+def test_the_layout_check_ignores_folders_that_object_storage_leaves_unused(s3, settings, tmp_path):
+    # /media/ reads no disk: a private folder under MEDIA_ROOT then publishes nothing.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SERVICE_DESK_ATTACHMENT_ROOT = settings.MEDIA_ROOT / "private"
+
+    assert [m.id for m in run_checks() if m.id.startswith("service_desk.")] == []
