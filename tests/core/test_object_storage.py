@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from storages.backends.s3 import S3Storage
 
 from cocreate.accounts import services as account_services
 from cocreate.accounts.tasks import build_data_export
@@ -260,34 +261,45 @@ def _manage(*args, **env):
     )
 
 
-def test_the_storage_settings_choose_the_buckets(object_store):
+def test_the_storage_settings_choose_the_buckets_and_another_process_reads_the_same_files(
+    object_store,
+):
+    buckets = object_store.new_buckets()
     env = {
         "STORAGE_S3_ENDPOINT_URL": object_store.endpoint_url,
-        "STORAGE_S3_PUBLIC_BUCKET": "cc-public",
-        "STORAGE_S3_PRIVATE_BUCKET": "cc-private",
+        "STORAGE_S3_PUBLIC_BUCKET": buckets.public_bucket,
+        "STORAGE_S3_PRIVATE_BUCKET": buckets.private_bucket,
         "STORAGE_S3_ACCESS_KEY": "test-access",
         "STORAGE_S3_SECRET_KEY": "test-secret",
         "STORAGE_S3_REGION": "us-east-1",
     }
+    # Another node: it writes a private file through its own settings and reports its storages.
     shown = (
-        "from django.core.files.storage import storages as s;"
-        "print([(a, type(s[a]).__name__, s[a].bucket_name, s[a].location,"
+        "import io; from django.core.files.storage import storages as s;"
+        "print(s['attachments'].save('tickets/1/note.txt', io.BytesIO(b'from node 2')));"
+        "print([(a, type(s[a]).__name__, s[a].bucket_name == '$PUBLIC', s[a].location,"
         " s[a].default_acl, s[a].querystring_auth)"
         " for a in ('default', 'attachments', 'data_exports')])"
-    )
+    ).replace("$PUBLIC", buckets.public_bucket)
 
     result = _manage("shell", "-c", shown, **env)
     check = _manage("check", **env)
     refused = _manage("check", **{**env, "STORAGE_S3_PRIVATE_BUCKET": ""})
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == str(
+    *_, saved, storages_shown = result.stdout.strip().splitlines()
+    assert storages_shown == str(
         [
-            ("default", "S3Storage", "cc-public", "", "public-read", False),
-            ("attachments", "S3Storage", "cc-private", "ticket-attachments", "private", True),
-            ("data_exports", "S3Storage", "cc-private", "data-exports", "private", True),
+            ("default", "S3Storage", True, "", "public-read", False),
+            ("attachments", "S3Storage", False, "ticket-attachments", "private", True),
+            ("data_exports", "S3Storage", False, "data-exports", "private", True),
         ]
     )
+    # This node reads what the other wrote, through the same settings.
+    attachments = s3_storages(buckets)["attachments"]["OPTIONS"]
+    here = S3Storage(**attachments)
+    with here.open(saved) as file:
+        assert file.read() == b"from node 2"
     assert check.returncode == 0, check.stderr
     assert refused.returncode != 0
     assert "STORAGE_S3_PRIVATE_BUCKET" in refused.stderr
@@ -299,3 +311,31 @@ def test_the_layout_check_ignores_folders_that_object_storage_leaves_unused(s3, 
     settings.SERVICE_DESK_ATTACHMENT_ROOT = settings.MEDIA_ROOT / "private"
 
     assert [m.id for m in run_checks() if m.id.startswith("service_desk.")] == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"default_acl": "public-read"},
+        {"querystring_auth": False},
+        {"bucket_name": "PUBLIC"},
+    ],
+    ids=["public-acl", "unsigned-urls", "public-bucket"],
+)
+def test_the_checks_refuse_private_files_that_object_storage_would_publish(s3, settings, change):
+    if change.get("bucket_name") == "PUBLIC":
+        change = {"bucket_name": s3.public_bucket}
+    attachments = settings.STORAGES["attachments"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {**attachments, "OPTIONS": {**attachments["OPTIONS"], **change}},
+    }
+
+    errors = [m for m in run_checks() if m.id == "core.E001"]
+
+    assert len(errors) == 1
+    assert 'STORAGES["attachments"]' in errors[0].msg
+
+
+def test_the_checks_pass_the_storages_the_settings_build(s3):
+    assert [m for m in run_checks() if m.id.startswith("core.")] == []
