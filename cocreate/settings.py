@@ -9,6 +9,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from cocreate.accounts import social_settings
+from cocreate.core.object_storage import S3Settings, s3_storages
 from cocreate.core.redis_urls import redis_url_with_database_offset
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -308,6 +309,20 @@ STORAGES = {
         "OPTIONS": {"location": ACCOUNTS_DATA_EXPORT_ROOT},
     },
 }
+# S3-compatible object storage, so that every web node and worker reads the same files (README,
+# "Uploaded files"): with both buckets set, public uploads go to the public one and the private
+# storages above to the private one (cocreate/core/object_storage.py); unset, the folders above.
+STORAGE_S3 = S3Settings(
+    endpoint_url=env.str("STORAGE_S3_ENDPOINT_URL", default=""),
+    public_bucket=env.str("STORAGE_S3_PUBLIC_BUCKET", default=""),
+    private_bucket=env.str("STORAGE_S3_PRIVATE_BUCKET", default=""),
+    access_key=env.str("STORAGE_S3_ACCESS_KEY", default=""),
+    secret_key=env.str("STORAGE_S3_SECRET_KEY", default=""),
+    region=env.str("STORAGE_S3_REGION", default=""),
+    public_acl=env.str("STORAGE_S3_PUBLIC_ACL", default="public-read"),
+)
+if STORAGE_S3.configured:
+    STORAGES.update(s3_storages(STORAGE_S3))
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 # Uploaded images (post images, partner logos) above this many pixels are refused from their
 # header, before a pixel is decoded (cocreate/core/images.py).

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.checks import Error, register
 from django.core.files.storage import FileSystemStorage, storages
 
+from cocreate.core.media import public_uploads_on_disk
+
 
 def _attachment_directories() -> dict[str, Path]:
     """The directory /media/ refuses and, on disk, the one the attachments' storage writes to;
@@ -19,7 +21,12 @@ def _attachment_directories() -> dict[str, Path]:
 
 @register()
 def attachments_outside_media(app_configs=None, **kwargs):
-    """Ticket attachments must not sit under MEDIA_ROOT: a proxy serving /media/ would publish them."""
+    """Ticket attachments must not sit under MEDIA_ROOT: a proxy serving /media/ would publish them.
+
+    With public uploads in object storage nothing serves MEDIA_ROOT, and the storages need not
+    have a folder (`.location`) at all."""
+    if not public_uploads_on_disk():
+        return []
     media_root = Path(settings.MEDIA_ROOT).resolve()
     for name, directory in _attachment_directories().items():
         private_root = directory.resolve()

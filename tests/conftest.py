@@ -120,6 +120,28 @@ def dovecot(dovecot_server):
 
 
 @pytest.fixture(scope="session")
+def object_store():
+    """A real S3-compatible server (tests/objectstore.py, moto's) for the whole run: started
+    once, as the first test asks for it."""
+    from tests.objectstore import running_object_store
+
+    with running_object_store() as server:
+        yield server
+
+
+@pytest.fixture
+def s3(object_store, settings):
+    """settings.STORAGES on a fresh public and private bucket of the object store, as
+    settings.py builds them from the STORAGE_S3_* settings; returns those settings."""
+    from cocreate.core.object_storage import s3_storages
+
+    buckets = object_store.new_buckets()
+    settings.STORAGE_S3 = buckets
+    settings.STORAGES = {**settings.STORAGES, **s3_storages(buckets)}
+    return buckets
+
+
+@pytest.fixture(scope="session")
 def oidc_provider_server():
     """A real OpenID Connect provider (tests/oidc.py) for the whole run: started once, as the
     first test asks for it."""

@@ -10,6 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from . import checks  # noqa: F401  (registers the system checks)
+
         # The admin says CoCreate (templates/admin/base_site.html adds the logo and colours).
         admin.site.site_header = _("CoCreate administration")
         admin.site.site_title = _("CoCreate admin")

@@ -3,11 +3,15 @@
 An app that keeps private files registers the setting that names their directory from its
 AppConfig.ready() (the service desk: SERVICE_DESK_ATTACHMENT_ROOT), so the ground floor need not
 know which apps keep them.
+
+With object storage (the STORAGE_S3_* settings) the directories keep nothing and /media/ reads
+no disk: public uploads are in the public bucket and private files in the private one.
 """
 
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 
 _private_root_settings: list[str] = []
 
@@ -21,3 +25,9 @@ def register_private_root(setting: str) -> None:
 def private_roots() -> list[Path]:
     """The registered private directories, resolved; read from the settings on each call."""
     return [Path(getattr(settings, setting)).resolve() for setting in _private_root_settings]
+
+
+def public_uploads_on_disk() -> bool:
+    """Whether public uploads are files under MEDIA_ROOT (the default storage on the file
+    system), not objects in a bucket."""
+    return isinstance(storages["default"], FileSystemStorage)

@@ -2,10 +2,11 @@ import threading
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import redis
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from cocreate.core.degraded import degraded_counts
-from cocreate.core.media import private_roots
+from cocreate.core.media import private_roots, public_uploads_on_disk
 
 # Public uploads keep their name for life (a new upload gets a new name), so browsers may keep
 # them a day; the sandbox policy makes anything that is not an image inert.
@@ -198,7 +199,16 @@ def public_media(request, path):
     does, with these headers: README, "Uploaded files"). Files in the private directories the
     apps registered (cocreate.core.media) are served only by their apps' permission-checked
     views, never by this one, even if such a directory is put under MEDIA_ROOT.
+
+    With the uploads in object storage (README, "Uploaded files") pages link the public bucket
+    (`storage.url()`): an old /media/ address of an upload there is sent on to it. Private files
+    are in a bucket of their own, which the public storage cannot name.
     """
+    if not public_uploads_on_disk():
+        name, storage = PurePosixPath(path), storages["default"]
+        if name.is_absolute() or ".." in name.parts or not storage.exists(path):
+            raise Http404(path)
+        return redirect(storage.url(path))
     media_root = Path(settings.MEDIA_ROOT).resolve()
     target = (media_root / path).resolve()
     private = any(target.is_relative_to(root) for root in private_roots())
