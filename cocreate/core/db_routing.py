@@ -26,6 +26,7 @@ import contextvars
 import logging
 import random
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
@@ -161,6 +162,18 @@ def choose_replica() -> str | None:
 def reading_from() -> str | None:
     """The replica this request's lag-tolerant reads go to, or None (the primary)."""
     return _reads_from.get()
+
+
+@contextmanager
+def reads_from_replica(alias: str | None):
+    """Reads in this block go to `alias` as in a lag-tolerant view (None: the primary); writes,
+    transactions and primary-only models still use the primary. For code outside a request that
+    only reads and tolerates lag, and for tests."""
+    token = _reads_from.set(alias)
+    try:
+        yield
+    finally:
+        _reads_from.reset(token)
 
 
 class ReplicaReadsMiddleware:
