@@ -198,6 +198,8 @@ class ReplicaReadsMiddleware:
             and lag_tolerant(view_func)
             and replica_aliases()
             and not has_just_written(request)
+            # Served inside a transaction (ATOMIC_REQUESTS, a test case): no replica sees it.
+            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
             request.replica_view = (view_func, view_args, view_kwargs)
             _reads_from.set(choose_replica())

@@ -57,11 +57,15 @@ def _forget(alias):
 def _replica_aliases_known(django_db_setup):
     """The aliases exist while each test case is set up, so a test may use them (Django refuses
     connections to aliases a test did not name); each test then adds the replicas it needs."""
-    for alias in _ALIASES:
-        connections.settings[alias] = _replica_settings()
-    yield
+    configured = {alias: connections.settings.get(alias) for alias in _ALIASES}
     for alias in _ALIASES:
         _forget(alias)
+        connections.settings[alias] = _replica_settings()
+    yield
+    for alias, settings_dict in configured.items():  # DATABASE_REPLICA_URLS' own, if any
+        _forget(alias)
+        if settings_dict is not None:
+            connections.settings[alias] = settings_dict
 
 
 @pytest.fixture(autouse=True)
@@ -282,6 +286,14 @@ def test_transactions_select_for_update_and_writes_use_the_primary(replica, post
     assert router.db_for_write(Post) == "default"
     assert router.allow_migrate("default", "community") is True
     assert router.allow_migrate(REPLICA, "community") is False
+
+
+def test_a_request_served_inside_a_transaction_never_asks_the_replica(replica, post):
+    """ATOMIC_REQUESTS, or a test case's transaction: no replica could see its rows."""
+    with transaction.atomic(), _queries() as queries:
+        assert Client().get(post.get_absolute_url()).status_code == 200
+
+    assert queries[REPLICA] == [] and _touches(queries["default"], "community_post")
 
 
 def test_sessions_and_api_tokens_are_read_from_the_primary(replica):
