@@ -410,3 +410,28 @@ def test_replica_urls_become_aliases_mirroring_the_test_database():
         "True",
         "5",
     ]
+
+
+def test_a_viewset_may_keep_its_list_on_the_primary():
+    from rest_framework import viewsets
+
+    class Listed(viewsets.ReadOnlyModelViewSet):
+        queryset = Post.objects.all()
+
+    class Kept(Listed):
+        replica_reads = False
+
+    assert db_routing.lag_tolerant(Listed.as_view({"get": "list"}))
+    assert not db_routing.lag_tolerant(Listed.as_view({"get": "retrieve"}))
+    assert not db_routing.lag_tolerant(Kept.as_view({"get": "list"}))
+
+
+def test_a_head_request_reads_from_the_replica_and_an_options_one_sets_no_cookie(replica, post):
+    client = Client()
+    url = reverse("products:detail", args=["nova-phone-3"])
+    _warm(client, url)
+    with _queries() as queries:
+        assert client.head(url).status_code == 200
+
+    assert _touches(queries[REPLICA], "products_product")
+    assert db_routing.COOKIE_NAME not in client.options(url).cookies
