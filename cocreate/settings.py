@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the user is known: whoever sends a change gets fresh pages for a few seconds.
     "cocreate.core.pagecache.WriterMiddleware",
+    # Reads of the views marked lag-tolerant go to a read replica, unless this client has just
+    # written (a signed cookie it sets): cocreate/core/db_routing.py.
+    "cocreate.core.db_routing.ReplicaReadsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -134,6 +137,23 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (docs/design.md, "Read replicas"): each URL of DATABASE_REPLICA_URLS becomes the
+# alias replica_1, replica_2, …; cocreate.core.db_routing sends the reads that tolerate a little
+# lag there and everything else to "default". In tests a replica is a mirror of the test database.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = env.db_url_config(_url.strip())
+    # A replica that does not answer costs a request this long at most, then the primary serves.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _replica
+DATABASE_ROUTERS = ["cocreate.core.db_routing.ReplicaRouter"]
+# After a person sends a change, their reads go to the primary for this long (a signed cookie).
+DATABASE_READ_YOUR_WRITES_SECONDS = env.int("DATABASE_READ_YOUR_WRITES_SECONDS", default=5)
+# A replica further behind the primary than this is skipped until it catches up.
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL's database holds the Celery broker and results; the cache lives in the next database

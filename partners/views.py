@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cocreate.core.charts import bar_chart
+from cocreate.core.db_routing import replica_reads
 from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
@@ -47,6 +48,7 @@ def _refused(request, error: PermissionDenied, *, back_url: str):
 # --- Directory and partner pages ------------------------------------------------------------------
 
 
+@replica_reads
 def directory(request):
     form = DirectoryFilterForm(request.GET)
     partners = selectors.partner_directory(**form.criteria())
@@ -66,6 +68,7 @@ def directory(request):
     )
 
 
+@replica_reads
 def partner_detail(request, slug):
     try:
         partner = selectors.partner_for_page(slug=slug, user=request.user)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cocreate.core.db_routing import replica_reads
 from cocreate.core.forms import add_service_errors
 
 from .forms import CatalogFilterForm, PartFilterForm, RegistrationForm
@@ -61,6 +62,7 @@ def _filtered_products(request, *, line: ProductLine | None = None):
     return form, filters, page
 
 
+@replica_reads
 def catalog(request):
     """Every product, grouped by line, with full-text search and a lifecycle filter."""
     form, filters, page = _filtered_products(request)
@@ -77,6 +79,7 @@ def catalog(request):
     return render(request, "products/catalog.html", context)
 
 
+@replica_reads
 def line_detail(request, slug):
     line = get_object_or_404(ProductLine, slug=slug)
     form, filters, page = _filtered_products(request, line=line)
@@ -93,6 +96,7 @@ def line_detail(request, slug):
     return render(request, "products/line_detail.html", context)
 
 
+@replica_reads
 def product_detail(request, slug):
     try:
         product = product_for_page(slug)
@@ -112,6 +116,7 @@ def product_detail(request, slug):
     )
 
 
+@replica_reads
 def part_catalog(request):
     form = PartFilterForm(request.GET or None)
     cleaned = _valid_filters(form)
@@ -166,6 +171,7 @@ def registration_remove(request, pk):
     return redirect("products:mine")
 
 
+@replica_reads
 def changelog(request, slug):
     """What a generation shipped from its community (or, before its release, what it will)."""
     product = get_object_or_404(Product.objects.select_related("line"), slug=slug)

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import user_logged_in
 
+        from cocreate.core.db_routing import always_read_from_primary
         from cocreate.core.media import register_private_root
 
         from . import checks, ratelimits, receivers  # noqa: F401 (checks registers itself)
@@ -23,6 +24,8 @@ class AccountsConfig(AppConfig):
 
         # Data exports are private: /media/ refuses their directory wherever it is.
         register_private_root("ACCOUNTS_DATA_EXPORT_ROOT")
+        # An API token works the moment it is made, even on a read replica's views.
+        always_read_from_primary("accounts.ApiToken")
         # The account's own part of a data export; deletion anonymises the row itself
         # (services/erasure.py), so there is nothing more to erase here.
         register_personal_data("profile", export=profile_export, erase=None)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core import keyset
+from cocreate.core.db_routing import replica_reads
 from cocreate.core.pagecache import shared_page_cache
 from products.models import ProductLine
 
@@ -101,6 +102,7 @@ def _kind_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 @require_GET
+@replica_reads
 def index(request):
     """Every community, grouped by product line, and the most voted posts across them."""
     top_posts = selectors.decorate_posts(
@@ -115,6 +117,7 @@ def index(request):
 
 
 @require_GET
+@replica_reads
 def line_detail(request, slug):
     """A product line: its products' communities and their posts in one feed."""
     line = get_object_or_404(ProductLine, slug=slug)
@@ -136,6 +139,7 @@ def line_detail(request, slug):
 
 @require_GET
 @shared_page_cache
+@replica_reads
 def product_feed(request, product_slug):
     """A product's community: its posts, filtered, searched and sorted."""
     product = _product_or_404(product_slug)
@@ -178,6 +182,7 @@ def product_follow(request, product_slug):
 
 
 @require_GET
+@replica_reads
 def similar(request, product_slug):
     """htmx: the product's posts most like the title being typed."""
     product = _product_or_404(product_slug)

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from cocreate.core.db_routing import replica_reads
+
 from .. import selectors
 from ..models import REPUTATION_POINTS, ReputationEvent
 
@@ -13,6 +15,7 @@ PROFILE_PAGE_SIZE = 20
 
 
 @require_GET
+@replica_reads
 def profile(request, username):
     """A member's public page: reputation (total, by kind, latest lines) and posts."""
     person = get_object_or_404(get_user_model(), username=username, is_active=True)
@@ -41,6 +44,7 @@ def profile(request, username):
 
 @login_required
 @require_GET
+@replica_reads
 def following(request):
     """What the person follows: the communities, and the posts, most recently active first."""
     page = Paginator(selectors.followed_posts(request.user), PROFILE_PAGE_SIZE).get_page(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.accounts.services import EmailNotVerified, verified_email_check
 from cocreate.core import pagecache
+from cocreate.core.db_routing import replica_reads
 from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.ratelimit import RateLimited
@@ -57,6 +58,7 @@ def _mention_url(post: Post) -> str:
 
 @require_GET
 @pagecache.shared_page_cache
+@replica_reads
 def post_detail(request, product_slug, pk):
     try:
         post = selectors.post_for_page(pk, request.user)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cocreate.core.db_routing import replica_reads
 from cocreate.core.pagecache import anonymous_page_cache
 from products.models import Product
 
@@ -53,6 +54,7 @@ def _roadmap_page(request, *, product: Product | None = None) -> HttpResponse:
 
 @require_GET
 @anonymous_page_cache
+@replica_reads
 def roadmap_all(request):
     """The roadmap across every product, by product line and generation."""
     return _roadmap_page(request)
@@ -60,6 +62,7 @@ def roadmap_all(request):
 
 @require_GET
 @anonymous_page_cache
+@replica_reads
 def roadmap_product(request, product_slug):
     """A product's roadmap: its community's ideas and those planned for it, by generation."""
     return _roadmap_page(request, product=_product_or_404(product_slug))

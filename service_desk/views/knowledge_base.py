@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cocreate.core.db_routing import replica_reads
 from products.models import Product
 
 from .. import selectors, services
@@ -13,6 +14,7 @@ from ..forms import KbSearchForm
 from ..permissions import is_desk_agent
 
 
+@replica_reads
 def kb_index(request):
     form = KbSearchForm(request.GET or None)
     # An unknown value (?language=xx) is an error on its field and no filter, as the API
@@ -47,6 +49,7 @@ def kb_index(request):
     )
 
 
+@replica_reads
 def kb_article(request, slug):
     article = selectors.article_for(request.user, slug)
     vote = None
