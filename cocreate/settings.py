@@ -137,6 +137,11 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (docs/scale-out.md), QuerySet.iterator()'s named cursors
+# would not outlive their transaction: true reads such querysets in chunks of plain queries.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 # Read replicas (docs/design.md, "Read replicas"): each URL of DATABASE_REPLICA_URLS becomes the
 # alias replica_1, replica_2, …; cocreate.core.db_routing sends the reads that tolerate a little
 # lag there and everything else to "default". In tests a replica is a mirror of the test database.
@@ -147,6 +152,7 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica_{_number}"] = _replica
 DATABASE_ROUTERS = ["cocreate.core.db_routing.ReplicaRouter"]

@@ -435,3 +435,25 @@ def test_a_head_request_reads_from_the_replica_and_an_options_one_sets_no_cookie
 
     assert _touches(queries[REPLICA], "products_product")
     assert db_routing.COOKIE_NAME not in client.options(url).cookies
+
+
+@pytest.mark.parametrize("value, expected", [("", "False False"), ("true", "True True")])
+def test_behind_pgbouncer_every_alias_can_do_without_server_side_cursors(value, expected):
+    # PgBouncer in transaction mode (docs/scale-out.md): QuerySet.iterator()'s named cursors
+    # would not outlive their transaction on the pooler's server connection.
+    code = (
+        "from django.conf import settings;"
+        "print(*(settings.DATABASES[a].get('DISABLE_SERVER_SIDE_CURSORS', False)"
+        " for a in ('default', 'replica_1')))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cocreate.settings",
+        "DATABASE_REPLICA_URLS": "postgres://ro@10.0.0.2:6432/cocreate",
+        "DB_DISABLE_SERVER_SIDE_CURSORS": value,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == expected
