@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -487,6 +488,54 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "socket_connect_timeout": 0.5,
     "socket_timeout": 1,
+}
+# Queues that scale apart (docs/background_jobs.md): a worker started with `-Q email` takes the
+# e-mails only, so a backlog of surfacing or of default work never holds them up. Each queue has an
+# exchange and a routing key of its own name (one shared key would copy a task into every queue).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in ("default", "email", "webhooks", "surfacing")
+]
+# Every task is placed here by name, "default" too, so that a new task must be placed on purpose
+# (tests/core/test_celery_queues.py); routes apply to beat, `delay` and the outbox's `send_task`.
+_QUEUED_TASKS = {
+    "surfacing": [
+        "designers.tasks.surface_popular",
+        "designers.tasks.weekly_digest",
+    ],
+    # What talks to the SMTP server, and little else.
+    "email": [
+        "cocreate.notifications.tasks.send_notification_emails",
+        "cocreate.notifications.tasks.send_unsent_notification_emails",
+        "cocreate.notifications.tasks.send_digests",
+        "partners.tasks.send_invitation_email",
+    ],
+    "webhooks": [
+        "cocreate.webhooks.tasks.deliver_webhook",
+        "cocreate.webhooks.tasks.requeue_overdue_deliveries",
+    ],
+    "default": [
+        # Builds a file for minutes before it mails its link: it would hold an e-mail worker.
+        "cocreate.accounts.tasks.build_data_export",
+        "cocreate.accounts.tasks.purge_data_exports",
+        "cocreate.accounts.tasks.forget_cached_keys",
+        "cocreate.core.tasks.clear_expired_sessions",
+        "cocreate.core.tasks.refresh_search_vocabulary",
+        "cocreate.notifications.tasks.purge_read_notifications",
+        "cocreate.outbox.tasks.publish_outbox",
+        # These two write notifications; their e-mails then go to "email".
+        "community.tasks.notify_generation_shipped",
+        "community.tasks.notify_product_followers",
+        "service_desk.tasks.sla_check",
+        "service_desk.tasks.fetch_mail",
+        "service_desk.tasks.anonymise_former_members_tickets",
+        "service_desk.tasks.bulk_action_run",
+        "service_desk.tasks.refresh_metrics",
+    ],
+}
+CELERY_TASK_ROUTES = {
+    task: {"queue": queue} for queue, tasks in _QUEUED_TASKS.items() for task in tasks
 }
 CELERY_TIMEZONE = TIME_ZONE  # crontabs (the Monday digest) and week_of() agree on the day
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

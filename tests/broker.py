@@ -22,17 +22,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def queued_tasks(url: str) -> list[tuple[str, list, dict]]:
-    """The tasks waiting in the broker's default queue at `url`, oldest first, as
+QUEUES = ("default", "email", "webhooks", "surfacing")
+
+
+def queued_tasks(url: str, queue: str = "default") -> list[tuple[str, list, dict]]:
+    """The tasks waiting in the broker's `queue` at `url`, oldest first, as
     (task name, args, kwargs)."""
     client = redis.Redis.from_url(url)
     try:
-        # kombu pushes on the left and consumers pop on the right.
-        raw = reversed(client.lrange(celery_app.conf.task_default_queue, 0, -1))
+        # kombu keeps each queue as a Redis list of its name; it pushes on the left and consumers
+        # pop on the right.
+        raw = reversed(client.lrange(queue, 0, -1))
         messages = [json.loads(message) for message in raw]
     finally:
         client.close()
     return [(m["headers"]["task"], *json.loads(base64.b64decode(m["body"]))[:2]) for m in messages]
+
+
+def queue_lengths(url: str) -> dict[str, int]:
+    """How many tasks wait in each of the project's queues at `url`, by queue name."""
+    client = redis.Redis.from_url(url)
+    try:
+        return {queue: client.llen(queue) for queue in QUEUES}
+    finally:
+        client.close()
 
 
 def _redis_server_binary() -> str:

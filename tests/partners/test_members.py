@@ -305,4 +305,6 @@ def test_an_invitation_made_while_the_broker_is_down_has_its_email_queued_once_i
     invitation = Invitation.objects.get()
     own_broker.start()
     assert outbox_publish_due(older_than=timedelta(0)) == 1
-    assert queued_tasks(own_broker.url) == [(send_invitation_email.name, [invitation.pk], {})]
+    assert queued_tasks(own_broker.url, "email") == [
+        (send_invitation_email.name, [invitation.pk], {})
+    ]

@@ -27,4 +27,6 @@ def test_deliveries_emitted_while_the_broker_is_down_are_queued_once_it_is_back(
     assert OutboxMessage.objects.get().args == [delivery.pk]
     own_broker.start()
     assert outbox_publish_due(older_than=timedelta(0)) == 1
-    assert queued_tasks(own_broker.url) == [(deliver_webhook.name, [delivery.pk], {"attempt": 1})]
+    assert queued_tasks(own_broker.url, "webhooks") == [
+        (deliver_webhook.name, [delivery.pk], {"attempt": 1})
+    ]

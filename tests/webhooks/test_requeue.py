@@ -22,10 +22,10 @@ DELIVER = "cocreate.webhooks.tasks.deliver_webhook"
 
 @pytest.fixture
 def queued(settings):
-    """Reads the tasks waiting in the broker's default queue, oldest first, as
+    """Reads the tasks waiting in the broker's "webhooks" queue, oldest first, as
     (task name, args, kwargs)."""
     celery_app.control.purge()
-    yield lambda: queued_tasks(settings.CELERY_BROKER_URL)
+    yield lambda: queued_tasks(settings.CELERY_BROKER_URL, "webhooks")
     celery_app.control.purge()
 
 
