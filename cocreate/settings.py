@@ -540,6 +540,9 @@ CELERY_TASK_ROUTES = {
 CELERY_TIMEZONE = TIME_ZONE  # crontabs (the Monday digest) and week_of() agree on the day
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULER = "cocreate.celery:PersistentScheduler"
+# Only the beat holding a Redis lock sends jobs: a second beat waits, and takes over within this
+# many seconds of the first one's death (at once when it stops). It renews the lock 3 times as often.
+BEAT_LOCK_SECONDS = env.float("BEAT_LOCK_SECONDS", default=60)
 # Every periodic job; `python manage.py run_job <name>` runs one of them once, synchronously.
 CELERY_BEAT_SCHEDULE = {
     # What the commit could not publish (the broker was down): cocreate/outbox.

@@ -73,6 +73,8 @@ def data_stores(database: str):
         yield env
 
 
+# The one worker of `run` takes every queue (CELERY_TASK_QUEUES); servers run one per queue group.
+WORKER_QUEUES = "default,email,webhooks,surfacing"
 # How long web, worker and beat get to stop (Celery finishes its running tasks) before a kill.
 STOP_TIMEOUT_SECONDS = 15
 
@@ -208,7 +210,8 @@ def run_site(env: dict) -> int:
         processes = {
             "web": subprocess.Popen([*manage, "runserver", "127.0.0.1:8000"], env=env),
             "worker": subprocess.Popen(
-                [*celery, "worker", "--loglevel=INFO", "--concurrency=2"], env=env
+                [*celery, "worker", "-Q", WORKER_QUEUES, "--loglevel=INFO", "--concurrency=2"],
+                env=env,
             ),
             "beat": subprocess.Popen([*celery, "beat", "--loglevel=INFO", "-s", schedule], env=env),
         }

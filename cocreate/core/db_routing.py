@@ -26,6 +26,7 @@ import contextvars
 import logging
 import random
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
@@ -163,6 +164,18 @@ def reading_from() -> str | None:
     return _reads_from.get()
 
 
+@contextmanager
+def reads_from_replica(alias: str | None):
+    """Reads in this block go to `alias` as in a lag-tolerant view (None: the primary); writes,
+    transactions and primary-only models still use the primary. For code outside a request that
+    only reads and tolerates lag, and for tests."""
+    token = _reads_from.set(alias)
+    try:
+        yield
+    finally:
+        _reads_from.reset(token)
+
+
 class ReplicaReadsMiddleware:
     """Chooses where a request's reads go, sets the read-your-writes cookie on changes, and
     serves again from the primary a view whose replica failed under it."""
@@ -185,6 +198,8 @@ class ReplicaReadsMiddleware:
             and lag_tolerant(view_func)
             and replica_aliases()
             and not has_just_written(request)
+            # Served inside a transaction (ATOMIC_REQUESTS, a test case): no replica sees it.
+            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
             request.replica_view = (view_func, view_args, view_kwargs)
             _reads_from.set(choose_replica())

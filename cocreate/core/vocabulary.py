@@ -11,7 +11,7 @@ share a variant (SymSpell), found with one GIN index lookup for all the typed wo
 
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import QuerySet
 
 from .models import SearchWord
@@ -135,7 +135,8 @@ def corrections(words: Iterable[str], *, config: str = "english") -> dict[str, s
     if not typed:
         return {}
     table = connection.ops.quote_name(SearchWord._meta.db_table)
-    with connection.cursor() as cursor:
+    # Raw SQL skips the router: ask it, so a search served by a read replica corrects there too.
+    with connections[router.db_for_read(SearchWord)].cursor() as cursor:
         cursor.execute(
             f"""
             SELECT typed.word, known.word, known.frequency,

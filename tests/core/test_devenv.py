@@ -134,3 +134,8 @@ def test_exec_forwards_ctrl_c_to_the_command_and_waits_for_it_to_finish():
 
     assert "finished" in out
     assert process.returncode == 7
+
+
+def test_the_worker_of_make_run_takes_every_queue(settings):
+    queues = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert set(devenv.WORKER_QUEUES.split(",")) == queues

@@ -19,15 +19,9 @@ from designers.models import ReviewItem
 from tests.concurrency import row_locked, run_at_once
 from tests.factories.designers import ReviewItemFactory
 from tests.waiting import wait_until
+from tests.workers import start_worker, stop_workers, wait_for_workers
 
-from .workers import (
-    assert_each_item_and_notice_once,
-    notify_gate,
-    popular_posts,
-    start_worker,
-    stop_workers,
-    wait_for_workers,
-)
+from .workers import assert_each_item_and_notice_once, notify_gate, popular_posts
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,16 +15,13 @@ from cocreate.notifications.models import Notification
 from designers import surfacing, tasks
 from designers.models import JobState, ReviewItem
 from tests.waiting import wait_until
+from tests.workers import forget_unacked, start_worker, stop_workers, wait_for_workers
 
 from .workers import (
     assert_each_item_and_notice_once,
     backend_alive,
-    forget_unacked,
     notify_gate,
     popular_posts,
-    start_worker,
-    stop_workers,
-    wait_for_workers,
 )
 
 

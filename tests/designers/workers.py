@@ -1,30 +1,20 @@
-"""Real Celery worker processes on the test database, a gate that holds a run mid-way, and
-the popular posts these tests surface.
+"""A gate that holds a surfacing run mid-way, and the popular posts these tests surface.
 
 Shared by the designers' tests that run the surfacing job in separate worker processes
-(tests/designers/test_concurrency.py, tests/designers/test_worker_killed.py).
+(tests/workers.py; tests/designers/test_concurrency.py, tests/designers/test_worker_killed.py).
 """
 
-import json
-import os
-import subprocess
-import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.db import connections
 
-from cocreate.celery import app as celery_app
 from cocreate.notifications.models import Notification
 from community.models import Post, Vote
 from designers.models import ReviewItem
 from tests.factories.accounts import UserFactory
 from tests.factories.community import PostFactory
 from tests.factories.designers import ProductTeamFactory
-from tests.processes import database_url
 from tests.waiting import wait_until
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def popular_posts(count=3, votes=60):
@@ -47,56 +37,6 @@ def assert_each_item_and_notice_once(posts):
     notes = Notification.objects.filter(kind="designers.surfaced")
     assert notes.count() == 2 * len(posts)  # two designers per product, once each
     assert notes.values("recipient", "dedupe_key").distinct().count() == notes.count()
-
-
-def start_worker(name: str) -> subprocess.Popen:
-    """A `celery worker` process (solo pool: one task at a time) on the test database."""
-    env = dict(os.environ)
-    env["DATABASE_URL"] = database_url()
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cocreate",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"{name}@%h",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_for_workers(names: list[str], timeout: float = 90) -> None:
-    """Until every named worker answers a ping."""
-
-    def all_answer() -> bool:
-        replies = celery_app.control.ping(timeout=1) or []  # waits a second for the replies
-        answered = {key.split("@")[0] for reply in replies for key in reply}
-        return set(names) <= answered
-
-    wait_until(all_answer, timeout=timeout, interval=0, message=f"workers {names} to start")
-
-
-def stop_workers(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait(10)
 
 
 class NotifyGate:
@@ -143,17 +83,3 @@ def backend_alive(pid: int) -> bool:
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
         return cursor.fetchone() is not None
-
-
-def forget_unacked(task_id: str) -> None:
-    """Drop the broker's copy of a task whose worker was killed.
-
-    acks_late keeps an unacknowledged message in Redis and hands it to a worker again after the
-    visibility timeout (an hour): that redelivery would otherwise reach a later test run."""
-    with celery_app.connection_for_write() as connection:
-        client = connection.default_channel.client
-        for tag, raw in client.hgetall("unacked").items():
-            message = json.loads(raw)[0]
-            if message.get("headers", {}).get("id") == task_id:
-                client.hdel("unacked", tag)
-                client.zrem("unacked_index", tag)
