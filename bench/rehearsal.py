@@ -16,7 +16,9 @@ filing tickets and agents replying. Each writer reads its write back at once, th
 (so maybe from the other node and from the replica) and must see it: read-your-writes.
 In the middle, one web node is killed with SIGKILL (HAProxy's health check takes it out; it is
 started again later) and so is the e-mail worker (its unacknowledged tasks are delivered again
-once the broker's visibility timeout, short here, has passed; a new worker is started).
+once the broker's visibility timeout, short here, has passed; a new worker is started). Then the
+replica is stopped for a while: the web nodes read from the primary meanwhile, and the replica
+catches up by streaming once it is started again.
 
 After the traffic it waits for the queues to drain, stops everything (also on failure) and
 prints, exiting non-zero when a check fails:
@@ -142,6 +144,8 @@ port = {self.port}
 unix_socket_directories = ''
 max_connections = 200
 wal_level = replica
+# The WAL a stopped replica needs when it starts again is kept meanwhile.
+wal_keep_size = '1GB'
 max_wal_senders = 4
 hot_standby = on
 # Replica reads are not cancelled by the primary's vacuum.
@@ -563,6 +567,8 @@ def faults(site: Site, started: float, events: list, redis_url: str) -> None:
             (args.seconds * args.kill_node_at, "kill node"),
             (args.seconds * args.restart_node_at, "restart node"),
             (args.seconds * args.kill_worker_at, "kill worker"),
+            (args.seconds * args.stop_replica_at, "stop replica"),
+            (args.seconds * args.start_replica_at, "start replica"),
         ]
     )
     for at, what in plan:
@@ -576,6 +582,12 @@ def faults(site: Site, started: float, events: list, redis_url: str) -> None:
         elif what == "restart node":
             site.start_node(KILLED_NODE)
             events.append((time.time() - started, f"{KILLED_NODE} started again"))
+        elif what == "stop replica":
+            events.append((time.time() - started, "replica stopped"))
+            site.replica.stop()
+        elif what == "start replica":
+            site.replica.start()
+            events.append((time.time() - started, "replica started again"))
         else:
             # Killed while it holds e-mails unacknowledged (a few seconds' wait at most).
             deadline = time.monotonic() + 10
@@ -774,6 +786,7 @@ def run(args, workdir: Path, site: Site) -> bool:
     replica.init_replica(primary)
     replica.start()
     stack.callback(replica.stop)
+    site.replica = replica
     print(f"PostgreSQL replica on port {replica.port} (pg_basebackup -R)", flush=True)
 
     site.node_ports = {"web1": free_port(), "web2": free_port()}
@@ -852,6 +865,8 @@ def main() -> None:
     parser.add_argument("--kill-node-at", type=float, default=0.35, help="Share of the run.")
     parser.add_argument("--restart-node-at", type=float, default=0.7, help="Share of the run.")
     parser.add_argument("--kill-worker-at", type=float, default=0.5, help="Share of the run.")
+    parser.add_argument("--stop-replica-at", type=float, default=0.55, help="Share of the run.")
+    parser.add_argument("--start-replica-at", type=float, default=0.8, help="Share of the run.")
     parser.add_argument("--visibility-timeout", type=int, default=15, help="Broker's, seconds.")
     parser.add_argument("--drain", type=float, default=300, help="Seconds to wait for e-mails.")
     for name in ("users", "posts", "votes", "tickets"):
