@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py
 
-.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx dovecot clean
+.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx haproxy dovecot clean
 
 # Folders that own a message catalogue in <folder>/locale/: each app, and templates/ (the site
 # shell: base template, header, error pages, shared partials).
@@ -62,6 +62,13 @@ nginx:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && { apt-get install -y -qq nginx-light || apt-get install -y -qq nginx; } >/dev/null; \
 		else echo "Install nginx: sudo apt-get install nginx-light"; exit 1; fi; }
 
+# Debian's HAProxy, the load balancer of deploy/haproxy.cfg: tests/deploy checks that file and
+# runs bench/rehearsal.py --short, which starts HAProxy in front of two web nodes.
+haproxy:
+	@command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
+		else echo "Install HAProxy: sudo apt-get install haproxy"; exit 1; fi; }
+
 # Debian's Dovecot for the tests of the e-mail channel's IMAP client (tests/mailserver.py starts
 # its own on loopback ports). Installing the package would start the system's server too: while
 # apt-get runs, a policy-rc.d forbids that (101: action forbidden), unless the machine has its own.
@@ -79,7 +86,7 @@ dovecot:
 run: install static
 	DEBUG=$${DEBUG:-true} ACCOUNTS_MFA_REQUIRED_ROLES=$${ACCOUNTS_MFA_REQUIRED_ROLES-} $(DEVENV) run
 
-test: install-dev messages browser nginx dovecot
+test: install-dev messages browser nginx haproxy dovecot
 	DEBUG=$${DEBUG:-true} $(DEVENV) --database cocreate_test exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

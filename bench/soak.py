@@ -154,10 +154,12 @@ def site_environment(redis_url: str, smtp_port: int) -> dict:
 
 
 def start_gunicorn(port: int, env: dict, log: Path) -> subprocess.Popen:
+    """gunicorn with gunicorn.conf.py, in a process group of its own: kill_group() kills the
+    whole node (bench/rehearsal.py), master and workers, as a machine's crash would."""
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "cocreate.wsgi",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=log.open("a"), stderr=subprocess.STDOUT,
+        env=env, cwd=ROOT, start_new_session=True, stdout=log.open("a"), stderr=subprocess.STDOUT,
     )  # fmt: skip
 
     def answers():
@@ -216,7 +218,8 @@ def prepare(clients: int, actions_per_client: int) -> dict:
     """Sessions and targets: each vote by a user not yet voting on that post, each comment by a
     user on someone else's post, each reply by an agent on an open ticket of a customer with an
     e-mail address."""
-    from bench.community import _session_cookie, _voting_sessions
+    from bench.community import _voting_sessions
+    from bench.load import session_cookie
     from cocreate.accounts.models import User
     from cocreate.accounts.roles import Role
     from community import selectors
@@ -247,14 +250,14 @@ def prepare(clients: int, actions_per_client: int) -> dict:
         "feed": f"/community/{product.slug}/",
         "post_urls": [post.get_absolute_url() for post in posts[:50]],
         "comment_targets": [
-            (_session_cookie(user), post.pk)
+            (session_cookie(user), post.pk)
             for user, post in zip(commenters, random.sample(posts, len(posts)), strict=False)
             if post.author_id != user.pk
         ],
         "votes": votes,
-        "agent_sessions": [_session_cookie(agent) for agent in agents],
+        "agent_sessions": [session_cookie(agent) for agent in agents],
         "tickets": tickets,
-        "reader_session": _session_cookie(commenters[0]),
+        "reader_session": session_cookie(commenters[0]),
     }
 
 

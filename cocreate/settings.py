@@ -499,14 +499,22 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 300
-CELERY_TASK_SOFT_TIME_LIMIT = 240
+# A task is killed after CELERY_TASK_TIME_LIMIT seconds (warned at four fifths of it). An e-mail
+# claimed by a worker killed mid-send waits this long plus a minute before the sweep sends it
+# (notifications' email_claim_lease); bench/rehearsal.py shortens it so that happens within its run.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Short socket timeouts: publishing to a broker that is down, unreachable or hung gives up within a
 # second, and the request's work waits in the outbox instead (cocreate/outbox/services.py). The
 # worker reads its idle BRPOP (1 s) only once Redis answers, so socket_timeout may equal it.
+#
+# visibility_timeout: seconds after which a task delivered to a worker that never acknowledged it
+# (acks_late: the worker died mid-task) is delivered again. It must exceed the longest task and
+# the longest countdown or ETA (else they run twice); bench/rehearsal.py sets it short, so that a
+# killed worker's tasks come back within its run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    "visibility_timeout": env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 0.5,
     "socket_timeout": 1,
 }

@@ -95,3 +95,34 @@ def test_beat_creates_the_directory_of_its_schedule_file(tmp_path):
     finally:
         beat.terminate()
         beat.wait(timeout=30)
+
+
+CELERY_LIMITS = (
+    "from cocreate import settings as s; print("
+    "s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], "
+    "s.CELERY_TASK_TIME_LIMIT, s.CELERY_TASK_SOFT_TIME_LIMIT)"
+)
+
+
+def test_the_brokers_visibility_timeout_and_the_task_time_limit_come_from_the_environment():
+    # bench/rehearsal.py shortens both, so that a killed worker's tasks and e-mail claims come
+    # back within its run.
+    result = _run(
+        [sys.executable, "-c", CELERY_LIMITS],
+        DEBUG="true",
+        CELERY_BROKER_VISIBILITY_TIMEOUT="15",
+        CELERY_TASK_TIME_LIMIT="60",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["15", "60", "48"]
+
+
+def test_the_defaults_keep_an_hours_visibility_and_five_minutes_per_task(monkeypatch):
+    monkeypatch.delenv("CELERY_BROKER_VISIBILITY_TIMEOUT", raising=False)
+    monkeypatch.delenv("CELERY_TASK_TIME_LIMIT", raising=False)
+
+    result = _run([sys.executable, "-c", CELERY_LIMITS], DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3600", "300", "240"]
