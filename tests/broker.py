@@ -110,6 +110,12 @@ def forget_pooled_broker_connections():
     empties `_pool` only, and takes the app out of Celery's registry of apps, which later
     `shared_task`s are attached to; kombu's `pools.reset()` and `Resource.force_close_all()` close
     the pools' connections but leave the app holding the closed pool, bound to the old URL. These
-    two assignments are what Celery itself does in a forked child (`Celery._after_fork`)."""
+    two assignments are what Celery itself does in a forked child (`Celery._after_fork`).
+
+    The result backend is kept the same way, made on first use and cached in `_backend_cache`,
+    or per thread in `_local` when it is not thread-safe: `delay()` subscribes to its task's
+    result there, and one bound to a stopped server retries for 20 s."""
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
