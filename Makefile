@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py
 
-.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx haproxy dovecot clean
+.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx haproxy rehearsal-servers dovecot clean
 
 # Folders that own a message catalogue in <folder>/locale/: each app, and templates/ (the site
 # shell: base template, header, error pages, shared partials).
@@ -69,6 +69,18 @@ haproxy:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq haproxy >/dev/null; \
 		else echo "Install HAProxy: sudo apt-get install haproxy"; exit 1; fi; }
 
+# Debian's PostgreSQL server binaries and redis-server for bench/rehearsal.py (tests/deploy runs
+# its short form), which starts a primary, a streaming replica and a Redis of its own on loopback
+# ports. The packages would start the system's servers too: a policy-rc.d forbids that while
+# apt-get runs, unless the machine has its own.
+rehearsal-servers:
+	@{ ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1 && command -v redis-server >/dev/null; } || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			[ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d \
+				&& chmod +x /usr/sbin/policy-rc.d && trap 'rm -f /usr/sbin/policy-rc.d' EXIT; }; \
+			apt-get update -qq && apt-get install -y -qq postgresql postgresql-contrib redis-server >/dev/null; \
+		else echo "Install PostgreSQL's server and Redis: sudo apt-get install postgresql redis-server"; exit 1; fi; }
+
 # Debian's Dovecot for the tests of the e-mail channel's IMAP client (tests/mailserver.py starts
 # its own on loopback ports). Installing the package would start the system's server too: while
 # apt-get runs, a policy-rc.d forbids that (101: action forbidden), unless the machine has its own.
@@ -86,7 +98,7 @@ dovecot:
 run: install static
 	DEBUG=$${DEBUG:-true} ACCOUNTS_MFA_REQUIRED_ROLES=$${ACCOUNTS_MFA_REQUIRED_ROLES-} $(DEVENV) run
 
-test: install-dev messages browser nginx haproxy dovecot
+test: install-dev messages browser nginx haproxy rehearsal-servers dovecot
 	DEBUG=$${DEBUG:-true} $(DEVENV) --database cocreate_test exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
