@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEVENV := $(PY) scripts/devenv.py
 
-.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx haproxy rehearsal-servers dovecot clean
+.PHONY: run test lint format install install-dev assets static messages makemessages browser nginx haproxy rehearsal-servers rehearsal dovecot clean
 
 # Folders that own a message catalogue in <folder>/locale/: each app, and templates/ (the site
 # shell: base template, header, error pages, shared partials).
@@ -100,6 +100,11 @@ run: install static
 
 test: install-dev messages browser nginx haproxy rehearsal-servers dovecot
 	DEBUG=$${DEBUG:-true} $(DEVENV) --database cocreate_test exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The scale-out rehearsal (docs/scale-out.md): a primary and a replica, two web nodes behind
+# HAProxy, workers per queue and beat, all its own, on loopback. REHEARSAL_ARGS=--short: a minute.
+rehearsal: install-dev messages haproxy rehearsal-servers
+	$(PY) bench/rehearsal.py $(REHEARSAL_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
