@@ -104,7 +104,7 @@ ACTIONS = {  # action: weight in the mix
 FULL = {"seconds": 240, "clients": 4, "users": 3000, "posts": 10000, "votes": 100000,
         "tickets": 3000}  # fmt: skip
 # Customers filing tickets: the form takes 10 an hour from each (TICKET_CREATE_RATE), and the
-# full run files about 450 at random: 200 keep each well under the limit.
+# full run files about 320 at random: 200 keep each well under the limit.
 CUSTOMERS = 200
 SHORT = {"seconds": 60, "clients": 3, "users": 300, "posts": 1000, "votes": 5000, "tickets": 300}
 
