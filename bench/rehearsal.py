@@ -7,13 +7,17 @@ It starts, each as its own processes on loopback ports and under a temporary dir
 PostgreSQL primary and a streaming replica made from it with pg_basebackup (Debian's server
 binaries, /usr/lib/postgresql/<version>/bin), a Redis server, two web nodes (gunicorn with the
 repository's gunicorn.conf.py) reading from the replica and writing to the primary, HAProxy in
-front of them with deploy/haproxy.cfg, two Celery workers on different queues, one beat, and
-an SMTP sink that records every e-mail. It migrates and loads scale data into the primary.
+front of them with deploy/haproxy.cfg, two Celery workers on different queues, one beat, an
+SMTP sink that records every e-mail, and an S3-compatible store (moto's server, as the suite's
+tests/objectstore.py starts it) with a public and a private bucket, the same STORAGE_S3_*
+settings for every node and worker. It migrates and loads scale data into the primary.
 
 Client processes then send mixed traffic through HAProxy for --seconds: anonymous and
 signed-in readers, voters, comment writers (each comment notifies the post's author), customers
-filing tickets and agents replying. Each writer reads its write back at once, through HAProxy
-(so maybe from the other node and from the replica) and must see it: read-your-writes.
+filing tickets through the form with a small file attached, and agents replying. Each writer
+reads its write back at once, through HAProxy (so maybe from the other node and from the
+replica) and must see it: read-your-writes. A customer also downloads the attached file,
+through HAProxy, from whichever node answers, and must get the bytes sent.
 In the middle, one web node is killed with SIGKILL (HAProxy's health check takes it out; it is
 started again later) and so is the e-mail worker (its unacknowledged tasks are delivered again
 once the broker's visibility timeout, short here, has passed; a new worker is started). Then the
@@ -28,6 +32,9 @@ prints, exiting non-zero when a check fails:
 - reads served by the replica: its share of the SELECT statements run on the site's database,
   from pg_stat_statements on each server (reset when the traffic starts);
 - read-your-writes violations: none;
+- files: uploaded, read back from any node with the bytes sent (how many from the node that
+  did not take the upload: HAProxy names the answering node), mismatched or not found: none;
+  and an anonymous, unsigned GET of a private object from the store itself is refused (403);
 - replica lag: the primary's pg_stat_replication replay_lag and the bytes of WAL the replica had
   not replayed, sampled twice a second: max and p95.
 """
@@ -75,6 +82,7 @@ from bench.soak import (  # noqa: E402
     wait_for,
 )
 from bench.soak import prepare as soak_prepare  # noqa: E402
+from tests.objectstore import running_object_store  # noqa: E402
 
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 DATABASE = "cocreate"
@@ -95,6 +103,9 @@ ACTIONS = {  # action: weight in the mix
 }
 FULL = {"seconds": 240, "clients": 4, "users": 3000, "posts": 10000, "votes": 100000,
         "tickets": 3000}  # fmt: skip
+# Customers filing tickets: the form takes 10 an hour from each (TICKET_CREATE_RATE), and the
+# full run files about 320 at random: 200 keep each well under the limit.
+CUSTOMERS = 200
 SHORT = {"seconds": 60, "clients": 3, "users": 300, "posts": 1000, "votes": 5000, "tickets": 300}
 
 
@@ -213,13 +224,16 @@ def haproxy_executable() -> str:
 
 
 def haproxy_config(directory: Path, *, port: int, stats_port: int, nodes: list[int]) -> Path:
-    """deploy/haproxy.cfg on loopback ports, plus a statistics page the rehearsal polls."""
+    """deploy/haproxy.cfg on loopback ports, plus a statistics page the rehearsal polls and the
+    answering node's name in each answer (X-Served-By)."""
     config = HAPROXY_CFG.read_text()
     for shipped, here in [
         ("global\n", "global\n    log stdout format raw local0\n"),  # -> haproxy.log
         ("defaults\n", "defaults\n    log global\n"),
         ("bind :80", f"bind 127.0.0.1:{port}"),
         ("hdr Host localhost", "hdr Host 127.0.0.1"),
+        # Which node answered: the file checks count downloads served by the other node.
+        ("\nbackend web\n", "\nbackend web\n    http-response set-header X-Served-By %s\n"),
         ("server web1 web1:8000", f"server web1 127.0.0.1:{nodes[0]}"),
         ("server web2 web2:8000", f"server web2 127.0.0.1:{nodes[1]}"),
     ]:
@@ -291,12 +305,17 @@ class Browser:
         self.port = port
         self.cookies = {"sessionid": session, "csrftoken": "c" * 32} if session else {}
 
-    def request(self, method: str, url: str, body=None) -> tuple[int, object]:
+    def request(self, method: str, url: str, body=None, *, files=None, raw=False):
+        """(status, answer): JSON decoded, else text, or the bytes as sent when `raw`. With
+        `files` ({field: (name, bytes)}), `body` is a form's fields, sent as multipart. The
+        answer's headers are kept in `self.headers` (Location, X-Served-By)."""
         headers = {"Host": "127.0.0.1", "Accept-Language": "en"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        if body is not None:
+        if files is not None:
+            body, headers["Content-Type"] = multipart(body or {}, files)
+        elif body is not None:
             body = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         elif method == "POST":
@@ -306,6 +325,7 @@ class Browser:
             conn.request(method, url, body=body, headers=headers)
             response = conn.getresponse()
             content = response.read()
+            self.headers = response.headers
             for header in response.headers.get_all("Set-Cookie") or []:
                 cookie = SimpleCookie()
                 cookie.load(header)
@@ -314,11 +334,31 @@ class Browser:
                         self.cookies.pop(name, None)
                     else:
                         self.cookies[name] = morsel.value
+            if raw:
+                return response.status, content
             if response.getheader("Content-Type", "").startswith("application/json"):
                 return response.status, json.loads(content)
             return response.status, content.decode(errors="replace")
         finally:
             conn.close()
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    """A multipart/form-data body of `fields` and `files` ({field: (name, bytes)}), and its
+    Content-Type."""
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for field, (filename, content) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content + b"\r\n"
+        )  # fmt: skip
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def _numbers(data) -> set:
@@ -357,21 +397,6 @@ def _write_then_read(port, rng, data, action):
             data["post_pages"][post_id] + "?page=last",
             lambda written, page: text in (page or ""),
         )
-    if action == "ticket":
-        session = rng.choice(data["customer_sessions"])
-        browser = data["browsers"].setdefault(session, Browser(port, session))
-        body = {
-            "product": rng.choice(data["products"]),
-            "category": rng.choice(data["categories"]),
-            "subject": f"Rehearsal ticket {secrets.token_hex(4)}",
-            "description": "The charger stopped working after the last update.",
-        }
-        return (
-            browser,
-            ("POST", "/api/v1/tickets/", body),
-            "/api/v1/tickets/",
-            lambda written, listed: written.get("number") in _numbers(listed),
-        )
     session = rng.choice(data["agent_sessions"])  # an agent's reply
     browser = data["browsers"].setdefault(session, Browser(port, session))
     number = rng.choice(data["tickets"])
@@ -384,10 +409,61 @@ def _write_then_read(port, rng, data, action):
     )
 
 
-def _timed(log, action, browser, method, url, body=None):
+TICKET_PAGE = re.compile(r"/support/tickets/(T-\d+)/$")
+ATTACHMENT_LINK = re.compile(r'href="([^"]*/support/tickets/T-\d+/attachments/\d+/)"')
+
+
+def _ticket_with_file(port, rng, data, log, misses, files, started):
+    """A customer files a ticket through the form with a small text file attached (a few kB,
+    its own bytes), then, as a browser would, reads the ticket back: the API's list shows it
+    (read-your-writes), the ticket page links the file, and the file downloaded through HAProxy,
+    from whichever node answers, has the bytes sent. `files` gets, for each ticket filed,
+    (seconds, outcome, node that took the upload, node that served the download); the outcome is
+    "equal", "different", the download's status when not 200, or "not downloaded" when a request
+    on the way failed (no answer or 5xx: counted as a failed request)."""
+    session = rng.choice(data["customer_sessions"])
+    browser = data["browsers"].setdefault(session, Browser(port, session))
+    token = secrets.token_hex(4)
+    content = f"Rehearsal log {token}\n".encode() + b"".join(
+        f"{line:04d} {secrets.token_hex(24)}\n".encode() for line in range(rng.randint(40, 80))
+    )
+    fields = {
+        "product": rng.choice(data["product_ids"]),
+        "category": rng.choice(data["categories"]),
+        "subject": f"Rehearsal ticket {token}",
+        "description": "The charger stopped working after the last update; its log is attached.",
+    }
+    upload = {"attachments": (f"charger-{token}.txt", content)}
+    status, _page = _timed(log, "ticket", browser, "POST", "/support/tickets/new/", fields,
+                           files=upload)  # fmt: skip
+    location = browser.headers.get("Location", "") if status == 302 else ""
+    page = TICKET_PAGE.search(location)
+    if page is None:
+        return
+    uploaded_by = browser.headers.get("X-Served-By", "")
+    number = page.group(1)
+    status, listed = _timed(log, "ticket: read back", browser, "GET", "/api/v1/tickets/")
+    if 200 <= status < 500 and number not in _numbers(listed):
+        misses.append((time.time() - started, "ticket", number, "/api/v1/tickets/", status))
+    status, shown = _timed(log, "ticket: page", browser, "GET", location)
+    link = ATTACHMENT_LINK.search(shown or "") if status == 200 else None
+    if 200 <= status < 500 and link is None:
+        misses.append((time.time() - started, "ticket", number, location, status))
+    outcome, served_by = "not downloaded", ""
+    if link is not None:
+        status, read = _timed(
+            log, "ticket: file read back", browser, "GET", link.group(1), raw=True
+        )
+        if 0 < status < 500:
+            outcome = status if status != 200 else "equal" if read == content else "different"
+            served_by = browser.headers.get("X-Served-By", "")
+    files.append((time.time() - started, outcome, uploaded_by, served_by))
+
+
+def _timed(log, action, browser, method, url, body=None, **options):
     start = time.time()
     try:
-        status, data = browser.request(method, url, body)
+        status, data = browser.request(method, url, body, **options)
     except (OSError, http.client.HTTPException, ValueError):
         status, data = 0, None
     log.append((start, time.time(), action, status))
@@ -396,17 +472,18 @@ def _timed(log, action, browser, method, url, body=None):
 
 def _client(number, port, data, seconds, started, results):
     """One client: weighted random actions back to back until the run ends. Puts its log of
-    (start, end, action, status), status 0 for no answer, and its read-your-writes misses."""
+    (start, end, action, status), status 0 for no answer, its read-your-writes misses and its
+    files read back."""
     rng = random.Random(number)
     data = data | {"votes": iter(data["votes"]), "browsers": {}}
-    log, misses = [], []
+    log, misses, files = [], [], []
     try:
-        _actions(rng, port, data, seconds, started, log, misses)
+        _actions(rng, port, data, seconds, started, log, misses, files)
     finally:  # a client that failed still reports what it saw; the report shows the error
-        results.put((log, misses))
+        results.put((log, misses, files))
 
 
-def _actions(rng, port, data, seconds, started, log, misses):
+def _actions(rng, port, data, seconds, started, log, misses, files):
     names, weights = list(ACTIONS), list(ACTIONS.values())
     anonymous = Browser(port)
     reader = Browser(port, data["reader_session"])
@@ -422,6 +499,8 @@ def _actions(rng, port, data, seconds, started, log, misses):
             _timed(log, action, anonymous, "GET", data["posts_api"])
         elif action == "notifications (API)":
             _timed(log, action, reader, "GET", "/api/v1/notifications/")
+        elif action == "ticket":
+            _ticket_with_file(port, rng, data, log, misses, files, started)
         else:
             planned = _write_then_read(port, rng, data, action)
             if planned is None:
@@ -503,7 +582,8 @@ def unacked_tasks(redis_url: str, queue: str = "") -> int:
 
 def prepare(clients: int, per_client: int) -> dict:
     """The soak's data (feed, posts, votes, comments, agents, open tickets), plus customers who
-    file tickets, and the products and categories they file them under."""
+    file tickets, and the products (the form's: on sale or discontinued) and categories they
+    file them under. Enough customers that none reaches the form's limit of tickets an hour."""
     from bench.load import session_cookie
     from cocreate.accounts.models import User
     from community.models import Post
@@ -514,10 +594,14 @@ def prepare(clients: int, per_client: int) -> dict:
     customers = (
         User.objects.filter(username__startswith="user", is_active=True)
         .exclude(email="")
-        .order_by("-pk")[:20]
+        .order_by("-pk")[:CUSTOMERS]
     )
     data["customer_sessions"] = [session_cookie(user) for user in customers]
-    data["products"] = list(Product.objects.values_list("slug", flat=True)[:20])
+    data["product_ids"] = list(
+        Product.objects.filter(status__in=[Product.Status.ON_SALE, Product.Status.DISCONTINUED])
+        .order_by("pk")
+        .values_list("pk", flat=True)[:20]
+    )
     data["categories"] = list(Category.values)
     data["posts_api"] = f"/api/v1/posts/?product={data['feed'].strip('/').split('/')[-1]}"
     written = {post_id for _session, post_id in data["votes"] + data["comment_targets"]}
@@ -704,6 +788,22 @@ def report(args, results) -> bool:
         f"{share:.0%} of the statements and {row_share:.0%} of the rows"
     )
     print(f"read-your-writes violations: {len(r['misses'])} (must be 0)")
+    files = r["files"]
+    equal = [file for file in files if file[1] == "equal"]
+    different = [file for file in files if file[1] == "different"]
+    missing = [file for file in files if isinstance(file[1], int)]
+    other_node = [file for file in equal if file[2] and file[3] and file[2] != file[3]]
+    print(
+        f"files: {len(files)} uploaded, {len(equal)} read back from any node ({len(other_node)} "
+        f"from the node that did not take the upload), {len(different)} mismatched (must be 0), "
+        f"{len(missing)} refused or not found (must be 0), "
+        f"{len(files) - len(equal) - len(different) - len(missing)} not downloaded (a request "
+        f"on the way failed); objects in the private "
+        f"bucket: {r['private_objects']}; anonymous GET of one from the store: "
+        f"{r['anonymous_status']} (must be 403)"
+    )
+    for file in (different + missing)[:10]:
+        print(f"  {file[0]:.1f} s {file[1]}: uploaded to {file[2]}, downloaded from {file[3]}")
     for miss in r["misses"][:10]:
         print(f"  {miss[0]:.1f} s {miss[1]}: wrote {miss[2]}, read {miss[3]} -> {miss[4]}")
     lag_s, lag_b = r["lag_seconds"], r["lag_bytes"]
@@ -722,6 +822,8 @@ def report(args, results) -> bool:
         "check_consistency clean": "Every denormalised value matches" in r["check"],
         "reads served by the replica": s_calls > 0,
         "read-your-writes held": not r["misses"],
+        "files read back from any node, bytes equal": bool(equal) and not different and not missing,
+        "private objects refused without a signature": r["anonymous_status"] == 403,
     }
     print()
     for name, ok in checks.items():
@@ -746,7 +848,17 @@ def run(args, workdir: Path, site: Site) -> bool:
     sink = SmtpSink()
     sink.controller.start()
     stack.callback(sink.controller.stop)
+    store = stack.enter_context(running_object_store())
+    buckets = store.new_buckets()
+    print(f"S3 (moto's server) on port {store.port}", flush=True)
     env = site_environment(redis.url, sink.port) | {
+        # Every node and worker the same buckets: files every node reads.
+        "STORAGE_S3_ENDPOINT_URL": buckets.endpoint_url,
+        "STORAGE_S3_PUBLIC_BUCKET": buckets.public_bucket,
+        "STORAGE_S3_PRIVATE_BUCKET": buckets.private_bucket,
+        "STORAGE_S3_ACCESS_KEY": buckets.access_key,
+        "STORAGE_S3_SECRET_KEY": buckets.secret_key,
+        "STORAGE_S3_REGION": buckets.region,
         "DATABASE_URL": primary.url(),
         "DATABASE_REPLICA_URLS": replica.url(),
         "SECRET_KEY": "rehearsal-" + secrets.token_hex(25),
@@ -835,12 +947,18 @@ def run(args, workdir: Path, site: Site) -> bool:
     fault_thread.join()
     monitor.done.set()
     monitor.join()
-    log = [row for rows, _misses in outcomes for row in rows]
-    misses = [miss for _rows, found in outcomes for miss in found]
+    log = [row for rows, _misses, _files in outcomes for row in rows]
+    misses = [miss for _rows, found, _files in outcomes for miss in found]
+    files = [file for _rows, _misses, read in outcomes for file in read]
     print(f"traffic done: {len(log)} requests; waiting for the queues to drain", flush=True)
     primary_selects, replica_selects = select_counts(primary), select_counts(replica)
     drain_seconds, due, received = drain(sink, since, args.drain)
     check = consistency()
+    private = [key for key in store.keys(buckets.private_bucket) if key.startswith("ticket-")]
+    anonymous = (
+        store.anonymous_get(store.object_url(buckets.private_bucket, private[0]))[0]
+        if private else None
+    )  # fmt: skip
     return report(
         args,
         {
@@ -852,7 +970,8 @@ def run(args, workdir: Path, site: Site) -> bool:
             "drain_seconds": drain_seconds, "unacked_after": unacked_tasks(redis.url),
             "check": check, "primary_selects": primary_selects,
             "replica_selects": replica_selects, "lag_seconds": monitor.lag_seconds,
-            "lag_bytes": monitor.lag_bytes,
+            "lag_bytes": monitor.lag_bytes, "files": files, "private_objects": len(private),
+            "anonymous_status": anonymous,
         },
     )  # fmt: skip
 

@@ -1,8 +1,10 @@
 """The rehearsal of a scaled-out deployment, short form (bench/rehearsal.py --short): a primary
 and a streaming replica, two web nodes behind HAProxy, two workers on different queues and beat,
-a minute of mixed traffic with a web node and the e-mail worker killed in the middle. It exits
-non-zero when any of its checks fails; its report says which."""
+a minute of mixed traffic with a web node and the e-mail worker killed in the middle, files
+uploaded to one node read back from any (S3, moto's server). It exits non-zero when any of its
+checks fails; its report says which."""
 
+import re
 import signal
 import subprocess
 import sys
@@ -35,3 +37,6 @@ def test_the_short_rehearsal_passes_every_check():
 
     assert process.returncode == 0, output
     assert "FAIL" not in output
+    # Files were filed with tickets and read back, and that was checked.
+    assert re.search(r"files: [1-9]\d* uploaded, [1-9]\d* read back from any node", output), output
+    assert "ok   private objects refused without a signature" in output, output
