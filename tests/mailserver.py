@@ -26,6 +26,7 @@ import pytest
 
 from service_desk.mail.imap import ImapSettings
 from tests.broker import free_port
+from tests.processes import ChildServer
 from tests.waiting import wait_until
 
 START_TIMEOUT = 60  # seconds: generous, the machine may be busy
@@ -92,7 +93,7 @@ def make_certificates(directory: Path):
     )  # fmt: skip
 
 
-class Dovecot:
+class Dovecot(ChildServer):
     """Dovecot in the foreground (`dovecot -F`), a child of the test process, every file under
     `directory`. With `tls=False` it has no certificate: no IMAPS port and no STARTTLS."""
 
@@ -221,9 +222,6 @@ service anvil {{
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=15)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def ssl_context(self) -> ssl.SSLContext:
         """A client context trusting this server's CA (and only it)."""

@@ -8,8 +8,6 @@ not the code under test. The `s3` fixture (tests/conftest.py) points settings.ST
 buckets of it as settings.py would with the STORAGE_S3_* settings.
 """
 
-import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,13 +21,14 @@ import boto3
 
 from cocreate.core.object_storage import S3Settings
 from tests.broker import free_port
+from tests.processes import ChildServer
 from tests.waiting import wait_until
 
 START_TIMEOUT = 60  # seconds: generous, the machine may be busy
 REGION = "us-east-1"
 
 
-class ObjectStore:
+class ObjectStore(ChildServer):
     """The server as a child of the test process, its log in a throwaway folder."""
 
     host = "127.0.0.1"
@@ -66,19 +65,6 @@ class ObjectStore:
                 return False
 
         wait_until(serving, timeout=START_TIMEOUT, message=self.log_text)
-
-    def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=15)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def new_buckets(self) -> S3Settings:
         """A fresh public and private bucket, as STORAGE_S3_* settings naming them."""

@@ -13,7 +13,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ import pytest
 import requests
 
 from tests.broker import free_port
+from tests.processes import ChildServer
 from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ START_TIMEOUT = 60  # seconds: generous, the machine may be busy
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class OidcProvider:
+class OidcProvider(ChildServer):
     """The provider as a child of the test process, every file under `directory`."""
 
     host = "127.0.0.1"
@@ -112,19 +112,6 @@ class OidcProvider:
                 f"the OIDC provider to answer at {self.discovery_url}; its log:\n" + self.log_text()
             ),
         )
-
-    def stop(self):
-        if self.process is None or self.process.returncode is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=15)
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def _control(self, path: str, **values):
         response = requests.post(
