@@ -10,7 +10,10 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+
+from django.db import connections
 
 from cocreate.celery import app as celery_app
 from tests.processes import database_url
@@ -100,3 +103,36 @@ def redeliver_unacked(task_id: str) -> None:
                 client.zadd("unacked_index", {tag: 1})
                 return
     raise AssertionError(f"task {task_id} is not waiting unacknowledged in the broker")
+
+
+class TableGate:
+    """Another connection holding an EXCLUSIVE lock on a model's table: a worker's task that
+    writes to it (or reads it for update) waits there until the gate's block ends."""
+
+    def __init__(self, connection, model):
+        self.connection = connection
+        self.table = model._meta.db_table
+
+    def blocked_backends(self) -> list[int]:
+        """The server process ids of those waiting on the table."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
+                [self.table],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+@contextmanager
+def table_locked(model, *, gate: type[TableGate] = TableGate):
+    """A `gate` on `model`'s table for the block; the lock is released as it ends."""
+    other = connections.create_connection("default")
+    try:
+        other.ensure_connection()
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN EXCLUSIVE MODE")
+        yield gate(other, model)
+    finally:
+        other.rollback()
+        other.close()

@@ -6,13 +6,10 @@ real Redis broker and a real SMTP server (tests/smtp.py). The default worker is 
 job by a table lock of the test's; more jobs wait behind it.
 """
 
-from contextlib import contextmanager
-
 import pytest
 import redis
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import connections
 
 from cocreate.celery import app as celery_app
 from cocreate.core import tasks as core_tasks
@@ -20,34 +17,9 @@ from cocreate.notifications import tasks as notification_tasks
 from cocreate.notifications.models import Notification
 from tests.factories.notifications import NotificationFactory
 from tests.waiting import wait_until
-from tests.workers import start_worker, stop_workers, wait_for_workers
+from tests.workers import start_worker, stop_workers, table_locked, wait_for_workers
 
 BACKLOG = 5
-
-
-@contextmanager
-def sessions_locked():
-    """Another connection holding an EXCLUSIVE lock on the sessions table: the default queue's
-    clear_expired_sessions waits on it. Yields a function telling how many wait."""
-    other = connections.create_connection("default")
-    try:
-        other.ensure_connection()
-        other.set_autocommit(False)
-        with other.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {Session._meta.db_table} IN EXCLUSIVE MODE")
-
-        def waiting() -> int:
-            with other.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-                    [Session._meta.db_table],
-                )
-                return cursor.fetchone()[0]
-
-        yield waiting
-    finally:
-        other.rollback()
-        other.close()
 
 
 def _waiting_in(queue: str) -> int:
@@ -68,10 +40,12 @@ def test_an_email_is_sent_while_the_default_queue_is_stuck(smtp_sink):
     ]
     try:
         wait_for_workers(["queues-default", "queues-email"])
-        with sessions_locked() as waiting:
+        with table_locked(Session) as gate:
             # Given the default worker stuck on a job, and more default jobs queued behind it
             jobs = [core_tasks.clear_expired_sessions.delay() for _ in range(BACKLOG)]
-            wait_until(waiting, timeout=120, message="the default worker to wait on the lock")
+            wait_until(
+                gate.blocked_backends, timeout=120, message="the default worker to wait on the lock"
+            )
             assert _waiting_in("default") == BACKLOG - 1
 
             # When a notification's e-mail is queued after them
@@ -84,7 +58,7 @@ def test_an_email_is_sent_while_the_default_queue_is_stuck(smtp_sink):
                 timeout=120,
                 message="the e-mail to be sent",
             )
-            assert waiting() == 1
+            assert len(gate.blocked_backends()) == 1
             assert _waiting_in("default") == BACKLOG - 1
             assert not any(job.ready() for job in jobs)
         # (and once the lock goes, the backlog drains)

@@ -4,8 +4,6 @@ Shared by the designers' tests that run the surfacing job in separate worker pro
 (tests/workers.py; tests/designers/test_concurrency.py, tests/designers/test_worker_killed.py).
 """
 
-from contextlib import contextmanager
-
 from django.db import connections
 
 from cocreate.notifications.models import Notification
@@ -15,6 +13,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.community import PostFactory
 from tests.factories.designers import ProductTeamFactory
 from tests.waiting import wait_until
+from tests.workers import TableGate, table_locked
 
 
 def popular_posts(count=3, votes=60):
@@ -39,24 +38,12 @@ def assert_each_item_and_notice_once(posts):
     assert notes.values("recipient", "dedupe_key").distinct().count() == notes.count()
 
 
-class NotifyGate:
+class NotifyGate(TableGate):
     """Another connection holding an EXCLUSIVE lock on the notifications table.
 
     A surfacing run that reaches its notify step waits there on its first insert, inside the
     item's transaction: it has rescored the posts and created the review items (committed),
     holds the job's advisory lock, and has notified no one."""
-
-    def __init__(self, connection):
-        self.connection = connection
-        self.table = Notification._meta.db_table
-
-    def blocked_backends(self) -> list[int]:
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-                [self.table],
-            )
-            return [row[0] for row in cursor.fetchall()]
 
     def wait_for_a_run(self, timeout: float = 120) -> int:
         """The server process id of the run waiting at the gate."""
@@ -65,18 +52,8 @@ class NotifyGate:
         return pids[0]
 
 
-@contextmanager
 def notify_gate():
-    other = connections.create_connection("default")
-    try:
-        other.ensure_connection()
-        other.set_autocommit(False)
-        with other.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {Notification._meta.db_table} IN EXCLUSIVE MODE")
-        yield NotifyGate(other)
-    finally:
-        other.rollback()
-        other.close()
+    return table_locked(Notification, gate=NotifyGate)
 
 
 def backend_alive(pid: int) -> bool:
