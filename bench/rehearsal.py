@@ -61,13 +61,13 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.soak import (  # noqa: E402
+    Browser,
     RedisServer,
     SmtpSink,
     consistency,
@@ -296,69 +296,6 @@ def backend_states(stats_port: int) -> dict[str, str]:
 
 
 # --- Traffic -------------------------------------------------------------------------------------
-
-
-class Browser:
-    """A client's cookies: the session, CSRF, and whatever the site sets (cc_primary_until)."""
-
-    def __init__(self, port: int, session: str = ""):
-        self.port = port
-        self.cookies = {"sessionid": session, "csrftoken": "c" * 32} if session else {}
-
-    def request(self, method: str, url: str, body=None, *, files=None, raw=False):
-        """(status, answer): JSON decoded, else text, or the bytes as sent when `raw`. With
-        `files` ({field: (name, bytes)}), `body` is a form's fields, sent as multipart. The
-        answer's headers are kept in `self.headers` (Location, X-Served-By)."""
-        headers = {"Host": "127.0.0.1", "Accept-Language": "en"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        if files is not None:
-            body, headers["Content-Type"] = multipart(body or {}, files)
-        elif body is not None:
-            body = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        elif method == "POST":
-            headers["Content-Length"] = "0"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, url, body=body, headers=headers)
-            response = conn.getresponse()
-            content = response.read()
-            self.headers = response.headers
-            for header in response.headers.get_all("Set-Cookie") or []:
-                cookie = SimpleCookie()
-                cookie.load(header)
-                for name, morsel in cookie.items():
-                    if morsel["max-age"] == "0" or not morsel.value:
-                        self.cookies.pop(name, None)
-                    else:
-                        self.cookies[name] = morsel.value
-            if raw:
-                return response.status, content
-            if response.getheader("Content-Type", "").startswith("application/json"):
-                return response.status, json.loads(content)
-            return response.status, content.decode(errors="replace")
-        finally:
-            conn.close()
-
-
-def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
-    """A multipart/form-data body of `fields` and `files` ({field: (name, bytes)}), and its
-    Content-Type."""
-    boundary = secrets.token_hex(16)
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    for field, (filename, content) in files.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
-            + content + b"\r\n"
-        )  # fmt: skip
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def _numbers(data) -> set:
