@@ -34,6 +34,7 @@ class PersistentScheduler(beat.PersistentScheduler):
     def __init__(self, *args, **kwargs):
         self._lock = None
         self._holding = None  # not known before the first tick
+        self._redis_down = False
         super().__init__(*args, **kwargs)
 
     def setup_schedule(self):
@@ -42,6 +43,11 @@ class PersistentScheduler(beat.PersistentScheduler):
 
     def tick(self, *args, **kwargs):
         holding = self._hold_lock()
+        if holding is None:
+            # No Redis, so no job could be sent: ask again a second later (without this pause the
+            # loop spins through every due entry), and send what fell due once it is back.
+            self._holding = False
+            return 1.0
         if holding != self._holding:
             if holding:
                 logger.info("Beat: holds the lock; sends the due jobs.")
@@ -65,23 +71,31 @@ class PersistentScheduler(beat.PersistentScheduler):
                 self._lock.release()
         super().close()
 
-    def _hold_lock(self) -> bool:
-        """Whether this beat holds the lock now: renewed if it held it, else taken if free."""
+    def _hold_lock(self) -> bool | None:
+        """Whether this beat holds the lock now: renewed if it held it, else taken if free;
+        None while Redis does not answer (said once per outage)."""
         if self._lock is None:
             client = redis.Redis.from_url(self.app.conf.broker_url, socket_timeout=5)
             self._lock = client.lock(
                 self.lock_key, timeout=settings.BEAT_LOCK_SECONDS, thread_local=False
             )
         try:
-            if self._holding:
-                try:
-                    return self._lock.reacquire()
-                except LockError:  # it expired (this beat stalled); another may have taken it
-                    logger.warning("Beat: lost its lock.")
-            return self._lock.acquire(blocking=False)
+            holding = self._renew_or_take_lock()
         except redis.RedisError as error:  # no broker: no job could be sent anyway
-            logger.warning("Beat: the lock's Redis does not answer: %r", error)
-            return False
+            if not self._redis_down:
+                logger.warning("Beat: the lock's Redis does not answer: %r", error)
+            self._redis_down = True
+            return None
+        self._redis_down = False
+        return holding
+
+    def _renew_or_take_lock(self) -> bool:
+        if self._holding:
+            try:
+                return self._lock.reacquire()
+            except LockError:  # it expired (this beat stalled); another may have taken it
+                logger.warning("Beat: lost its lock.")
+        return self._lock.acquire(blocking=False)
 
 
 app = Celery("cocreate")

@@ -138,3 +138,23 @@ def test_a_beat_that_stops_hands_the_lock_over_at_once(own_broker, tmp_path):
             _stop(beat)
 
     assert [pid for pid, _run in itertools.groupby(_senders(url))] == [first.pid, second.pid]
+
+
+def test_a_beat_whose_redis_stops_says_so_once_and_sends_again_when_it_is_back(
+    own_broker, tmp_path
+):
+    beat, log = _start_beat("beat", tmp_path, own_broker.url)
+    try:
+        wait_until(lambda: len(_senders(own_broker.url)) >= 2, timeout=120, message="sending")
+        own_broker.stop()
+        wait_until(
+            lambda: "does not answer" in log.read_text(),
+            timeout=60,
+            message="beat to notice that Redis stopped",
+        )
+        own_broker.start()  # empty: no persistence
+        wait_until(lambda: _senders(own_broker.url), timeout=120, message="sending again")
+    finally:
+        _stop(beat)
+
+    assert log.read_text().count("the lock's Redis does not answer") == 1
