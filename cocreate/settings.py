@@ -316,6 +316,10 @@ SERVICE_DESK_ATTACHMENT_ROOT = env.path(
 ACCOUNTS_DATA_EXPORT_ROOT = env.path(
     "ACCOUNTS_DATA_EXPORT_ROOT", default=DATA_DIR / "private" / "data-exports"
 )
+# Collaboration projects' shared files are private to the project (partners/models/projects.py).
+PARTNERS_PROJECT_FILE_ROOT = env.path(
+    "PARTNERS_PROJECT_FILE_ROOT", default=DATA_DIR / "private" / "project-files"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -334,6 +338,11 @@ STORAGES = {
     "data_exports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": ACCOUNTS_DATA_EXPORT_ROOT},
+    },
+    # ProjectFile.file's storage (partners/models/projects.py).
+    "project_files": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PARTNERS_PROJECT_FILE_ROOT},
     },
 }
 # S3-compatible object storage, so that every web node and worker reads the same files (README,
@@ -671,7 +680,7 @@ COMMUNITY_IMAGE_MAX_BYTES = env.int("COMMUNITY_IMAGE_MAX_BYTES", default=MAX_UPL
 # The largest request body taken at all, refused on its declared length before any of it is read
 # (cocreate.core.middleware.RequestSizeLimitMiddleware; client_max_body_size in deploy/nginx.conf
 # is the same, change both together). Default: the most files one form takes,
-# a ticket message's 5 attachments (service_desk.attachments.MAX_FILES_PER_MESSAGE) or a post's
+# a ticket message's 5 attachments (cocreate.core.uploads.MAX_FILES_PER_MESSAGE) or a post's
 # images, plus DATA_UPLOAD_MAX_MEMORY_SIZE for the other fields and 1 MiB for the multipart
 # framing: 36 MiB.
 MAX_REQUEST_BYTES = env.int(

@@ -9,11 +9,14 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from cocreate.accounts.roles import Landing
         from cocreate.core.badges import register_status_badges
+        from cocreate.core.media import register_private_root
         from cocreate.core.menu import register_menu_entry
 
         from .models import Application, CollaborationProject, Partner
         from .permissions import is_partner_member
 
+        # Projects' shared files are private: /media/ never serves their directory.
+        register_private_root("PARTNERS_PROJECT_FILE_ROOT")
         register_menu_entry(_("Partners"), "partners:directory", position=40)
         register_menu_entry(
             _("My organisation"),

@@ -1,5 +1,6 @@
 """Who may do what with partners: their members keep their organisation's profile, the owners
-of a partner that is not suspended (and staff) run collaboration projects."""
+of a partner that is not suspended (and staff) run collaboration projects, and the members of
+the partners on a project (and staff) work in it."""
 
 from django.db.models import QuerySet
 
@@ -32,3 +33,19 @@ def can_manage_project(user, project: CollaborationProject) -> bool:
     if user.is_staff:
         return True
     return acting_ownerships(user).filter(partner__projects=project).exists()
+
+
+def project_memberships(user, project: CollaborationProject) -> QuerySet[Membership]:
+    """`user`'s memberships of the partners on `project` (accepted ones: an invited partner is
+    not on it yet) that are not suspended: the organisations they work in the project for."""
+    return Membership.objects.filter(user=user, partner__projects=project).exclude(
+        partner__status=Partner.Status.SUSPENDED
+    )
+
+
+def can_work_in_project(user, project: CollaborationProject) -> bool:
+    """Staff, and the members of the project's partners, read and add to its work (updates,
+    milestones, files). An invited partner's members do not until an owner accepts."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or project_memberships(user, project).exists()

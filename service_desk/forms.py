@@ -9,9 +9,9 @@ from django.utils.translation import ngettext, pgettext
 
 from cocreate.core.forms import PresentChoiceField
 from cocreate.core.text import SingleLineField
+from cocreate.core.uploads import MAX_FILES_PER_MESSAGE, accepted_types_label, validate_attachments
 from products.models import Product, Registration
 
-from .attachments import MAX_FILES_PER_MESSAGE, accepted_types_label, validate_attachments
 from .models import Category, KnowledgeArticle, Priority, Shipment, SlaState, Tag, Ticket
 from .selectors import canned_responses, desk_agents, desk_macros
 

@@ -4,16 +4,13 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
-from django.core.signals import setting_changed
 from django.db import models
-from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.i18n import known_time_zones
+from cocreate.core.media import PrivateStorage
 
 from .role_cache import cached_role_names, remember_role_names
 from .roles import Role
@@ -135,21 +132,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class _DataExportStorage(LazyObject):
-    """storages["data_exports"] (settings.STORAGES): private, outside MEDIA_ROOT; looked up on
-    first use and again after STORAGES changes (a test's settings), like default_storage."""
-
-    def _setup(self):
-        self._wrapped = storages["data_exports"]
-
-
-data_export_storage = _DataExportStorage()
-
-
-@receiver(setting_changed)
-def _storages_changed(*, setting, **kwargs):
-    if setting == "STORAGES":
-        data_export_storage._wrapped = empty
+data_export_storage = PrivateStorage("data_exports")
 
 
 def _data_export_storage():

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 _private_root_settings: list[str] = []
 
@@ -31,3 +34,31 @@ def public_uploads_on_disk() -> bool:
     """Whether public uploads are files under MEDIA_ROOT (the default storage on the file
     system), not objects in a bucket."""
     return isinstance(storages["default"], FileSystemStorage)
+
+
+class PrivateStorage(LazyObject):
+    """storages[alias] (settings.STORAGES), looked up on first use and again after STORAGES
+    changes (a test's `settings.STORAGES = ...`), as Django's own default_storage does.
+
+    A FileField calls its storage callable once, when the model is defined, and keeps what it
+    returns: a model keeping private files gives it one of these stand-ins.
+    """
+
+    def __init__(self, alias: str):
+        # LazyObject sends every other attribute to the wrapped storage.
+        self.__dict__["alias"] = alias
+        super().__init__()
+        _private_storages.append(self)
+
+    def _setup(self):
+        self._wrapped = storages[self.alias]
+
+
+_private_storages: list[PrivateStorage] = []
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        for storage in _private_storages:
+            storage._wrapped = empty

@@ -17,7 +17,11 @@ S3_BACKEND = "storages.backends.s3.S3Storage"
 PRIVATE_URL_SECONDS = 60
 # Public uploads never change under one name (a new upload gets a new name).
 PUBLIC_CACHE_CONTROL = "public, max-age=86400"
-PRIVATE_FOLDERS = {"attachments": "ticket-attachments", "data_exports": "data-exports"}
+PRIVATE_FOLDERS = {
+    "attachments": "ticket-attachments",
+    "data_exports": "data-exports",
+    "project_files": "project-files",
+}
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def _options(s3: S3Settings, *, bucket: str) -> dict:
 
 
 def s3_storages(s3: S3Settings) -> dict[str, dict]:
-    """The "default", "attachments" and "data_exports" entries of STORAGES for `s3`."""
+    """The "default" entry of STORAGES for `s3`, and one per private storage (PRIVATE_FOLDERS)."""
     if not (s3.public_bucket and s3.private_bucket):
         raise ObjectStorageMisconfigured(
             "Set both STORAGE_S3_PUBLIC_BUCKET and STORAGE_S3_PRIVATE_BUCKET, or neither."

@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from cocreate.accounts.selectors import has_verified_email
 from cocreate.accounts.services import user_create_unclaimed
 from cocreate.core import clock
+from cocreate.core.uploads import MAX_FILES_PER_MESSAGE, validate_attachment
 
-from ..attachments import MAX_FILES_PER_MESSAGE, validate_attachment
 from ..models import Channel, InboundMail, Mailbox, Ticket
 from ..permissions import customer_may_reopen, is_desk_agent
 from ..services import ticket_change_status, ticket_create, ticket_reply

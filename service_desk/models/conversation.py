@@ -6,15 +6,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
-from django.core.signals import setting_changed
 from django.db import models
-from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.clock import ClockDateTimeField
+from cocreate.core.media import PrivateStorage
 
 from ..placeholders import validate_placeholders
 from .choices import Category
@@ -52,26 +49,9 @@ class TicketMessage(models.Model):
         return f"{self.ticket_id}: {self.body[:40]}"
 
 
-class _AttachmentStorage(LazyObject):
-    """storages["attachments"] (settings.STORAGES): private, outside MEDIA_ROOT, as /media/ is
-    public and attachments are not.
-
-    TicketAttachment.file calls its storage callable once, when the model is defined, and keeps
-    what it returns; this stand-in looks the storage up on first use, and again after STORAGES
-    changes (a test's `settings.STORAGES = ...`), as Django's own default_storage does.
-    """
-
-    def _setup(self):
-        self._wrapped = storages["attachments"]
-
-
-attachment_storage = _AttachmentStorage()
-
-
-@receiver(setting_changed)
-def _storages_changed(*, setting, **kwargs):
-    if setting == "STORAGES":
-        attachment_storage._wrapped = empty
+# storages["attachments"]: private, outside MEDIA_ROOT, as /media/ is public and attachments are
+# not.
+attachment_storage = PrivateStorage("attachments")
 
 
 def _private_storage():

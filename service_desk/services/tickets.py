@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from cocreate.core import clock
 from cocreate.core.errors import StateConflict
 from cocreate.core.markup import render_markdown
+from cocreate.core.uploads import validate_attachments
 from cocreate.webhooks.models import Event
 
-from ..attachments import validate_attachments
 from ..models import Category, Channel, Priority, Ticket, TicketEvent, TicketMessage
 from ..permissions import customer_may_reopen, is_desk_agent
 from ..placeholders import validate_filled

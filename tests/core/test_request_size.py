@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from service_desk.attachments import MAX_FILES_PER_MESSAGE
+from cocreate.core.uploads import MAX_FILES_PER_MESSAGE
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -230,7 +230,7 @@ def test_staff_find_the_queue_from_the_directory(client):
 
 def test_the_apply_page_limits_how_often_one_user_applies(client, monkeypatch):
     from cocreate.core.ratelimit import RateLimit
-    from partners import views
+    from partners.views import applications as views
 
     monkeypatch.setattr(views, "APPLY_RATE", RateLimit(1, 3600))
     client.force_login(UserFactory())

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from cocreate.core.uploads import validate_attachment, validate_attachments
 from service_desk import services
-from service_desk.attachments import validate_attachment, validate_attachments
 from service_desk.models import Category, Ticket, TicketAttachment
 from tests.images import image_upload, png_bytes, zip_of
 

@@ -19,7 +19,7 @@ from cocreate.core.i18n import localized_columns
 from cocreate.core.markup import render_markdown
 from cocreate.core.search import SpacedHan
 
-from .taxonomy import Capability, Certification, is_area_code
+from ..taxonomy import Capability, Certification, is_area_code
 
 # Path segments under /partners/ that are pages, so no partner may take them as its slug.
 RESERVED_SLUGS = frozenset(
@@ -200,7 +200,7 @@ class Partner(models.Model):
         ]
 
     def region_names(self) -> list[str]:
-        from .taxonomy import area_name
+        from ..taxonomy import area_name
 
         return [area_name(code) for code in self.regions_served]
 
@@ -420,73 +420,3 @@ class Application(models.Model):
 
     def capability_labels(self) -> list[str]:
         return [Capability(code).label for code in self.capabilities if code in Capability.values]
-
-
-class CollaborationProject(models.Model):
-    class Kind(models.TextChoices):
-        JOINT_RND = "joint_rnd", _("Joint R&D")
-        SUPPLY = "supply", _("Supply")
-        CO_MARKETING = "co_marketing", _("Co-marketing")
-        EDUCATION = "education", _("Education")
-
-    class Status(models.TextChoices):
-        PLANNED = "planned", pgettext_lazy("project status", "Planned")
-        ACTIVE = "active", pgettext_lazy("project status", "Active")
-        COMPLETED = "completed", pgettext_lazy("project status", "Completed")
-        CANCELLED = "cancelled", pgettext_lazy("project status", "Cancelled")
-
-    title = models.CharField(_("title"), max_length=160)
-    slug = models.SlugField(_("slug"), max_length=170, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
-    )
-    summary = models.CharField(_("summary"), max_length=300)
-    description = models.TextField(_("description"), max_length=10000, blank=True)
-    description_html = models.TextField(editable=False, blank=True)
-    outcomes = models.TextField(
-        _("outcomes"),
-        max_length=10000,
-        blank=True,
-        help_text=_("What the project produced: results, publications, products. Markdown."),
-    )
-    outcomes_html = models.TextField(editable=False, blank=True)
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    partners = models.ManyToManyField(Partner, related_name="projects", verbose_name=_("partners"))
-    products = models.ManyToManyField(
-        "products.Product",
-        related_name="collaboration_projects",
-        blank=True,
-        verbose_name=_("products"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        ordering = ["-start_date", "-created_at"]
-        verbose_name = _("collaboration project")
-        verbose_name_plural = _("collaboration projects")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(start_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
-                name="project_ends_after_start",
-                violation_error_message=_("The end date cannot be before the start date."),
-            )
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("partners:project_detail", args=[self.slug])

@@ -1,4 +1,6 @@
-"""What a ticket attachment may be: a few common types, recognised by their content, small, and\nneither a picture nor a zip that would blow up when opened."""
+"""What a private upload (a ticket attachment, a project file) may be: a few common types,
+recognised by their content, small, and neither a picture nor a zip that would blow up when
+opened."""
 
 import zipfile
 from pathlib import Path

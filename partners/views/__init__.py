@@ -1,0 +1,37 @@
+"""The directory's pages, one module per part of the site (docs/design.md, "Inside an app")."""
+
+from .applications import application_queue, application_review, apply
+from .demand import manage_demand
+from .directory import directory, partner_detail
+from .organisation import (
+    catalog_remove,
+    invitation,
+    invitation_revoke,
+    manage_catalog,
+    manage_members,
+    manage_profile,
+    member_remove,
+    mine,
+)
+from .projects import project_create, project_detail, project_edit, project_list
+
+__all__ = [
+    "application_queue",
+    "application_review",
+    "apply",
+    "catalog_remove",
+    "directory",
+    "invitation",
+    "invitation_revoke",
+    "manage_catalog",
+    "manage_demand",
+    "manage_members",
+    "manage_profile",
+    "member_remove",
+    "mine",
+    "partner_detail",
+    "project_create",
+    "project_detail",
+    "project_edit",
+    "project_list",
+]
