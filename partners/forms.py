@@ -54,6 +54,13 @@ class DirectoryFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=PartnerKind.choices, empty_label=_("All kinds")
     )
     country = CountryFilterField(label=_("Based in"), required=False)
+    # The language the profile is written in: partners who read and write it.
+    language = PresentChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=settings.LANGUAGES,
+        empty_label=_("Any language"),
+    )
     serves = forms.ChoiceField(label=_("Serves"), required=False)
     capability = PresentChoiceField(
         label=_("Capability"),
@@ -77,6 +84,7 @@ class DirectoryFilterForm(forms.Form):
             ("kind", "kinds"),
             ("capability", "capabilities"),
             ("certification", "certifications"),
+            ("language", "languages"),
         ):
             self.fields[name].choices = partial(self._present_choices, name, facet)
         self.fields["country"].choices = self._country_choices

@@ -47,13 +47,14 @@ def search_query(text: str) -> SearchQuery | None:
 
 @dataclass(frozen=True)
 class DirectoryFacets:
-    """How many active partners have each kind, country, capability and certification: what
-    the directory's filters offer (only values some partner has)."""
+    """How many active partners have each kind, country, capability, certification and profile
+    language: what the directory's filters offer (only values some partner has)."""
 
     kinds: dict[str, int]
     countries: dict[str, int]
     capabilities: dict[str, int]
     certifications: dict[str, int]
+    languages: dict[str, int]
 
 
 def directory_facets() -> DirectoryFacets:
@@ -75,9 +76,16 @@ def directory_facets() -> DirectoryFacets:
         grouped("countries", F("country")),
         grouped("capabilities", unnest("capabilities")),
         grouped("certifications", unnest("certifications")),
+        grouped("languages", F("language")),
         all=True,
     )
-    facets = {"kinds": {}, "countries": {}, "capabilities": {}, "certifications": {}}
+    facets = {
+        "kinds": {},
+        "countries": {},
+        "capabilities": {},
+        "certifications": {},
+        "languages": {},
+    }
     for facet, value, n in rows:
         facets[facet][value] = n
     return DirectoryFacets(**facets)
@@ -88,6 +96,7 @@ def partner_directory(
     q: str = "",
     kind: str = "",
     country: str = "",
+    language: str = "",
     serves: str = "",
     capability: str = "",
     certification: str = "",
@@ -98,14 +107,16 @@ def partner_directory(
     """Active partners matching the directory filters, in the chosen order.
 
     Every filter is an indexed lookup (GIN on the arrays and the search vector, B-tree on status
-    with kind or country), and a card needs no other table, so a page costs two queries (count and
-    rows) at any directory size.
+    with kind or country; the profile's language, one of a handful, narrows the others' rows), and
+    a card needs no other table, so a page costs two queries (count and rows) at any directory size.
     """
     partners = (base if base is not None else Partner.objects.active()).defer(*_LIST_DEFERRED)
     if kind:
         partners = partners.filter(kind=kind)
     if country:
         partners = partners.filter(country=country)
+    if language:
+        partners = partners.filter(language=language)
     if serves:
         partners = partners.filter(regions_served__overlap=areas_serving(serves))
     if capability:

@@ -15,7 +15,8 @@ urlpatterns = [
         name="application_review",
     ),
     path("partners/mine/", views.mine, name="mine"),
-    path("partners/mine/<slug:slug>/", views.manage_profile, name="manage"),
+    path("partners/mine/<slug:slug>/", views.organisation_dashboard, name="manage"),
+    path("partners/mine/<slug:slug>/profile/", views.manage_profile, name="profile"),
     path("partners/mine/<slug:slug>/members/", views.manage_members, name="members"),
     path(
         "partners/mine/<slug:slug>/members/<int:pk>/remove/",

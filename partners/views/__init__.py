@@ -12,6 +12,7 @@ from .organisation import (
     manage_profile,
     member_remove,
     mine,
+    organisation_dashboard,
 )
 from .projects import project_create, project_detail, project_edit, project_list
 
@@ -29,6 +30,7 @@ __all__ = [
     "manage_profile",
     "member_remove",
     "mine",
+    "organisation_dashboard",
     "partner_detail",
     "project_create",
     "project_detail",

@@ -52,7 +52,12 @@ PAGES = {
     ],
     "agent": ["/desk/", "desk_ticket", "/desk/metrics/", "/desk/macros/", "/desk/kb/new/"],
     "designer": ["/design/", "design_item", "/design/dashboard/", "/design/evaluations/new/"],
-    "partner": ["/partners/mine/", "/partners/mine/acme/", "/partners/projects/", "project"],
+    "partner": [
+        "/partners/mine/acme/",
+        "/partners/mine/acme/profile/",
+        "/partners/projects/",
+        "project",
+    ],
     "staff": [
         "/community/moderation/",
         "/partners/applications/",
