@@ -13,7 +13,15 @@ from .organisation import (
     member_remove,
     mine,
 )
-from .projects import project_create, project_detail, project_edit, project_list
+from .projects import (
+    project_create,
+    project_detail,
+    project_edit,
+    project_invitation,
+    project_invitation_withdraw,
+    project_invite,
+    project_list,
+)
 
 __all__ = [
     "application_queue",
@@ -33,5 +41,8 @@ __all__ = [
     "project_create",
     "project_detail",
     "project_edit",
+    "project_invitation",
+    "project_invitation_withdraw",
+    "project_invite",
     "project_list",
 ]
