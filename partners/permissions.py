@@ -58,10 +58,7 @@ def can_read_project(user, project: CollaborationProject) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return (
-        user.is_staff
-        or Membership.objects.filter(user=user, partner__projects=project).exists()
-    )
+    return user.is_staff or Membership.objects.filter(user=user, partner__projects=project).exists()
 
 
 def invited_ownerships(user, project: CollaborationProject) -> QuerySet[Membership]:

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     BooleanField,
-    ExpressionWrapper,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     Func,
     OuterRef,

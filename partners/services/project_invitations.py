@@ -120,7 +120,9 @@ def project_invite(
     refusal = project_invite_refusal(project=project, partner=partner)
     if refusal is not None:
         raise ValidationError({"partner": refusal}, code="invalid")
-    if project.invitations.filter(partner=partner, status=ProjectInvitation.Status.PENDING).exists():
+    if project.invitations.filter(
+        partner=partner, status=ProjectInvitation.Status.PENDING
+    ).exists():
         raise _open_invitation_error(partner)
     wait = rate_limit_hit(key=f"partners.project_invite:{by.pk}", rate=PROJECT_INVITE_RATE)
     if wait is not None:

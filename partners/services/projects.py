@@ -165,9 +165,10 @@ def project_update(
     if not by.is_staff:
         # The editor must still own a partner that stays: one they invite is not on it yet.
         _check_project_partners(user=by, partners=staying)
-    elif not partners and not project.invitations.filter(
-        status=ProjectInvitation.Status.PENDING
-    ).exists():
+    elif (
+        not partners
+        and not project.invitations.filter(status=ProjectInvitation.Status.PENDING).exists()
+    ):
         # A project staff started may have no accepted partner yet, only invitations.
         raise ValidationError({"partners": _("A project needs at least one partner.")})
     _check_invitable(project, added)

@@ -29,9 +29,7 @@ def project_list(request):
     kind = form.cleaned_data.get("kind", "")
     status = form.cleaned_data.get("status", "")
     projects = selectors.project_list(user=request.user, kind=kind, status=status)
-    page = Paginator(projects, 20).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(projects, 20).get_page(request.GET.get("page"))
     can_create = permissions.can_create_project(request.user)
     return render(
         request,
@@ -72,9 +70,7 @@ def _invitations_context(request, project, *, invite_form=None) -> dict:
         return {
             "open_invitations": list(selectors.open_project_invitations(project)),
             "invite_form": invite_form or ProjectInviteForm(project=project),
-            "invite_candidates": selectors.project_invite_candidates(project)[
-                :INVITE_SUGGESTIONS
-            ],
+            "invite_candidates": selectors.project_invite_candidates(project)[:INVITE_SUGGESTIONS],
         }
     return {"my_invitations": selectors.my_open_project_invitations(request.user, project)}
 
@@ -132,15 +128,11 @@ def project_edit(request, slug):
 
 
 def _say_who_was_invited(request, project) -> None:
-    names = [
-        invitation.partner.name for invitation in selectors.open_project_invitations(project)
-    ]
+    names = [invitation.partner.name for invitation in selectors.open_project_invitations(project)]
     if names:
         messages.info(
             request,
-            _(
-                "Invited: %(names)s. Each joins the project when one of its owners accepts."
-            )
+            _("Invited: %(names)s. Each joins the project when one of its owners accepts.")
             % {"names": ", ".join(names)},
         )
 

@@ -258,9 +258,7 @@ def test_a_non_staff_editor_cannot_edit_themselves_out(client, project, manager,
     assert set(project.partners.all()) == {lab, oem}
 
 
-def test_a_non_staff_editor_cannot_stay_only_through_an_invitation(
-    client, project, manager, lab
-):
+def test_a_non_staff_editor_cannot_stay_only_through_an_invitation(client, project, manager, lab):
     """Swapping their own partner for another one they own but that is only invited is
     refused: the invited one is not on the project yet."""
     mine_too = PartnerFactory(owners=[manager])
@@ -319,15 +317,15 @@ def test_a_project_needs_a_partner_or_an_invitation(client):
         (Partner.Status.PENDING, "is not active in the directory yet"),
     ],
 )
-def test_a_partner_that_is_not_active_cannot_be_invited(
-    client, project, manager, status, message
-):
+def test_a_partner_that_is_not_active_cannot_be_invited(client, project, manager, status, message):
     partner = PartnerFactory(name="Quiet Co", status=status)
     client.force_login(manager)
 
     with pytest.raises(ValidationError, match=message):
         invite(project, partner, manager)
-    response = client.post(reverse("partners:project_invite", args=["cells"]), {"partner": "Quiet Co"})
+    response = client.post(
+        reverse("partners:project_invite", args=["cells"]), {"partner": "Quiet Co"}
+    )
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -342,7 +340,9 @@ def test_a_partner_on_the_project_or_invited_already_is_refused(client, project,
         invite(project, lab, manager)
     with pytest.raises(ValidationError, match="already has an open invitation"):
         invite(project, oem, manager)
-    response = client.post(reverse("partners:project_invite", args=["cells"]), {"partner": "hengtai"})
+    response = client.post(
+        reverse("partners:project_invite", args=["cells"]), {"partner": "hengtai"}
+    )
     unknown = client.post(reverse("partners:project_invite", args=["cells"]), {"partner": "Nobody"})
 
     assert "already has an open invitation" in response.content.decode()

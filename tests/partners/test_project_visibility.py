@@ -154,9 +154,7 @@ def test_the_selectors_agree_with_the_permission(secret, open_project, member):
 def test_the_form_and_api_set_is_public(client, owner, lab):
     client.force_login(owner)
 
-    client.post(
-        reverse("partners:project_create"), form_data([lab], title="Hidden", is_public="")
-    )
+    client.post(reverse("partners:project_create"), form_data([lab], title="Hidden", is_public=""))
     response = client.post(
         "/api/v1/projects/",
         {
