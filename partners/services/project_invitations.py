@@ -62,6 +62,14 @@ def project_invite_refusal(*, project: CollaborationProject, partner: Partner):
     return None
 
 
+def _count_invitation(by) -> None:
+    """Count one invitation `by` sends (the page, the API and the project form share the
+    budget): RateLimited past PROJECT_INVITE_RATE."""
+    wait = rate_limit_hit(key=f"partners.project_invite:{by.pk}", rate=PROJECT_INVITE_RATE)
+    if wait is not None:
+        raise RateLimited(wait)
+
+
 def _open_invitation_error(partner: Partner) -> ValidationError:
     return ValidationError(
         {
@@ -124,9 +132,7 @@ def project_invite(
         partner=partner, status=ProjectInvitation.Status.PENDING
     ).exists():
         raise _open_invitation_error(partner)
-    wait = rate_limit_hit(key=f"partners.project_invite:{by.pk}", rate=PROJECT_INVITE_RATE)
-    if wait is not None:
-        raise RateLimited(wait)
+    _count_invitation(by)
     return _invite(project=project, partner=partner, by=by, message=message)
 
 

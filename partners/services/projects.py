@@ -75,19 +75,19 @@ def _check_invitable(project, partners) -> None:
 
 
 def _invite_new(project, partners, *, by) -> list:
-    """Invite each of `partners` not invited yet (an open invitation stays as it is)."""
-    from .project_invitations import _invite
+    """Invite each of `partners` not invited yet (an open invitation stays as it is); each
+    counts against `by`'s invitations an hour (RateLimited past it)."""
+    from .project_invitations import _count_invitation, _invite
 
     invited = set(
         project.invitations.filter(status=ProjectInvitation.Status.PENDING).values_list(
             "partner_id", flat=True
         )
     )
-    return [
-        _invite(project=project, partner=partner, by=by)
-        for partner in partners
-        if partner.pk not in invited
-    ]
+    new = [partner for partner in partners if partner.pk not in invited]
+    for _partner in new:
+        _count_invitation(by)
+    return [_invite(project=project, partner=partner, by=by) for partner in new]
 
 
 def _save_project(project, *, products) -> CollaborationProject:

@@ -98,6 +98,8 @@ def project_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(created_by=request.user, **_project_fields(form))
+        except RateLimited as error:
+            return _rate_limited(request, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -118,6 +120,8 @@ def project_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(project=project, by=request.user, **_project_fields(form))
+        except RateLimited as error:
+            return _rate_limited(request, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -447,3 +447,18 @@ def test_inviting_is_rate_limited(project, manager, monkeypatch):
 
     with pytest.raises(RateLimited):
         invite(project, PartnerFactory(), manager)
+
+
+def test_the_project_form_counts_its_invitations_too(client, project, manager, lab, monkeypatch):
+    from cocreate.core.ratelimit import RateLimit
+    from partners.services import project_invitations
+
+    monkeypatch.setattr(project_invitations, "PROJECT_INVITE_RATE", RateLimit(1, 60))
+    client.force_login(manager)
+    edit = reverse("partners:project_edit", args=["cells"])
+
+    client.post(edit, form_data([lab, PartnerFactory()], title="Cells"))
+    response = client.post(edit, form_data([lab, PartnerFactory()], title="Cells"))
+
+    assert response.status_code == 429
+    assert ProjectInvitation.objects.count() == 1
