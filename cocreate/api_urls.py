@@ -8,7 +8,12 @@ from cocreate.notifications.api import NotificationViewSet
 from cocreate.webhooks.api import WebhookEndpointViewSet
 from community.api import PostViewSet, ProductFollowView
 from designers.api import PollAnswerView, PostStatusView, ReviewQueueViewSet
-from partners.api import ApplicationViewSet, PartnerViewSet, ProjectViewSet
+from partners.api import (
+    ApplicationViewSet,
+    PartnerViewSet,
+    ProjectInvitationViewSet,
+    ProjectViewSet,
+)
 from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
 from service_desk.api import ArticleViewSet, TicketViewSet
 
@@ -23,6 +28,11 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("partners/applications", ApplicationViewSet, basename="partner-application")
 router.register("partners", PartnerViewSet, basename="partner")
 router.register("projects", ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_slug>[-a-zA-Z0-9_]+)/invitations",
+    ProjectInvitationViewSet,
+    basename="project-invitation",
+)
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("kb/articles", ArticleViewSet, basename="kb-article")
 router.register("review-queue", ReviewQueueViewSet, basename="review-item")

@@ -12,7 +12,7 @@ class PartnersConfig(AppConfig):
         from cocreate.core.media import register_private_root
         from cocreate.core.menu import register_menu_entry
 
-        from .models import Application, CollaborationProject, Partner
+        from .models import Application, CollaborationProject, Partner, ProjectInvitation
         from .permissions import is_partner_member
 
         # Projects' shared files are private: /media/ never serves their directory.
@@ -45,6 +45,15 @@ class PartnersConfig(AppConfig):
                 CollaborationProject.Status.ACTIVE: "badge-ok",
                 CollaborationProject.Status.COMPLETED: "badge-muted",
                 CollaborationProject.Status.CANCELLED: "badge-danger",
+            },
+        )
+        register_status_badges(
+            ProjectInvitation,
+            {
+                ProjectInvitation.Status.PENDING: "badge-warn",
+                ProjectInvitation.Status.ACCEPTED: "badge-ok",
+                ProjectInvitation.Status.DECLINED: "badge-danger",
+                ProjectInvitation.Status.WITHDRAWN: "badge-muted",
             },
         )
         # The catalog, a floor below, names who supplies a part and who provides a service.
@@ -90,4 +99,18 @@ def _register_notification_kinds() -> None:
         default=Delivery.EMAIL,
         visible=_may_hear_of_partners,
         position=50,
+    )
+    register_kind_group(
+        "partners.projects",
+        _("Collaboration projects"),
+        description=_("Invitations to collaboration projects and the answers to them."),
+        section=_("Partners"),
+        kinds=[
+            "partners.project_invitation",
+            "partners.project_invitation_accepted",
+            "partners.project_invitation_declined",
+        ],
+        default=Delivery.EMAIL,
+        visible=_may_hear_of_partners,
+        position=55,
     )

@@ -40,5 +40,16 @@ urlpatterns = [
     path("partners/projects/new/", views.project_create, name="project_create"),
     path("partners/projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("partners/projects/<slug:slug>/edit/", views.project_edit, name="project_edit"),
+    path("partners/projects/<slug:slug>/invite/", views.project_invite, name="project_invite"),
+    path(
+        "partners/projects/<slug:slug>/invitations/<int:pk>/",
+        views.project_invitation,
+        name="project_invitation",
+    ),
+    path(
+        "partners/projects/<slug:slug>/invitations/<int:pk>/withdraw/",
+        views.project_invitation_withdraw,
+        name="project_invitation_withdraw",
+    ),
     path("partners/<slug:slug>/", views.partner_detail, name="detail"),
 ]

@@ -26,6 +26,17 @@ from .memberships import (
     membership_save,
 )
 from .profile import PARTNER_EDITABLE_FIELDS, partner_update
+from .project_invitations import (
+    PROJECT_INVITE_RATE,
+    InvitationAnswered,
+    project_answer_refusal,
+    project_invitation_accept,
+    project_invitation_decline,
+    project_invitation_url,
+    project_invitation_withdraw,
+    project_invite,
+    project_invite_refusal,
+)
 from .projects import (
     PROJECT_SLUG_ATTEMPTS,
     project_create,
@@ -37,8 +48,10 @@ from .projects import (
 __all__ = [
     "INVITATION_VALID_FOR",
     "PARTNER_EDITABLE_FIELDS",
+    "PROJECT_INVITE_RATE",
     "PROJECT_SLUG_ATTEMPTS",
     "AlreadyDecided",
+    "InvitationAnswered",
     "application_approve",
     "application_reject",
     "application_submit",
@@ -54,7 +67,14 @@ __all__ = [
     "membership_save",
     "partner_name_taken",
     "partner_update",
+    "project_answer_refusal",
     "project_create",
+    "project_invitation_accept",
+    "project_invitation_decline",
+    "project_invitation_url",
+    "project_invitation_withdraw",
+    "project_invite",
+    "project_invite_refusal",
     "project_require_creator",
     "project_require_manager",
     "project_update",

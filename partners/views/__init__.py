@@ -14,7 +14,15 @@ from .organisation import (
     mine,
     organisation_dashboard,
 )
-from .projects import project_create, project_detail, project_edit, project_list
+from .projects import (
+    project_create,
+    project_detail,
+    project_edit,
+    project_invitation,
+    project_invitation_withdraw,
+    project_invite,
+    project_list,
+)
 
 __all__ = [
     "application_queue",
@@ -35,5 +43,8 @@ __all__ = [
     "project_create",
     "project_detail",
     "project_edit",
+    "project_invitation",
+    "project_invitation_withdraw",
+    "project_invite",
     "project_list",
 ]

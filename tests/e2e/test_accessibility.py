@@ -57,6 +57,7 @@ PAGES = {
         "/partners/mine/acme/profile/",
         "/partners/projects/",
         "project",
+        "project_invitation",
     ],
     "staff": [
         "/community/moderation/",
@@ -113,6 +114,9 @@ def world(transactional_db):
     item = ReviewItemFactory(post=post)
     partner = PartnerFactory(slug="acme", name="Acme Plastics", owners=[people["partner"]])
     project = ProjectFactory(partners=[partner], products=[product])
+    # Acme's owner is invited to another organisation's project: the invitation page.
+    invited = ProjectFactory(partners=[PartnerFactory()], is_public=False)
+    invitation = invited.invitations.create(partner=partner, message=LONG_TEXT[:500])
     article = KnowledgeArticleFactory(product=product)
     for person in people.values():
         NotificationFactory(
@@ -130,6 +134,7 @@ def world(transactional_db):
             "desk_ticket": f"/desk/tickets/{ticket.number}/",
             "design_item": f"/design/items/{item.pk}/",
             "project": f"/partners/projects/{project.slug}/",
+            "project_invitation": f"/partners/projects/{invited.slug}/invitations/{invitation.pk}/",
             "admin_product": f"/admin/products/product/{product.pk}/change/",
             "admin_post": f"/admin/community/post/{post.pk}/change/",
             "admin_ticket": f"/admin/service_desk/ticket/{ticket.pk}/change/",

@@ -456,7 +456,10 @@ def test_an_owner_starts_a_project_through_the_api(client):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["slug"] == "metalens-camera"
-    assert {p["slug"] for p in body["partners"]} == {"lab", "oem"}
+    # Their own partner joins at once; "oem" is invited and is not listed until it accepts.
+    assert [p["slug"] for p in body["partners"]] == ["lab"]
+    invitation = CollaborationProject.objects.get().invitations.get()
+    assert (invitation.partner.slug, invitation.status) == ("oem", "pending")
     assert [p["slug"] for p in body["products"]] == ["aurora-5"]
 
 
