@@ -28,7 +28,6 @@ from .models import (
     Invitation,
     Milestone,
     Partner,
-    ProjectInvitation,
     ProjectUpdate,
 )
 
@@ -77,15 +76,6 @@ def projects_of(partner: Partner, *, with_milestones: bool = True) -> DashboardP
     for project in shown:
         project.next_milestone = milestones.get(getattr(project, "next_milestone_id", None))
     return DashboardProjects(shown, shown[0].total if shown else 0)
-
-
-def project_invitations_for(partner: Partner) -> QuerySet[ProjectInvitation]:
-    """The projects that invited `partner` and wait for one of its owners to answer."""
-    return (
-        ProjectInvitation.objects.filter(partner=partner, status=ProjectInvitation.Status.PENDING)
-        .select_related("project", "invited_by")
-        .order_by("-created_at", "-pk")
-    )
 
 
 def member_invitations_for(partner: Partner) -> QuerySet[Invitation]:

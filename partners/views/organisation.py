@@ -50,7 +50,7 @@ def organisation_dashboard(request, slug):
     membership = _membership_or_404(request, slug)
     partner = membership.partner
     work_visible = not partner.is_suspended
-    project_invitations = list(dashboard.project_invitations_for(partner))
+    project_invitations = list(selectors.open_project_invitations_of(partner))
     member_invitations = (
         list(dashboard.member_invitations_for(partner)) if membership.is_owner else []
     )
