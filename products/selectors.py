@@ -233,14 +233,15 @@ class PartFilters:
     compatible_with: Product | None = None
 
 
-def part_list(filters: PartFilters = PartFilters()) -> QuerySet[Part]:
-    """Parts with the products they fit and those they ship in (name and slug only), ordered by
-    kind then name."""
+def part_list(filters: PartFilters = PartFilters(), *, ships_in: bool = False) -> QuerySet[Part]:
+    """Parts with the products they fit (name and slug only) and, with `ships_in`, those that
+    leave the factory with them (the parts page shows both), ordered by kind then name."""
     products = Product.objects.only("id", "name", "slug").order_by("generation", "name")
     parts = _with_partners(Part.objects).prefetch_related(
-        Prefetch("compatible_products", queryset=products),
-        Prefetch("ships_in", queryset=products),
+        Prefetch("compatible_products", queryset=products)
     )
+    if ships_in:
+        parts = parts.prefetch_related(Prefetch("ships_in", queryset=products))
     if filters.kind:
         parts = parts.filter(kind=filters.kind)
     if filters.compatible_with is not None:

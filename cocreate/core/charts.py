@@ -30,6 +30,7 @@ AXIS = 12  # px: axis labels, the smallest text a chart has
 # ~260 px wide), in px at TEXT size, as `_width` estimates it.
 LABEL_ROOM = 180
 AXIS_LABELS = 4  # a time axis' labels, enough for a phone
+LEGEND_ROOM = 96  # px for each of a legend's two names: both fit the narrowest chart
 COLUMN_VALUES = 8  # columns up to this many print their value on top; more show the peak
 INSET = 2  # px between text and the box's sides: a glyph's overhang stays inside
 
@@ -208,12 +209,11 @@ def column_chart(
 
 def _legend(names: Sequence[str], colours: Sequence[str], *, y: float) -> str:
     """Each name after a square of its colour, on one line from the left, each cut to fit
-    half of the narrowest chart."""
+    half of the narrowest chart (LEGEND_ROOM px at AXIS size)."""
     parts, x = [], INSET
-    room = LABEL_ROOM / 2
     for name, colour in zip(names, colours, strict=True):
         shown = str(name)
-        while _width(shown) > room and len(shown) > 1:
+        while _width(shown) * AXIS / TEXT > LEGEND_ROOM and len(shown) > 1:
             shown = shown[:-2] + "…"
         parts.append(
             f'<rect x="{x}" y="{y - AXIS + 2}" width="{AXIS - 2}" height="{AXIS - 2}" rx="2" '
