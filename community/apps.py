@@ -53,7 +53,15 @@ class CommunityConfig(AppConfig):
         from .selectors import adopted_ideas, annotate_part_demand, popular_builds
 
         register_cocreated_ideas(adopted_ideas)
-        register_part_demand(annotate=annotate_part_demand, popular_builds=popular_builds)
+        from . import part_demand
+
+        register_part_demand(
+            annotate=annotate_part_demand,
+            popular_builds=popular_builds,
+            counts=part_demand.counts,
+            totals=part_demand.totals,
+            series=part_demand.series,
+        )
         # A generation's release credits the ideas it ships and tells their supporters.
         from products.services import register_release_hook
 

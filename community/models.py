@@ -190,6 +190,13 @@ class Post(models.Model):
             ),
             models.Index(fields=["-last_activity_at"], name="post_activity_idx"),
             models.Index(fields=["status"], name="post_status_idx"),
+            # The builds everyone may see, by when they were posted: a partner's demand for its
+            # parts over a period (part_demand.py) reads these, not every post of the period.
+            models.Index(
+                fields=["created_at"],
+                name="post_listed_build_idx",
+                condition=Q(kind="modification", is_deleted=False, is_hidden=False),
+            ),
             models.Index(
                 fields=["-flag_count"], condition=Q(flag_count__gt=0), name="post_flagged_idx"
             ),

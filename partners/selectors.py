@@ -21,7 +21,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 
 from cocreate.core.search import prefix_query, websearch_text
-from products.selectors import part_demand
 
 from .models import (
     Application,
@@ -331,30 +330,6 @@ def project_invite_candidates(project: CollaborationProject) -> QuerySet[Partner
         )
         .only("pk", "name", "slug")
     )
-
-
-# --- Demand: how the community uses the partner's parts ------------------------------------------
-
-TOP_MODIFICATIONS = 5
-
-
-def partner_demand(*, partner: Partner) -> dict:
-    """For each part the partner supplies: how many community modifications list it, in what
-    total quantity, and how many votes those builds collected; plus the most popular builds.
-
-    Counts only modifications everyone can see (not hidden, not deleted). Two aggregate queries
-    whatever the number of posts. Community is partners' sibling, so the counts come through the
-    catalog's contract (`products.selectors.part_demand`, registered by community).
-    """
-    supplies = Supply.objects.filter(partner=partner).select_related("part")
-    demand = part_demand()
-    if demand is None:
-        return {"available": False, "rows": list(supplies), "top_posts": []}
-    rows = demand.annotate(supplies, part="part").order_by(
-        "-modification_count", "-total_votes", "part__name"
-    )
-    top_posts = demand.popular_builds(supplies.values("part_id"), limit=TOP_MODIFICATIONS)
-    return {"available": True, "rows": list(rows), "top_posts": list(top_posts)}
 
 
 # --- For the catalog's pages (registered in apps.py) --------------------------------------------

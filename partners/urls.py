@@ -35,6 +35,7 @@ urlpatterns = [
         name="catalog_remove",
     ),
     path("partners/mine/<slug:slug>/demand/", views.manage_demand, name="demand"),
+    path("partners/mine/<slug:slug>/demand.csv", views.demand_csv, name="demand_csv"),
     path("partners/invitations/<str:token>/", views.invitation, name="invitation"),
     path("partners/projects/", views.project_list, name="projects"),
     path("partners/projects/new/", views.project_create, name="project_create"),

@@ -115,17 +115,21 @@ class ProductAdmin(TranslationAdmin):
 
 @admin.register(Part)
 class PartAdmin(TranslationAdmin):
-    list_display = ("name", "sku", "kind", "price", "currency", "fits")
+    list_display = ("name", "sku", "kind", "price", "currency", "fits", "shipped_in")
     list_filter = ("kind", "currency", "compatible_products__line")
     search_fields = ("name", "sku", "description")
-    autocomplete_fields = ("compatible_products",)
+    autocomplete_fields = ("compatible_products", "ships_in")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("compatible_products")
+        return super().get_queryset(request).prefetch_related("compatible_products", "ships_in")
 
     @admin.display(description=_("fits"))
     def fits(self, part):
         return ", ".join(product.name for product in part.compatible_products.all())
+
+    @admin.display(description=_("ships in"))
+    def shipped_in(self, part):
+        return ", ".join(product.name for product in part.ships_in.all())
 
 
 @admin.register(ValueAddedService)

@@ -183,6 +183,13 @@ class Part(models.Model):
     compatible_products = models.ManyToManyField(
         Product, related_name="compatible_parts", blank=True, verbose_name=_("compatible products")
     )
+    ships_in = models.ManyToManyField(
+        Product,
+        related_name="shipped_parts",
+        blank=True,
+        verbose_name=_("ships in"),
+        help_text=_("Products that leave the factory with this part fitted."),
+    )
 
     class Meta:
         ordering = ["name"]

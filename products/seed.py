@@ -60,6 +60,7 @@ def _seed_parts(rows, products: dict[str, Product], currency: str) -> None:
         )
         if created:
             part.compatible_products.set([products[slug] for slug in row["fits"]])
+            part.ships_in.set([products[slug] for slug in row.get("ships_in", [])])
 
 
 def _seed_services(rows, products: dict[str, Product], currency: str) -> None:

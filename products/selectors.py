@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -233,14 +233,15 @@ class PartFilters:
     compatible_with: Product | None = None
 
 
-def part_list(filters: PartFilters = PartFilters()) -> QuerySet[Part]:
-    """Parts with the products they fit (name and slug only), ordered by kind then name."""
+def part_list(filters: PartFilters = PartFilters(), *, ships_in: bool = False) -> QuerySet[Part]:
+    """Parts with the products they fit (name and slug only) and, with `ships_in`, those that
+    leave the factory with them (the parts page shows both), ordered by kind then name."""
+    products = Product.objects.only("id", "name", "slug").order_by("generation", "name")
     parts = _with_partners(Part.objects).prefetch_related(
-        Prefetch(
-            "compatible_products",
-            queryset=Product.objects.only("id", "name", "slug").order_by("generation", "name"),
-        )
+        Prefetch("compatible_products", queryset=products)
     )
+    if ships_in:
+        parts = parts.prefetch_related(Prefetch("ships_in", queryset=products))
     if filters.kind:
         parts = parts.filter(kind=filters.kind)
     if filters.compatible_with is not None:
@@ -253,26 +254,113 @@ class PartDemand:
     """How the community's builds use catalog parts, for the partners who supply them.
 
     Community and partners are siblings that never import each other, so community registers
-    this from its AppConfig.ready() (`register_part_demand`) and partners reads it here:
-    `annotate(rows, part=path)` adds `modification_count`, `total_quantity` and `total_votes` to
-    rows that reach a part through `path`; `popular_builds(part_ids, limit=n)` returns the most
-    voted builds listing any of `part_ids`. Builds count only while everyone may see them."""
+    this from its AppConfig.ready() (`register_part_demand`) and partners reads it here. Builds
+    count only while everyone may see them. `part_ids` is a list or a values() queryset of part
+    pks; times are aware datetimes, ranges are half-open [start, end).
+
+    - `annotate(rows, part=path)` adds `modification_count`, `total_quantity` and `total_votes`
+      (all time) to rows that reach a part through `path`;
+    - `popular_builds(part_ids, limit=n)`: the most voted builds listing any of `part_ids`;
+    - `counts(part_ids, start=, end=, previous_start=)` → {part pk: {"builds", "quantity",
+      "votes", "builds_previous", "votes_previous"}}: builds created and votes cast on builds
+      listing the part in [start, end), and in [previous_start, start); two queries;
+    - `totals(part_ids, start=, end=, previous_start=)` → the same figures over distinct builds
+      and votes (a build listing two of the parts counts once); two queries;
+    - `series(part_ids, start=, end=, unit=, tzinfo=, part_id=None)` → ({bucket: builds},
+      {bucket: votes}, {bucket: the part's builds}, {bucket: the part's votes}), the buckets being
+      the starts of the `unit` ("week" or "month") in `tzinfo`; two queries.
+    """
 
     annotate: Callable[..., QuerySet]
     popular_builds: Callable[..., QuerySet]
+    counts: Callable[..., dict] | None = None
+    totals: Callable[..., dict] | None = None
+    series: Callable[..., tuple] | None = None
 
 
 _part_demand: PartDemand | None = None
 
 
-def register_part_demand(*, annotate: Callable, popular_builds: Callable) -> None:
+def register_part_demand(
+    *,
+    annotate: Callable,
+    popular_builds: Callable,
+    counts: Callable | None = None,
+    totals: Callable | None = None,
+    series: Callable | None = None,
+) -> None:
     global _part_demand
-    _part_demand = PartDemand(annotate, popular_builds)
+    _part_demand = PartDemand(annotate, popular_builds, counts, totals, series)
 
 
 def part_demand() -> PartDemand | None:
     """The registered demand, or None when no app lists parts in builds."""
     return _part_demand
+
+
+@dataclass(frozen=True)
+class PartTickets:
+    """The after-sales tickets about catalog parts, for the partners who supply them.
+
+    The service desk stands above partners, so it registers this from its AppConfig.ready()
+    (`register_part_tickets`) and partners reads it here. Over tickets created in [start, end):
+
+    - `annotate(rows, part=path, start=, end=)` adds `tickets_mentioning` to rows that reach a
+      part through `path`: the subject or description names the part's SKU or its name (in any
+      language) as a phrase; one query;
+    - `per_product(product_ids, start=, end=)` → {(product pk, category): tickets}; one query;
+    - `categories()` → {part kind: (the ticket category related to it, its label)}: a part's
+      tickets "in its category" are those on the products it fits or ships in, in that category.
+    """
+
+    annotate: Callable[..., QuerySet]
+    per_product: Callable[..., dict]
+    categories: Callable[[], dict]
+
+
+_part_tickets: PartTickets | None = None
+
+
+def register_part_tickets(*, annotate: Callable, per_product: Callable, categories: Callable):
+    global _part_tickets
+    _part_tickets = PartTickets(annotate, per_product, categories)
+
+
+def part_tickets() -> PartTickets | None:
+    """The registered ticket counts, or None when no app files tickets."""
+    return _part_tickets
+
+
+def part_products(part_ids) -> dict[int, set[int]]:
+    """{part pk: pks of the products it fits or ships in}, in one query."""
+    fits = Part.compatible_products.through.objects.filter(part_id__in=part_ids).values_list(
+        "part_id", "product_id"
+    )
+    ships = Part.ships_in.through.objects.filter(part_id__in=part_ids).values_list(
+        "part_id", "product_id"
+    )
+    products: dict[int, set[int]] = {}
+    for part_id, product_id in fits.union(ships):
+        products.setdefault(part_id, set()).add(product_id)
+    return products
+
+
+def installed_base(product_ids, *, start, end) -> list[Product]:
+    """The products `product_ids` (a list or a values() queryset), oldest line and generation
+    first, each with `units` (registered units) and `units_in_period` (registered in [start,
+    end)); one query."""
+    return list(
+        Product.objects.filter(pk__in=product_ids)
+        .select_related("line")
+        .annotate(
+            units=Count("registrations"),
+            units_in_period=Count(
+                "registrations",
+                filter=Q(registrations__created_at__gte=start, registrations__created_at__lt=end),
+            ),
+        )
+        .order_by("line__position", "generation", "name", "pk")
+    )
 
 
 # --- Registrations ------------------------------------------------------------------------------

@@ -123,7 +123,9 @@ def part_catalog(request):
     filters = PartFilters(
         kind=cleaned.get("kind", ""), compatible_with=cleaned.get("compatible_with")
     )
-    page = Paginator(part_list(filters), PARTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(part_list(filters, ships_in=True), PARTS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request, "products/part_list.html", {"form": form, "page": page, "filters": filters}
     )

@@ -60,6 +60,17 @@ class ServiceDeskConfig(AppConfig):
 
         register_vocabulary_source(vocabulary_texts)
         _register_own_page_section()
+        # Partners, a floor below, count the tickets about the parts they supply (their demand
+        # page) through the catalog's contract.
+        from products.selectors import register_part_tickets
+
+        from . import part_tickets
+
+        register_part_tickets(
+            annotate=part_tickets.annotate,
+            per_product=part_tickets.per_product,
+            categories=part_tickets.categories,
+        )
         # A person's tickets in their data export; anonymised after the retention period once
         # their account is deleted (services/anonymisation.py), not at once.
         from cocreate.accounts.personal_data import register_personal_data

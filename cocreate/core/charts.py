@@ -30,6 +30,7 @@ AXIS = 12  # px: axis labels, the smallest text a chart has
 # ~260 px wide), in px at TEXT size, as `_width` estimates it.
 LABEL_ROOM = 180
 AXIS_LABELS = 4  # a time axis' labels, enough for a phone
+LEGEND_ROOM = 96  # px for each of a legend's two names: both fit the narrowest chart
 COLUMN_VALUES = 8  # columns up to this many print their value on top; more show the peak
 INSET = 2  # px between text and the box's sides: a glyph's overhang stays inside
 
@@ -138,11 +139,24 @@ def _axis_positions(count: int) -> dict[int, str]:
 
 
 def column_chart(
-    columns: Sequence[tuple[str, float]], *, title: str, unit: str = "", color: str = PALETTE[0]
+    columns: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    unit: str = "",
+    color: str = PALETTE[0],
+    overlay: Sequence[float] | None = None,
+    legend: tuple[str, str] | None = None,
 ) -> SafeString:
     """Vertical columns over time: a few print their value on top; a long series prints its
-    peak on a grid line, and each column tells its day and value on hover."""
+    peak on a grid line, and each column tells its day and value on hover.
+
+    `overlay` draws a part of each column (one value per column, at most the column's) inside it
+    in a second colour, with a legend of the two (`legend`: the whole's and the part's names)
+    above the plot: "all parts" and one selected part, say."""
     height, top, bottom = 200, TEXT + 10, AXIS + 10
+    legend_row = TEXT + 10 if overlay is not None else 0
+    top += legend_row
+    height += legend_row
     plot = height - top - bottom
     count = max(len(columns), 1)
     peak = max((value for _, value in columns), default=0) or 1
@@ -166,6 +180,15 @@ def column_chart(
             f'height="{bar_height:.1f}" rx="2" fill="{color}">'
             f"<title>{escape(str(label))}: {_number(value)}{escape(unit)}</title></rect>"
         )
+        if overlay is not None and index < len(overlay) and overlay[index]:
+            part = min(overlay[index], value)
+            part_height = plot * part / peak
+            body.append(
+                f'<rect x="{(index + 0.3) * slot:.3f}%" y="{top + plot - part_height:.1f}" '
+                f'width="{0.4 * slot:.3f}%" height="{part_height:.1f}" rx="1" fill="{PALETTE[1]}">'
+                f"<title>{escape(str(label))}: {escape(legend[1] if legend else '')} "
+                f"{_number(part)}{escape(unit)}</title></rect>"
+            )
         if value and values_on_top:
             body.append(
                 f'<text x="{(index + 0.5) * slot:.3f}%" y="{y - 5:.1f}" text-anchor="middle" '
@@ -179,4 +202,23 @@ def column_chart(
                 f'<text x="{x[anchor]:.3f}%" dx="{nudge}" y="{height - 4}" text-anchor="{anchor}" '
                 f'fill="{MUTED}" font-size="{AXIS}">{escape(str(label))}</text>'
             )
+    if overlay is not None and legend:
+        body.append(_legend(legend, (color, PALETTE[1]), y=TEXT))
     return _svg(height, title, body)
+
+
+def _legend(names: Sequence[str], colours: Sequence[str], *, y: float) -> str:
+    """Each name after a square of its colour, on one line from the left, each cut to fit
+    half of the narrowest chart (LEGEND_ROOM px at AXIS size)."""
+    parts, x = [], INSET
+    for name, colour in zip(names, colours, strict=True):
+        shown = str(name)
+        while _width(shown) * AXIS / TEXT > LEGEND_ROOM and len(shown) > 1:
+            shown = shown[:-2] + "…"
+        parts.append(
+            f'<rect x="{x}" y="{y - AXIS + 2}" width="{AXIS - 2}" height="{AXIS - 2}" rx="2" '
+            f'fill="{colour}"/><text x="{x + AXIS + 2}" y="{y}" fill="{INK}" '
+            f'font-size="{AXIS}"><title>{escape(str(name))}</title>{escape(shown)}</text>'
+        )
+        x += AXIS + 2 + _width(shown) * AXIS / TEXT + 16
+    return "".join(parts)

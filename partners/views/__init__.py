@@ -1,7 +1,7 @@
 """The directory's pages, one module per part of the site (docs/design.md, "Inside an app")."""
 
 from .applications import application_queue, application_review, apply
-from .demand import manage_demand
+from .demand import demand_csv, manage_demand
 from .directory import directory, partner_detail
 from .organisation import (
     catalog_remove,
@@ -34,6 +34,7 @@ __all__ = [
     "invitation_revoke",
     "manage_catalog",
     "manage_demand",
+    "demand_csv",
     "manage_members",
     "manage_profile",
     "member_remove",

@@ -200,6 +200,11 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         indexes = [
             GinIndex(fields=["search_vector"], name="ticket_search_gin"),
+            # A partner's demand page: tickets on a part's products in its related category
+            # within a period (part_tickets.py).
+            models.Index(
+                fields=["product", "category", "created_at"], name="ticket_product_category_idx"
+            ),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
             models.Index(fields=["status", "assignee"], name="ticket_status_assignee_idx"),
             # The queue's default order, and what take-next scans.

@@ -200,15 +200,18 @@ def test_product_page_with_adopted_ideas_and_partners_behind_its_parts_and_servi
 def test_parts_page(client, django_assert_num_queries, kind, fits):
     products = grow_catalog(lines=1, generations=2)
     params = {"kind": kind, **({fits: products[0].slug} if fits else {})}
-    PartFactory(kind="component", compatible_with=products)
-    # products for the filter, count, page, compatible products (+ the filtered product)
-    expected = 4 + (1 if fits else 0)
+    PartFactory(kind="component", compatible_with=products).ships_in.add(products[0])
+    # products for the filter, count, page, compatible products, the products they ship in
+    # (+ the filtered product)
+    expected = 5 + (1 if fits else 0)
     with django_assert_num_queries(expected):
         assert client.get(reverse("products:parts"), params).status_code == 200
     grow_catalog(lines=3, generations=4)
-    PartFactory.create_batch(8, kind="component", compatible_with=products)
+    for part in PartFactory.create_batch(8, kind="component", compatible_with=products):
+        part.ships_in.add(*products)
     with django_assert_num_queries(expected):
-        assert client.get(reverse("products:parts"), params).status_code == 200
+        response = client.get(reverse("products:parts"), params)
+    assert response.status_code == 200 and "Fitted at the factory in" in response.content.decode()
 
 
 def test_my_products_page(client, django_assert_num_queries, small_then_large):
