@@ -50,13 +50,12 @@ class CommunityConfig(AppConfig):
         # catalog's contracts, which this app fills.
         from products.selectors import register_cocreated_ideas, register_part_demand
 
-        from .selectors import adopted_ideas, annotate_part_demand, popular_builds
+        from .selectors import adopted_ideas, popular_builds
 
         register_cocreated_ideas(adopted_ideas)
         from . import part_demand
 
         register_part_demand(
-            annotate=annotate_part_demand,
             popular_builds=popular_builds,
             counts=part_demand.counts,
             totals=part_demand.totals,

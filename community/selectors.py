@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, Lower
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -798,19 +798,6 @@ def latest_answer_prefetch() -> Prefetch:
         .select_related("author")
         .order_by("-created_at", "-id")[:1],
         to_attr="latest_answers",
-    )
-
-
-def annotate_part_demand(rows: QuerySet, *, part: str) -> QuerySet:
-    """Add to rows that reach a catalog part through `part` how many modifications everyone may
-    see list it (`modification_count`), in what total quantity and with how many votes."""
-    uses = f"{part}__post_uses"
-    post = f"{uses}__post"
-    counted = Q(**{f"{post}__kind": Post.Kind.MODIFICATION}) & Post.listed_via(post)
-    return rows.annotate(
-        modification_count=Count(post, filter=counted, distinct=True),
-        total_quantity=Coalesce(Sum(f"{uses}__quantity", filter=counted), 0),
-        total_votes=Coalesce(Sum(f"{post}__vote_count", filter=counted), 0),
     )
 
 

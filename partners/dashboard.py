@@ -22,7 +22,11 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from products.selectors import part_demand
+
 from . import selectors
+from .demand import DEFAULT_PERIOD as DEMAND_DAYS
+from .demand import demand_summary
 from .models import (
     CollaborationProject,
     Invitation,
@@ -119,29 +123,31 @@ class DemandFigures:
     figures: list[Figure] = field(default_factory=list)
 
 
-def _demand_figures(partner: Partner) -> DemandFigures:
-    """The dashboard's demand figures, in this one place.
-
-    For now from `selectors.partner_demand` (how community builds use the partner's parts):
-    when the demand view's `partners.demand.demand_summary(partner, period_days=90)` lands,
-    this function maps its figures instead, and the template stays as it is."""
-    demand = selectors.partner_demand(partner=partner)
-    rows = demand["rows"]
-    figures = [Figure(_("Parts supplied"), len(rows))]
-    if not demand["available"]:
-        return DemandFigures(False, len(rows), figures)
-    used = [row for row in rows if row.modification_count]
-    figures += [
-        Figure(_("Parts used in builds"), len(used)),
-        Figure(
-            _("Uses in community builds"),
-            sum(row.modification_count for row in rows),
-            _("A build listing two of your parts counts twice."),
-        ),
-        Figure(_("Votes on those builds"), sum(row.total_votes or 0 for row in rows)),
-    ]
-    return DemandFigures(True, len(rows), figures)
-
-
 def demand_figures(partner: Partner) -> DemandFigures:
-    return _demand_figures(partner)
+    """The demand tab's figures over the last DEMAND_DAYS days (`partners.demand.demand_summary`):
+    the parts supplied, the builds and votes against the days before, the units in customers'
+    hands and the tickets about the parts."""
+    summary = demand_summary(partner, period_days=DEMAND_DAYS)
+    figures = [Figure(_("Parts supplied"), summary["parts"])]
+    if part_demand() is None:
+        return DemandFigures(False, summary["parts"], figures)
+    figures += [
+        Figure(
+            _("Community builds"),
+            summary["builds"],
+            _("%(count)d in the %(days)d days before")
+            % {"count": summary["builds_previous"], "days": DEMAND_DAYS},
+        ),
+        Figure(
+            _("Votes on them"),
+            summary["votes"],
+            _("%(count)d in the %(days)d days before")
+            % {"count": summary["votes_previous"], "days": DEMAND_DAYS},
+        ),
+        Figure(
+            _("Units registered"), summary["units"], _("of the products the parts fit or ship in")
+        ),
+    ]
+    if summary["tickets_mentioning"] is not None:
+        figures.append(Figure(_("Tickets mentioning the parts"), summary["tickets_mentioning"]))
+    return DemandFigures(True, summary["parts"], figures)

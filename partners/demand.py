@@ -312,7 +312,7 @@ def trend(partner: Partner, period: Period, *, part=None) -> list[Bucket]:
     """Builds and votes per week or month of the period for all the partner's parts together
     (each build once) and, when `part` is given, for that part: two queries."""
     community = part_demand()
-    if community is None or community.series is None:
+    if community is None:
         return []
     part_ids = Supply.objects.filter(partner=partner).values("part_id")
     builds, votes, part_builds, part_votes = community.series(

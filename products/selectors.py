@@ -258,8 +258,6 @@ class PartDemand:
     count only while everyone may see them. `part_ids` is a list or a values() queryset of part
     pks; times are aware datetimes, ranges are half-open [start, end).
 
-    - `annotate(rows, part=path)` adds `modification_count`, `total_quantity` and `total_votes`
-      (all time) to rows that reach a part through `path`;
     - `popular_builds(part_ids, limit=n)`: the most voted builds listing any of `part_ids`;
     - `counts(part_ids, start=, end=, previous_start=)` → {part pk: {"builds", "quantity",
       "votes", "builds_previous", "votes_previous"}}: builds created and votes cast on builds
@@ -271,26 +269,20 @@ class PartDemand:
       the starts of the `unit` ("week" or "month") in `tzinfo`; two queries.
     """
 
-    annotate: Callable[..., QuerySet]
     popular_builds: Callable[..., QuerySet]
-    counts: Callable[..., dict] | None = None
-    totals: Callable[..., dict] | None = None
-    series: Callable[..., tuple] | None = None
+    counts: Callable[..., dict]
+    totals: Callable[..., dict]
+    series: Callable[..., tuple]
 
 
 _part_demand: PartDemand | None = None
 
 
 def register_part_demand(
-    *,
-    annotate: Callable,
-    popular_builds: Callable,
-    counts: Callable | None = None,
-    totals: Callable | None = None,
-    series: Callable | None = None,
+    *, popular_builds: Callable, counts: Callable, totals: Callable, series: Callable
 ) -> None:
     global _part_demand
-    _part_demand = PartDemand(annotate, popular_builds, counts, totals, series)
+    _part_demand = PartDemand(popular_builds, counts, totals, series)
 
 
 def part_demand() -> PartDemand | None:
