@@ -12,7 +12,8 @@ class PartnersConfig(AppConfig):
         from cocreate.core.media import register_private_root
         from cocreate.core.menu import register_menu_entry
 
-        from .models import Application, CollaborationProject, Partner
+        from . import checks  # noqa: F401 (registers the system checks)
+        from .models import Application, CollaborationProject, Milestone, Partner
         from .permissions import is_partner_member
 
         # Projects' shared files are private: /media/ never serves their directory.
@@ -45,6 +46,15 @@ class PartnersConfig(AppConfig):
                 CollaborationProject.Status.ACTIVE: "badge-ok",
                 CollaborationProject.Status.COMPLETED: "badge-muted",
                 CollaborationProject.Status.CANCELLED: "badge-danger",
+            },
+        )
+        register_status_badges(
+            Milestone,
+            {
+                Milestone.Status.PLANNED: "badge-muted",
+                Milestone.Status.IN_PROGRESS: "badge-info",
+                Milestone.Status.DONE: "badge-ok",
+                Milestone.Status.CANCELLED: "badge-danger",
             },
         )
         # The catalog, a floor below, names who supplies a part and who provides a service.
@@ -90,4 +100,18 @@ def _register_notification_kinds() -> None:
         default=Delivery.EMAIL,
         visible=_may_hear_of_partners,
         position=50,
+    )
+    register_kind_group(
+        "partners.projects",
+        _("Collaboration projects"),
+        description=_("Invitations to projects, their updates and milestones coming due."),
+        section=_("Partners"),
+        kinds=[
+            "partners.project_update",
+            "partners.milestone_due",
+            "partners.milestone_done",
+        ],
+        default=Delivery.EMAIL,
+        visible=_may_hear_of_partners,
+        position=55,
     )

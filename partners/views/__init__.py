@@ -13,6 +13,13 @@ from .organisation import (
     member_remove,
     mine,
 )
+from .project_work import (
+    project_file,
+    project_file_share,
+    project_milestone_add,
+    project_milestone_change,
+    project_update_post,
+)
 from .projects import project_create, project_detail, project_edit, project_list
 
 __all__ = [
@@ -33,5 +40,10 @@ __all__ = [
     "project_create",
     "project_detail",
     "project_edit",
+    "project_file",
+    "project_file_share",
     "project_list",
+    "project_milestone_add",
+    "project_milestone_change",
+    "project_update_post",
 ]

@@ -18,6 +18,7 @@ from ..forms import (
 )
 from ..models import CollaborationProject
 from ._common import _refused
+from .project_work import workspace_context
 
 
 def project_list(request):
@@ -47,7 +48,9 @@ def project_detail(request, slug):
         raise Http404 from None
     can_manage = permissions.can_manage_project(request.user, project)
     return render(
-        request, "partners/project_detail.html", {"project": project, "can_manage": can_manage}
+        request,
+        "partners/project_detail.html",
+        {"project": project, "can_manage": can_manage, **workspace_context(request, project)},
     )
 
 
