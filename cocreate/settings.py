@@ -488,6 +488,7 @@ SPECTACULAR_SETTINGS = {
         "PartnerKindEnum": "partners.models.PartnerKind",
         "ProjectKindEnum": "partners.models.CollaborationProject.Kind",
         "ProjectStatusEnum": "partners.models.CollaborationProject.Status",
+        "MilestoneStatusEnum": "partners.models.Milestone.Status",
         "PostKindEnum": "community.models.Post.Kind",
         "PostMemberKindEnum": "community.api.serializers.MEMBER_KIND_CHOICES",
         "PostStatusEnum": "community.models.Post.Status",

@@ -13,6 +13,7 @@ from .applications import (
 )
 from .fields import AreaCodesField, ChoiceListField
 from .partners import IsMemberForWrites, PartnerSerializer, PartnerUpdateSerializer, PartnerViewSet
+from .project_work import MilestoneViewSet, ProjectFileViewSet, ProjectUpdateViewSet
 from .projects import (
     ProjectPartnerSerializer,
     ProjectPermission,
@@ -30,13 +31,16 @@ __all__ = [
     "ChoiceListField",
     "DecisionSerializer",
     "IsMemberForWrites",
+    "MilestoneViewSet",
     "PartnerSerializer",
     "PartnerUpdateSerializer",
     "PartnerViewSet",
+    "ProjectFileViewSet",
     "ProjectPartnerSerializer",
     "ProjectPermission",
     "ProjectProductSerializer",
     "ProjectSerializer",
+    "ProjectUpdateViewSet",
     "ProjectViewSet",
     "ProjectWriteSerializer",
 ]
