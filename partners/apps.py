@@ -74,6 +74,13 @@ class PartnersConfig(AppConfig):
 
         register_personal_data("partners", export=personal_data.export, erase=personal_data.erase)
         register_erasure_check(personal_data.last_owner_refusal)
+        # Their updates and files in projects: exported; kept on deletion (the author is emptied).
+        register_personal_data(
+            "projects",
+            export=personal_data.projects_export,
+            erase=None,
+            files=personal_data.project_files,
+        )
 
 
 def _may_hear_of_partners(user) -> bool:

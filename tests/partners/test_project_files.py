@@ -178,3 +178,25 @@ def test_sharing_files_is_rate_limited(client, world, settings):
     assert client.post(url, {"upload": text_upload("a.txt")}).status_code == 302
     response = client.post(url, {"upload": text_upload("b.txt")})
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
+
+
+def test_a_persons_updates_and_files_are_in_their_export_and_stay_after_deletion(
+    world, django_capture_on_commit_callbacks
+):
+    from partners import personal_data
+
+    services.project_update_post(
+        project=world.project, author=world.member, body="进展顺利", language="zh-hans"
+    )
+    shared = _stored(world, django_capture_on_commit_callbacks)
+
+    exported = personal_data.projects_export(world.member)
+    assert exported["updates"][0]["body"] == "进展顺利"
+    assert exported["files"][0]["filename"] == "notes.txt"
+    assert [name for name, _file in personal_data.project_files(world.member)] == [
+        f"cells/{shared.pk}-notes.txt"
+    ]
+
+    world.member.delete()
+    shared.refresh_from_db()
+    assert shared.uploaded_by is None
