@@ -1,6 +1,6 @@
-"""What a private upload (a ticket attachment, a project file) may be: a few common types,
+"""Private uploads (a ticket attachment, a project file): what one may be (a few common types,
 recognised by their content, small, and neither a picture nor a zip that would blow up when
-opened."""
+opened), how its file is written (after the commit) and how it is sent (never cached, sandboxed)."""
 
 import logging
 import zipfile

@@ -10,6 +10,7 @@ milestones may still be closed.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +24,7 @@ from cocreate.core.errors import StateConflict
 from cocreate.core.i18n import supported_language
 from cocreate.core.markup import render_markdown
 from cocreate.core.ratelimit import RateLimit, RateLimited, rate_limit_hit
+from cocreate.core.text import validate_single_line
 from cocreate.core.uploads import save_with_file_after_commit, validate_attachment
 from cocreate.notifications.services import notification_send
 
@@ -92,8 +94,7 @@ def project_work_rate_limit_hit(*, user) -> None:
 def project_audience(project: CollaborationProject):
     """Who hears of a project's work: the members of its partners that are not suspended, and
     its creator when staff (one query)."""
-    from cocreate.accounts.models import User
-
+    User = get_user_model()
     members = Membership.objects.filter(partner__projects=project).exclude(
         partner__status=Partner.Status.SUSPENDED
     )
@@ -210,8 +211,6 @@ def _check_due_at(project: CollaborationProject, due_at) -> None:
 
 
 def _check_title(title: str) -> str:
-    from cocreate.core.text import validate_single_line
-
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the milestone a title.")}, code="required")

@@ -47,15 +47,14 @@ def workspace_context(
 ) -> dict:
     """What the project's page shows of the work: all of it for those who work in it, for
     anyone else only whether they may (`can_work`)."""
-    if not permissions.can_work_in_project(request.user, project):
-        suspended = (
+    refusal = services.project_work_refusal(request.user, project)
+    if refusal is not None:
+        # A member of a suspended partner reads why; anyone else, that the work is private.
+        on_project = (
             request.user.is_authenticated
             and Membership.objects.filter(user=request.user, partner__projects=project).exists()
         )
-        return {
-            "can_work": False,
-            "work_refusal": suspended and services.project_work_refusal(request.user, project),
-        }
+        return {"can_work": False, "work_refusal": refusal if on_project else None}
     language = _reader_language(request)
     updates = Paginator(selectors.updates_for_reader(project, language), UPDATES_PER_PAGE).get_page(
         request.GET.get("updates")
