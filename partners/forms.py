@@ -405,7 +405,7 @@ class MilestoneForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     description = forms.CharField(
-        label=_("Description"),
+        label=pgettext_lazy("project work", "Description"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -430,7 +430,9 @@ class MilestoneStatusForm(forms.Form):
 
 class ProjectFileForm(forms.Form):
     upload = forms.FileField(label=_("File"))
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("project work", "Description"), max_length=300, required=False
+    )
     milestone = forms.ModelChoiceField(
         label=_("For milestone"), queryset=None, required=False, empty_label=_("None")
     )
