@@ -13,6 +13,7 @@ from partners.api import (
     MilestoneViewSet,
     PartnerViewSet,
     ProjectFileViewSet,
+    ProjectInvitationViewSet,
     ProjectUpdateViewSet,
     ProjectViewSet,
 )
@@ -35,6 +36,11 @@ router.register(f"{_PROJECT}/updates", ProjectUpdateViewSet, basename="project-u
 router.register(f"{_PROJECT}/milestones", MilestoneViewSet, basename="project-milestone")
 router.register(f"{_PROJECT}/files", ProjectFileViewSet, basename="project-file")
 router.register("projects", ProjectViewSet, basename="project")
+router.register(
+    r"projects/(?P<project_slug>[-a-zA-Z0-9_]+)/invitations",
+    ProjectInvitationViewSet,
+    basename="project-invitation",
+)
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("kb/articles", ArticleViewSet, basename="kb-article")
 router.register("review-queue", ReviewQueueViewSet, basename="review-item")

@@ -17,6 +17,7 @@ from .models import (
     Invitation,
     Membership,
     Partner,
+    ProjectInvitation,
     Provision,
     Supply,
 )
@@ -229,10 +230,24 @@ class InvitationAdmin(admin.ModelAdmin):
         obj._state = invitation._state
 
 
+class ProjectInvitationInline(admin.TabularInline):
+    """A project's invitations, read only: partners answer them on the site."""
+
+    model = ProjectInvitation
+    extra = 0
+    fields = ("partner", "status", "invited_by", "created_at", "decided_by", "decided_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CollaborationProject)
 class CollaborationProjectAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "status", "start_date", "end_date")
-    list_filter = ("kind", "status")
+    list_display = ("title", "kind", "status", "is_public", "start_date", "end_date")
+    list_filter = ("kind", "status", "is_public")
+    inlines = [ProjectInvitationInline]
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("partners", "products")

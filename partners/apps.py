@@ -13,7 +13,7 @@ class PartnersConfig(AppConfig):
         from cocreate.core.menu import register_menu_entry
 
         from . import checks  # noqa: F401 (registers the system checks)
-        from .models import Application, CollaborationProject, Milestone, Partner
+        from .models import Application, CollaborationProject, Milestone, Partner, ProjectInvitation
         from .permissions import is_partner_member
 
         # Projects' shared files are private: /media/ never serves their directory.
@@ -55,6 +55,15 @@ class PartnersConfig(AppConfig):
                 Milestone.Status.IN_PROGRESS: "badge-info",
                 Milestone.Status.DONE: "badge-ok",
                 Milestone.Status.CANCELLED: "badge-danger",
+            },
+        )
+        register_status_badges(
+            ProjectInvitation,
+            {
+                ProjectInvitation.Status.PENDING: "badge-warn",
+                ProjectInvitation.Status.ACCEPTED: "badge-ok",
+                ProjectInvitation.Status.DECLINED: "badge-danger",
+                ProjectInvitation.Status.WITHDRAWN: "badge-muted",
             },
         )
         # The catalog, a floor below, names who supplies a part and who provides a service.
@@ -111,9 +120,15 @@ def _register_notification_kinds() -> None:
     register_kind_group(
         "partners.projects",
         _("Collaboration projects"),
-        description=_("Invitations to projects, their updates and milestones coming due."),
+        description=_(
+            "Invitations to collaboration projects and the answers to them, updates in the "
+            "projects you work in and their milestones coming due."
+        ),
         section=_("Partners"),
         kinds=[
+            "partners.project_invitation",
+            "partners.project_invitation_accepted",
+            "partners.project_invitation_declined",
             "partners.project_update",
             "partners.milestone_due",
             "partners.milestone_done",

@@ -16,7 +16,14 @@ from products.models import Part, Product, ValueAddedService
 
 from . import selectors
 from .logos import LOGO_MAX_BYTES, logo_check
-from .models import Application, CollaborationProject, Membership, Partner, PartnerKind
+from .models import (
+    Application,
+    CollaborationProject,
+    Membership,
+    Partner,
+    PartnerKind,
+    ProjectInvitation,
+)
 from .selectors import Sort
 from .services import PARTNER_EDITABLE_FIELDS, partner_name_taken
 from .taxonomy import Capability, Certification, area_choices
@@ -54,6 +61,13 @@ class DirectoryFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=PartnerKind.choices, empty_label=_("All kinds")
     )
     country = CountryFilterField(label=_("Based in"), required=False)
+    # The language the profile is written in: partners who read and write it.
+    language = PresentChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=settings.LANGUAGES,
+        empty_label=_("Any language"),
+    )
     serves = forms.ChoiceField(label=_("Serves"), required=False)
     capability = PresentChoiceField(
         label=_("Capability"),
@@ -77,6 +91,7 @@ class DirectoryFilterForm(forms.Form):
             ("kind", "kinds"),
             ("capability", "capabilities"),
             ("certification", "certifications"),
+            ("language", "languages"),
         ):
             self.fields[name].choices = partial(self._present_choices, name, facet)
         self.fields["country"].choices = self._country_choices
@@ -309,22 +324,29 @@ class ProvisionForm(forms.Form):
 
 
 class PartnerChoiceField(forms.ModelMultipleChoiceField):
-    """Partners by name; one that is not active says so (it is on the project already)."""
+    """Partners by name; one that is not active says so (it is on the project already), one
+    invited and not answering yet too."""
+
+    invited: frozenset = frozenset()
 
     def label_from_instance(self, partner):
-        if partner.is_active:
-            return partner.name
-        return f"{partner.name} ({partner.get_status_display()})"
+        if not partner.is_active:
+            return f"{partner.name} ({partner.get_status_display()})"
+        if partner.pk in self.invited:
+            return f"{partner.name} ({ProjectInvitation.Status.PENDING.label})"
+        return partner.name
 
 
 class ProjectForm(NamedEmptyChoices, forms.ModelForm):
     partners = PartnerChoiceField(
         label=_("Partners"),
+        required=False,
         queryset=Partner.objects.active().only("pk", "name", "status").order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_(
-            "Hold Ctrl (⌘ on a Mac) to pick several. Include an organisation you own, "
-            "so you can keep managing the project."
+            "Hold Ctrl (⌘ on a Mac) to pick several. The organisations you own join at once; "
+            "every other one is invited and joins when one of its owners accepts. Include an "
+            "organisation you own, so you can keep managing the project."
         ),
     )
     products = forms.ModelMultipleChoiceField(
@@ -344,6 +366,7 @@ class ProjectForm(NamedEmptyChoices, forms.ModelForm):
             "summary",
             "start_date",
             "end_date",
+            "is_public",
             "partners",
             "products",
             "description",
@@ -358,11 +381,26 @@ class ProjectForm(NamedEmptyChoices, forms.ModelForm):
         }
         help_texts = {"description": _("Markdown.")}
 
+    pending_invitations: list = []
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["is_public"].help_text = _(
+            "Everyone may read the summary, description and outcomes of a public project. A "
+            "private one is seen by its partners' members and staff only. Updates, milestones "
+            "and files are never public."
+        )
         if self.instance.pk:
-            # Active partners can be added; those already on the project stay choosable (and
+            # Active partners can be invited; those already on the project stay choosable (and
             # chosen) even when suspended or pending, so saving does not silently drop them.
+            self.pending_invitations = list(
+                self.instance.invitations.filter(
+                    status=ProjectInvitation.Status.PENDING
+                ).select_related("partner")
+            )
+            self.fields["partners"].invited = frozenset(
+                invitation.partner_id for invitation in self.pending_invitations
+            )
             on_project = self.instance.partners.values("pk")
             self.fields["partners"].queryset = (
                 Partner.objects.filter(Q(status=Partner.Status.ACTIVE) | Q(pk__in=on_project))
@@ -379,6 +417,42 @@ class ProjectForm(NamedEmptyChoices, forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ProjectInviteForm(forms.Form):
+    """A partner to invite, by its name or its slug, and a word for its owners."""
+
+    partner = SingleLineField(
+        label=_("Partner"),
+        max_length=200,
+        help_text=_("The organisation's name as the directory shows it, or its address name."),
+        widget=forms.TextInput(attrs={"list": "invite-partner-names", "autocomplete": "off"}),
+    )
+    message = forms.CharField(
+        label=_("Message to its owners"),
+        required=False,
+        max_length=ProjectInvitation._meta.get_field("message").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def clean_partner(self):
+        text = self.cleaned_data["partner"].strip()
+        partner = (
+            Partner.objects.filter(Q(slug=text.lower()) | Q(name__iexact=text))
+            .order_by("pk")
+            .first()
+        )
+        if partner is None:
+            raise ValidationError(
+                _("No partner in the directory is called “%(name)s”."),
+                params={"name": text},
+                code="unknown",
+            )
+        return partner
 
 
 # --- Project work (updates, milestones, files): the workspace on a project's page -------------

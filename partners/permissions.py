@@ -4,7 +4,7 @@ the partners on a project (and staff) work in it."""
 
 from django.db.models import QuerySet
 
-from .models import CollaborationProject, Membership, Partner
+from .models import CollaborationProject, Membership, Partner, ProjectInvitation
 
 
 def is_partner_member(user) -> bool:
@@ -49,3 +49,44 @@ def can_work_in_project(user, project: CollaborationProject) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_staff or project_memberships(user, project).exists()
+
+
+def can_read_project(user, project: CollaborationProject) -> bool:
+    """Everyone reads a public project's summary, description and outcomes; a private one only
+    staff and the members of the partners on it (accepted ones, whatever their status)."""
+    if project.is_public:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or Membership.objects.filter(user=user, partner__projects=project).exists()
+
+
+def invited_ownerships(user, project: CollaborationProject) -> QuerySet[Membership]:
+    """`user`'s owner memberships of partners with an open invitation to `project`: they may
+    see its summary, to decide (even of a private project)."""
+    return Membership.objects.filter(
+        user=user,
+        role=Membership.Role.OWNER,
+        partner__project_invitations__project=project,
+        partner__project_invitations__status=ProjectInvitation.Status.PENDING,
+    )
+
+
+def can_see_project_invitation(user, invitation: ProjectInvitation) -> bool:
+    """Staff, the project's managers and the invited partner's owners see an invitation; for
+    anyone else it does not exist (404)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    is_owner = Membership.objects.filter(
+        user=user, partner_id=invitation.partner_id, role=Membership.Role.OWNER
+    ).exists()
+    return is_owner or can_manage_project(user, invitation.project)
+
+
+def can_answer_project_invitation(user, invitation: ProjectInvitation) -> bool:
+    """The owners of the invited partner, unless it is suspended, accept or decline."""
+    if not user.is_authenticated:
+        return False
+    return acting_ownerships(user).filter(partner_id=invitation.partner_id).exists()

@@ -9,10 +9,12 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     Func,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -35,6 +37,7 @@ from .models import (
     Provision,
     Supply,
 )
+from .permissions import can_manage_project
 from .taxonomy import areas_serving
 
 SEARCH_CONFIG = "english"
@@ -61,13 +64,14 @@ def search_query(text: str) -> SearchQuery | None:
 
 @dataclass(frozen=True)
 class DirectoryFacets:
-    """How many active partners have each kind, country, capability and certification: what
-    the directory's filters offer (only values some partner has)."""
+    """How many active partners have each kind, country, capability, certification and profile
+    language: what the directory's filters offer (only values some partner has)."""
 
     kinds: dict[str, int]
     countries: dict[str, int]
     capabilities: dict[str, int]
     certifications: dict[str, int]
+    languages: dict[str, int]
 
 
 def directory_facets() -> DirectoryFacets:
@@ -89,9 +93,16 @@ def directory_facets() -> DirectoryFacets:
         grouped("countries", F("country")),
         grouped("capabilities", unnest("capabilities")),
         grouped("certifications", unnest("certifications")),
+        grouped("languages", F("language")),
         all=True,
     )
-    facets = {"kinds": {}, "countries": {}, "capabilities": {}, "certifications": {}}
+    facets = {
+        "kinds": {},
+        "countries": {},
+        "capabilities": {},
+        "certifications": {},
+        "languages": {},
+    }
     for facet, value, n in rows:
         facets[facet][value] = n
     return DirectoryFacets(**facets)
@@ -102,6 +113,7 @@ def partner_directory(
     q: str = "",
     kind: str = "",
     country: str = "",
+    language: str = "",
     serves: str = "",
     capability: str = "",
     certification: str = "",
@@ -112,14 +124,16 @@ def partner_directory(
     """Active partners matching the directory filters, in the chosen order.
 
     Every filter is an indexed lookup (GIN on the arrays and the search vector, B-tree on status
-    with kind or country), and a card needs no other table, so a page costs two queries (count and
-    rows) at any directory size.
+    with kind or country; the profile's language, one of a handful, narrows the others' rows), and
+    a card needs no other table, so a page costs two queries (count and rows) at any directory size.
     """
     partners = (base if base is not None else Partner.objects.active()).defer(*_LIST_DEFERRED)
     if kind:
         partners = partners.filter(kind=kind)
     if country:
         partners = partners.filter(country=country)
+    if language:
+        partners = partners.filter(language=language)
     if serves:
         partners = partners.filter(regions_served__overlap=areas_serving(serves))
     if capability:
@@ -146,8 +160,8 @@ def _active_partners() -> QuerySet[Partner]:
     return Partner.objects.active().defer(*_LIST_DEFERRED).order_by("name")
 
 
-def _projects_with_relations() -> QuerySet[CollaborationProject]:
-    return CollaborationProject.objects.prefetch_related(
+def _with_relations(projects: QuerySet[CollaborationProject]) -> QuerySet[CollaborationProject]:
+    return projects.prefetch_related(
         Prefetch("partners", queryset=_active_partners()),
         "products",
     )
@@ -155,13 +169,14 @@ def _projects_with_relations() -> QuerySet[CollaborationProject]:
 
 def partner_for_page(*, slug: str, user) -> Partner:
     """One partner with what its page shows (parts, services, projects), for a viewer allowed
-    to see it. Raises Partner.DoesNotExist otherwise (pending or suspended: members and staff)."""
+    to see it. Raises Partner.DoesNotExist otherwise (pending or suspended: members and staff).
+    Its private projects are listed only to those who may see them (`projects_visible_to`)."""
     return (
         Partner.objects.visible_to(user)
         .prefetch_related(
             Prefetch("supplies", queryset=Supply.objects.select_related("part")),
             Prefetch("provisions", queryset=Provision.objects.select_related("service")),
-            Prefetch("projects", queryset=_projects_with_relations()),
+            Prefetch("projects", queryset=_with_relations(projects_visible_to(user))),
         )
         .get(slug=slug)
     )
@@ -219,8 +234,34 @@ def applications_of(user) -> QuerySet[Application]:
     return Application.objects.filter(applicant=user).select_related("partner")
 
 
-def project_list(*, kind: str = "", status: str = "") -> QuerySet[CollaborationProject]:
-    projects = _projects_with_relations()
+def projects_visible_to(user) -> QuerySet[CollaborationProject]:
+    """Public projects, and the private ones `user` may see: all for staff; those of the
+    partners they are a member of; those a partner they own is invited to (its summary, to
+    decide). Each is annotated `readable`: False where they see the summary only, as
+    `permissions.can_read_project` says."""
+    projects = CollaborationProject.objects.all()
+    if not user.is_authenticated:
+        return projects.filter(is_public=True).annotate(readable=Value(True))
+    if user.is_staff:
+        return projects.annotate(readable=Value(True))
+    on_project = CollaborationProject.partners.through.objects.filter(
+        partner__memberships__user=user
+    ).values("collaborationproject_id")
+    invited = ProjectInvitation.objects.filter(
+        status=ProjectInvitation.Status.PENDING,
+        partner__memberships__user=user,
+        partner__memberships__role=Membership.Role.OWNER,
+    ).values("project_id")
+    readable = Q(is_public=True) | Q(pk__in=on_project)
+    return projects.filter(readable | Q(pk__in=invited)).annotate(
+        readable=ExpressionWrapper(readable, output_field=BooleanField())
+    )
+
+
+def project_list(*, user, kind: str = "", status: str = "") -> QuerySet[CollaborationProject]:
+    """The projects `user` may see (`projects_visible_to`), with their active partners and
+    products."""
+    projects = _with_relations(projects_visible_to(user))
     if kind:
         projects = projects.filter(kind=kind)
     if status:
@@ -228,9 +269,73 @@ def project_list(*, kind: str = "", status: str = "") -> QuerySet[CollaborationP
     return projects.order_by(F("start_date").desc(nulls_last=True), "-created_at", "pk")
 
 
-def project_for_page(*, slug: str) -> CollaborationProject:
-    """Raises CollaborationProject.DoesNotExist."""
-    return _projects_with_relations().get(slug=slug)
+def project_for_page(*, slug: str, user) -> CollaborationProject:
+    """One project `user` may see, with its active partners and products. Raises
+    CollaborationProject.DoesNotExist otherwise (a private project to an outsider)."""
+    return _with_relations(projects_visible_to(user)).get(slug=slug)
+
+
+def project_summary(*, pk: int) -> CollaborationProject:
+    """A project with its active partners and products whoever asks: only for what an invited
+    partner's owners decide on (the invitation page), never as a project's page."""
+    return _with_relations(CollaborationProject.objects.all()).get(pk=pk)
+
+
+def open_project_invitations(project: CollaborationProject) -> QuerySet[ProjectInvitation]:
+    """A project's invitations waiting for an answer, oldest first, for its managers."""
+    return (
+        project.invitations.filter(status=ProjectInvitation.Status.PENDING)
+        .select_related("partner", "invited_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def open_project_invitations_of(partner: Partner) -> QuerySet[ProjectInvitation]:
+    """The projects `partner` is invited to and has not answered, newest first (its owners'
+    dashboard)."""
+    return (
+        partner.project_invitations.filter(status=ProjectInvitation.Status.PENDING)
+        .select_related("project", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def project_invitations_for(user, project: CollaborationProject) -> QuerySet[ProjectInvitation]:
+    """The invitations of `project` `user` may see: all of them for its managers (staff too),
+    those of the partners they own for an invited partner's owners, none for anyone else."""
+    invitations = project.invitations.select_related("partner", "invited_by", "project")
+    if can_manage_project(user, project):
+        return invitations
+    if not user.is_authenticated:
+        return invitations.none()
+    owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER).values("partner_id")
+    return invitations.filter(partner_id__in=owned)
+
+
+def my_open_project_invitations(user, project: CollaborationProject) -> list[ProjectInvitation]:
+    """The open invitations of `project` to partners `user` owns: what they have to answer."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        project.invitations.filter(
+            status=ProjectInvitation.Status.PENDING,
+            partner__memberships__user=user,
+            partner__memberships__role=Membership.Role.OWNER,
+        ).select_related("partner")
+    )
+
+
+def project_invite_candidates(project: CollaborationProject) -> QuerySet[Partner]:
+    """Active partners neither on `project` nor invited to it: whom its managers may invite."""
+    return (
+        _active_partners()
+        .exclude(projects=project)
+        .exclude(
+            project_invitations__project=project,
+            project_invitations__status=ProjectInvitation.Status.PENDING,
+        )
+        .only("pk", "name", "slug")
+    )
 
 
 # --- Demand: how the community uses the partner's parts ------------------------------------------

@@ -15,7 +15,8 @@ urlpatterns = [
         name="application_review",
     ),
     path("partners/mine/", views.mine, name="mine"),
-    path("partners/mine/<slug:slug>/", views.manage_profile, name="manage"),
+    path("partners/mine/<slug:slug>/", views.organisation_dashboard, name="manage"),
+    path("partners/mine/<slug:slug>/profile/", views.manage_profile, name="profile"),
     path("partners/mine/<slug:slug>/members/", views.manage_members, name="members"),
     path(
         "partners/mine/<slug:slug>/members/<int:pk>/remove/",
@@ -59,5 +60,16 @@ urlpatterns = [
         "partners/projects/<slug:slug>/files/", views.project_file_share, name="project_file_share"
     ),
     path("partners/projects/<slug:slug>/files/<int:pk>/", views.project_file, name="project_file"),
+    path("partners/projects/<slug:slug>/invite/", views.project_invite, name="project_invite"),
+    path(
+        "partners/projects/<slug:slug>/invitations/<int:pk>/",
+        views.project_invitation,
+        name="project_invitation",
+    ),
+    path(
+        "partners/projects/<slug:slug>/invitations/<int:pk>/withdraw/",
+        views.project_invitation_withdraw,
+        name="project_invitation_withdraw",
+    ),
     path("partners/<slug:slug>/", views.partner_detail, name="detail"),
 ]

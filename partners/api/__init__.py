@@ -1,6 +1,6 @@
 """REST endpoints of the partner directory: partners, applications, collaboration projects.
 
-One module per resource: partners, applications and projects, each with its serializers,
+One module per resource: partners, applications, projects and their invitations, each with its serializers,
 permission and viewset; the serializer fields two of them use are in fields. cocreate/api_urls.py
 names the viewsets from here.
 """
@@ -13,6 +13,11 @@ from .applications import (
 )
 from .fields import AreaCodesField, ChoiceListField
 from .partners import IsMemberForWrites, PartnerSerializer, PartnerUpdateSerializer, PartnerViewSet
+from .project_invitations import (
+    ProjectInvitationSerializer,
+    ProjectInvitationViewSet,
+    ProjectInviteSerializer,
+)
 from .project_work import MilestoneViewSet, ProjectFileViewSet, ProjectUpdateViewSet
 from .projects import (
     ProjectPartnerSerializer,
@@ -36,6 +41,9 @@ __all__ = [
     "PartnerUpdateSerializer",
     "PartnerViewSet",
     "ProjectFileViewSet",
+    "ProjectInvitationSerializer",
+    "ProjectInvitationViewSet",
+    "ProjectInviteSerializer",
     "ProjectPartnerSerializer",
     "ProjectPermission",
     "ProjectProductSerializer",

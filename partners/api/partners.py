@@ -94,6 +94,12 @@ _DIRECTORY_PARAMETERS = [
         description="ISO 3166 code of the home country.",
     ),
     OpenApiParameter(
+        "language",
+        OpenApiTypes.STR,
+        enum=[code for code, _name in settings.LANGUAGES],
+        description="The language the profile is written in.",
+    ),
+    OpenApiParameter(
         "serves",
         OpenApiTypes.STR,
         enum=[code for _group, choices in area_choices() for code, _name in choices],

@@ -113,7 +113,9 @@ class _ProjectWork:
     def project(self) -> CollaborationProject:
         if not hasattr(self, "_project"):
             try:
-                project = selectors.project_for_page(slug=self.kwargs["project_slug"])
+                project = selectors.project_for_page(
+                    slug=self.kwargs["project_slug"], user=self.request.user
+                )
             except CollaborationProject.DoesNotExist:
                 raise Http404 from None
             refusal = services.project_work_refusal(self.request.user, project)

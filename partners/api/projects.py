@@ -1,4 +1,6 @@
-"""Collaboration projects: read by anyone, started and changed by staff and partner owners."""
+"""Collaboration projects: public ones read by anyone, private ones by their partners' members
+and staff; started and changed by staff and partner owners. A partner joins a project when one
+of its owners accepts its invitation (project_invitations.py)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -26,9 +28,23 @@ class ProjectProductSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    """`partners` are those on the project (accepted); `access` is "summary" for the owner of a
+    partner invited to a private project, who reads no description or outcomes until it
+    accepts (both empty), else "full"."""
+
     partners = ProjectPartnerSerializer(many=True, read_only=True)
     products = ProjectProductSerializer(many=True, read_only=True)
     page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    access = serializers.SerializerMethodField()
+
+    def get_access(self, project) -> str:
+        return "full" if getattr(project, "readable", True) else "summary"
+
+    def to_representation(self, project):
+        data = super().to_representation(project)
+        if not getattr(project, "readable", True):
+            data["description_html"] = data["outcomes_html"] = ""
+        return data
 
     class Meta:
         model = CollaborationProject
@@ -37,6 +53,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "title",
             "kind",
             "status",
+            "is_public",
+            "access",
             "summary",
             "description_html",
             "outcomes_html",
@@ -50,7 +68,8 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectWriteSerializer(serializers.ModelSerializer):
-    """Partners and products by slug; non-staff must include a partner they own."""
+    """Partners and products by slug; non-staff must include a partner they own. The partners
+    the caller owns join at once; every other one is invited."""
 
     title = SingleLineSerializerField(
         max_length=CollaborationProject._meta.get_field("title").max_length
@@ -71,6 +90,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
             "title",
             "kind",
             "status",
+            "is_public",
             "summary",
             "description",
             "outcomes",
@@ -154,10 +174,12 @@ class ProjectViewSet(
             raise ApiValidationError(
                 {"status": [_("“%(value)s” is not a project status.") % {"value": status_filter}]}
             )
-        return selectors.project_list(kind=kind, status=status_filter)
+        if getattr(self, "swagger_fake_view", False):
+            return CollaborationProject.objects.none()
+        return selectors.project_list(user=self.request.user, kind=kind, status=status_filter)
 
     def _respond(self, project, status_code):
-        project = selectors.project_for_page(slug=project.slug)
+        project = selectors.project_for_page(slug=project.slug, user=self.request.user)
         return Response(ProjectSerializer(project).data, status=status_code)
 
     def create(self, request, *args, **kwargs):
@@ -183,6 +205,7 @@ class ProjectViewSet(
         # on the project are not the caller's to drop, whether `partners` is sent or not.
         current = list(Partner.objects.filter(projects=project).order_by("pk"))
         hidden = [partner for partner in current if not partner.is_active]
+        # Partners sent that are not on the project are invited (they join when they accept).
         project = services.project_update(
             project=project,
             by=request.user,

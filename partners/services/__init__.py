@@ -26,6 +26,17 @@ from .memberships import (
     membership_save,
 )
 from .profile import PARTNER_EDITABLE_FIELDS, partner_update
+from .project_invitations import (
+    PROJECT_INVITE_RATE,
+    InvitationAnswered,
+    project_answer_refusal,
+    project_invitation_accept,
+    project_invitation_decline,
+    project_invitation_url,
+    project_invitation_withdraw,
+    project_invite,
+    project_invite_refusal,
+)
 from .project_work import (
     UPDATE_MAX_LENGTH,
     ProjectClosed,
@@ -52,10 +63,12 @@ from .projects import (
 __all__ = [
     "INVITATION_VALID_FOR",
     "PARTNER_EDITABLE_FIELDS",
+    "PROJECT_INVITE_RATE",
     "PROJECT_SLUG_ATTEMPTS",
     "UPDATE_MAX_LENGTH",
     "AlreadyDecided",
     "ProjectClosed",
+    "InvitationAnswered",
     "application_approve",
     "application_reject",
     "application_submit",
@@ -75,9 +88,16 @@ __all__ = [
     "milestones_remind_due",
     "partner_name_taken",
     "partner_update",
+    "project_answer_refusal",
     "project_audience",
     "project_create",
     "project_file_share",
+    "project_invitation_accept",
+    "project_invitation_decline",
+    "project_invitation_url",
+    "project_invitation_withdraw",
+    "project_invite",
+    "project_invite_refusal",
     "project_require_creator",
     "project_require_manager",
     "project_require_worker",

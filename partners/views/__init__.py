@@ -12,6 +12,7 @@ from .organisation import (
     manage_profile,
     member_remove,
     mine,
+    organisation_dashboard,
 )
 from .project_work import (
     project_file,
@@ -20,7 +21,15 @@ from .project_work import (
     project_milestone_change,
     project_update_post,
 )
-from .projects import project_create, project_detail, project_edit, project_list
+from .projects import (
+    project_create,
+    project_detail,
+    project_edit,
+    project_invitation,
+    project_invitation_withdraw,
+    project_invite,
+    project_list,
+)
 
 __all__ = [
     "application_queue",
@@ -36,12 +45,16 @@ __all__ = [
     "manage_profile",
     "member_remove",
     "mine",
+    "organisation_dashboard",
     "partner_detail",
     "project_create",
     "project_detail",
     "project_edit",
     "project_file",
     "project_file_share",
+    "project_invitation",
+    "project_invitation_withdraw",
+    "project_invite",
     "project_list",
     "project_milestone_add",
     "project_milestone_change",

@@ -1,4 +1,5 @@
-"""A member's own organisations (/partners/mine/): profile, members, invitations, catalog."""
+"""A member's own organisations (/partners/mine/): the dashboard, profile, members, invitations,
+catalog."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,7 +17,7 @@ from cocreate.core.forms import add_service_errors
 from cocreate.core.images import image_upload_rate_limit_hit
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
 
-from .. import selectors, services
+from .. import dashboard, permissions, selectors, services
 from ..forms import (
     InvitationForm,
     PartnerProfileForm,
@@ -31,8 +33,41 @@ INVITE_RATE = RateLimit(20, 3600)
 
 @login_required
 def mine(request):
+    """The user's organisations; someone in only one goes straight to its dashboard."""
     memberships = list(selectors.memberships_of(request.user))
+    if len(memberships) == 1:
+        return redirect("partners:manage", slug=memberships[0].partner.slug)
     return render(request, "partners/mine.html", {"memberships": memberships})
+
+
+@login_required
+def organisation_dashboard(request, slug):
+    """An organisation at a glance: its projects and their next milestone, the invitations
+    waiting for it, the latest updates of its projects and the demand for its parts.
+
+    A suspended partner's members may not read the projects' work (partners/permissions.py):
+    they see the projects and invitations without milestones and updates."""
+    membership = _membership_or_404(request, slug)
+    partner = membership.partner
+    work_visible = not partner.is_suspended
+    project_invitations = list(selectors.open_project_invitations_of(partner))
+    member_invitations = (
+        list(dashboard.member_invitations_for(partner)) if membership.is_owner else []
+    )
+    context = _manage_context(
+        membership,
+        "dashboard",
+        now=timezone.now(),
+        work_visible=work_visible,
+        projects=dashboard.projects_of(partner, with_milestones=work_visible),
+        project_invitations=project_invitations,
+        member_invitations=member_invitations,
+        open_invitation_count=len(project_invitations) + len(member_invitations),
+        updates=dashboard.recent_updates(partner) if work_visible else [],
+        demand=dashboard.demand_figures(partner),
+        may_start_project=permissions.can_create_project(request.user),
+    )
+    return render(request, "partners/dashboard.html", context)
 
 
 @login_required
@@ -68,13 +103,13 @@ def manage_profile(request, slug):
                     **data,
                 )
             except PermissionDenied as error:
-                return _refused(request, error, back_url=reverse("partners:manage", args=[slug]))
+                return _refused(request, error, back_url=reverse("partners:profile", args=[slug]))
             except ValidationError as error:
                 partner.refresh_from_db()
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Your organisation's profile was saved."))
-                return redirect("partners:manage", slug=partner.slug)
+                return redirect("partners:profile", slug=partner.slug)
     return render(
         request,
         "partners/manage_profile.html",

@@ -106,7 +106,7 @@ def _project_to_work_in(request, slug):
     """The project, if `request.user` works in it; 404 for anyone outside it, and a 403 page
     (returned, not raised) with the reason for a member of a suspended partner."""
     try:
-        project = selectors.project_for_page(slug=slug)
+        project = selectors.project_for_page(slug=slug, user=request.user)
     except CollaborationProject.DoesNotExist:
         raise Http404 from None
     refusal = services.project_work_refusal(request.user, project)

@@ -50,6 +50,7 @@ REFERENCE_OR_STATE_RULES = {
     "POST /api/v1/tickets/{number}/rating/",
     "POST /api/v1/projects/",
     "PATCH /api/v1/projects/{slug}/",
+    "POST /api/v1/projects/{project_slug}/invitations/",
 }
 
 

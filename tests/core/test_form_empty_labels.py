@@ -64,7 +64,7 @@ PAGES = [
     ("designer", "/design/"),
     ("designer", "design_item"),
     ("designer", "/design/evaluations/new/"),
-    ("partner", "/partners/mine/acme/"),
+    ("partner", "/partners/mine/acme/profile/"),
     ("partner", "/partners/projects/new/"),
     ("partner", "project_edit"),
 ]

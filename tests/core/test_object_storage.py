@@ -92,7 +92,7 @@ def test_a_partner_logo_lands_in_the_public_bucket_and_a_replaced_one_is_deleted
         "description": "We assemble phones.",
         "website": "https://assembly.example",
     }
-    manage = reverse("partners:manage", args=[partner.slug])
+    manage = reverse("partners:profile", args=[partner.slug])
 
     client.post(manage, {**form, "logo_upload": image_upload("logo.png", fmt="PNG")})
 

@@ -55,7 +55,13 @@ PAGES = {
     ],
     "agent": ["/desk/", "desk_ticket", "/desk/metrics/", "/desk/macros/", "/desk/kb/new/"],
     "designer": ["/design/", "design_item", "/design/dashboard/", "/design/evaluations/new/"],
-    "partner": ["/partners/mine/", "/partners/mine/acme/", "/partners/projects/", "project"],
+    "partner": [
+        "/partners/mine/acme/",
+        "/partners/mine/acme/profile/",
+        "/partners/projects/",
+        "project",
+        "project_invitation",
+    ],
     "staff": [
         "/community/moderation/",
         "/partners/applications/",
@@ -122,6 +128,9 @@ def world(transactional_db):
         due_at=timezone.now() + timedelta(days=3),
         description=LONG_TEXT[:2000],
     )
+    # Acme's owner is invited to another organisation's project: the invitation page.
+    invited = ProjectFactory(partners=[PartnerFactory()], is_public=False)
+    invitation = invited.invitations.create(partner=partner, message=LONG_TEXT[:500])
     article = KnowledgeArticleFactory(product=product)
     for person in people.values():
         NotificationFactory(
@@ -139,6 +148,7 @@ def world(transactional_db):
             "desk_ticket": f"/desk/tickets/{ticket.number}/",
             "design_item": f"/design/items/{item.pk}/",
             "project": f"/partners/projects/{project.slug}/",
+            "project_invitation": f"/partners/projects/{invited.slug}/invitations/{invitation.pk}/",
             "admin_product": f"/admin/products/product/{product.pk}/change/",
             "admin_post": f"/admin/community/post/{post.pk}/change/",
             "admin_ticket": f"/admin/service_desk/ticket/{ticket.pk}/change/",

@@ -131,6 +131,7 @@ def test_a_visitor_switches_to_chinese_in_the_footer_and_every_role_reads_chines
                 ("/partners/", "合作伙伴名录"),
                 ("/partners/mine/", None),
                 (f"/partners/mine/{partner.slug}/", None),
+                (f"/partners/mine/{partner.slug}/profile/", None),
             ],
         ),
     ]:

@@ -178,7 +178,7 @@ def test_a_member_writes_the_description_in_the_language_they_browse_in(client):
     member = customer(language=ZH)
     partner = PartnerFactory(members=[member], description="Lenses.")
     client.force_login(member)
-    url = reverse("partners:manage", args=[partner.slug])
+    url = reverse("partners:profile", args=[partner.slug])
 
     form = client.get(url).context["form"]
     # The box holds the Chinese description (none yet), not the English one read as fallback.

@@ -55,6 +55,8 @@ def test_list_is_public_paginated_and_shows_active_partners_only(client):
         ({"verified": "true"}, ["lens"]),
         ({"q": "lenses"}, ["lens"]),
         ({"serves": "FR"}, ["freight"]),
+        ({"language": "zh-hans"}, ["freight"]),
+        ({"language": "en", "country": "JP"}, ["lens"]),
     ],
 )
 def test_list_filters(client, params, expected):
@@ -64,7 +66,7 @@ def test_list_filters(client, params, expected):
     )  # fmt: skip
     PartnerFactory(
         slug="freight", name="Freight Co", kind="logistics", country="SG",
-        regions_served=["global"], description="Shipping.",
+        regions_served=["global"], description="Shipping.", language="zh-hans",
     )  # fmt: skip
 
     assert slugs(client.get(PARTNERS, params)) == expected
@@ -72,7 +74,13 @@ def test_list_filters(client, params, expected):
 
 @pytest.mark.parametrize(
     "params",
-    [{"kind": "pirate"}, {"country": "XX"}, {"capability": "magic"}, {"verified": "maybe"}],
+    [
+        {"kind": "pirate"},
+        {"country": "XX"},
+        {"capability": "magic"},
+        {"verified": "maybe"},
+        {"language": "klingon"},
+    ],
 )
 def test_an_unknown_filter_value_is_a_400(client, params):
     response = client.get(PARTNERS, params)
@@ -411,6 +419,11 @@ def test_projects_are_public_with_partners_and_products(client, django_assert_nu
 
 def test_the_schema_documents_the_partner_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
+    listing = schema[schema.index("/api/v1/partners/:") :]
+    listing = listing[: listing.index("/api/v1/partners/{slug}/")]
+    for name in ("country", "language"):
+        assert f"name: {name}" in listing, name
+    assert "- zh-hans" in listing
 
     for path in ("/api/v1/partners/", "/api/v1/partners/{slug}/", "/api/v1/partners/applications/",
                  "/api/v1/partners/applications/{id}/approve/", "/api/v1/projects/"):  # fmt: skip
@@ -443,7 +456,10 @@ def test_an_owner_starts_a_project_through_the_api(client):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["slug"] == "metalens-camera"
-    assert {p["slug"] for p in body["partners"]} == {"lab", "oem"}
+    # Their own partner joins at once; "oem" is invited and is not listed until it accepts.
+    assert [p["slug"] for p in body["partners"]] == ["lab"]
+    invitation = CollaborationProject.objects.get().invitations.get()
+    assert (invitation.partner.slug, invitation.status) == ("oem", "pending")
     assert [p["slug"] for p in body["products"]] == ["aurora-5"]
 
 

@@ -273,3 +273,58 @@ def test_an_unknown_country_in_the_link_is_ignored(client, country):
 
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 1
+
+
+def _language_options(html: str) -> list[str]:
+    select = re.search(r'<select name="language"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_the_language_filter_offers_the_profiles_languages_with_counts(client):
+    PartnerFactory(name="Lotus Optics", language="zh-hans")
+    PartnerFactory(name="Euro Parts", language="en")
+    PartnerFactory(name="Also English", language="en")
+    PartnerFactory(name="Paused", language="zh-hans", status=Partner.Status.SUSPENDED)
+
+    html = client.get(reverse("partners:directory")).content.decode()
+    chosen = client.get(reverse("partners:directory"), {"language": "zh-hans"})
+
+    assert _language_options(html) == ["Any language", "English (2)", "Simplified Chinese (1)"]
+    assert names(chosen) == ["Lotus Optics"]
+
+
+def test_a_language_no_partner_writes_in_is_offered_with_zero_when_linked(client):
+    PartnerFactory(language="en")
+
+    response = client.get(reverse("partners:directory"), {"language": "zh-hans"})
+
+    assert response.context["page"].paginator.count == 0
+    assert _language_options(response.content.decode()) == [
+        "Any language",
+        "English (1)",
+        "Simplified Chinese (0)",
+    ]
+
+
+def test_an_unknown_language_in_the_link_is_ignored(client):
+    PartnerFactory(language="en")
+
+    response = client.get(reverse("partners:directory"), {"language": "klingon"})
+
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 1
+
+
+def test_cards_and_the_partner_page_say_where_the_partner_is_and_its_profiles_language(client):
+    partner = PartnerFactory(name="Lotus Optics", country="CN", language="zh-hans")
+
+    card = client.get(reverse("partners:directory")).content.decode()
+    page = client.get(partner.get_absolute_url()).content.decode()
+    in_chinese = client.get(
+        reverse("partners:directory"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    for html in (card, page):
+        assert "China" in html
+        assert '<span data-testid="partner-language">Profile in Simplified Chinese</span>' in html
+    assert "中国" in in_chinese

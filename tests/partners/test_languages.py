@@ -77,7 +77,7 @@ def test_the_profile_form_offers_detection(client):
     member = UserFactory()
     partner = PartnerFactory(slug="ours", name="Mine", owners=[member])
     client.force_login(member)
-    page = client.get(reverse("partners:manage", args=["ours"]))
+    page = client.get(reverse("partners:profile", args=["ours"]))
     form = page.context["form"]
     data = {
         "kind": partner.kind,
@@ -91,7 +91,7 @@ def test_the_profile_form_offers_detection(client):
     }
     assert "language" in form.fields
 
-    response = client.post(reverse("partners:manage", args=["ours"]), data)
+    response = client.post(reverse("partners:profile", args=["ours"]), data)
 
     assert response.status_code == 302
     assert Partner.objects.get(pk=partner.pk).language == "zh-hans"

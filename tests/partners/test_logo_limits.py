@@ -74,7 +74,7 @@ def test_api_logo_uploads_are_rate_limited_and_not_decoded_over_the_rate(client,
 
 
 def test_page_and_api_share_the_budget(client, member):
-    url = reverse("partners:manage", args=[member.slug])
+    url = reverse("partners:profile", args=[member.slug])
 
     first = client.post(url, {**PROFILE, "logo_upload": image_upload("a.png", fmt="PNG")})
     second = _api_logo(client, image_upload("b.png", fmt="PNG"))

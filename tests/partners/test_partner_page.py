@@ -78,7 +78,7 @@ def test_unknown_slug_is_404(client):
 def test_members_see_an_edit_link_others_do_not(client):
     member = UserFactory()
     partner = PartnerFactory(members=[member])
-    edit_url = reverse("partners:manage", args=[partner.slug])
+    edit_url = reverse("partners:profile", args=[partner.slug])
 
     assert edit_url not in page_of(client, partner).content.decode()
     client.force_login(member)

@@ -247,7 +247,7 @@ def _page_queries(client, world, times):
 def test_the_workspace_page_reads_a_fixed_number_of_queries(client, world):
     small = _page_queries(client, world, 1)
     large = _page_queries(client, world, 10)  # ten times the updates, milestones, files
-    assert small == large == 16
+    assert small == large == 18
 
 
 def test_the_workspace_shows_updates_in_the_readers_language_first_and_times_in_their_zone(

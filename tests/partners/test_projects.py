@@ -25,6 +25,7 @@ def form_data(partners, products=(), **changes):
         "products": [p.pk for p in products],
         "description": "Cells from *A-Labs*.",
         "outcomes": "",
+        "is_public": "on",
         **changes,
     }
 
@@ -67,7 +68,7 @@ def test_list_and_page_run_a_fixed_number_of_queries(client, django_assert_num_q
         client.get(reverse("partners:projects"))
 
 
-def test_an_owner_creates_a_project_with_their_own_partner(client):
+def test_an_owner_creates_a_project_with_their_own_partner_and_invites_the_other(client):
     owner = UserFactory()
     mine, other = PartnerFactory(owners=[owner]), PartnerFactory()
     product = ProductFactory()
@@ -78,7 +79,9 @@ def test_an_owner_creates_a_project_with_their_own_partner(client):
     project = CollaborationProject.objects.get()
     assert response.url == project.get_absolute_url()
     assert project.slug == "solid-state-cells"
-    assert set(project.partners.all()) == {mine, other}
+    # Their own organisation joins at once; the other is invited and joins when it accepts.
+    assert list(project.partners.all()) == [mine]
+    assert [(i.partner, i.status) for i in project.invitations.all()] == [(other, "pending")]
     assert list(project.products.all()) == [product]
     assert project.description_html == "<p>Cells from <em>A-Labs</em>.</p>\n"
     assert project.created_by == owner

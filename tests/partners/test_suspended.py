@@ -27,7 +27,7 @@ def partner(owner):
 def test_the_management_pages_say_the_partner_is_suspended(client, owner, partner):
     client.force_login(owner)
 
-    profile = client.get(reverse("partners:manage", args=[partner.slug]))
+    profile = client.get(reverse("partners:profile", args=[partner.slug]))
     members = client.get(reverse("partners:members", args=[partner.slug]))
 
     assert profile.status_code == 200
@@ -38,7 +38,7 @@ def test_the_management_pages_say_the_partner_is_suspended(client, owner, partne
 def test_members_cannot_edit_the_profile(client, owner, partner):
     client.force_login(owner)
 
-    response = client.post(reverse("partners:manage", args=[partner.slug]), PROFILE)
+    response = client.post(reverse("partners:profile", args=[partner.slug]), PROFILE)
 
     assert response.status_code == 403
     assert f"Paused Co {SUSPENDED}" in response.content.decode()
