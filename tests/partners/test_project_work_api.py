@@ -137,3 +137,14 @@ def test_patching_a_milestone_of_another_project_is_404(world):
     )
     response = api(world.member).patch(f"{BASE}/milestones/{foreign.pk}/", {"status": "done"})
     assert response.status_code == 404
+
+
+def test_a_private_projects_work_is_404_to_outsiders_and_open_to_its_people(world, client):
+    world.project.is_public = False
+    world.project.save()
+    assert api(world.outsider).get(f"{BASE}/updates/").status_code == 404
+    assert api(world.member).get(f"{BASE}/updates/").status_code == 200
+    client.force_login(world.outsider)
+    assert client.get("/partners/projects/cells/").status_code == 404
+    client.force_login(world.berliner)
+    assert 'id="updates"' in client.get("/partners/projects/cells/").content.decode()
