@@ -10,8 +10,11 @@ from community.api import PostViewSet, ProductFollowView
 from designers.api import PollAnswerView, PostStatusView, ReviewQueueViewSet
 from partners.api import (
     ApplicationViewSet,
+    MilestoneViewSet,
     PartnerViewSet,
+    ProjectFileViewSet,
     ProjectInvitationViewSet,
+    ProjectUpdateViewSet,
     ProjectViewSet,
 )
 from products.api import PartViewSet, ProductViewSet, RegistrationViewSet
@@ -27,6 +30,11 @@ router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 # Before "partners": otherwise "applications" would be read as a partner's slug.
 router.register("partners/applications", ApplicationViewSet, basename="partner-application")
 router.register("partners", PartnerViewSet, basename="partner")
+# A project's work (partners/api/project_work.py), before "projects" and its slug.
+_PROJECT = r"projects/(?P<project_slug>[-a-zA-Z0-9_]+)"
+router.register(f"{_PROJECT}/updates", ProjectUpdateViewSet, basename="project-update")
+router.register(f"{_PROJECT}/milestones", MilestoneViewSet, basename="project-milestone")
+router.register(f"{_PROJECT}/files", ProjectFileViewSet, basename="project-file")
 router.register("projects", ProjectViewSet, basename="project")
 router.register(
     r"projects/(?P<project_slug>[-a-zA-Z0-9_]+)/invitations",

@@ -460,6 +460,9 @@ REST_FRAMEWORK = {
         # Writes carrying images (a post edited with new images, a partner logo), per user,
         # pages and API alike (cocreate/core/images.py): decoding them is the costly part.
         "image_uploads": env.str("THROTTLE_IMAGE_UPLOADS", default="20/hour"),
+        # Updates and files posted in collaboration projects, per user, pages and API alike
+        # (partners/services/project_work.py).
+        "partners_project_work": env.str("THROTTLE_PARTNER_PROJECT_WORK", default="60/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -485,6 +488,7 @@ SPECTACULAR_SETTINGS = {
         "PartnerKindEnum": "partners.models.PartnerKind",
         "ProjectKindEnum": "partners.models.CollaborationProject.Kind",
         "ProjectStatusEnum": "partners.models.CollaborationProject.Status",
+        "MilestoneStatusEnum": "partners.models.Milestone.Status",
         "PostKindEnum": "community.models.Post.Kind",
         "PostMemberKindEnum": "community.api.serializers.MEMBER_KIND_CHOICES",
         "PostStatusEnum": "community.models.Post.Status",
@@ -565,6 +569,7 @@ _QUEUED_TASKS = {
         # These two write notifications; their e-mails then go to "email".
         "community.tasks.notify_generation_shipped",
         "community.tasks.notify_product_followers",
+        "partners.tasks.remind_due_milestones",
         "service_desk.tasks.sla_check",
         "service_desk.tasks.fetch_mail",
         "service_desk.tasks.anonymise_former_members_tickets",
@@ -625,6 +630,11 @@ CELERY_BEAT_SCHEDULE = {
     "service-desk-refresh-metrics": {
         "task": "service_desk.tasks.refresh_metrics",
         "schedule": 60,
+    },
+    # Collaboration projects' milestones due within a day: their partners' members are told once.
+    "partners-remind-due-milestones": {
+        "task": "partners.tasks.remind_due_milestones",
+        "schedule": 3600,
     },
     "designers-surface-popular": {
         "task": "designers.tasks.surface_popular",

@@ -12,7 +12,8 @@ class PartnersConfig(AppConfig):
         from cocreate.core.media import register_private_root
         from cocreate.core.menu import register_menu_entry
 
-        from .models import Application, CollaborationProject, Partner, ProjectInvitation
+        from . import checks  # noqa: F401 (registers the system checks)
+        from .models import Application, CollaborationProject, Milestone, Partner, ProjectInvitation
         from .permissions import is_partner_member
 
         # Projects' shared files are private: /media/ never serves their directory.
@@ -48,6 +49,15 @@ class PartnersConfig(AppConfig):
             },
         )
         register_status_badges(
+            Milestone,
+            {
+                Milestone.Status.PLANNED: "badge-muted",
+                Milestone.Status.IN_PROGRESS: "badge-info",
+                Milestone.Status.DONE: "badge-ok",
+                Milestone.Status.CANCELLED: "badge-danger",
+            },
+        )
+        register_status_badges(
             ProjectInvitation,
             {
                 ProjectInvitation.Status.PENDING: "badge-warn",
@@ -73,6 +83,13 @@ class PartnersConfig(AppConfig):
 
         register_personal_data("partners", export=personal_data.export, erase=personal_data.erase)
         register_erasure_check(personal_data.last_owner_refusal)
+        # Their updates and files in projects: exported; kept on deletion (the author is emptied).
+        register_personal_data(
+            "projects",
+            export=personal_data.projects_export,
+            erase=None,
+            files=personal_data.project_files,
+        )
 
 
 def _may_hear_of_partners(user) -> bool:
@@ -103,12 +120,18 @@ def _register_notification_kinds() -> None:
     register_kind_group(
         "partners.projects",
         _("Collaboration projects"),
-        description=_("Invitations to collaboration projects and the answers to them."),
+        description=_(
+            "Invitations to collaboration projects and the answers to them, updates in the "
+            "projects you work in and their milestones coming due."
+        ),
         section=_("Partners"),
         kinds=[
             "partners.project_invitation",
             "partners.project_invitation_accepted",
             "partners.project_invitation_declined",
+            "partners.project_update",
+            "partners.milestone_due",
+            "partners.milestone_done",
         ],
         default=Delivery.EMAIL,
         visible=_may_hear_of_partners,

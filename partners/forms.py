@@ -453,3 +453,82 @@ class ProjectInviteForm(forms.Form):
                 code="unknown",
             )
         return partner
+
+
+# --- Project work (updates, milestones, files): the workspace on a project's page -------------
+
+
+class ProjectUpdateForm(forms.Form):
+    body = forms.CharField(
+        label=_("Update"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown. Everyone on the project reads it; no one outside it."),
+    )
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        choices=settings.LANGUAGES,
+        help_text=_("Readers see updates in their own language first."),
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = SingleLineField(label=_("Milestone"), max_length=160)
+    due_at = forms.DateTimeField(
+        label=_("Due"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    description = forms.CharField(
+        label=pgettext_lazy("project work", "Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, zone_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_at"].help_text = _(
+            "In your time zone (%(zone)s); each partner reads it in their own."
+        ) % {"zone": zone_name}
+
+
+class MilestoneStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Milestone
+
+        self.fields["status"].choices = Milestone.Status.choices
+
+
+class ProjectFileForm(forms.Form):
+    upload = forms.FileField(label=_("File"))
+    description = forms.CharField(
+        label=pgettext_lazy("project work", "Description"), max_length=300, required=False
+    )
+    milestone = forms.ModelChoiceField(
+        label=_("For milestone"), queryset=None, required=False, empty_label=_("None")
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Milestone
+
+        self.fields["milestone"].queryset = Milestone.objects.filter(project=project).order_by(
+            "due_at", "pk"
+        )
+        from cocreate.core.uploads import accepted_types_label
+
+        self.fields["upload"].help_text = _(
+            "Private to the project. Accepted: %(types)s; at most %(size)s."
+        ) % {
+            "types": accepted_types_label(),
+            "size": _filesize(settings.MAX_UPLOAD_BYTES),
+        }
+
+
+def _filesize(size: int) -> str:
+    from django.template.defaultfilters import filesizeformat
+
+    return filesizeformat(size)

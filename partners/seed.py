@@ -17,8 +17,17 @@ from cocreate.core.markup import render_markdown
 from cocreate.core.seed_data import demo_data, translated
 from products.models import Part, Product, ValueAddedService
 
-from .models import CollaborationProject, Membership, Partner, PartnerKind, Provision, Supply
-from .services import membership_save
+from .models import (
+    CollaborationProject,
+    Membership,
+    Milestone,
+    Partner,
+    PartnerKind,
+    ProjectUpdate,
+    Provision,
+    Supply,
+)
+from .services import membership_save, milestone_add, milestone_change, project_update_post
 
 
 def _slug(name: str) -> str:
@@ -104,11 +113,44 @@ def _seed_owner(owner_row, partners: dict[str, Partner]) -> None:
         )
 
 
+def _seed_project_work(rows) -> None:
+    """Updates and milestones in projects, written through the services as their author would."""
+    now = timezone.now()
+    for row in rows:
+        project = CollaborationProject.objects.filter(slug=row["project"]).first()
+        author = get_user_model().objects.filter(username=row["author"]).first()
+        if project is None or author is None:
+            continue
+        for item in row.get("updates", []):
+            body = item["body"].strip()
+            if ProjectUpdate.objects.filter(project=project, body=body).exists():
+                continue
+            update = project_update_post(
+                project=project, author=author, body=body, language=item["language"]
+            )
+            ProjectUpdate.objects.filter(pk=update.pk).update(
+                created_at=now - timedelta(days=item["days_ago"])
+            )
+        for item in row.get("milestones", []):
+            if Milestone.objects.filter(project=project, title=item["title"]).exists():
+                continue
+            milestone = milestone_add(
+                project=project,
+                by=author,
+                title=item["title"],
+                description=item.get("description", ""),
+                due_at=now + timedelta(days=item["due_in_days"]),
+            )
+            if item.get("status"):
+                milestone_change(milestone=milestone, by=author, status=item["status"])
+
+
 def seed(out) -> None:
     data = demo_data(__file__)
     partners, created_count, skipped = _seed_partners(data["partners"])
     _seed_projects(data["projects"], partners)
     _seed_owner(data["owner"], partners)
+    _seed_project_work(data.get("project_work", []))
     countries = len({row["country"] for row in data["partners"]})
     out.write(
         f"  partners: {len(data['partners'])} partners ({created_count} new) in {countries} "

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     ExpressionWrapper,
@@ -17,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, JSONObject
 
@@ -26,8 +28,11 @@ from .models import (
     Application,
     CollaborationProject,
     Membership,
+    Milestone,
     Partner,
+    ProjectFile,
     ProjectInvitation,
+    ProjectUpdate,
     Provision,
     Supply,
 )
@@ -374,3 +379,115 @@ def product_collaborators(product_id: int) -> QuerySet:
         )
         .distinct()
     )
+
+
+# --- Project work: updates, milestones, files and the timeline ----------------------------------
+
+TIMELINE_LENGTH = 30
+
+
+def project_updates(project: CollaborationProject) -> QuerySet:
+    """The project's updates, newest first, with their author and organisation."""
+    return (
+        ProjectUpdate.objects.filter(project=project)
+        .select_related("author", "partner")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def updates_for_reader(project: CollaborationProject, language: str) -> QuerySet:
+    """The project's updates in `language` first (newest first), then those in other languages
+    (newest first); each row says whether it is in the reader's (`in_reader_language`)."""
+    return (
+        project_updates(project)
+        .annotate(
+            in_reader_language=Case(
+                When(language=language, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-in_reader_language", "-created_at", "-pk")
+    )
+
+
+def project_milestones(project: CollaborationProject) -> QuerySet:
+    """The project's milestones by due time, with who marked them done and their files' count."""
+    return (
+        Milestone.objects.filter(project=project)
+        .select_related("done_by", "created_by")
+        .annotate(file_count=Count("files"))
+        .order_by("due_at", "pk")
+    )
+
+
+def project_files(project: CollaborationProject) -> QuerySet:
+    """The project's files, newest first, with who shared them, for whom and for which milestone."""
+    return (
+        ProjectFile.objects.filter(project=project)
+        .select_related("uploaded_by", "partner", "milestone", "project")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing that happened in a project: `kind` is "update", "milestone_added",
+    "milestone_done", "file" or "partner_joined"; `item` the row it is about."""
+
+    kind: str
+    at: object
+    actor: object
+    partner: object
+    item: object
+
+
+def project_timeline(
+    project: CollaborationProject, *, limit: int = TIMELINE_LENGTH
+) -> list[TimelineEntry]:
+    """What happened in the project, newest first, at most `limit` entries.
+
+    The `limit` newest of each source (updates, milestones added, milestones done, files,
+    partners that accepted their invitation) are read, five queries whatever the project's
+    size, and merged.
+    """
+    entries = [
+        TimelineEntry("update", update.created_at, update.author, update.partner, update)
+        for update in project_updates(project)[:limit]
+    ]
+    milestones = Milestone.objects.filter(project=project).select_related("created_by", "done_by")
+    entries += [
+        TimelineEntry(
+            "milestone_added", milestone.created_at, milestone.created_by, None, milestone
+        )
+        for milestone in milestones.order_by("-created_at", "-pk")[:limit]
+    ]
+    entries += [
+        TimelineEntry("milestone_done", milestone.done_at, milestone.done_by, None, milestone)
+        for milestone in milestones.filter(done_at__isnull=False).order_by("-done_at", "-pk")[
+            :limit
+        ]
+    ]
+    entries += [
+        TimelineEntry("file", shared.created_at, shared.uploaded_by, shared.partner, shared)
+        for shared in project_files(project)[:limit]
+    ]
+    joined = (
+        ProjectInvitation.objects.filter(
+            project=project, status=ProjectInvitation.Status.ACCEPTED, decided_at__isnull=False
+        )
+        .select_related("partner", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+    entries += [
+        TimelineEntry(
+            "partner_joined",
+            invitation.decided_at,
+            invitation.decided_by,
+            invitation.partner,
+            invitation,
+        )
+        for invitation in joined
+    ]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]

@@ -55,3 +55,12 @@ def send_invitation_email(invitation_id: int) -> bool:
         invitation.emailed_at = timezone.now()
         invitation.save(update_fields=["emailed_at"])
     return True
+
+
+@shared_task
+def remind_due_milestones() -> int:
+    """Hourly: tell the project's people of its open milestones due within a day, once each
+    (partners.services.milestones_remind_due: idempotent, safe when two runs overlap)."""
+    from .services import milestones_remind_due
+
+    return milestones_remind_due()

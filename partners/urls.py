@@ -41,6 +41,26 @@ urlpatterns = [
     path("partners/projects/new/", views.project_create, name="project_create"),
     path("partners/projects/<slug:slug>/", views.project_detail, name="project_detail"),
     path("partners/projects/<slug:slug>/edit/", views.project_edit, name="project_edit"),
+    # The work in a project (views/project_work.py): its partners' members and staff only.
+    path(
+        "partners/projects/<slug:slug>/updates/",
+        views.project_update_post,
+        name="project_update_post",
+    ),
+    path(
+        "partners/projects/<slug:slug>/milestones/",
+        views.project_milestone_add,
+        name="project_milestone_add",
+    ),
+    path(
+        "partners/projects/<slug:slug>/milestones/<int:pk>/",
+        views.project_milestone_change,
+        name="project_milestone_change",
+    ),
+    path(
+        "partners/projects/<slug:slug>/files/", views.project_file_share, name="project_file_share"
+    ),
+    path("partners/projects/<slug:slug>/files/<int:pk>/", views.project_file, name="project_file"),
     path("partners/projects/<slug:slug>/invite/", views.project_invite, name="project_invite"),
     path(
         "partners/projects/<slug:slug>/invitations/<int:pk>/",

@@ -36,6 +36,33 @@ def public_uploads_on_disk() -> bool:
     return isinstance(storages["default"], FileSystemStorage)
 
 
+def private_directories(setting: str, alias: str) -> dict[str, Path]:
+    """The directory /media/ refuses (named by `setting`) and, on disk, the one the storage
+    `alias` writes to; settings.py roots the storage in the first. Another backend (a bucket)
+    keeps the files off this disk."""
+    directories = {setting: Path(getattr(settings, setting))}
+    storage = storages[alias]
+    if isinstance(storage, FileSystemStorage):
+        directories[f'STORAGES["{alias}"]'] = Path(storage.location)
+    return directories
+
+
+def overlapping_media_root(directories: dict[str, Path]) -> str | None:
+    """The name of the first of `directories` that overlaps MEDIA_ROOT (a proxy serving /media/
+    would publish it), or None. With public uploads in object storage nothing serves MEDIA_ROOT.
+
+    Apps' system checks ask it for their private directories (service_desk.E001, partners.E001).
+    """
+    if not public_uploads_on_disk():
+        return None
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    for name, directory in directories.items():
+        private_root = directory.resolve()
+        if private_root.is_relative_to(media_root) or media_root.is_relative_to(private_root):
+            return name
+    return None
+
+
 class PrivateStorage(LazyObject):
     """storages[alias] (settings.STORAGES), looked up on first use and again after STORAGES
     changes (a test's `settings.STORAGES = ...`), as Django's own default_storage does.

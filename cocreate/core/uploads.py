@@ -1,16 +1,22 @@
-"""What a private upload (a ticket attachment, a project file) may be: a few common types,
+"""Private uploads (a ticket attachment, a project file): what one may be (a few common types,
 recognised by their content, small, and neither a picture nor a zip that would blow up when
-opened."""
+opened), how its file is written (after the commit) and how it is sent (never cached, sandboxed)."""
 
+import logging
 import zipfile
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.core.images import ImageRefused, TooManyPixels, image_header, megapixels
+
+logger = logging.getLogger(__name__)
 
 MAX_FILES_PER_MESSAGE = 5
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
@@ -131,3 +137,59 @@ def validate_attachments(uploads) -> list[tuple[object, str]]:
 
 def accepted_types_label() -> str:
     return ", ".join(sorted({extension.lstrip(".") for extension in ALLOWED_TYPES}))
+
+
+def save_with_file_after_commit(instance, upload, *, filename: str, field: str = "file") -> None:
+    """Save `instance` (a private file's row) now and write `upload`, named `filename`, into its
+    `field` once the transaction commits.
+
+    Written at once, the file would stay on disk when the transaction rolls back: the service's
+    own, or a caller's around several services. The stored name is made unique before the file
+    exists (the field's `upload_to` adds a random part), so no row ever points at another file.
+    If the write fails after the commit (disk full, permissions), the row goes rather than dangle.
+    """
+    file_field = instance._meta.get_field(field)
+    storage = file_field.storage
+    name = storage.get_available_name(
+        file_field.generate_filename(instance, filename),
+        max_length=file_field.max_length,
+    )
+    getattr(instance, field).name = name
+    instance.save()
+    transaction.on_commit(partial(_write_file, type(instance), instance.pk, field, name, upload))
+
+
+def _write_file(model, pk: int, field: str, name: str, upload) -> None:
+    file_field = model._meta.get_field(field)
+    try:
+        stored = file_field.storage.save(name, upload, max_length=file_field.max_length)
+    except (OSError, ValueError):  # disk full, permissions, the upload already closed
+        logger.exception("%s %s could not be written; it was removed.", model.__name__, pk)
+        model.objects.filter(pk=pk).delete()
+        return
+    if stored != name:
+        model.objects.filter(pk=pk).update(**{field: stored})
+
+
+# Shown in the browser rather than downloaded: what a browser displays without running anything.
+INLINE_TYPES = ("application/pdf",)
+
+
+def private_file_response(file_field, *, filename: str, content_type: str) -> FileResponse:
+    """Send a private file (a ticket attachment, a project file) to someone the caller checked.
+
+    Never cached on the way (`private, no-store`), sandboxed so an HTML or SVG body can run
+    nothing, inline only for pictures and PDFs, every other type as a download. A row whose
+    file is gone answers 404.
+    """
+    try:
+        handle = file_field.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    inline = content_type.startswith("image/") or content_type in INLINE_TYPES
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

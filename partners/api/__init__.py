@@ -18,6 +18,7 @@ from .project_invitations import (
     ProjectInvitationViewSet,
     ProjectInviteSerializer,
 )
+from .project_work import MilestoneViewSet, ProjectFileViewSet, ProjectUpdateViewSet
 from .projects import (
     ProjectPartnerSerializer,
     ProjectPermission,
@@ -35,9 +36,11 @@ __all__ = [
     "ChoiceListField",
     "DecisionSerializer",
     "IsMemberForWrites",
+    "MilestoneViewSet",
     "PartnerSerializer",
     "PartnerUpdateSerializer",
     "PartnerViewSet",
+    "ProjectFileViewSet",
     "ProjectInvitationSerializer",
     "ProjectInvitationViewSet",
     "ProjectInviteSerializer",
@@ -45,6 +48,7 @@ __all__ = [
     "ProjectPermission",
     "ProjectProductSerializer",
     "ProjectSerializer",
+    "ProjectUpdateViewSet",
     "ProjectViewSet",
     "ProjectWriteSerializer",
 ]

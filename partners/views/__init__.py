@@ -14,6 +14,13 @@ from .organisation import (
     mine,
     organisation_dashboard,
 )
+from .project_work import (
+    project_file,
+    project_file_share,
+    project_milestone_add,
+    project_milestone_change,
+    project_update_post,
+)
 from .projects import (
     project_create,
     project_detail,
@@ -44,8 +51,13 @@ __all__ = [
     "project_create",
     "project_detail",
     "project_edit",
+    "project_file",
+    "project_file_share",
     "project_invitation",
     "project_invitation_withdraw",
     "project_invite",
     "project_list",
+    "project_milestone_add",
+    "project_milestone_change",
+    "project_update_post",
 ]

@@ -21,6 +21,7 @@ from ..forms import (
 )
 from ..models import CollaborationProject, ProjectInvitation
 from ._common import _refused
+from .project_work import workspace_context
 
 
 def project_list(request):
@@ -57,7 +58,12 @@ def project_detail(request, slug):
     return render(
         request,
         "partners/project_detail.html",
-        {"project": project, "can_manage": can_manage, **_invitations_context(request, project)},
+        {
+            "project": project,
+            "can_manage": can_manage,
+            **_invitations_context(request, project),
+            **workspace_context(request, project),
+        },
     )
 
 

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cocreate.core.forms import add_service_errors
 from cocreate.core.ratelimit import RateLimit, rate_limit_hit
+from cocreate.core.uploads import private_file_response
 from products.models import Product
 
 from .. import selectors, services
@@ -219,19 +220,6 @@ def ticket_rate(request, number):
 def attachment_download(request, number, pk):
     """Files are private: only the ticket's customer (not for internal notes) and agents."""
     attachment = selectors.attachment_for(request.user, number, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    inline = (
-        attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    return private_file_response(
+        attachment.file, filename=attachment.filename, content_type=attachment.content_type
     )
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response

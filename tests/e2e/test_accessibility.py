@@ -6,14 +6,17 @@ axe-core comes from node_modules (a development package, never served); it is ev
 by the browser driver, so the Content-Security-Policy needs no exception for it."""
 
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from community import services as community_services
 from community.models import ReputationEvent
+from partners import services as partner_services
 from service_desk import services
 from service_desk.models import Category
 from tests.e2e.conftest import log_in, screenshot
@@ -114,6 +117,17 @@ def world(transactional_db):
     item = ReviewItemFactory(post=post)
     partner = PartnerFactory(slug="acme", name="Acme Plastics", owners=[people["partner"]])
     project = ProjectFactory(partners=[partner], products=[product])
+    # The project's workspace, with long pasted text in its update and milestone.
+    partner_services.project_update_post(
+        project=project, author=people["partner"], body=LONG_TEXT, language="en"
+    )
+    partner_services.milestone_add(
+        project=project,
+        by=people["partner"],
+        title="Pilot run " + "x" * 120,
+        due_at=timezone.now() + timedelta(days=3),
+        description=LONG_TEXT[:2000],
+    )
     # Acme's owner is invited to another organisation's project: the invitation page.
     invited = ProjectFactory(partners=[PartnerFactory()], is_public=False)
     invitation = invited.invitations.create(partner=partner, message=LONG_TEXT[:500])

@@ -36,6 +36,11 @@ def test_seed_lists_partners_of_every_kind_across_borders_and_is_idempotent():
     for partner in Partner.objects.all():
         partner.full_clean()  # every capability, certification and region code is valid
     assert all(project.partners.exists() for project in CollaborationProject.objects.all())
+    # The work in a project, once, in both languages.
+    cells = CollaborationProject.objects.get(slug="solid-state-cells")
+    assert set(cells.updates.values_list("language", flat=True)) == {"en", "zh-hans"}
+    assert cells.milestones.filter(status="done").count() == 1
+    assert (cells.updates.count(), cells.milestones.count()) == (2, 3)
 
 
 def test_seed_without_a_catalog_skips_the_missing_parts():
