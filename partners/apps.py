@@ -25,7 +25,9 @@ class PartnersConfig(AppConfig):
             position=40,
             visible=is_partner_member,
             landing=Landing.PARTNER_MEMBER,
-            description=_("Your organisation's profile, members, catalog and demand."),
+            description=_(
+                "Your organisation's projects and invitations, profile, members, catalog and demand."
+            ),
         )
         # Pages show a partner's status only while it is not active.
         register_status_badges(

@@ -27,7 +27,13 @@ from .models import (
     Provision,
     Supply,
 )
-from .services import membership_save, milestone_add, milestone_change, project_update_post
+from .services import (
+    membership_save,
+    milestone_add,
+    milestone_change,
+    project_invite,
+    project_update_post,
+)
 
 
 def _slug(name: str) -> str:
@@ -97,6 +103,7 @@ def _seed_projects(rows, partners: dict[str, Partner]) -> None:
                 "outcomes_html": render_markdown(row["outcomes"]),
                 "start_date": start,
                 "end_date": start + timedelta(days=30 * row["months"]),
+                "is_public": row.get("public", True),
             },
         )
         if created:
@@ -145,12 +152,28 @@ def _seed_project_work(rows) -> None:
                 milestone_change(milestone=milestone, by=author, status=item["status"])
 
 
+def _seed_project_invitations(rows) -> None:
+    """Invitations waiting for an answer, sent through the service as the inviter would."""
+    for row in rows:
+        project = CollaborationProject.objects.filter(slug=row["project"]).first()
+        partner = Partner.objects.filter(name=row["partner"]).first()
+        inviter = get_user_model().objects.filter(username=row["invited_by"]).first()
+        if project is None or partner is None or inviter is None:
+            continue
+        if project.invitations.filter(partner=partner).exists() or project.partners.contains(
+            partner
+        ):
+            continue
+        project_invite(project=project, partner=partner, by=inviter, message=row["message"])
+
+
 def seed(out) -> None:
     data = demo_data(__file__)
     partners, created_count, skipped = _seed_partners(data["partners"])
     _seed_projects(data["projects"], partners)
     _seed_owner(data["owner"], partners)
     _seed_project_work(data.get("project_work", []))
+    _seed_project_invitations(data.get("project_invitations", []))
     countries = len({row["country"] for row in data["partners"]})
     out.write(
         f"  partners: {len(data['partners'])} partners ({created_count} new) in {countries} "

@@ -41,6 +41,11 @@ def test_seed_lists_partners_of_every_kind_across_borders_and_is_idempotent():
     assert set(cells.updates.values_list("language", flat=True)) == {"en", "zh-hans"}
     assert cells.milestones.filter(status="done").count() == 1
     assert (cells.updates.count(), cells.milestones.count()) == (2, 3)
+    # paul's organisation is asked to join a project, once; one project is private.
+    invitation = cells.invitations.get()
+    assert (invitation.partner, invitation.status) == (membership.partner, "pending")
+    assert not cells.partners.contains(membership.partner)
+    assert CollaborationProject.objects.filter(is_public=False).count() == 1
 
 
 def test_seed_without_a_catalog_skips_the_missing_parts():
