@@ -16,7 +16,6 @@ With --explain it prints EXPLAIN ANALYZE of every query of the 365-day page inst
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -35,6 +34,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.timing import time_page  # noqa: E402
 from cocreate.accounts.models import User  # noqa: E402
 from partners.models import Membership, Partner, Supply  # noqa: E402
 from products.models import Part  # noqa: E402
@@ -87,15 +87,7 @@ def measure(client: Client, url: str, runs: int) -> tuple[int, float, float, flo
         for sql, _params, _took in recorded(client, url).queries
         if "usersessions_usersession" not in sql and "django_session" not in sql
     ]
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    timings.sort()
-    p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
-    return len(queries), statistics.median(timings), p95, timings[-1]
+    return (len(queries), *time_page(client, url, runs))
 
 
 def explain(client: Client, url: str) -> None:

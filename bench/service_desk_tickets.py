@@ -27,7 +27,6 @@ least 150 rps with p95 under 50 ms, metrics at least 100 rps), and each web work
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -49,6 +48,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench import load  # noqa: E402
+from bench.timing import time_page  # noqa: E402
 from cocreate.accounts.models import User  # noqa: E402
 from service_desk import selectors, services  # noqa: E402
 from service_desk.models import Ticket, TicketMessage  # noqa: E402
@@ -62,19 +62,6 @@ def generate(tickets: int, users: int) -> None:
     if have < tickets:
         print(f"Only {have:,} tickets in this database: generate into an empty one for more.")
     print(f"Data ready in {time.perf_counter() - started:.0f} s.")
-
-
-def measure(client: Client, url: str, runs: int) -> tuple[float, float, float]:
-    client.get(url)  # warm-up: connection, template cache
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    timings.sort()
-    p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
-    return statistics.median(timings), p95, timings[-1]
 
 
 def _rare_note_word(agent) -> str:
@@ -209,7 +196,7 @@ def main() -> None:
     print(f"{'page':<56} {'found':>7} {'p50':>8} {'p95':>8} {'max':>8}")
     worst = 0.0
     for label, client, url in cases:
-        p50, p95, top = measure(client, url, args.runs)
+        p50, p95, top = time_page(client, url, args.runs)
         worst = max(worst, p95)
         print(f"{label:<56} {_found(url, agent):>7} {p50:8.1f} {p95:8.1f} {top:8.1f}")
     verdict = "OK" if worst < 300 else "OVER TARGET"
