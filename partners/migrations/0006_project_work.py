@@ -89,7 +89,6 @@ class Migration(migrations.Migration):
                 ('body_html', models.TextField(blank=True, editable=False)),
                 ('language', models.CharField(choices=[('en', 'English'), ('zh-hans', 'Simplified Chinese')], max_length=10, verbose_name='language')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='posted')),
-                ('edited_at', models.DateTimeField(blank=True, null=True, verbose_name='edited')),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
                 ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='partners.partner', verbose_name='organisation')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='partners.collaborationproject', verbose_name='project')),

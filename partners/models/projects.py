@@ -197,7 +197,6 @@ class ProjectUpdate(models.Model):
     body_html = models.TextField(editable=False, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
-    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
