@@ -349,7 +349,8 @@ def demand_summary(partner: Partner, *, period_days: int = 90) -> dict:
     today in the reader's time zone) and the same length before: {"parts", "builds",
     "builds_previous", "votes", "votes_previous", "units", "tickets_mentioning",
     "tickets_in_category"} (builds and votes counted once however many of the parts they list;
-    tickets summed over the parts; None without the desk's counts). Eight queries."""
+    tickets summed over the parts; None without the desk's counts). Six queries, the tickets
+    counted in the first (the supplies)."""
     today = timezone.localdate()
     period = Period(
         today - dt.timedelta(days=period_days - 1),
