@@ -52,8 +52,8 @@ def test_apply_approve_edit_and_find_in_the_directory(page, transactional_db, tm
     # The new owner edits the profile and uploads a logo.
     log_in(page, "mei", settings.DEMO_PASSWORD)
     expect(page.get_by_test_id("unread-count")).to_have_text("1")
-    page.get_by_role("link", name="My organisation").click()
-    page.get_by_role("link", name="Edit profile").click()
+    page.get_by_role("link", name="My organisation").click()  # their one organisation's dashboard
+    page.get_by_role("link", name="Profile", exact=True).click()
     page.get_by_label("Optics and camera modules").check()
     page.get_by_label("ISO 9001").check()
     page.get_by_label("Regions served").select_option(["asean", "DE"])
