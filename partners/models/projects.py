@@ -20,6 +20,30 @@ from cocreate.core.media import PrivateStorage
 from .directory import Partner
 
 
+def _someone(verbose_name):
+    """A person who did something here; their account's deletion leaves the row without them."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+def _organisation():
+    """The organisation someone wrote or shared for; empty for the manufacturer's staff."""
+    return models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+
 class CollaborationProject(models.Model):
     class Kind(models.TextChoices):
         JOINT_RND = "joint_rnd", _("Joint R&D")
@@ -67,14 +91,7 @@ class CollaborationProject(models.Model):
         blank=True,
         verbose_name=_("products"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = _someone(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -124,23 +141,9 @@ class ProjectInvitation(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("invited by"),
-    )
+    invited_by = _someone(_("invited by"))
     created_at = models.DateTimeField(_("invited"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    decided_by = _someone(_("answered by"))
     decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
@@ -176,23 +179,8 @@ class ProjectUpdate(models.Model):
         related_name="updates",
         verbose_name=_("project"),
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
-    # The organisation the author wrote for; empty for the manufacturer's staff.
-    partner = models.ForeignKey(
-        Partner,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    author = _someone(_("author"))
+    partner = _organisation()
     body = models.TextField(_("update"), max_length=10000)
     body_html = models.TextField(editable=False, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
@@ -230,24 +218,10 @@ class Milestone(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = _someone(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("done by"),
-    )
+    done_by = _someone(_("done by"))
     # When the partners' members were told it is due: once per milestone (and again if its
     # due time moves).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -295,22 +269,8 @@ class ProjectFile(models.Model):
         related_name="files",
         verbose_name=_("project"),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("shared by"),
-    )
-    partner = models.ForeignKey(
-        Partner,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    uploaded_by = _someone(_("shared by"))
+    partner = _organisation()
     milestone = models.ForeignKey(
         Milestone,
         on_delete=models.SET_NULL,
