@@ -131,6 +131,7 @@ def _register_notification_kinds() -> None:
             "partners.project_invitation",
             "partners.project_invitation_accepted",
             "partners.project_invitation_declined",
+            "partners.project_invitation_withdrawn",
             "partners.project_update",
             "partners.milestone_due",
             "partners.milestone_done",

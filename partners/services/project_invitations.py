@@ -250,4 +250,17 @@ def project_invitation_withdraw(*, invitation: ProjectInvitation, by) -> Project
     invitation.decided_by = by
     invitation.decided_at = timezone.now()
     invitation.save(update_fields=["status", "decided_by", "decided_at"])
+    # The owners who were asked are told, so no one keeps planning to answer.
+    notification_send(
+        recipients=_owners(invitation.partner),
+        kind="partners.project_invitation_withdrawn",
+        title=_interpolate(
+            _(
+                "The invitation of %(partner)s to the collaboration project “%(project)s” was withdrawn"
+            ),
+            partner=invitation.partner.name,
+            project=invitation.project.title,
+        ),
+        url=project_invitation_url(invitation),
+    )
     return invitation

@@ -91,6 +91,19 @@ def test_the_invited_partners_owners_are_notified_and_the_inviter_hears_the_answ
     assert "declined" in answer.title
 
 
+def test_the_invited_partners_owners_hear_when_the_invitation_is_withdrawn(
+    project, manager, oem, invitee_owner
+):
+    invitation = invite(project, oem, manager)
+
+    services.project_invitation_withdraw(invitation=invitation, by=manager)
+
+    told = Notification.objects.get(kind="partners.project_invitation_withdrawn")
+    assert told.recipient == invitee_owner
+    assert "Hengtai Battery" in told.title and "Cells" in told.title
+    assert told.url == reverse("partners:project_invitation", args=["cells", invitation.pk])
+
+
 def test_a_notification_reads_in_the_recipients_language(project, manager, oem, invitee_owner):
     invitee_owner.language = "zh-hans"
     invitee_owner.save()
@@ -108,6 +121,7 @@ def test_the_notification_kinds_are_in_the_projects_group():
         "partners.project_invitation",
         "partners.project_invitation_accepted",
         "partners.project_invitation_declined",
+        "partners.project_invitation_withdrawn",
     ):
         group = kind_group(kind)
         assert (group.name, group.position, group.default) == ("partners.projects", 55, "email")

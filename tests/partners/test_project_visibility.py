@@ -77,6 +77,11 @@ def test_members_of_its_partners_and_staff_see_a_private_project(
     assert api_listed(client) == {"open", "secret"}
     page = client.get(secret.get_absolute_url())
     assert page.status_code == 200 and "Chemistry we do not publish." in page.content.decode()
+    assert 'data-testid="private-project"' in page.content.decode()  # they see it is private
+    assert (
+        'data-testid="private-project"'
+        not in client.get(open_project.get_absolute_url()).content.decode()
+    )
     body = client.get("/api/v1/projects/secret/").json()
     assert (body["is_public"], body["access"]) == (False, "full")
     assert "Chemistry" in body["description_html"]
