@@ -5,7 +5,6 @@ gets 404 (the work never leaves the project, public or not); a member of a suspe
 403 with the reason. Writes go through partners.services (the page's rules and rate).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -16,7 +15,7 @@ from rest_framework.response import Response
 from cocreate.core.text import SingleLineSerializerField
 
 from .. import selectors, services
-from ..models import CollaborationProject, Membership, Milestone, ProjectFile, ProjectUpdate
+from ..models import CollaborationProject, Milestone, ProjectFile, ProjectUpdate
 
 PROJECT_SLUG = OpenApiParameter(
     "project_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The project's slug."
@@ -118,14 +117,10 @@ class _ProjectWork:
                 )
             except CollaborationProject.DoesNotExist:
                 raise Http404 from None
-            refusal = services.project_work_refusal(self.request.user, project)
-            if refusal is not None:
-                on_project = Membership.objects.filter(
-                    user=self.request.user, partner__projects=project
-                ).exists()
-                if not on_project:
-                    raise Http404
-                raise PermissionDenied(refusal)
+            try:
+                services.project_require_worker(user=self.request.user, project=project)
+            except services.NotOnProject:
+                raise Http404 from None  # a suspended partner's member gets the 403 that says why
             self._project = project
         return self._project
 

@@ -39,6 +39,7 @@ from .project_invitations import (
 )
 from .project_work import (
     UPDATE_MAX_LENGTH,
+    NotOnProject,
     ProjectClosed,
     milestone_add,
     milestone_change,
@@ -50,7 +51,6 @@ from .project_work import (
     project_update_post,
     project_update_validate,
     project_work_rate_limit_hit,
-    project_work_refusal,
 )
 from .projects import (
     PROJECT_SLUG_ATTEMPTS,
@@ -105,7 +105,7 @@ __all__ = [
     "project_update_post",
     "project_update_validate",
     "project_work_rate_limit_hit",
-    "project_work_refusal",
+    "NotOnProject",
     "provision_add",
     "supply_add",
 ]

@@ -50,28 +50,28 @@ class ProjectClosed(StateConflict):
     """The project is completed or cancelled: it takes no new milestones (HTTP 409)."""
 
 
-def project_work_refusal(user, project: CollaborationProject):
-    """Why `user` may not work in `project` (a message for them), or None if they may."""
-    if can_work_in_project(user, project):
-        return None
-    if user.is_authenticated:
-        suspended = (
-            Membership.objects.filter(
-                user=user, partner__projects=project, partner__status=Partner.Status.SUSPENDED
-            )
-            .select_related("partner")
-            .first()
-        )
-        if suspended is not None:
-            return _suspended_message(suspended.partner)
-    return _("Only staff and the members of the project's partners work in it.")
+class NotOnProject(PermissionDenied):
+    """`user` is neither staff nor a member of the project's partners: pages and the API answer
+    404, so that the work's existence is not disclosed."""
 
 
 def project_require_worker(*, user, project: CollaborationProject) -> None:
-    """PermissionDenied, with the reason, unless `user` may work in `project`."""
-    refusal = project_work_refusal(user, project)
-    if refusal is not None:
-        raise PermissionDenied(refusal)
+    """Nothing when `user` may work in `project`. NotOnProject for someone outside it;
+    PermissionDenied, with the reason they read, for a member of a suspended partner on it."""
+    if can_work_in_project(user, project):
+        return
+    suspended = (
+        Membership.objects.filter(
+            user=user, partner__projects=project, partner__status=Partner.Status.SUSPENDED
+        )
+        .select_related("partner")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if suspended is None:
+        raise NotOnProject(_("Only staff and the members of the project's partners work in it."))
+    raise PermissionDenied(_suspended_message(suspended.partner))
 
 
 def _partner_of(user, project) -> Partner | None:

@@ -22,7 +22,7 @@ from cocreate.core.uploads import private_file_response
 
 from .. import permissions, selectors, services
 from ..forms import MilestoneForm, MilestoneStatusForm, ProjectFileForm, ProjectUpdateForm
-from ..models import CollaborationProject, Membership, Milestone, ProjectFile
+from ..models import CollaborationProject, Milestone, ProjectFile
 from ._common import _refused
 
 UPDATES_PER_PAGE = 20
@@ -47,14 +47,12 @@ def workspace_context(
 ) -> dict:
     """What the project's page shows of the work: all of it for those who work in it, for
     anyone else only whether they may (`can_work`)."""
-    refusal = services.project_work_refusal(request.user, project)
-    if refusal is not None:
-        # A member of a suspended partner reads why; anyone else, that the work is private.
-        on_project = (
-            request.user.is_authenticated
-            and Membership.objects.filter(user=request.user, partner__projects=project).exists()
-        )
-        return {"can_work": False, "work_refusal": refusal if on_project else None}
+    try:
+        services.project_require_worker(user=request.user, project=project)
+    except services.NotOnProject:
+        return {"can_work": False, "work_refusal": None}  # the page says the work is private
+    except PermissionDenied as refusal:  # a member of a suspended partner reads why
+        return {"can_work": False, "work_refusal": refusal.args[0]}
     language = _reader_language(request)
     updates = Paginator(selectors.updates_for_reader(project, language), UPDATES_PER_PAGE).get_page(
         request.GET.get("updates")
@@ -109,15 +107,13 @@ def _project_to_work_in(request, slug):
         project = selectors.project_for_page(slug=slug, user=request.user)
     except CollaborationProject.DoesNotExist:
         raise Http404 from None
-    refusal = services.project_work_refusal(request.user, project)
-    if refusal is None:
-        return project, None
-    on_project = Membership.objects.filter(user=request.user, partner__projects=project).exists()
-    if not on_project:
-        raise Http404
-    return project, _refused(
-        request, PermissionDenied(refusal), back_url=project.get_absolute_url()
-    )
+    try:
+        services.project_require_worker(user=request.user, project=project)
+    except services.NotOnProject:
+        raise Http404 from None
+    except PermissionDenied as refusal:
+        return project, _refused(request, refusal, back_url=project.get_absolute_url())
+    return project, None
 
 
 def _too_fast(request, project, wait: int):
