@@ -61,28 +61,19 @@ def can_read_project(user, project: CollaborationProject) -> bool:
     return user.is_staff or Membership.objects.filter(user=user, partner__projects=project).exists()
 
 
-def invited_ownerships(user, project: CollaborationProject) -> QuerySet[Membership]:
-    """`user`'s owner memberships of partners with an open invitation to `project`: they may
-    see its summary, to decide (even of a private project)."""
-    return Membership.objects.filter(
-        user=user,
-        role=Membership.Role.OWNER,
-        partner__project_invitations__project=project,
-        partner__project_invitations__status=ProjectInvitation.Status.PENDING,
-    )
-
-
 def can_see_project_invitation(user, invitation: ProjectInvitation) -> bool:
-    """Staff, the project's managers and the invited partner's owners see an invitation; for
-    anyone else it does not exist (404)."""
+    """Staff and the project's managers see an invitation; the invited partner's owners while
+    it waits for their answer, or once they may read the project anyway (a public one, or
+    theirs after accepting): an answered invitation must not keep a private project's summary
+    open to them. For anyone else it does not exist (404)."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
+    if user.is_staff or can_manage_project(user, invitation.project):
         return True
     is_owner = Membership.objects.filter(
         user=user, partner_id=invitation.partner_id, role=Membership.Role.OWNER
     ).exists()
-    return is_owner or can_manage_project(user, invitation.project)
+    return is_owner and (invitation.is_pending or can_read_project(user, invitation.project))
 
 
 def can_answer_project_invitation(user, invitation: ProjectInvitation) -> bool:

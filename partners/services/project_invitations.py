@@ -261,6 +261,8 @@ def project_invitation_withdraw(*, invitation: ProjectInvitation, by) -> Project
             partner=invitation.partner.name,
             project=invitation.project.title,
         ),
-        url=project_invitation_url(invitation),
+        # Their dashboard: a private project's page is closed to them now.
+        url=reverse("partners:manage", args=[invitation.partner.slug]),
+        dedupe_key=f"partners.project_invitation_withdrawn:{invitation.pk}",
     )
     return invitation

@@ -101,7 +101,7 @@ def test_the_invited_partners_owners_hear_when_the_invitation_is_withdrawn(
     told = Notification.objects.get(kind="partners.project_invitation_withdrawn")
     assert told.recipient == invitee_owner
     assert "Hengtai Battery" in told.title and "Cells" in told.title
-    assert told.url == reverse("partners:project_invitation", args=["cells", invitation.pk])
+    assert told.url == reverse("partners:manage", args=[oem.slug])  # their dashboard
 
 
 def test_a_notification_reads_in_the_recipients_language(project, manager, oem, invitee_owner):

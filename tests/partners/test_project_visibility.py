@@ -130,6 +130,10 @@ def test_a_declined_invitation_shows_nothing_more(client, secret, owner):
 
     assert client.get(secret.get_absolute_url()).status_code == 404
     assert "Secret cells" not in listed(client)
+    # Nor does the answered invitation's page show the project any more.
+    answered = client.get(reverse("partners:project_invitation", args=["secret", invitation.pk]))
+    assert answered.status_code == 404
+    assert "Secret cells" not in answered.content.decode()
 
 
 def test_a_partners_page_lists_its_private_projects_only_to_those_who_may_see_them(
