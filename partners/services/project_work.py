@@ -181,13 +181,11 @@ def project_update_post(*, project: CollaborationProject, author, body: str, lan
 
 
 def _check_due_at(project: CollaborationProject, due_at) -> None:
-    """A milestone falls within the project's dates, as its reader's day sees them: not before
-    the start date's first moment, nor after the end date's last, in the site's time zone."""
-    if due_at is None:
+    """A milestone falls within the project's dates as its writer's calendar reads them: not
+    before the start date, nor after the end date, in the active (the writer's) time zone."""
+    if due_at is None or timezone.is_naive(due_at):  # forms and the API give aware moments
         raise ValidationError({"due_at": _("Give the milestone a due date and time.")})
-    if timezone.is_naive(due_at):
-        due_at = timezone.make_aware(due_at)
-    local_day = timezone.localtime(due_at, timezone.get_default_timezone()).date()
+    local_day = timezone.localtime(due_at).date()
     if project.start_date and local_day < project.start_date:
         raise ValidationError(
             {

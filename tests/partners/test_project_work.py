@@ -167,6 +167,20 @@ def test_a_milestone_falls_within_the_projects_dates(world, due_at, message):
     assert error.value.message_dict["due_at"] == [message]
 
 
+def test_the_projects_dates_are_read_in_the_writers_time_zone(world):
+    # 07:00 on the project's first day in Shanghai is still the day before in UTC.
+    first_morning = datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
+    with timezone.override("Asia/Shanghai"):
+        milestone = services.milestone_add(
+            project=world.project, by=world.member, title="Kick-off", due_at=first_morning
+        )
+    assert milestone.due_at == first_morning
+    with timezone.override("America/New_York"), pytest.raises(ValidationError):
+        services.milestone_add(
+            project=world.project, by=world.member, title="Too early", due_at=first_morning
+        )
+
+
 def test_bad_milestone_input_is_refused_per_field(world):
     with pytest.raises(ValidationError) as error:
         services.milestone_add(project=world.project, by=world.owner, title=" ", due_at=DUE)
