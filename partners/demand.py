@@ -349,8 +349,8 @@ def demand_summary(partner: Partner, *, period_days: int = 90) -> dict:
     today in the reader's time zone) and the same length before: {"parts", "builds",
     "builds_previous", "votes", "votes_previous", "units", "tickets_mentioning",
     "tickets_in_category"} (builds and votes counted once however many of the parts they list;
-    tickets summed over the parts; None without the desk's counts). Six queries, the tickets
-    counted in the first (the supplies)."""
+    tickets summed over the parts; None without the desk's counts). At most eight queries
+    (six when the parts fit no product), whatever the number of parts, builds and tickets."""
     today = timezone.localdate()
     period = Period(
         today - dt.timedelta(days=period_days - 1),

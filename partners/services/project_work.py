@@ -398,7 +398,8 @@ def milestone_reminder_send(milestone: Milestone) -> int:
 
 def milestones_remind_due(*, now=None, within=None, batch: int = 100) -> int:
     """Remind the people of every open milestone due within `within` (a day) that was not
-    reminded yet; returns how many milestones. Rows another run holds are skipped
+    reminded yet, in a project still running (a completed or cancelled one's plan is over);
+    returns how many milestones. Rows another run holds are skipped
     (SKIP LOCKED), and each is marked in the transaction that notifies, so two runs at once
     remind no one twice."""
     from datetime import timedelta
@@ -416,6 +417,7 @@ def milestones_remind_due(*, now=None, within=None, batch: int = 100) -> int:
                     due_at__gt=now,
                     due_at__lte=now + within,
                 )
+                .exclude(project__status__in=CLOSED_PROJECT_STATUSES)
                 .select_related("project")
                 .order_by("due_at", "pk")[:batch]
             )

@@ -319,8 +319,8 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, owner, partner):
     assert len(response.context["project_invitations"]) == 10
     assert counts[0] == counts[1], counts
     # user, unread count, membership, projects, their next milestones, project invitations,
-    # member invitations, updates, may start a project, and the six of the demand summary
-    # (partners.demand.demand_summary); the session and the roles come from the cache
+    # member invitations, updates, may start a project, and the demand summary's (six here: these
+    # parts fit no product; partners.demand.demand_summary); the session and the roles come from the cache
     assert counts[0] == 15, counts
 
 

@@ -69,6 +69,17 @@ def test_only_open_milestones_due_within_a_day_are_reminded(world):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("status", ["completed", "cancelled"])
+def test_a_closed_projects_milestones_are_not_reminded(world, status):
+    _milestone(world)
+    world.project.status = status
+    world.project.save(update_fields=["status"])
+
+    assert services.milestones_remind_due(now=NOW) == 0
+    assert not _due_notices()
+
+
+@pytest.mark.django_db
 def test_suspended_partners_and_outsiders_are_not_told(world):
     from partners.models import Partner
 
